@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/custreg/custreg/internal/server"
+	"github.com/custreg/custreg/internal/service"
+	"github.com/custreg/custreg/internal/stores"
+)
+
+const usage = `Usage: custreg <command> [flags]
+
+Commands:
+  serve     run the HTTP API and web UI
+  migrate   apply database migrations and exit
+
+Run "custreg <command> -h" for a command's flags.
+`
+
+// run is main without the process: it takes arguments, environment and
+// output streams, so tests can start the whole program in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		cfg, err := parseConfig("serve", args[1:], getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stdout, nil)
+	case "migrate":
+		cfg, err := parseConfig("migrate", args[1:], getenv, stderr)
+		if err != nil {
+			return err
+		}
+		st, err := stores.Open(ctx, cfg.DB)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		fmt.Fprintln(stdout, "migrations applied")
+		return nil
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// Config is custreg's validated configuration: flags first, then CUSTREG_*
+// environment variables, then defaults.
+type Config struct {
+	Addr          string
+	DB            string
+	BaseURL       string
+	LogFormat     string
+	LogLevel      slog.Level
+	TrustProxy    bool
+	OrgName       string
+	MSPEnabled    bool
+	AdminEmail    string
+	AdminName     string
+	AdminPassword string
+}
+
+func parseConfig(cmd string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c Config
+	var level, msp, trust string
+	fs.StringVar(&c.Addr, "addr", env("CUSTREG_ADDR", "127.0.0.1:8080"), "listen address `host:port` (env CUSTREG_ADDR)")
+	fs.StringVar(&c.DB, "db", env("CUSTREG_DB", "custreg.db"), "`DSN`: postgres:// URL or SQLite file path (env CUSTREG_DB)")
+	fs.StringVar(&c.BaseURL, "base-url", env("CUSTREG_BASE_URL", ""), "public `URL` of the service, for the printed setup link (env CUSTREG_BASE_URL; default http://ADDR)")
+	fs.StringVar(&c.LogFormat, "log-format", env("CUSTREG_LOG_FORMAT", "text"), "log format: text or json (env CUSTREG_LOG_FORMAT)")
+	fs.StringVar(&level, "log-level", env("CUSTREG_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env CUSTREG_LOG_LEVEL)")
+	fs.StringVar(&trust, "trust-proxy", env("CUSTREG_TRUST_PROXY", "false"), "honour X-Forwarded-Proto and X-Request-Id from a reverse proxy (env CUSTREG_TRUST_PROXY)")
+	fs.StringVar(&msp, "msp-enabled", env("CUSTREG_MSP_ENABLED", "true"), "MSP mode at the first start of an empty store (env CUSTREG_MSP_ENABLED)")
+	fs.StringVar(&c.OrgName, "org-name", env("CUSTREG_ORG_NAME", ""), "organization name at the first start (env CUSTREG_ORG_NAME)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	var err error
+	if c.MSPEnabled, err = strconv.ParseBool(msp); err != nil {
+		return c, fmt.Errorf("msp-enabled: %q is not true or false", msp)
+	}
+	if c.TrustProxy, err = strconv.ParseBool(trust); err != nil {
+		return c, fmt.Errorf("trust-proxy: %q is not true or false", trust)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return c, fmt.Errorf("log-level: %q is not debug, info, warn or error", level)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, fmt.Errorf("log-format: %q is not text or json", c.LogFormat)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return c, fmt.Errorf("addr: %q is not host:port", c.Addr)
+	}
+	if c.DB == "" {
+		return c, errors.New("db: empty DSN")
+	}
+	c.AdminEmail = getenv("CUSTREG_ADMIN_EMAIL")
+	c.AdminName = env("CUSTREG_ADMIN_NAME", "Administrator")
+	if c.AdminPassword, err = secret(getenv, "CUSTREG_ADMIN_PASSWORD"); err != nil {
+		return c, err
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return c, errors.New("set both CUSTREG_ADMIN_EMAIL and CUSTREG_ADMIN_PASSWORD (or CUSTREG_ADMIN_PASSWORD_FILE), or neither")
+	}
+	return c, nil
+}
+
+// secret reads NAME, or the file named by NAME_FILE (for container secrets).
+func secret(getenv func(string) string, name string) (string, error) {
+	if f := getenv(name + "_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	return getenv(name), nil
+}
+
+func newLogger(c Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// serve runs the server until ctx is done, then drains requests. If ready is
+// not nil it receives the bound address once the server listens.
+func serve(ctx context.Context, c Config, stdout io.Writer, ready chan<- string) error {
+	log := newLogger(c, stdout)
+	st, err := stores.Open(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := service.New(st, service.Options{Logger: log})
+	setup, err := svc.Bootstrap(ctx, service.FirstStart{
+		OrgName: c.OrgName, MSPDisabled: !c.MSPEnabled,
+		Admin: adminInput(c),
+	})
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().String()
+	base := c.BaseURL
+	if base == "" {
+		base = "http://" + addr
+	}
+	if setup != "" {
+		// Printed, not logged at a level that might be filtered: the
+		// operator needs it to create the first admin.
+		fmt.Fprintf(stdout, "\nNo admin exists yet. Open this one-time link to create the first organization admin:\n\n    %s/setup?token=%s\n\n", strings.TrimRight(base, "/"), setup)
+	}
+	srv := &http.Server{
+		Handler:           server.Handler(svc, server.Options{Logger: log, TrustProxy: c.TrustProxy}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("custreg listening", "addr", addr, "store", storeKind(c.DB))
+	if ready != nil {
+		ready <- addr
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func storeKind(dsn string) string {
+	if stores.IsPostgres(dsn) {
+		return "postgres"
+	}
+	return "sqlite:" + dsn
+}

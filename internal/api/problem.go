@@ -1,0 +1,84 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+// typePrefix starts every problem type. Types are stable: clients may branch
+// on them. The full list is in docs/api.md.
+const typePrefix = "urn:custreg:problem:"
+
+// problem is an RFC 9457 problem detail.
+type problem struct {
+	Type     string              `json:"type"`
+	Title    string              `json:"title"`
+	Status   int                 `json:"status"`
+	Detail   string              `json:"detail"`
+	Instance string              `json:"instance,omitempty"`
+	Errors   []domain.FieldError `json:"errors,omitempty"`
+}
+
+// statuses maps each domain error code to its one HTTP status and default
+// problem type.
+var statuses = map[domain.Code]struct {
+	status int
+	slug   string
+}{
+	domain.EInvalid:      {http.StatusUnprocessableEntity, "validation"},
+	domain.EBadRequest:   {http.StatusBadRequest, "bad-request"},
+	domain.ENotFound:     {http.StatusNotFound, "not-found"},
+	domain.EConflict:     {http.StatusConflict, "conflict"},
+	domain.EPrecondition: {http.StatusPreconditionFailed, "precondition-failed"},
+	domain.EUnauthorized: {http.StatusUnauthorized, "unauthorized"},
+	domain.EForbidden:    {http.StatusForbidden, "forbidden"},
+	domain.ETooLarge:     {http.StatusRequestEntityTooLarge, "too-large"},
+	domain.EInternal:     {http.StatusInternalServerError, "internal"},
+}
+
+// writeError renders err as a problem. Errors that are not *domain.Error are
+// logged with the request id and sent as a bare 500: internal details never
+// reach the client.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		a.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path,
+			"request_id", w.Header().Get("X-Request-Id"), "err", err)
+		de = &domain.Error{Code: domain.EInternal, Message: "An internal error occurred; it has been logged with request id " + w.Header().Get("X-Request-Id") + "."}
+	}
+	st, ok := statuses[de.Code]
+	if !ok {
+		st = statuses[domain.EInternal]
+	}
+	slug := st.slug
+	if de.Type != "" {
+		slug = de.Type
+	}
+	if de.Code == domain.EUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="custreg"`)
+	}
+	a.writeProblem(w, r, problem{Type: typePrefix + slug, Title: http.StatusText(st.status), Status: st.status,
+		Detail: de.Message, Errors: de.Fields})
+}
+
+func (a *API) writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
+	p.Instance = r.URL.Path
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// writeJSON writes v as JSON with status. It returns nil: once the status
+// is sent, a failed write means the client went away, and there is nothing
+// left to tell it.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+	return nil
+}

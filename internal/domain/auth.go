@@ -1,0 +1,171 @@
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// Role keys of the role catalog that exist today. The catalog grows with the
+// users-and-assets work; the organization admin is the first role because it
+// is the one that bootstraps a deployment.
+const (
+	RoleOrgAdmin = "org_admin"
+)
+
+// User kinds (SPEC §2).
+const (
+	KindUser       = "user"
+	KindTechnician = "technician"
+)
+
+// Limits of a user's fields.
+const (
+	MaxUserName     = 100
+	MinPassword     = 12
+	MaxPassword     = 256
+	MaxTokenName    = 100
+	MaxOrgName      = 100
+	SessionLifetime = 12 * time.Hour
+)
+
+// User is a person who signs in. CustomerID empty means an organization user.
+type User struct {
+	ID           string
+	Email        string
+	Name         string
+	Kind         string
+	Role         string
+	CustomerID   string
+	EntityIDs    []string
+	IsActive     bool
+	PasswordHash string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
+}
+
+// Scope is the part of the organization a principal may see: the whole
+// organization (CustomerID empty) or one customer, optionally narrowed to
+// some of its entities. Every store query on tenant data takes one.
+type Scope struct {
+	CustomerID string
+	EntityIDs  []string
+}
+
+// OrgScope is the scope of organization users: everything.
+var OrgScope = Scope{}
+
+// IsOrg reports whether the scope is the whole organization.
+func (s Scope) IsOrg() bool { return s.CustomerID == "" }
+
+// Principal is the authenticated caller of a service call.
+type Principal struct {
+	UserID     string
+	Email      string
+	Name       string
+	Kind       string
+	Role       string
+	CustomerID string
+	EntityIDs  []string
+	// SessionID or TokenID says how the principal authenticated.
+	SessionID string
+	TokenID   string
+}
+
+// Scope returns the principal's scope.
+func (p Principal) Scope() Scope {
+	return Scope{CustomerID: p.CustomerID, EntityIDs: p.EntityIDs}
+}
+
+// IsOrgAdmin reports whether the principal is an organization admin.
+func (p Principal) IsOrgAdmin() bool { return p.CustomerID == "" && p.Role == RoleOrgAdmin }
+
+// Session is a signed-in browser. Only the hash of its secret id is stored.
+type Session struct {
+	IDHash    string
+	UserID    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Token is an API token. Only the hash of its secret is stored; the secret is
+// shown once, when the token is created.
+type Token struct {
+	ID         string
+	UserID     string
+	Name       string
+	Hash       string
+	Prefix     string // the first characters of the secret, to recognise it in lists
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+}
+
+// Org is the organization's settings row.
+type Org struct {
+	Name       string
+	MSPEnabled bool
+	UpdatedAt  time.Time
+	Version    int64
+}
+
+// SetupToken is the one-time token that creates the first admin in the
+// browser when no admin was configured by environment.
+type SetupToken struct {
+	Hash      string
+	CreatedAt time.Time
+}
+
+// NormalizeLogin cleans an email given at sign-in so it matches the stored
+// form.
+func NormalizeLogin(email string) string {
+	e, ok := NormalizeEmail(strings.TrimSpace(email))
+	if !ok {
+		return strings.TrimSpace(email)
+	}
+	return e
+}
+
+// AdminInput is the first organization admin, from env or the setup page.
+type AdminInput struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+// Validate checks the admin's fields and returns the cleaned email and name.
+func (in AdminInput) Validate() (email, name string, err error) {
+	var fe FieldErrors
+	email = CleanText(in.Email)
+	name = CleanText(in.Name)
+	if email == "" {
+		fe.Add("email", FieldRequired, "Email is required.")
+	} else if e, ok := NormalizeEmail(email); ok {
+		email = e
+	} else {
+		fe.Add("email", FieldFormat, "Not a valid email address.")
+	}
+	if name == "" {
+		fe.Add("name", FieldRequired, "Name is required.")
+	}
+	checkLen(&fe, "name", name, MaxUserName)
+	if n := Len(in.Password); n < MinPassword {
+		fe.Add("password", FieldTooShort, "Must be at least "+itoa(MinPassword)+" characters.")
+	} else if n > MaxPassword {
+		fe.Add("password", FieldTooLong, "Must be at most "+itoa(MaxPassword)+" characters.")
+	}
+	return email, name, fe.Err()
+}
+
+// AuditEntry records one change: who, when, what, before and after.
+type AuditEntry struct {
+	ID         string
+	At         time.Time
+	ActorID    string
+	ActorEmail string
+	Action     string // e.g. "customer.create"
+	TargetType string // e.g. "customer"
+	TargetID   string
+	CustomerID string // the tenant the change belongs to, if any
+	Before     []byte // JSON, nil when created
+	After      []byte // JSON, nil when deleted
+}

@@ -1,0 +1,213 @@
+package domain
+
+import (
+	"regexp"
+	"time"
+)
+
+// Limits of a customer's fields (SPEC §2), in Unicode characters.
+const (
+	MaxCustomerName    = 100
+	MinCustomerCode    = 2
+	MaxCustomerCode    = 32
+	MaxSubscriptionID  = 64
+	MaxEmail           = 254
+	MaxWebsite         = 2048
+	MaxDomain          = 253
+	MaxPhoneInputChars = 32
+)
+
+var codeRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// Customer is one tenant of the MSP. Empty optional strings mean absent.
+// The JSON form is the audit log's snapshot; the API has its own shape.
+type Customer struct {
+	ID             string     `json:"id"`
+	Name           string     `json:"name"`
+	Code           string     `json:"code"`
+	Domain         string     `json:"domain,omitempty"`
+	BusinessEmail  string     `json:"business_email,omitempty"`
+	Phone          string     `json:"phone,omitempty"` // E.164
+	Website        string     `json:"website,omitempty"`
+	SubscriptionID string     `json:"subscription_id,omitempty"`
+	IsActive       bool       `json:"is_active"`
+	Location       Location   `json:"location"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+	DeletedAt      *time.Time `json:"deleted_at,omitempty"`
+	Version        int64      `json:"version"`
+}
+
+// NameKey is the folded name that uniqueness and search use.
+func (c Customer) NameKey() string { return Fold(c.Name) }
+
+// CodeKey is the folded code that uniqueness and search use.
+func (c Customer) CodeKey() string { return Fold(c.Code) }
+
+// CustomerInput is the writable part of a customer as a client sends it. The
+// JSON names are the API's; the web UI fills the same struct from its form.
+type CustomerInput struct {
+	Name           string   `json:"name"`
+	Code           string   `json:"code"`
+	Domain         string   `json:"domain"`
+	BusinessEmail  string   `json:"business_email"`
+	Phone          string   `json:"phone"`
+	Website        string   `json:"website"`
+	SubscriptionID string   `json:"subscription_id"`
+	IsActive       *bool    `json:"is_active"`
+	Location       Location `json:"location"`
+}
+
+// Input returns the writable part of c, the base a merge patch applies to.
+func (c Customer) Input() CustomerInput {
+	active := c.IsActive
+	return CustomerInput{
+		Name:           c.Name,
+		Code:           c.Code,
+		Domain:         c.Domain,
+		BusinessEmail:  c.BusinessEmail,
+		Phone:          c.Phone,
+		Website:        c.Website,
+		SubscriptionID: c.SubscriptionID,
+		IsActive:       &active,
+		Location:       c.Location,
+	}
+}
+
+// Normalize trims and checks every field of in against SPEC §2 and returns
+// the customer it describes (without id, times or version). All failures are
+// reported together as one EInvalid error. Uniqueness is not checked here:
+// it needs the store and is checked inside the write transaction.
+func (in CustomerInput) Normalize() (Customer, error) {
+	var fe FieldErrors
+	c := Customer{
+		Name:           CleanText(in.Name),
+		Code:           CleanText(in.Code),
+		Domain:         CleanText(in.Domain),
+		BusinessEmail:  CleanText(in.BusinessEmail),
+		Phone:          CleanText(in.Phone),
+		Website:        CleanText(in.Website),
+		SubscriptionID: CleanText(in.SubscriptionID),
+		IsActive:       in.IsActive == nil || *in.IsActive,
+	}
+
+	switch n := Len(c.Name); {
+	case n == 0:
+		fe.Add("name", FieldRequired, "Customer name is required.")
+	case n > MaxCustomerName:
+		fe.Add("name", FieldTooLong, "Must be at most "+itoa(MaxCustomerName)+" characters.")
+	}
+	switch n := Len(c.Code); {
+	case n == 0:
+		fe.Add("code", FieldRequired, "Customer code is required.")
+	case !codeRE.MatchString(c.Code):
+		fe.Add("code", FieldFormat, "Use only letters A–Z, digits, underscores and dashes, without spaces.")
+	case n < MinCustomerCode:
+		fe.Add("code", FieldTooShort, "Must be at least "+itoa(MinCustomerCode)+" characters.")
+	case n > MaxCustomerCode:
+		fe.Add("code", FieldTooLong, "Must be at most "+itoa(MaxCustomerCode)+" characters.")
+	}
+
+	loc, lfe := in.Location.Normalize()
+	c.Location = loc
+	fe = append(fe, lfe.Prefixed("location.")...)
+
+	normalizeContact(&fe, "", &c.BusinessEmail, &c.Phone, c.Location.Country)
+	if c.Domain != "" {
+		if Len(c.Domain) > MaxDomain {
+			fe.Add("domain", FieldTooLong, "Must be at most "+itoa(MaxDomain)+" characters.")
+		} else if d, ok := NormalizeDomain(c.Domain); ok {
+			c.Domain = d
+		} else {
+			fe.Add("domain", FieldFormat, "Not a valid domain name, e.g. airtel.com.")
+		}
+	}
+	if c.Website != "" {
+		if Len(c.Website) > MaxWebsite {
+			fe.Add("website", FieldTooLong, "Must be at most "+itoa(MaxWebsite)+" characters.")
+		} else if w, ok := NormalizeWebsite(c.Website); ok {
+			c.Website = w
+		} else {
+			fe.Add("website", FieldFormat, "Not an absolute http or https URL, e.g. https://www.airtel.com/.")
+		}
+	}
+	checkLen(&fe, "subscription_id", c.SubscriptionID, MaxSubscriptionID)
+	if err := fe.Err(); err != nil {
+		return Customer{}, err
+	}
+	return c, nil
+}
+
+// normalizeContact checks the business email and phone shared by customers
+// and entities; prefix is the JSON path of the record ("" or "entities[0].").
+// Phone numbers without a leading "+" are read as national numbers of
+// country, the record's location country.
+func normalizeContact(fe *FieldErrors, prefix string, email, phone *string, country string) {
+	if *email != "" {
+		if Len(*email) > MaxEmail {
+			fe.Add(prefix+"business_email", FieldTooLong, "Must be at most "+itoa(MaxEmail)+" characters.")
+		} else if e, ok := NormalizeEmail(*email); ok {
+			*email = e
+		} else {
+			fe.Add(prefix+"business_email", FieldFormat, "Not a valid email address, e.g. enterprise@airtel.com.")
+		}
+	}
+	if *phone != "" {
+		if Len(*phone) > MaxPhoneInputChars {
+			fe.Add(prefix+"phone", FieldTooLong, "Must be at most "+itoa(MaxPhoneInputChars)+" characters.")
+		} else if p, msg, ok := NormalizePhone(*phone, country); ok {
+			*phone = p
+		} else {
+			fe.Add(prefix+"phone", FieldFormat, msg)
+		}
+	}
+}
+
+// CustomerSort is an allowed ordering of the customer list.
+type CustomerSort string
+
+// The orderings of SPEC §5; a leading "-" means descending.
+const (
+	SortNameAsc       CustomerSort = "name"
+	SortNameDesc      CustomerSort = "-name"
+	SortCodeAsc       CustomerSort = "code"
+	SortCodeDesc      CustomerSort = "-code"
+	SortCreatedAtAsc  CustomerSort = "created_at"
+	SortCreatedAtDesc CustomerSort = "-created_at"
+)
+
+// Valid reports whether s is one of the allowed orderings.
+func (s CustomerSort) Valid() bool {
+	switch s {
+	case SortNameAsc, SortNameDesc, SortCodeAsc, SortCodeDesc, SortCreatedAtAsc, SortCreatedAtDesc:
+		return true
+	}
+	return false
+}
+
+// Page sizes of lists.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 200
+)
+
+// CustomerFilter selects a page of the customer list.
+type CustomerFilter struct {
+	Sort   CustomerSort
+	Limit  int
+	Cursor *CustomerCursor // nil: first page
+}
+
+// CustomerCursor is the keyset position after which the next page starts:
+// the sort key of the last item and its id as a tie-breaker.
+type CustomerCursor struct {
+	Key string `json:"k"`
+	ID  string `json:"i"`
+}
+
+// CustomerPage is one page of the customer list.
+type CustomerPage struct {
+	Items []Customer
+	Next  *CustomerCursor // nil on the last page
+	Total int64
+}

@@ -1,0 +1,76 @@
+package domain
+
+// Limits of the location block (SPEC §2), in Unicode characters. The web UI
+// uses the same constants for its maxlength attributes.
+const (
+	MaxLocationName = 256
+	MaxRegion       = 100
+	MaxState        = 100
+	MaxDistrict     = 100
+	MaxCity         = 100
+	MaxLandmark     = 100
+	MaxAddressLine  = 1000
+)
+
+// Location is the location block shared by customers and entities. Country
+// is an ISO 3166-1 alpha-2 code once normalized; empty strings mean absent.
+type Location struct {
+	Name         string `json:"location_name,omitempty"`
+	Country      string `json:"country,omitempty"`
+	Region       string `json:"region,omitempty"`
+	State        string `json:"state,omitempty"`
+	District     string `json:"district,omitempty"`
+	City         string `json:"city,omitempty"`
+	PinCode      string `json:"pin_code,omitempty"`
+	Landmark     string `json:"landmark,omitempty"`
+	AddressLine1 string `json:"address_line1,omitempty"`
+	AddressLine2 string `json:"address_line2,omitempty"`
+}
+
+// IsZero reports whether no field of the block is set.
+func (l Location) IsZero() bool { return l == Location{} }
+
+// Normalize trims every field, resolves the country (English name or alpha-2
+// code) to its alpha-2 code and checks every rule of the block. Field paths in
+// the returned errors are relative to the block ("pin_code"); callers prefix
+// them ("location.").
+func (l Location) Normalize() (Location, FieldErrors) {
+	var fe FieldErrors
+	out := Location{
+		Name:         CleanText(l.Name),
+		Country:      CleanText(l.Country),
+		Region:       CleanText(l.Region),
+		State:        CleanText(l.State),
+		District:     CleanText(l.District),
+		City:         CleanText(l.City),
+		PinCode:      CleanText(l.PinCode),
+		Landmark:     CleanText(l.Landmark),
+		AddressLine1: CleanText(l.AddressLine1),
+		AddressLine2: CleanText(l.AddressLine2),
+	}
+	checkLen(&fe, "location_name", out.Name, MaxLocationName)
+	checkLen(&fe, "region", out.Region, MaxRegion)
+	checkLen(&fe, "state", out.State, MaxState)
+	checkLen(&fe, "district", out.District, MaxDistrict)
+	checkLen(&fe, "city", out.City, MaxCity)
+	checkLen(&fe, "landmark", out.Landmark, MaxLandmark)
+	checkLen(&fe, "address_line1", out.AddressLine1, MaxAddressLine)
+	checkLen(&fe, "address_line2", out.AddressLine2, MaxAddressLine)
+
+	countryOK := true
+	if out.Country != "" {
+		code, ok := NormalizeCountry(out.Country)
+		if !ok {
+			countryOK = false
+			fe.Add("country", FieldUnknown, "Not a country name or ISO 3166-1 alpha-2 code.")
+		} else {
+			out.Country = code
+		}
+	}
+	if out.PinCode != "" && countryOK {
+		if msg, ok := CheckPostalCode(out.Country, out.PinCode); !ok {
+			fe.Add("pin_code", FieldFormat, msg)
+		}
+	}
+	return out, fe
+}

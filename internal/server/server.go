@@ -1,0 +1,147 @@
+// Package server assembles custreg's HTTP handler: the JSON API, the web UI,
+// health checks and the middleware every request passes through.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/custreg/custreg/internal/api"
+	"github.com/custreg/custreg/internal/auth"
+	"github.com/custreg/custreg/internal/service"
+	"github.com/custreg/custreg/internal/web"
+)
+
+// Options configure the handler.
+type Options struct {
+	Logger *slog.Logger
+	// TrustProxy honours X-Forwarded-Proto (Secure cookies behind a TLS
+	// proxy) and X-Request-Id from the proxy.
+	TrustProxy bool
+}
+
+// Handler returns custreg's whole HTTP handler.
+func Handler(svc *service.Service, opts Options) http.Handler {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := svc.Ready(ctx); err != nil {
+			log.ErrorContext(r.Context(), "readiness check failed", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("store unreachable\n"))
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	api.New(svc, api.Options{Logger: log, TrustProxy: opts.TrustProxy}).Register(mux)
+	web.New(svc, web.Options{Logger: log, TrustProxy: opts.TrustProxy}).Register(mux)
+
+	var h http.Handler = mux
+	// Cookie-authenticated browsers are protected against cross-site request
+	// forgery by Fetch metadata / Origin checks on every unsafe method.
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = logRequests(log, h)
+	// Authentication runs before logging so that the log line names the user.
+	h = auth.Middleware(svc, h)
+	h = requestID(opts.TrustProxy, h)
+	return h
+}
+
+type ctxKey struct{}
+
+// RequestID returns the id of the request ctx belongs to.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(ctxKey{}).(string)
+	return id
+}
+
+// requestID gives every request an id, echoed in X-Request-Id and logged.
+func requestID(trustProxy bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := ""
+		if trustProxy {
+			if v := r.Header.Get("X-Request-Id"); v != "" && len(v) <= 64 {
+				id = v
+			}
+		}
+		if id == "" {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
+	})
+}
+
+// statusWriter remembers the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += int64(n)
+	return n, err
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests writes one structured line per request and turns a panic into
+// a logged 500 instead of a dropped connection.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.ErrorContext(r.Context(), "panic serving request", "request_id", RequestID(r.Context()),
+					"panic", v, "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					http.Error(sw, "internal error", http.StatusInternalServerError)
+				}
+			}
+			p, _ := auth.FromContext(r.Context())
+			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("request_id", RequestID(r.Context())),
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", sw.status),
+				slog.Int64("bytes", sw.bytes),
+				slog.Duration("duration", time.Since(start)),
+				slog.String("user_id", p.UserID),
+			)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}

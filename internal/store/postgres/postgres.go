@@ -1,0 +1,101 @@
+// Package postgres opens custreg's PostgreSQL store, for production and for
+// several stateless custreg nodes sharing one database. It uses pgx through
+// database/sql so that the SQL shared with SQLite runs unchanged.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store/sqlstore"
+	"github.com/custreg/custreg/migrations"
+)
+
+// Open connects to the PostgreSQL database at url (postgres:// or
+// postgresql://), applies pending migrations under an advisory lock (so nodes
+// starting together migrate once) and returns the store.
+func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if err := Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return sqlstore.New(db, db, Dialect), nil
+}
+
+// Migrate applies the embedded PostgreSQL migrations.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	fsys, err := fs.Sub(migrations.Postgres, "postgres")
+	if err != nil {
+		return err
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	return sqlstore.Migrate(ctx, p)
+}
+
+// uniqueFields maps unique constraints to the input field they guard.
+var uniqueFields = map[string]struct{ field, message string }{
+	"customers_name_key_live": {"name", "A customer with this name already exists."},
+	"customers_code_key_live": {"code", "A customer with this code already exists."},
+	"users_email":             {"email", "A user with this email already exists."},
+}
+
+// SQLSTATE codes custreg reacts to.
+const (
+	uniqueViolation      = "23505"
+	serializationFailure = "40001"
+	deadlockDetected     = "40P01"
+)
+
+// Dialect is PostgreSQL's flavour of the shared SQL.
+var Dialect = sqlstore.Dialect{
+	Name:     "postgres",
+	Numbered: true,
+	Time:     func(t time.Time) any { return t.UTC() },
+	MapError: func(err error) error {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == uniqueViolation {
+			if f, ok := uniqueFields[pe.ConstraintName]; ok {
+				var fe domain.FieldErrors
+				fe.Add(f.field, domain.FieldTaken, f.message)
+				return fe.Err()
+			}
+			return domain.Errorf(domain.EConflict, "The record conflicts with an existing one.")
+		}
+		return err
+	},
+	Retryable: func(err error) bool {
+		var pe *pgconn.PgError
+		return errors.As(err, &pe) && (pe.Code == serializationFailure || pe.Code == deadlockDetected)
+	},
+	BeginWrite: func(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
+		return db.BeginTx(ctx, nil)
+	},
+}

@@ -1,0 +1,103 @@
+// Package sqlite opens custreg's embedded SQLite store: a single file, no
+// server, nothing to install. It uses modernc.org/sqlite, a pure-Go build of
+// SQLite, so `go run` works without a C compiler.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store/sqlstore"
+	"github.com/custreg/custreg/migrations"
+)
+
+// Open opens (creating if needed) the SQLite file at path, applies pending
+// migrations and returns the store. Writes go through a single connection
+// whose transactions begin IMMEDIATE, so writers queue instead of failing
+// with SQLITE_BUSY; reads use a pool of their own and, with WAL, never wait
+// for writers.
+func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
+	write, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := Migrate(ctx, write); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	return sqlstore.New(write, read, Dialect), nil
+}
+
+// dsn builds a modernc.org/sqlite DSN. The pragmas are applied on every new
+// connection, in this order: journal mode first, then the rest.
+func dsn(path string, write bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if write {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Migrate applies the embedded SQLite migrations and refuses a database whose
+// schema is newer than this binary knows.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	fsys, err := fs.Sub(migrations.SQLite, "sqlite")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	return sqlstore.Migrate(ctx, p)
+}
+
+// Dialect is SQLite's flavour of the shared SQL.
+var Dialect = sqlstore.Dialect{
+	Name: "sqlite",
+	Time: func(t time.Time) any { return t.UTC().Format(sqlstore.TimeLayout) },
+	MapError: func(err error) error {
+		var se *sqlite.Error
+		if errors.As(err, &se) {
+			switch se.Code() {
+			case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+				// The service checks uniqueness inside the same IMMEDIATE
+				// transaction, so this is a backstop that should never fire.
+				return domain.Errorf(domain.EConflict, "The record conflicts with an existing one.")
+			}
+		}
+		return err
+	},
+	Retryable: func(err error) bool {
+		var se *sqlite.Error
+		return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY)
+	},
+	BeginWrite: func(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
+		return db.BeginTx(ctx, nil)
+	},
+}

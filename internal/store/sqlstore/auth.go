@@ -1,0 +1,243 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+func (t *tx) Org(ctx context.Context) (domain.Org, error) {
+	var o domain.Org
+	var updated dbTime
+	err := t.queryRow(ctx, `SELECT name, msp_enabled, updated_at, version FROM org WHERE id = 1`).
+		Scan(&o.Name, &o.MSPEnabled, &updated, &o.Version)
+	if err != nil {
+		return o, rowErr(err, "Organization")
+	}
+	o.UpdatedAt = updated.T
+	return o, nil
+}
+
+func (t *tx) UpdateOrg(ctx context.Context, o domain.Org) error {
+	_, err := t.exec(ctx, `UPDATE org SET name = ?, msp_enabled = ?, initialized = ?, updated_at = ?, version = version + 1 WHERE id = 1`,
+		o.Name, o.MSPEnabled, true, t.time(o.UpdatedAt))
+	return err
+}
+
+func (t *tx) OrgInitialized(ctx context.Context) (bool, error) {
+	var b bool
+	err := t.queryRow(ctx, `SELECT initialized FROM org WHERE id = 1`).Scan(&b)
+	return b, err
+}
+
+func (t *tx) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	return n, err
+}
+
+const userColumns = `id, email, name, kind, role, customer_id, is_active, password_hash, created_at, updated_at, version`
+
+func (t *tx) CreateUser(ctx context.Context, u domain.User) error {
+	var exists int
+	err := t.queryRow(ctx, `SELECT 1 FROM users WHERE email = ?`, u.Email).Scan(&exists)
+	if err == nil {
+		var fe domain.FieldErrors
+		fe.Add("email", domain.FieldTaken, "A user with this email already exists.")
+		return fe.Err()
+	} else if err != sql.ErrNoRows {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Email, u.Name, u.Kind, u.Role, nullString(u.CustomerID), u.IsActive, u.PasswordHash,
+		t.time(u.CreatedAt), t.time(u.UpdatedAt), u.Version)
+	return err
+}
+
+func (t *tx) scanUser(row *sql.Row) (domain.User, error) {
+	var u domain.User
+	var customerID sql.NullString
+	var created, updated dbTime
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Kind, &u.Role, &customerID, &u.IsActive, &u.PasswordHash,
+		&created, &updated, &u.Version)
+	if err != nil {
+		return u, rowErr(err, "User")
+	}
+	u.CustomerID = customerID.String
+	u.CreatedAt, u.UpdatedAt = created.T, updated.T
+	return u, nil
+}
+
+func (t *tx) UserByEmail(ctx context.Context, email string) (domain.User, error) {
+	return t.scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
+}
+
+func (t *tx) User(ctx context.Context, id string) (domain.User, error) {
+	return t.scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+}
+
+func (t *tx) CreateSession(ctx context.Context, s domain.Session) error {
+	_, err := t.exec(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		s.IDHash, s.UserID, t.time(s.CreatedAt), t.time(s.ExpiresAt))
+	return err
+}
+
+func (t *tx) Session(ctx context.Context, idHash string, now time.Time) (domain.Session, error) {
+	var s domain.Session
+	var created, expires dbTime
+	err := t.queryRow(ctx, `SELECT id_hash, user_id, created_at, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?`,
+		idHash, t.time(now)).Scan(&s.IDHash, &s.UserID, &created, &expires)
+	if err != nil {
+		return s, rowErr(err, "Session")
+	}
+	s.CreatedAt, s.ExpiresAt = created.T, expires.T
+	return s, nil
+}
+
+func (t *tx) DeleteSession(ctx context.Context, idHash string) error {
+	_, err := t.exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash)
+	return err
+}
+
+func (t *tx) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, t.time(now))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+const tokenColumns = `id, user_id, name, hash, prefix, created_at, last_used_at`
+
+func (t *tx) CreateToken(ctx context.Context, k domain.Token) error {
+	_, err := t.exec(ctx, `INSERT INTO api_tokens (`+tokenColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.UserID, k.Name, k.Hash, k.Prefix, t.time(k.CreatedAt), t.timePtr(k.LastUsedAt))
+	return err
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanToken(s scanner) (domain.Token, error) {
+	var k domain.Token
+	var created, used dbTime
+	if err := s.Scan(&k.ID, &k.UserID, &k.Name, &k.Hash, &k.Prefix, &created, &used); err != nil {
+		return k, err
+	}
+	k.CreatedAt = created.T
+	k.LastUsedAt = used.ptr()
+	return k, nil
+}
+
+func (t *tx) Tokens(ctx context.Context, userID string) ([]domain.Token, error) {
+	rows, err := t.query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []domain.Token{}
+	for rows.Next() {
+		k, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) TokenByHash(ctx context.Context, hash string) (domain.Token, error) {
+	k, err := scanToken(t.queryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`, hash))
+	return k, rowErr(err, "Token")
+}
+
+func (t *tx) TouchToken(ctx context.Context, id string, at time.Time) error {
+	_, err := t.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, t.time(at), id)
+	return err
+}
+
+func (t *tx) DeleteToken(ctx context.Context, userID, id string) error {
+	res, err := t.exec(ctx, `DELETE FROM api_tokens WHERE user_id = ? AND id = ?`, userID, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return notFound("Token")
+	}
+	return nil
+}
+
+func (t *tx) CreateSetupToken(ctx context.Context, s domain.SetupToken) error {
+	if err := t.DeleteSetupTokens(ctx); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO setup_tokens (hash, created_at) VALUES (?, ?)`, s.Hash, t.time(s.CreatedAt))
+	return err
+}
+
+func (t *tx) SetupTokenExists(ctx context.Context, hash string) (bool, error) {
+	var one int
+	err := t.queryRow(ctx, `SELECT 1 FROM setup_tokens WHERE hash = ?`, hash).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (t *tx) DeleteSetupTokens(ctx context.Context) error {
+	_, err := t.exec(ctx, `DELETE FROM setup_tokens`)
+	return err
+}
+
+func (t *tx) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
+	_, err := t.exec(ctx, `INSERT INTO audit_log (id, at, actor_id, actor_email, action, target_type, target_id, customer_id, before, after)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, t.time(e.At), nullString(e.ActorID), nullString(e.ActorEmail), e.Action, e.TargetType,
+		nullString(e.TargetID), nullString(e.CustomerID), jsonArg(e.Before), jsonArg(e.After))
+	return err
+}
+
+func jsonArg(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+func (t *tx) Audit(ctx context.Context, customerID string, limit int) ([]domain.AuditEntry, error) {
+	q := `SELECT id, at, actor_id, actor_email, action, target_type, target_id, customer_id, before, after FROM audit_log`
+	args := []any{}
+	if customerID != "" {
+		q += ` WHERE customer_id = ?`
+		args = append(args, customerID)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, limit)
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []domain.AuditEntry{}
+	for rows.Next() {
+		var e domain.AuditEntry
+		var at dbTime
+		var actorID, actorEmail, targetID, custID, before, after sql.NullString
+		if err := rows.Scan(&e.ID, &at, &actorID, &actorEmail, &e.Action, &e.TargetType, &targetID, &custID, &before, &after); err != nil {
+			return nil, err
+		}
+		e.At = at.T
+		e.ActorID, e.ActorEmail, e.TargetID, e.CustomerID = actorID.String, actorEmail.String, targetID.String, custID.String
+		if before.Valid {
+			e.Before = []byte(before.String)
+		}
+		if after.Valid {
+			e.After = []byte(after.String)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,223 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+const customerColumns = `id, name, code, domain, business_email, phone, website, subscription_id, is_active,
+location_name, country, region, state, district, city, pin_code, landmark, address_line1, address_line2,
+created_at, updated_at, deleted_at, version`
+
+func scanCustomer(s scanner) (domain.Customer, error) {
+	var c domain.Customer
+	var dom, email, phone, web, sub sql.NullString
+	var ln, country, region, state, district, city, pin, landmark, a1, a2 sql.NullString
+	var created, updated, deleted dbTime
+	err := s.Scan(&c.ID, &c.Name, &c.Code, &dom, &email, &phone, &web, &sub, &c.IsActive,
+		&ln, &country, &region, &state, &district, &city, &pin, &landmark, &a1, &a2,
+		&created, &updated, &deleted, &c.Version)
+	if err != nil {
+		return c, err
+	}
+	c.Domain, c.BusinessEmail, c.Phone, c.Website, c.SubscriptionID = dom.String, email.String, phone.String, web.String, sub.String
+	c.Location = domain.Location{
+		Name: ln.String, Country: country.String, Region: region.String, State: state.String,
+		District: district.String, City: city.String, PinCode: pin.String, Landmark: landmark.String,
+		AddressLine1: a1.String, AddressLine2: a2.String,
+	}
+	c.CreatedAt, c.UpdatedAt, c.DeletedAt = created.T, updated.T, deleted.ptr()
+	return c, nil
+}
+
+func (t *tx) customerArgs(c domain.Customer) []any {
+	l := c.Location
+	return []any{c.Name, c.NameKey(), c.Code, c.CodeKey(), nullString(c.Domain), nullString(c.BusinessEmail),
+		nullString(c.Phone), nullString(c.Website), nullString(c.SubscriptionID), c.IsActive,
+		nullString(l.Name), nullString(l.Country), nullString(l.Region), nullString(l.State), nullString(l.District),
+		nullString(l.City), nullString(l.PinCode), nullString(l.Landmark), nullString(l.AddressLine1), nullString(l.AddressLine2),
+		t.time(c.UpdatedAt), c.Version}
+}
+
+func (t *tx) CreateCustomer(ctx context.Context, c domain.Customer) error {
+	args := append([]any{c.ID, t.time(c.CreatedAt)}, t.customerArgs(c)...)
+	_, err := t.exec(ctx, `INSERT INTO customers (id, created_at, name, name_key, code, code_key, domain, business_email,
+phone, website, subscription_id, is_active, location_name, country, region, state, district, city, pin_code, landmark,
+address_line1, address_line2, updated_at, version)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	return err
+}
+
+// scopeClause restricts customers (aliased c) to scope.
+func scopeClause(scope domain.Scope) (string, []any) {
+	if scope.IsOrg() {
+		return "", nil
+	}
+	return ` AND c.id = ?`, []any{scope.CustomerID}
+}
+
+func (t *tx) Customer(ctx context.Context, scope domain.Scope, id string) (domain.Customer, error) {
+	sc, sargs := scopeClause(scope)
+	args := append([]any{id}, sargs...)
+	c, err := scanCustomer(t.queryRow(ctx, `SELECT `+customerColumns+` FROM customers c WHERE c.id = ? AND c.deleted_at IS NULL`+sc, args...))
+	return c, rowErr(err, "Customer")
+}
+
+func (t *tx) CustomerTaken(ctx context.Context, nameKey, codeKey, exceptID string) (bool, bool, error) {
+	rows, err := t.query(ctx, `SELECT name_key = ?, code_key = ? FROM customers
+WHERE deleted_at IS NULL AND (name_key = ? OR code_key = ?) AND id <> ?`, nameKey, codeKey, nameKey, codeKey, exceptID)
+	if err != nil {
+		return false, false, err
+	}
+	defer rows.Close()
+	var nameTaken, codeTaken bool
+	for rows.Next() {
+		var n, c bool
+		if err := rows.Scan(&n, &c); err != nil {
+			return false, false, err
+		}
+		nameTaken = nameTaken || n
+		codeTaken = codeTaken || c
+	}
+	return nameTaken, codeTaken, rows.Err()
+}
+
+func (t *tx) UpdateCustomer(ctx context.Context, scope domain.Scope, c domain.Customer) error {
+	sc, sargs := scopeClause(scope)
+	args := append(t.customerArgs(c), c.ID, c.Version-1)
+	args = append(args, sargs...)
+	res, err := t.exec(ctx, `UPDATE customers AS c SET name = ?, name_key = ?, code = ?, code_key = ?, domain = ?, business_email = ?,
+phone = ?, website = ?, subscription_id = ?, is_active = ?, location_name = ?, country = ?, region = ?, state = ?,
+district = ?, city = ?, pin_code = ?, landmark = ?, address_line1 = ?, address_line2 = ?, updated_at = ?, version = ?
+WHERE c.id = ? AND c.version = ? AND c.deleted_at IS NULL`+sc, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 1 {
+		return nil
+	}
+	if _, err := t.Customer(ctx, scope, c.ID); err != nil {
+		return err
+	}
+	return domain.Errorf(domain.EPrecondition, "The customer was changed by someone else; reload it and try again.")
+}
+
+func (t *tx) TrashCustomer(ctx context.Context, scope domain.Scope, id string, at time.Time) error {
+	sc, sargs := scopeClause(scope)
+	args := append([]any{t.time(at), t.time(at), id}, sargs...)
+	res, err := t.exec(ctx, `UPDATE customers AS c SET deleted_at = ?, updated_at = ?, version = version + 1
+WHERE c.id = ? AND c.deleted_at IS NULL`+sc, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return notFound("Customer")
+	}
+	return nil
+}
+
+func (t *tx) CountCustomers(ctx context.Context) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, `SELECT count(*) FROM customers`).Scan(&n)
+	return n, err
+}
+
+// sortSpec says how one ordering of the list is written in SQL.
+type sortSpec struct {
+	column string // the key column
+	desc   bool
+	time   bool // the key is a time
+}
+
+var sorts = map[domain.CustomerSort]sortSpec{
+	domain.SortNameAsc:       {column: "name_key"},
+	domain.SortNameDesc:      {column: "name_key", desc: true},
+	domain.SortCodeAsc:       {column: "code_key"},
+	domain.SortCodeDesc:      {column: "code_key", desc: true},
+	domain.SortCreatedAtAsc:  {column: "created_at", time: true},
+	domain.SortCreatedAtDesc: {column: "created_at", desc: true, time: true},
+}
+
+// sortKey returns the cursor key of c for ordering s.
+func sortKey(s sortSpec, c domain.Customer) string {
+	switch s.column {
+	case "name_key":
+		return c.NameKey()
+	case "code_key":
+		return c.CodeKey()
+	}
+	return c.CreatedAt.UTC().Format(time.RFC3339Nano)
+}
+
+func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.CustomerFilter) (domain.CustomerPage, error) {
+	var page domain.CustomerPage
+	spec, ok := sorts[f.Sort]
+	if !ok {
+		spec = sorts[domain.SortNameAsc]
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > domain.MaxPageSize {
+		limit = domain.DefaultPageSize
+	}
+	where := ` WHERE c.deleted_at IS NULL`
+	sc, args := scopeClause(scope)
+	where += sc
+
+	if err := t.queryRow(ctx, `SELECT count(*) FROM customers c`+where, args...).Scan(&page.Total); err != nil {
+		return page, err
+	}
+
+	q := `SELECT ` + customerColumns + ` FROM customers c` + where
+	if f.Cursor != nil {
+		op := ">"
+		if spec.desc {
+			op = "<"
+		}
+		var key any = f.Cursor.Key
+		if spec.time {
+			kt, err := time.Parse(time.RFC3339Nano, f.Cursor.Key)
+			if err != nil {
+				return page, domain.Errorf(domain.EBadRequest, "The cursor is not valid.")
+			}
+			key = t.time(kt)
+		}
+		q += ` AND (c.` + spec.column + ` ` + op + ` ? OR (c.` + spec.column + ` = ? AND c.id ` + op + ` ?))`
+		args = append(args, key, key, f.Cursor.ID)
+	}
+	dir := " ASC"
+	if spec.desc {
+		dir = " DESC"
+	}
+	q += ` ORDER BY c.` + spec.column + dir + `, c.id` + dir + ` LIMIT ?`
+	args = append(args, limit+1)
+
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return page, err
+	}
+	defer rows.Close()
+	page.Items = make([]domain.Customer, 0, limit)
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return page, err
+		}
+		page.Items = append(page.Items, c)
+	}
+	if err := rows.Err(); err != nil {
+		return page, err
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.Next = &domain.CustomerCursor{Key: sortKey(spec, last), ID: last.ID}
+	}
+	return page, nil
+}

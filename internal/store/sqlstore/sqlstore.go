@@ -1,0 +1,256 @@
+// Package sqlstore implements store.Store over database/sql for both
+// dialects custreg supports. The SQL is written once, with "?" placeholders,
+// and the few differences between SQLite and PostgreSQL (placeholders, how a
+// write transaction begins, time encoding, error codes) come from a Dialect
+// supplied by the sqlite and postgres packages. Writing the queries once keeps
+// the two stores from drifting apart; the conformance suite in
+// internal/store/storetest proves they behave the same.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store"
+)
+
+// Dialect is what differs between the SQL databases.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// Numbered rewrites "?" placeholders as $1, $2, ... when true.
+	Numbered bool
+	// Time turns a time into the argument the database stores.
+	Time func(time.Time) any
+	// MapError turns driver errors into domain errors (unique violations) or
+	// marks them retryable; it returns err unchanged otherwise.
+	MapError func(error) error
+	// Retryable reports whether a failed write transaction may be run again
+	// (serialization failures, deadlocks).
+	Retryable func(error) bool
+	// BeginWrite begins a read-write transaction.
+	BeginWrite func(ctx context.Context, db *sql.DB) (*sql.Tx, error)
+	// AfterBegin runs statements at the start of every transaction (for
+	// example SET LOCAL ROLE); may be nil.
+	AfterBegin func(ctx context.Context, tx *sql.Tx) error
+}
+
+// DB is a store.Store over a writer pool and a reader pool, which may be the
+// same *sql.DB.
+type DB struct {
+	write, read *sql.DB
+	d           Dialect
+	rebound     sync.Map // query string -> rebound query string
+}
+
+// New returns a Store. The caller owns the pools; Close closes both.
+func New(write, read *sql.DB, d Dialect) *DB {
+	return &DB{write: write, read: read, d: d}
+}
+
+var _ store.Store = (*DB)(nil)
+
+// maxWriteAttempts bounds retries of a write transaction that failed with a
+// retryable error.
+const maxWriteAttempts = 5
+
+// Write implements store.Store.
+func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxWriteAttempts; attempt++ {
+		err = db.run(ctx, true, fn)
+		if err == nil || db.d.Retryable == nil || !db.d.Retryable(err) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		time.Sleep(time.Duration(attempt*attempt) * time.Millisecond)
+	}
+	return err
+}
+
+// Read implements store.Store.
+func (db *DB) Read(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, false, fn)
+}
+
+func (db *DB) run(ctx context.Context, write bool, fn func(store.Tx) error) (err error) {
+	var sqltx *sql.Tx
+	if write {
+		sqltx, err = db.d.BeginWrite(ctx, db.write)
+	} else {
+		sqltx, err = db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	}
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = sqltx.Rollback()
+		}
+	}()
+	if db.d.AfterBegin != nil {
+		if err = db.d.AfterBegin(ctx, sqltx); err != nil {
+			return err
+		}
+	}
+	if err = fn(&tx{db: db, tx: sqltx}); err != nil {
+		return err
+	}
+	if err = sqltx.Commit(); err != nil {
+		return db.d.MapError(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// Ping implements store.Store.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return err
+	}
+	return db.read.PingContext(ctx)
+}
+
+// Close implements store.Store.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// rebind rewrites placeholders for the dialect, caching the result.
+func (db *DB) rebind(q string) string {
+	if !db.d.Numbered {
+		return q
+	}
+	if v, ok := db.rebound.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	out := b.String()
+	db.rebound.Store(q, out)
+	return out
+}
+
+// tx implements store.Tx.
+type tx struct {
+	db *DB
+	tx *sql.Tx
+}
+
+func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	res, err := t.tx.ExecContext(ctx, t.db.rebind(q), args...)
+	if err != nil {
+		return nil, t.db.d.MapError(err)
+	}
+	return res, nil
+}
+
+func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), args...)
+	if err != nil {
+		return nil, t.db.d.MapError(err)
+	}
+	return rows, nil
+}
+
+func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.db.rebind(q), args...)
+}
+
+// time converts t for the dialect.
+func (t *tx) time(v time.Time) any { return t.db.d.Time(v.UTC()) }
+
+// timePtr converts an optional time.
+func (t *tx) timePtr(v *time.Time) any {
+	if v == nil {
+		return nil
+	}
+	return t.time(*v)
+}
+
+// notFound is the error for a missing row of kind what.
+func notFound(what string) error {
+	return domain.Errorf(domain.ENotFound, "%s not found.", what)
+}
+
+// rowErr maps sql.ErrNoRows to a not-found error.
+func rowErr(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound(what)
+	}
+	return err
+}
+
+// nullString maps "" to NULL so that absent optional text is stored as NULL.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// dbTime scans a time stored either natively (PostgreSQL) or as text
+// (SQLite).
+type dbTime struct {
+	T     time.Time
+	Valid bool
+}
+
+// TimeLayout is the fixed-width text form of times in SQLite: it sorts as
+// text in time order.
+const TimeLayout = "2006-01-02T15:04:05.000000Z"
+
+// Scan implements sql.Scanner.
+func (d *dbTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		d.Valid = false
+		return nil
+	case time.Time:
+		d.T, d.Valid = x.UTC(), true
+		return nil
+	case string:
+		return d.parse(x)
+	case []byte:
+		return d.parse(string(x))
+	}
+	return fmt.Errorf("sqlstore: cannot scan %T into a time", v)
+}
+
+func (d *dbTime) parse(s string) error {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("sqlstore: bad stored time %q: %w", s, err)
+	}
+	d.T, d.Valid = t.UTC(), true
+	return nil
+}
+
+func (d dbTime) ptr() *time.Time {
+	if !d.Valid {
+		return nil
+	}
+	t := d.T
+	return &t
+}

@@ -1,0 +1,102 @@
+// Package store declares the storage interface that the service layer uses
+// and that internal/store/sqlite and internal/store/postgres implement.
+// Business rules do not live here: a Store keeps records, enforces the
+// database constraints that back the rules (uniqueness of live names and
+// codes), and applies the Scope it is given in SQL.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+// Store opens transactions. One use case of the service layer is one
+// transaction.
+type Store interface {
+	// Write runs fn in a read-write transaction and commits it if fn returns
+	// nil. On SQLite the transaction is begun IMMEDIATE, so writers are
+	// serialized; on PostgreSQL it runs at READ COMMITTED and rows that guard
+	// invariants are locked explicitly.
+	Write(ctx context.Context, fn func(Tx) error) error
+	// Read runs fn in a read-only transaction.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+}
+
+// Tx is one transaction. Methods return *domain.Error values with ENotFound
+// for missing rows (never nil, nil), EInvalid with code "taken" for a unique
+// violation of a live name or code, and other errors unchanged.
+type Tx interface {
+	// Org returns the organization row. It exists from the first migration.
+	Org(ctx context.Context) (domain.Org, error)
+	// OrgInitialized reports whether first-start settings were applied.
+	OrgInitialized(ctx context.Context) (bool, error)
+	// UpdateOrg writes the organization row, marks it initialized and bumps
+	// its version.
+	UpdateOrg(ctx context.Context, o domain.Org) error
+
+	// CountUsers counts all users, live or not.
+	CountUsers(ctx context.Context) (int64, error)
+	// CreateUser inserts u. A taken email is EInvalid "taken" on "email".
+	CreateUser(ctx context.Context, u domain.User) error
+	// UserByEmail finds a user by its stored (normalized) email.
+	UserByEmail(ctx context.Context, email string) (domain.User, error)
+	// User finds a user by id.
+	User(ctx context.Context, id string) (domain.User, error)
+
+	// CreateSession stores a session.
+	CreateSession(ctx context.Context, s domain.Session) error
+	// Session finds a live (unexpired at now) session by the hash of its id.
+	Session(ctx context.Context, idHash string, now time.Time) (domain.Session, error)
+	// DeleteSession removes a session; removing a missing one is not an error.
+	DeleteSession(ctx context.Context, idHash string) error
+	// DeleteExpiredSessions removes sessions that expired before now.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+
+	// CreateToken stores an API token.
+	CreateToken(ctx context.Context, t domain.Token) error
+	// Tokens lists a user's tokens, newest first.
+	Tokens(ctx context.Context, userID string) ([]domain.Token, error)
+	// TokenByHash finds a token by the hash of its secret.
+	TokenByHash(ctx context.Context, hash string) (domain.Token, error)
+	// TouchToken records that a token was used at t.
+	TouchToken(ctx context.Context, id string, t time.Time) error
+	// DeleteToken removes one of userID's tokens; ENotFound if it has none
+	// with that id.
+	DeleteToken(ctx context.Context, userID, id string) error
+
+	// CreateSetupToken replaces the one-time setup token.
+	CreateSetupToken(ctx context.Context, t domain.SetupToken) error
+	// SetupTokenExists reports whether hash is the current setup token.
+	SetupTokenExists(ctx context.Context, hash string) (bool, error)
+	// DeleteSetupTokens removes every setup token.
+	DeleteSetupTokens(ctx context.Context) error
+
+	// CreateCustomer inserts c (ID, times and Version 1 set by the caller).
+	CreateCustomer(ctx context.Context, c domain.Customer) error
+	// Customer finds a live customer in scope.
+	Customer(ctx context.Context, scope domain.Scope, id string) (domain.Customer, error)
+	// CustomerTaken reports which of name and code (compared folded) are
+	// held by a live customer other than exceptID.
+	CustomerTaken(ctx context.Context, nameKey, codeKey, exceptID string) (nameTaken, codeTaken bool, err error)
+	// UpdateCustomer writes c over the live customer with c.ID whose version
+	// is c.Version-1. EPrecondition if the stored version differs, ENotFound
+	// if there is no such live customer in scope.
+	UpdateCustomer(ctx context.Context, scope domain.Scope, c domain.Customer) error
+	// TrashCustomer marks the live customer id as deleted at t.
+	TrashCustomer(ctx context.Context, scope domain.Scope, id string, t time.Time) error
+	// Customers lists live customers in scope.
+	Customers(ctx context.Context, scope domain.Scope, f domain.CustomerFilter) (domain.CustomerPage, error)
+	// CountCustomers counts customers, in trash or not.
+	CountCustomers(ctx context.Context) (int64, error)
+
+	// AppendAudit records one change.
+	AppendAudit(ctx context.Context, e domain.AuditEntry) error
+	// Audit lists entries newest first, optionally of one customer.
+	Audit(ctx context.Context, customerID string, limit int) ([]domain.AuditEntry, error)
+}
