@@ -445,6 +445,11 @@ func TestNormalizePhone(t *testing.T) {
 		{"+44 7700 900123", "", "", "Not a valid phone number with country code +44."}, // reserved for drama
 		{"+44 7946 0958", "", "", "Not a valid phone number with country code +44."},
 		{"+49 30 1", "", "", "in Germany (+49)."},
+		{"+1 555 555 5555", "", "", "Not a valid phone number with country code +1."},
+		{"+7 12", "", "", "Too short for a phone number with country code +7."},
+		{"+380 12", "", "", "Too short for a phone number in Ukraine (+380)."},
+		{"+86 1", "", "", "Too short to be a phone number."},
+		{"00 1", "GB", "", "Too short to be a phone number."},
 		{"98765 43210", "", "", "Start the number with + and the country calling code"},
 		{"98765 43210", "ZZ", "", "Start the number with +"},
 		{"+999 1234567", "", "", "Unknown country calling code."},

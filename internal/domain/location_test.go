@@ -142,6 +142,9 @@ func TestLocationNormalize(t *testing.T) {
 				t.Errorf("message %q does not contain %q", fe[0].Message, tt.msg)
 			}
 			if len(tt.errs) == 0 {
+				if got.IsZero() != (tt.want == domain.Location{}) {
+					t.Errorf("IsZero() = %v for %+v", got.IsZero(), got)
+				}
 				if got != tt.want {
 					t.Errorf("Normalize() = %+v, want %+v", got, tt.want)
 				}
