@@ -196,6 +196,7 @@ func serve(ctx context.Context, c Config, stdout io.Writer, ready chan<- string)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go sweepSessions(ctx, svc, log)
 	log.Info("custreg listening", "addr", addr, "store", storeKind(c.DB))
 	if ready != nil {
 		ready <- addr
@@ -220,4 +221,22 @@ func storeKind(dsn string) string {
 		return "postgres"
 	}
 	return "sqlite:" + dsn
+}
+
+// sweepSessions deletes expired sessions every hour until ctx is done.
+func sweepSessions(ctx context.Context, svc *service.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := svc.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deleting expired sessions", "err", err)
+		} else if n > 0 {
+			log.Info("deleted expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -328,3 +328,15 @@ func (s *Service) RevokeToken(ctx context.Context, id string) error {
 		return s.audit(ctx, tx, p, "token.revoke", "token", id, p.CustomerID, map[string]any{"id": id}, nil)
 	})
 }
+
+// DeleteExpiredSessions removes sessions past their expiry. The server runs
+// it periodically; expired sessions are refused either way, this only keeps
+// the table small.
+func (s *Service) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
+		n, err = tx.DeleteExpiredSessions(ctx, s.clock())
+		return err
+	})
+	return n, err
+}

@@ -60,7 +60,9 @@ func dsn(path string, write bool) string {
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}
-	return "file:" + path + "?" + q.Encode()
+	// The path is percent-encoded: SQLite reads "file:" names as URIs, where
+	// a '#' or '?' in a directory name would otherwise cut the path short.
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
 // Migrate applies the embedded SQLite migrations and refuses a database whose

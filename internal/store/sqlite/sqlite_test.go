@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -18,4 +19,22 @@ func TestConformance(t *testing.T) {
 		}
 		return st
 	})
+}
+
+// TestOpenOddPath opens a file whose directory name holds characters that
+// are special in URIs: they must not cut the path short, or two such paths
+// would share one database.
+func TestOpenOddPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#b?c%20d e")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "custreg.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := os.Stat(filepath.Join(dir, "custreg.db")); err != nil {
+		t.Fatalf("database not created at the given path: %v", err)
+	}
 }

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// startServe runs serve on port 0 and returns its address, its output and a
+// stop function that cancels it (as SIGTERM does) and returns serve's error.
+func startServe(t *testing.T, env map[string]string) (string, *syncBuffer, func() error) {
+	t.Helper()
+	cfg, err := parseConfig("serve", []string{"--addr", "127.0.0.1:0"}, envOf(env), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, out, ready) }()
+	select {
+	case addr := <-ready:
+		return addr, out, func() error { cancel(); return <-done }
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve exited early: %v\n%s", err, out)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve did not start")
+	}
+	return "", nil, nil
+}
+
+func TestServeWithEnvAdminAndGracefulStop(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "custreg.db")
+	addr, out, stop := startServe(t, map[string]string{"CUSTREG_DB": db,
+		"CUSTREG_ADMIN_EMAIL": "ops@example.com", "CUSTREG_ADMIN_PASSWORD": "a-long-enough-password"})
+	res, err := http.Post("http://"+addr+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"ops@example.com","password":"a-long-enough-password"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("login with the env admin = %d", res.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve returned %v after the stop signal", err)
+	}
+	log := out.String()
+	for _, want := range []string{"custreg listening", "path=/api/v1/auth/login status=200", "request_id=", "stopped"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	if strings.Contains(log, "/setup?token=") {
+		t.Error("a setup link was printed although an admin was configured")
+	}
+}
+
+func TestServePrintsOneTimeSetupLink(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "custreg.db")
+	_, out, stop := startServe(t, map[string]string{"CUSTREG_DB": db, "CUSTREG_BASE_URL": "https://custreg.example.net"})
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`https://custreg\.example\.net/setup\?token=[A-Za-z0-9_-]{43}`).MatchString(out.String()) {
+		t.Errorf("no setup link in output:\n%s", out)
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	cfg, err := parseConfig("serve", nil, envOf(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:8080" || cfg.DB != "custreg.db" || !cfg.MSPEnabled {
+		t.Errorf("defaults = %+v", cfg)
+	}
+	cfg, err = parseConfig("serve", []string{"--db", "postgres://x/y"}, envOf(map[string]string{"CUSTREG_DB": "env.db", "CUSTREG_ADDR": ":9000"}), io.Discard)
+	if err != nil || cfg.DB != "postgres://x/y" || cfg.Addr != ":9000" {
+		t.Errorf("flag over env: %+v, %v", cfg, err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"BadAddr", []string{"--addr", "nope"}, nil},
+		{"BadMSP", nil, map[string]string{"CUSTREG_MSP_ENABLED": "maybe"}},
+		{"BadLogLevel", []string{"--log-level", "loud"}, nil},
+		{"BadLogFormat", []string{"--log-format", "xml"}, nil},
+		{"AdminEmailWithoutPassword", nil, map[string]string{"CUSTREG_ADMIN_EMAIL": "a@example.com"}},
+		{"MissingPasswordFile", nil, map[string]string{"CUSTREG_ADMIN_EMAIL": "a@example.com", "CUSTREG_ADMIN_PASSWORD_FILE": "/nonexistent"}},
+		{"StrayArgument", []string{"extra"}, nil},
+		{"UnknownFlag", []string{"--colour"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := parseConfig("serve", tc.args, envOf(tc.env), io.Discard); err == nil {
+				t.Error("no error")
+			}
+		})
+	}
+}
+
+func TestRunCommands(t *testing.T) {
+	var out bytes.Buffer
+	db := filepath.Join(t.TempDir(), "m.db")
+	if err := run(context.Background(), []string{"migrate", "--db", db}, envOf(nil), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "migrations applied") {
+		t.Errorf("migrate output = %q", out.String())
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, envOf(nil), io.Discard, io.Discard); err == nil {
+		t.Error("unknown command accepted")
+	}
+	if err := run(context.Background(), nil, envOf(nil), io.Discard, io.Discard); err == nil {
+		t.Error("no command accepted")
+	}
+}
