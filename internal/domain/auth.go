@@ -115,14 +115,22 @@ type SetupToken struct {
 	CreatedAt time.Time
 }
 
+// NormalizeUserEmail checks a user's sign-in email and returns its stored
+// form: entirely lower case, so that sign-in and uniqueness ignore case
+// (mail systems treat local parts case-insensitively in practice, and two
+// accounts differing only in case would be a trap).
+func NormalizeUserEmail(email string) (string, bool) {
+	e, ok := NormalizeEmail(CleanText(email))
+	return strings.ToLower(e), ok
+}
+
 // NormalizeLogin cleans an email given at sign-in so it matches the stored
 // form.
 func NormalizeLogin(email string) string {
-	e, ok := NormalizeEmail(strings.TrimSpace(email))
-	if !ok {
-		return strings.TrimSpace(email)
+	if e, ok := NormalizeUserEmail(email); ok {
+		return e
 	}
-	return e
+	return strings.ToLower(CleanText(email))
 }
 
 // AdminInput is the first organization admin, from env or the setup page.
@@ -139,7 +147,7 @@ func (in AdminInput) Validate() (email, name string, err error) {
 	name = CleanText(in.Name)
 	if email == "" {
 		fe.Add("email", FieldRequired, "Email is required.")
-	} else if e, ok := NormalizeEmail(email); ok {
+	} else if e, ok := NormalizeUserEmail(email); ok {
 		email = e
 	} else {
 		fe.Add("email", FieldFormat, "Not a valid email address.")
