@@ -97,15 +97,10 @@ func (in CustomerInput) Normalize() (Customer, error) {
 	case n > MaxCustomerName:
 		fe.Add("name", FieldTooLong, "Must be at most "+itoa(MaxCustomerName)+" characters.")
 	}
-	switch n := Len(c.Code); {
-	case n == 0:
+	if c.Code == "" {
 		fe.Add("code", FieldRequired, "Customer code is required.")
-	case !codeRE.MatchString(c.Code):
-		fe.Add("code", FieldFormat, "Use only letters A–Z, digits, underscores and dashes, without spaces.")
-	case n < MinCustomerCode:
-		fe.Add("code", FieldTooShort, "Must be at least "+itoa(MinCustomerCode)+" characters.")
-	case n > MaxCustomerCode:
-		fe.Add("code", FieldTooLong, "Must be at most "+itoa(MaxCustomerCode)+" characters.")
+	} else {
+		checkCode(&fe, "code", c.Code, MinCustomerCode, MaxCustomerCode)
 	}
 
 	loc, lfe := in.Location.Normalize()
@@ -136,6 +131,18 @@ func (in CustomerInput) Normalize() (Customer, error) {
 		return Customer{}, err
 	}
 	return c, nil
+}
+
+// checkCode checks the shape of a customer or entity code.
+func checkCode(fe *FieldErrors, field, code string, min, max int) {
+	switch n := Len(code); {
+	case !codeRE.MatchString(code):
+		fe.Add(field, FieldFormat, "Use only letters A–Z, digits, underscores and dashes, without spaces.")
+	case n < min:
+		fe.Add(field, FieldTooShort, "Must be at least "+itoa(min)+" characters.")
+	case n > max:
+		fe.Add(field, FieldTooLong, "Must be at most "+itoa(max)+" characters.")
+	}
 }
 
 // normalizeContact checks the business email and phone shared by customers
