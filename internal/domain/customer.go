@@ -36,6 +36,9 @@ type Customer struct {
 	UpdatedAt      time.Time  `json:"updated_at"`
 	DeletedAt      *time.Time `json:"deleted_at,omitempty"`
 	Version        int64      `json:"version"`
+
+	// EntitiesCount is the number of live entities, filled by reads.
+	EntitiesCount int64 `json:"-"`
 }
 
 // NameKey is the folded name that uniqueness and search use.

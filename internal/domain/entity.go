@@ -105,3 +105,16 @@ func validEntityType(t string) bool {
 	}
 	return false
 }
+
+// EntityFilter selects a page of a customer's entities, sorted by name.
+type EntityFilter struct {
+	Limit  int
+	Cursor *CustomerCursor
+}
+
+// EntityPage is one page of a customer's entities.
+type EntityPage struct {
+	Items []Entity
+	Next  *CustomerCursor
+	Total int64
+}

@@ -95,6 +95,23 @@ type Tx interface {
 	// CountCustomers counts customers, in trash or not.
 	CountCustomers(ctx context.Context) (int64, error)
 
+	// CreateEntity inserts e under its live customer and adds one to the
+	// customer's entities count.
+	CreateEntity(ctx context.Context, e domain.Entity) error
+	// Entity finds a live entity of a live customer in scope.
+	Entity(ctx context.Context, scope domain.Scope, customerID, id string) (domain.Entity, error)
+	// EntityTaken reports which of name and code (folded; code may be "")
+	// are held by a live entity of customerID other than exceptID.
+	EntityTaken(ctx context.Context, customerID, nameKey, codeKey, exceptID string) (nameTaken, codeTaken bool, err error)
+	// UpdateEntity writes e over the live entity whose version is
+	// e.Version-1: EPrecondition if it differs, ENotFound if out of scope.
+	UpdateEntity(ctx context.Context, scope domain.Scope, e domain.Entity) error
+	// TrashEntity marks a live entity deleted at t and subtracts one from
+	// its customer's entities count.
+	TrashEntity(ctx context.Context, scope domain.Scope, customerID, id string, t time.Time) error
+	// Entities lists the live entities of a customer in scope, by name.
+	Entities(ctx context.Context, scope domain.Scope, customerID string, f domain.EntityFilter) (domain.EntityPage, error)
+
 	// AppendAudit records one change.
 	AppendAudit(ctx context.Context, e domain.AuditEntry) error
 	// Audit lists entries newest first, optionally of one customer.

@@ -65,6 +65,8 @@ var uniqueFields = map[string]struct{ field, message string }{
 	"customers_name_key_live": {"name", "A customer with this name already exists."},
 	"customers_code_key_live": {"code", "A customer with this code already exists."},
 	"users_email":             {"email", "A user with this email already exists."},
+	"entities_name_key_live":  {"name", "An entity with this name already exists for this customer."},
+	"entities_code_key_live":  {"code", "An entity with this code already exists for this customer."},
 }
 
 // SQLSTATE codes custreg reacts to.

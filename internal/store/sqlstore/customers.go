@@ -8,38 +8,58 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 )
 
-const customerColumns = `id, name, code, domain, business_email, phone, website, subscription_id, is_active,
-location_name, country, region, state, district, city, pin_code, landmark, address_line1, address_line2,
-created_at, updated_at, deleted_at, version`
+const customerColumns = `c.id, c.name, c.code, c.domain, c.business_email, c.phone, c.website, c.subscription_id, c.is_active,
+` + locationColumns + `, c.created_at, c.updated_at, c.deleted_at, c.version, c.entities_count`
+
+// locationColumns are the location block's columns of the table aliased c
+// (customers) or, through locationColumnsOf, any other alias.
+const locationColumns = `c.location_name, c.country, c.region, c.state, c.district, c.city, c.pin_code, c.landmark, c.address_line1, c.address_line2`
+
+// locationScan receives the location block's columns.
+type locationScan struct {
+	name, country, region, state, district, city, pin, landmark, a1, a2 sql.NullString
+}
+
+func (l *locationScan) dest() []any {
+	return []any{&l.name, &l.country, &l.region, &l.state, &l.district, &l.city, &l.pin, &l.landmark, &l.a1, &l.a2}
+}
+
+func (l *locationScan) location() domain.Location {
+	return domain.Location{
+		Name: l.name.String, Country: l.country.String, Region: l.region.String, State: l.state.String,
+		District: l.district.String, City: l.city.String, PinCode: l.pin.String, Landmark: l.landmark.String,
+		AddressLine1: l.a1.String, AddressLine2: l.a2.String,
+	}
+}
+
+// locationArgs are the location block's values in locationColumns order.
+func locationArgs(l domain.Location) []any {
+	return []any{nullString(l.Name), nullString(l.Country), nullString(l.Region), nullString(l.State), nullString(l.District),
+		nullString(l.City), nullString(l.PinCode), nullString(l.Landmark), nullString(l.AddressLine1), nullString(l.AddressLine2)}
+}
 
 func scanCustomer(s scanner) (domain.Customer, error) {
 	var c domain.Customer
 	var dom, email, phone, web, sub sql.NullString
-	var ln, country, region, state, district, city, pin, landmark, a1, a2 sql.NullString
+	var loc locationScan
 	var created, updated, deleted dbTime
-	err := s.Scan(&c.ID, &c.Name, &c.Code, &dom, &email, &phone, &web, &sub, &c.IsActive,
-		&ln, &country, &region, &state, &district, &city, &pin, &landmark, &a1, &a2,
-		&created, &updated, &deleted, &c.Version)
-	if err != nil {
+	dest := []any{&c.ID, &c.Name, &c.Code, &dom, &email, &phone, &web, &sub, &c.IsActive}
+	dest = append(dest, loc.dest()...)
+	dest = append(dest, &created, &updated, &deleted, &c.Version, &c.EntitiesCount)
+	if err := s.Scan(dest...); err != nil {
 		return c, err
 	}
 	c.Domain, c.BusinessEmail, c.Phone, c.Website, c.SubscriptionID = dom.String, email.String, phone.String, web.String, sub.String
-	c.Location = domain.Location{
-		Name: ln.String, Country: country.String, Region: region.String, State: state.String,
-		District: district.String, City: city.String, PinCode: pin.String, Landmark: landmark.String,
-		AddressLine1: a1.String, AddressLine2: a2.String,
-	}
+	c.Location = loc.location()
 	c.CreatedAt, c.UpdatedAt, c.DeletedAt = created.T, updated.T, deleted.ptr()
 	return c, nil
 }
 
 func (t *tx) customerArgs(c domain.Customer) []any {
-	l := c.Location
-	return []any{c.Name, c.NameKey(), c.Code, c.CodeKey(), nullString(c.Domain), nullString(c.BusinessEmail),
-		nullString(c.Phone), nullString(c.Website), nullString(c.SubscriptionID), c.IsActive,
-		nullString(l.Name), nullString(l.Country), nullString(l.Region), nullString(l.State), nullString(l.District),
-		nullString(l.City), nullString(l.PinCode), nullString(l.Landmark), nullString(l.AddressLine1), nullString(l.AddressLine2),
-		t.time(c.UpdatedAt), c.Version}
+	args := []any{c.Name, c.NameKey(), c.Code, c.CodeKey(), nullString(c.Domain), nullString(c.BusinessEmail),
+		nullString(c.Phone), nullString(c.Website), nullString(c.SubscriptionID), c.IsActive}
+	args = append(args, locationArgs(c.Location)...)
+	return append(args, t.time(c.UpdatedAt), c.Version)
 }
 
 func (t *tx) CreateCustomer(ctx context.Context, c domain.Customer) error {

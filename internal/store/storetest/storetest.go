@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"CustomerTrash", testCustomerTrash},
 		{"CustomerScope", testCustomerScope},
 		{"CustomerListOrderAndPaging", testCustomerList},
+		{"Entities", testEntities},
 		{"Audit", testAudit},
 		{"RollbackWritesNothing", testRollback},
 		{"ConcurrentUniqueCodes", testConcurrentUnique},

@@ -1,0 +1,185 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+var entityColumns = `e.id, e.customer_id, e.name, e.code, e.type, e.business_email, e.phone, e.is_active, ` +
+	strings.ReplaceAll(locationColumns, "c.", "e.") + `, e.created_at, e.updated_at, e.deleted_at, e.version`
+
+func scanEntity(s scanner) (domain.Entity, error) {
+	var e domain.Entity
+	var code, email, phone sql.NullString
+	var loc locationScan
+	var created, updated, deleted dbTime
+	dest := []any{&e.ID, &e.CustomerID, &e.Name, &code, &e.Type, &email, &phone, &e.IsActive}
+	dest = append(dest, loc.dest()...)
+	dest = append(dest, &created, &updated, &deleted, &e.Version)
+	if err := s.Scan(dest...); err != nil {
+		return e, err
+	}
+	e.Code, e.BusinessEmail, e.Phone = code.String, email.String, phone.String
+	e.Location = loc.location()
+	e.CreatedAt, e.UpdatedAt, e.DeletedAt = created.T, updated.T, deleted.ptr()
+	return e, nil
+}
+
+func (t *tx) entityArgs(e domain.Entity) []any {
+	args := []any{e.Name, e.NameKey(), nullString(e.Code), nullString(e.CodeKey()), e.Type,
+		nullString(e.BusinessEmail), nullString(e.Phone), e.IsActive}
+	args = append(args, locationArgs(e.Location)...)
+	return append(args, t.time(e.UpdatedAt), e.Version)
+}
+
+// entityScope restricts entities (aliased e) of a live customer (aliased c)
+// to scope: its customer, and its entities when the scope names some.
+func entityScope(scope domain.Scope) (string, []any) {
+	if scope.IsOrg() {
+		return "", nil
+	}
+	q := ` AND e.customer_id = ?`
+	args := []any{scope.CustomerID}
+	if len(scope.EntityIDs) > 0 {
+		q += ` AND e.id IN (` + placeholders(len(scope.EntityIDs)) + `)`
+		for _, id := range scope.EntityIDs {
+			args = append(args, id)
+		}
+	}
+	return q, args
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func (t *tx) CreateEntity(ctx context.Context, e domain.Entity) error {
+	args := append([]any{e.ID, e.CustomerID, t.time(e.CreatedAt)}, t.entityArgs(e)...)
+	if _, err := t.exec(ctx, `INSERT INTO entities (id, customer_id, created_at, name, name_key, code, code_key, type,
+business_email, phone, is_active, location_name, country, region, state, district, city, pin_code, landmark,
+address_line1, address_line2, updated_at, version)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+		return err
+	}
+	return t.addEntitiesCount(ctx, e.CustomerID, 1)
+}
+
+func (t *tx) addEntitiesCount(ctx context.Context, customerID string, delta int) error {
+	_, err := t.exec(ctx, `UPDATE customers SET entities_count = entities_count + ? WHERE id = ?`, delta, customerID)
+	return err
+}
+
+const liveEntity = ` FROM entities e JOIN customers c ON c.id = e.customer_id
+WHERE e.deleted_at IS NULL AND c.deleted_at IS NULL`
+
+func (t *tx) Entity(ctx context.Context, scope domain.Scope, customerID, id string) (domain.Entity, error) {
+	sc, sargs := entityScope(scope)
+	args := append([]any{customerID, id}, sargs...)
+	e, err := scanEntity(t.queryRow(ctx, `SELECT `+entityColumns+liveEntity+` AND e.customer_id = ? AND e.id = ?`+sc, args...))
+	return e, rowErr(err, "Entity")
+}
+
+func (t *tx) EntityTaken(ctx context.Context, customerID, nameKey, codeKey, exceptID string) (bool, bool, error) {
+	rows, err := t.query(ctx, `SELECT name_key = ?, coalesce(code_key = ?, false) FROM entities
+WHERE customer_id = ? AND deleted_at IS NULL AND (name_key = ? OR code_key = ?) AND id <> ?`,
+		nameKey, codeKey, customerID, nameKey, codeKey, exceptID)
+	if err != nil {
+		return false, false, err
+	}
+	defer rows.Close()
+	var nameTaken, codeTaken bool
+	for rows.Next() {
+		var n, c bool
+		if err := rows.Scan(&n, &c); err != nil {
+			return false, false, err
+		}
+		nameTaken = nameTaken || n
+		codeTaken = codeTaken || (c && codeKey != "")
+	}
+	return nameTaken, codeTaken, rows.Err()
+}
+
+func (t *tx) UpdateEntity(ctx context.Context, scope domain.Scope, e domain.Entity) error {
+	sc, sargs := entityScope(scope)
+	args := append(t.entityArgs(e), e.CustomerID, e.ID, e.Version-1)
+	args = append(args, sargs...)
+	res, err := t.exec(ctx, `UPDATE entities AS e SET name = ?, name_key = ?, code = ?, code_key = ?, type = ?,
+business_email = ?, phone = ?, is_active = ?, location_name = ?, country = ?, region = ?, state = ?, district = ?,
+city = ?, pin_code = ?, landmark = ?, address_line1 = ?, address_line2 = ?, updated_at = ?, version = ?
+WHERE e.customer_id = ? AND e.id = ? AND e.version = ? AND e.deleted_at IS NULL`+sc, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 1 {
+		return nil
+	}
+	if _, err := t.Entity(ctx, scope, e.CustomerID, e.ID); err != nil {
+		return err
+	}
+	return domain.Errorf(domain.EPrecondition, "The entity was changed by someone else; reload it and try again.")
+}
+
+func (t *tx) TrashEntity(ctx context.Context, scope domain.Scope, customerID, id string, at time.Time) error {
+	sc, sargs := entityScope(scope)
+	args := append([]any{t.time(at), t.time(at), customerID, id}, sargs...)
+	res, err := t.exec(ctx, `UPDATE entities AS e SET deleted_at = ?, updated_at = ?, version = version + 1
+WHERE e.customer_id = ? AND e.id = ? AND e.deleted_at IS NULL`+sc, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return notFound("Entity")
+	}
+	return t.addEntitiesCount(ctx, customerID, -1)
+}
+
+func (t *tx) Entities(ctx context.Context, scope domain.Scope, customerID string, f domain.EntityFilter) (domain.EntityPage, error) {
+	var page domain.EntityPage
+	limit := f.Limit
+	if limit <= 0 || limit > domain.MaxPageSize {
+		limit = domain.DefaultPageSize
+	}
+	sc, sargs := entityScope(scope)
+	where := liveEntity + ` AND e.customer_id = ?` + sc
+	args := append([]any{customerID}, sargs...)
+	if err := t.queryRow(ctx, `SELECT count(*)`+where, args...).Scan(&page.Total); err != nil {
+		return page, err
+	}
+	q := `SELECT ` + entityColumns + where
+	if f.Cursor != nil {
+		q += ` AND (e.name_key > ? OR (e.name_key = ? AND e.id > ?))`
+		args = append(args, f.Cursor.Key, f.Cursor.Key, f.Cursor.ID)
+	}
+	q += ` ORDER BY e.name_key, e.id LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return page, err
+	}
+	defer rows.Close()
+	page.Items = make([]domain.Entity, 0, min(limit, 16))
+	for rows.Next() {
+		e, err := scanEntity(rows)
+		if err != nil {
+			return page, err
+		}
+		page.Items = append(page.Items, e)
+	}
+	if err := rows.Err(); err != nil {
+		return page, err
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.Next = &domain.CustomerCursor{Key: last.NameKey(), ID: last.ID}
+	}
+	return page, nil
+}
