@@ -118,3 +118,7 @@ type EntityPage struct {
 	Next  *CustomerCursor
 	Total int64
 }
+
+// MaxEntitiesPerRequest bounds the entities created together with their
+// customer in one request.
+const MaxEntitiesPerRequest = 200

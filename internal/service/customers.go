@@ -14,22 +14,33 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // including a name or code already taken by a live customer, is reported in
 // one EInvalid error, and nothing is written.
 func (s *Service) CreateCustomer(ctx context.Context, in domain.CustomerInput) (domain.Customer, error) {
+	return s.CreateCustomerWithEntities(ctx, in, nil)
+}
+
+// CreateCustomerWithEntities creates a customer and its first entities in
+// one transaction: the Add Customer wizard's Submit. One bad entity refuses
+// the whole request, with errors such as "entities[1].name", together with
+// every other bad field.
+func (s *Service) CreateCustomerWithEntities(ctx context.Context, in domain.CustomerInput, entities []domain.EntityInput) (domain.Customer, error) {
 	p, err := requireOrgAdmin(ctx)
 	if err != nil {
 		return domain.Customer{}, err
 	}
+	if len(entities) > domain.MaxEntitiesPerRequest {
+		return domain.Customer{}, domain.Errorf(domain.EBadRequest, "At most %d entities can be created with a customer; add more afterwards.", domain.MaxEntitiesPerRequest)
+	}
 	c, verr := in.Normalize()
+	es, efe := normalizeEntities(entities)
 	var out domain.Customer
 	err = s.store.Write(ctx, func(tx store.Tx) error {
 		if err := requireMSP(ctx, tx); err != nil {
 			return err
 		}
-		if verr != nil {
-			// Add uniqueness failures to the validation failures so one
-			// response names every bad field.
-			return s.withTaken(ctx, tx, verr, in, "")
+		fe, err := s.customerFieldErrors(ctx, tx, verr, in, c, "")
+		if err != nil {
+			return err
 		}
-		if err := s.checkTaken(ctx, tx, c, ""); err != nil {
+		if err := append(fe, efe...).Err(); err != nil {
 			return err
 		}
 		now := s.clock()
@@ -37,52 +48,56 @@ func (s *Service) CreateCustomer(ctx context.Context, in domain.CustomerInput) (
 		if err := tx.CreateCustomer(ctx, c); err != nil {
 			return err
 		}
+		if err := s.audit(ctx, tx, p, "customer.create", "customer", c.ID, c.ID, nil, c); err != nil {
+			return err
+		}
+		for _, e := range es {
+			e.CustomerID = c.ID
+			e.ID, e.CreatedAt, e.UpdatedAt, e.Version = newID(), now, now, 1
+			if err := tx.CreateEntity(ctx, e); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, p, "entity.create", "entity", e.ID, c.ID, nil, e); err != nil {
+				return err
+			}
+		}
+		c.EntitiesCount = int64(len(es))
 		out = c
-		return s.audit(ctx, tx, p, "customer.create", "customer", c.ID, c.ID, nil, c)
+		return nil
 	})
 	return out, err
 }
 
-// checkTaken fails with EInvalid "taken" on name and/or code when a live
-// customer other than exceptID holds them.
-func (s *Service) checkTaken(ctx context.Context, tx store.Tx, c domain.Customer, exceptID string) error {
-	nameTaken, codeTaken, err := tx.CustomerTaken(ctx, c.NameKey(), c.CodeKey(), exceptID)
-	if err != nil {
-		return err
-	}
+// customerFieldErrors returns every field failure of a customer: those of
+// validation (verr) and the name or code held by another live customer.
+func (s *Service) customerFieldErrors(ctx context.Context, tx store.Tx, verr error, in domain.CustomerInput, c domain.Customer, exceptID string) (domain.FieldErrors, error) {
 	var fe domain.FieldErrors
+	if verr != nil {
+		e, ok := verr.(*domain.Error)
+		if !ok {
+			return nil, verr
+		}
+		fe = e.Fields
+		c = domain.Customer{Name: domain.CleanText(in.Name), Code: domain.CleanText(in.Code)}
+	}
+	probe := c
+	if fe.Has("name") {
+		probe.Name = "" // matches nothing: live names are never empty
+	}
+	if fe.Has("code") {
+		probe.Code = ""
+	}
+	nameTaken, codeTaken, err := tx.CustomerTaken(ctx, probe.NameKey(), probe.CodeKey(), exceptID)
+	if err != nil {
+		return nil, err
+	}
 	if nameTaken {
 		fe.Add("name", domain.FieldTaken, "A customer with this name already exists.")
 	}
 	if codeTaken {
 		fe.Add("code", domain.FieldTaken, "A customer with this code already exists.")
 	}
-	return fe.Err()
-}
-
-// withTaken adds "taken" failures for a valid-looking name or code to the
-// validation error verr.
-func (s *Service) withTaken(ctx context.Context, tx store.Tx, verr error, in domain.CustomerInput, exceptID string) error {
-	e, ok := verr.(*domain.Error)
-	if !ok {
-		return verr
-	}
-	probe := domain.Customer{Name: domain.CleanText(in.Name), Code: domain.CleanText(in.Code)}
-	fields := domain.FieldErrors(e.Fields)
-	if probe.Name == "" || fields.Has("name") {
-		probe.Name = "" // matches nothing: live names are never empty
-	}
-	if probe.Code == "" || fields.Has("code") {
-		probe.Code = ""
-	}
-	if terr := s.checkTaken(ctx, tx, probe, exceptID); terr != nil {
-		if te, ok := terr.(*domain.Error); ok && te.Code == domain.EInvalid {
-			fields = append(fields, te.Fields...)
-			return fields.Err()
-		}
-		return terr
-	}
-	return verr
+	return fe, nil
 }
 
 // Customer returns a live customer in the caller's scope.
@@ -129,13 +144,14 @@ func (s *Service) UpdateCustomer(ctx context.Context, id string, version int64, 
 			return err
 		}
 		c, verr := in.Normalize()
-		if verr != nil {
-			return s.withTaken(ctx, tx, verr, in, id)
-		}
-		if err := s.checkTaken(ctx, tx, c, id); err != nil {
+		fe, err := s.customerFieldErrors(ctx, tx, verr, in, c, id)
+		if err != nil {
 			return err
 		}
-		c.ID, c.CreatedAt = before.ID, before.CreatedAt
+		if err := fe.Err(); err != nil {
+			return err
+		}
+		c.ID, c.CreatedAt, c.EntitiesCount = before.ID, before.CreatedAt, before.EntitiesCount
 		c.UpdatedAt, c.Version = s.clock(), before.Version+1
 		if err := tx.UpdateCustomer(ctx, p.Scope(), c); err != nil {
 			return err
