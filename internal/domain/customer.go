@@ -203,6 +203,10 @@ const (
 
 // CustomerFilter selects a page of the customer list.
 type CustomerFilter struct {
+	// Where restricts the list; nil means every live customer. The search
+	// box, the query-parameter conditions and the filter tree are combined
+	// into it with AND.
+	Where  *Filter
 	Sort   CustomerSort
 	Limit  int
 	Cursor *CustomerCursor // nil: first page

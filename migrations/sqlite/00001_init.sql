@@ -13,8 +13,11 @@ CREATE TABLE org (
 INSERT INTO org (id, name, msp_enabled, initialized, updated_at, version)
 VALUES (1, 'My Organization', 1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 1);
 
+-- seq is an explicit integer key so that rowids survive VACUUM: the search
+-- index (00003) refers to customers by it.
 CREATE TABLE customers (
-    id              TEXT    PRIMARY KEY,
+    seq             INTEGER PRIMARY KEY,
+    id              TEXT    NOT NULL UNIQUE,
     name            TEXT    NOT NULL,
     name_key        TEXT    NOT NULL,
     code            TEXT    NOT NULL,

@@ -100,4 +100,7 @@ var Dialect = sqlstore.Dialect{
 	BeginWrite: func(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 		return db.BeginTx(ctx, nil)
 	},
+	// LIKE '%x%' on the key columns is served by their pg_trgm indexes
+	// (migration 00003) for three characters or more.
+	Contains: sqlstore.LikeContains,
 }

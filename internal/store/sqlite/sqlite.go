@@ -11,7 +11,9 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
@@ -102,4 +104,15 @@ var Dialect = sqlstore.Dialect{
 	BeginWrite: func(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 		return db.BeginTx(ctx, nil)
 	},
+	Contains: contains,
+}
+
+// contains uses the trigram index (migration 00003) for three characters or
+// more; shorter text has no trigram, and is matched with LIKE.
+func contains(column, folded string) (string, []any) {
+	if utf8.RuneCountInString(folded) < 3 {
+		return sqlstore.LikeContains(column, folded)
+	}
+	phrase := `"` + strings.ReplaceAll(folded, `"`, `""`) + `"`
+	return `c.seq IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ?)`, []any{column + ` : ` + phrase}
 }

@@ -189,6 +189,11 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 	where := ` WHERE c.deleted_at IS NULL`
 	sc, args := scopeClause(scope)
 	where += sc
+	if f.Where != nil {
+		fq, fargs := t.compileFilter(*f.Where)
+		where += ` AND ` + fq
+		args = append(args, fargs...)
+	}
 
 	if err := t.queryRow(ctx, `SELECT count(*) FROM customers c`+where, args...).Scan(&page.Total); err != nil {
 		return page, err

@@ -37,6 +37,9 @@ type Dialect struct {
 	Retryable func(error) bool
 	// BeginWrite begins a read-write transaction.
 	BeginWrite func(ctx context.Context, db *sql.DB) (*sql.Tx, error)
+	// Contains returns the condition "column (of customers, aliased c)
+	// contains the folded text", using the dialect's substring index.
+	Contains func(column, folded string) (string, []any)
 	// AfterBegin runs statements at the start of every transaction (for
 	// example SET LOCAL ROLE); may be nil.
 	AfterBegin func(ctx context.Context, tx *sql.Tx) error

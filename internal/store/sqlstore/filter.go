@@ -1,0 +1,70 @@
+package sqlstore
+
+import (
+	"strings"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+// filterColumns maps filter fields to the folded key columns of customers
+// (aliased c).
+var filterColumns = map[string]string{
+	domain.FieldName: "name_key",
+	domain.FieldCode: "code_key",
+}
+
+// EscapeLike escapes LIKE's wildcards so that %, _ and \ in a search are
+// literal characters; patterns use ESCAPE '\'.
+func EscapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// LikeContains is the portable substring condition on a key column.
+func LikeContains(column, folded string) (string, []any) {
+	return `c.` + column + ` LIKE ? ESCAPE '\'`, []any{"%" + EscapeLike(folded) + "%"}
+}
+
+// compileFilter turns a validated filter tree into a SQL condition over
+// customers (aliased c). Values are folded like the keys they compare with,
+// so every comparison is case-insensitive.
+func (t *tx) compileFilter(f domain.Filter) (string, []any) {
+	if f.IsGroup() {
+		sep := " AND "
+		if f.Op == domain.OpOr {
+			sep = " OR "
+		}
+		parts := make([]string, len(f.Conditions))
+		var args []any
+		for i, c := range f.Conditions {
+			q, a := t.compileFilter(c)
+			parts[i] = q
+			args = append(args, a...)
+		}
+		return "(" + strings.Join(parts, sep) + ")", args
+	}
+	col := filterColumns[f.Field]
+	switch f.Op {
+	case domain.OpEq:
+		return `c.` + col + ` = ?`, []any{domain.Fold(f.Value)}
+	case domain.OpNeq:
+		return `c.` + col + ` <> ?`, []any{domain.Fold(f.Value)}
+	case domain.OpIn, domain.OpNotIn:
+		args := make([]any, len(f.Values))
+		for i, v := range f.Values {
+			args[i] = domain.Fold(v)
+		}
+		not := ""
+		if f.Op == domain.OpNotIn {
+			not = "NOT "
+		}
+		return `c.` + col + ` ` + not + `IN (` + placeholders(len(args)) + `)`, args
+	case domain.OpContains:
+		return t.db.d.Contains(col, domain.Fold(f.Value))
+	case domain.OpNotContains:
+		q, args := t.db.d.Contains(col, domain.Fold(f.Value))
+		return `NOT (` + q + `)`, args
+	}
+	// Filters are validated before they reach the store.
+	panic("sqlstore: unvalidated filter op " + f.Op)
+}

@@ -1,0 +1,200 @@
+package storetest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store"
+)
+
+// alphabet for generated names: letters that fold, LIKE's wildcards and its
+// escape character, so the property test catches both case and escaping
+// mistakes.
+var alphabet = []rune("abcABCéÉßs %_\\-x\"'")
+
+func randText(r *rand.Rand, min, max int) string {
+	n := min + r.IntN(max-min+1)
+	out := make([]rune, n)
+	for i := range out {
+		out[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(out)
+}
+
+var codeAlphabet = []rune("abAB_-x1")
+
+func randCode(r *rand.Rand) string {
+	n := 2 + r.IntN(4)
+	out := make([]rune, n)
+	for i := range out {
+		out[i] = codeAlphabet[r.IntN(len(codeAlphabet))]
+	}
+	return string(out)
+}
+
+// randValue picks a value likely to match something: a piece of an existing
+// name or code, re-cased, or random text.
+func randValue(r *rand.Rand, pool []domain.Customer, field string) string {
+	for {
+		if v := randValue1(r, pool, field); domain.CleanText(v) != "" {
+			return v
+		}
+	}
+}
+
+func randValue1(r *rand.Rand, pool []domain.Customer, field string) string {
+	if r.IntN(4) == 0 || len(pool) == 0 {
+		return randText(r, 1, 4)
+	}
+	c := pool[r.IntN(len(pool))]
+	s := []rune(c.Name)
+	if field == domain.FieldCode {
+		s = []rune(c.Code)
+	}
+	i := r.IntN(len(s))
+	j := i + 1 + r.IntN(len(s)-i)
+	v := string(s[i:j])
+	if r.IntN(2) == 0 {
+		return upper(v)
+	}
+	return v
+}
+
+func upper(s string) string {
+	out := []rune(s)
+	for i, c := range out {
+		if c >= 'a' && c <= 'z' {
+			out[i] = c - 32
+		}
+	}
+	return string(out)
+}
+
+func randCondition(r *rand.Rand, pool []domain.Customer) domain.Filter {
+	field := domain.FilterFields[r.IntN(2)]
+	op := domain.FilterOps[r.IntN(len(domain.FilterOps))]
+	f := domain.Filter{Op: op, Field: field}
+	if f.Multi() {
+		for range 1 + r.IntN(3) {
+			f.Values = append(f.Values, randValue(r, pool, field))
+		}
+	} else {
+		f.Value = randValue(r, pool, field)
+	}
+	return f
+}
+
+func randFilter(r *rand.Rand, pool []domain.Customer, depth int) domain.Filter {
+	if depth >= 3 || r.IntN(3) > 0 {
+		return randCondition(r, pool)
+	}
+	g := domain.Filter{Op: []string{domain.OpAnd, domain.OpOr}[r.IntN(2)]}
+	for range 1 + r.IntN(3) {
+		g.Conditions = append(g.Conditions, randFilter(r, pool, depth+1))
+	}
+	return g
+}
+
+// testFilterProperty compares the store's filtered lists with the domain's
+// definition of a match (domain.Filter.Match) over random data and random
+// filter trees, and checks that paging returns every match exactly once.
+func testFilterProperty(t *testing.T, st store.Store) {
+	c := ctx(t)
+	r := rand.New(rand.NewPCG(20261130, 2))
+	var pool []domain.Customer
+	names, codes := map[string]bool{}, map[string]bool{}
+	for len(pool) < 60 {
+		cu := customer(randText(r, 1, 8), randCode(r), t0)
+		if d := domain.CleanText(cu.Name); d != cu.Name || d == "" {
+			continue
+		}
+		if names[cu.NameKey()] || codes[cu.CodeKey()] {
+			continue
+		}
+		names[cu.NameKey()], codes[cu.CodeKey()] = true, true
+		pool = append(pool, mustCreateCustomer(t, st, cu))
+	}
+	trashed := pool[0]
+	mustWrite(t, st, func(tx store.Tx) error { return tx.TrashCustomer(c, domain.OrgScope, trashed.ID, t0) })
+	live := pool[1:]
+
+	check := func(t *testing.T, f domain.Filter) {
+		t.Helper()
+		f, err := f.Validate("filter")
+		if err != nil {
+			t.Fatalf("generated an invalid filter: %v", err)
+		}
+		var want []string
+		for _, cu := range live {
+			if f.Match(cu.Name, cu.Code) {
+				want = append(want, cu.ID)
+			}
+		}
+		slices.Sort(want)
+		var got []string
+		var cursor *domain.CustomerCursor
+		limit := 1 + r.IntN(7)
+		for pages := 0; ; pages++ {
+			if pages > len(pool) {
+				t.Fatal("paging does not end")
+			}
+			var page domain.CustomerPage
+			mustRead(t, st, func(tx store.Tx) (err error) {
+				page, err = tx.Customers(c, domain.OrgScope, domain.CustomerFilter{Where: &f, Sort: domain.SortCodeAsc, Limit: limit, Cursor: cursor})
+				return err
+			})
+			if page.Total != int64(len(want)) {
+				t.Fatalf("filter %s: total = %d, want %d", describe(f), page.Total, len(want))
+			}
+			for _, it := range page.Items {
+				got = append(got, it.ID)
+			}
+			if page.Next == nil {
+				break
+			}
+			cursor = page.Next
+		}
+		sorted := slices.Clone(got)
+		slices.Sort(sorted)
+		if !slices.Equal(sorted, want) {
+			t.Fatalf("filter %s:\n got %d ids %v\nwant %d ids %v", describe(f), len(got), got, len(want), want)
+		}
+	}
+
+	// Every field and condition alone, with a value taken from the data.
+	for _, field := range domain.FilterFields {
+		for _, op := range domain.FilterOps {
+			t.Run(field+"."+op, func(t *testing.T) {
+				for range 8 {
+					f := domain.Filter{Op: op, Field: field}
+					if f.Multi() {
+						f.Values = []string{randValue(r, live, field), randValue(r, live, field)}
+					} else {
+						f.Value = randValue(r, live, field)
+					}
+					check(t, f)
+				}
+			})
+		}
+	}
+	// The wildcard characters are literal.
+	t.Run("LiteralWildcards", func(t *testing.T) {
+		for _, v := range []string{"%", "_", `\`, "%_", `\%`, "a%", "%%%", "_-_"} {
+			check(t, domain.Filter{Op: domain.OpContains, Field: domain.FieldName, Value: v})
+		}
+	})
+	t.Run("RandomTrees", func(t *testing.T) {
+		for i := range 150 {
+			f := randFilter(r, live, 0)
+			t.Run(fmt.Sprint(i), func(t *testing.T) { check(t, f) })
+		}
+	})
+	t.Run("Search", func(t *testing.T) {
+		for range 20 {
+			check(t, *domain.SearchFilter(randValue(r, live, domain.FieldName)))
+		}
+	})
+}

@@ -1,0 +1,12 @@
+-- +goose Up
+-- Substring search over the folded name and code keys: trigram GIN indexes
+-- (pg_trgm), so LIKE '%x%' of three or more characters is an index lookup
+-- instead of a scan. pg_trgm is a trusted extension: the database owner may
+-- create it.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX customers_name_trgm ON customers USING gin (name_key gin_trgm_ops) WHERE deleted_at IS NULL;
+CREATE INDEX customers_code_trgm ON customers USING gin (code_key gin_trgm_ops) WHERE deleted_at IS NULL;
+
+-- +goose Down
+DROP INDEX customers_code_trgm;
+DROP INDEX customers_name_trgm;
