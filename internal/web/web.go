@@ -1,12 +1,51 @@
-// Package web serves custreg's HTML user interface.
+// Package web serves custreg's HTML user interface: server-rendered pages
+// built with html/template, plain HTML forms that work without JavaScript,
+// and a small hand-written script (static/app.js) that enhances them. The
+// templates and assets are embedded, so the binary needs no build step and no
+// files beside it.
+//
+// Every page handler returns an error; serve turns it into the one right
+// answer (a redirect to the sign-in page, a 404 page, or a logged internal
+// error shown as a generic page). Forms handle their own validation errors by
+// rendering the form again with the typed values and a message beside each
+// field.
+//
+// Routes (all HTML; unauthenticated page requests go to /login?next=…):
+//
+//	GET  /                       → /customers, or a start page while MSP mode is off
+//	GET  /login, POST /login     sign in; POST /logout signs out
+//	GET  /setup?token=…, POST    the one-time page that creates the first admin
+//	GET  /customers              the Customer Registration page (?cursor= loads more)
+//	GET  /customers/new          the page with the Add Customer sidebar open; POST creates
+//	GET  /customers/{id}/edit    the sidebar in edit mode; POST saves (carries the version)
+//	GET  /customers/{id}/delete  the page with the delete dialog open; POST deletes
+//	GET  /static/…               embedded assets, cached for good when the URL has ?v=<hash>
+//
+// While MSP mode is off the customer pages answer 404 with a page that says
+// so, and the menu has no Customers entry.
 package web
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 
+	"github.com/custreg/custreg/internal/auth"
+	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 )
+
+//go:embed templates static
+var files embed.FS
 
 // Options configure the UI.
 type Options struct {
@@ -18,17 +57,247 @@ type Options struct {
 
 // Handler serves the UI pages and their static assets.
 type Handler struct {
-	svc  *service.Service
-	opts Options
+	svc    *service.Service
+	opts   Options
+	log    *slog.Logger
+	pages  map[string]*template.Template
+	static fs.FS
+	// assetVersion maps a static file name to a hash of its content, which
+	// asset URLs carry so that browsers may cache them for good.
+	assetVersion map[string]string
 }
 
-// New returns the UI handler.
+// New returns the UI handler. It panics if the embedded templates do not
+// parse, which the tests catch before any release.
 func New(svc *service.Service, opts Options) *Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Handler{svc: svc, opts: opts}
+	h := &Handler{svc: svc, opts: opts, log: opts.Logger}
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err)
+	}
+	h.static = static
+	h.assetVersion = map[string]string{}
+	err = fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(static, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		h.assetVersion[p] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	h.pages, err = h.parsePages()
+	if err != nil {
+		panic(err)
+	}
+	return h
 }
 
 // Register adds the UI's routes to mux.
-func (h *Handler) Register(mux *http.ServeMux) {}
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /static/", h.serveStatic)
+	mux.Handle("GET /{$}", h.page(h.home))
+	mux.Handle("GET /login", h.public(h.loginForm))
+	mux.Handle("POST /login", h.public(h.login))
+	mux.Handle("POST /logout", h.public(h.logout))
+	mux.Handle("GET /setup", h.public(h.setupForm))
+	mux.Handle("POST /setup", h.public(h.setup))
+
+	mux.Handle("GET /customers", h.page(h.customers))
+	mux.Handle("GET /customers/new", h.page(h.newCustomer))
+	mux.Handle("POST /customers/new", h.page(h.createCustomer))
+	mux.Handle("GET /customers/{id}/edit", h.page(h.editCustomer))
+	mux.Handle("POST /customers/{id}/edit", h.page(h.updateCustomer))
+	mux.Handle("GET /customers/{id}/delete", h.page(h.confirmDelete))
+	mux.Handle("POST /customers/{id}/delete", h.page(h.deleteCustomer))
+
+	// Everything else that no other handler claims is a page that does not
+	// exist; answer with a page, not the mux's plain text.
+	mux.Handle("/", h.public(func(w http.ResponseWriter, r *http.Request) error {
+		return domain.Errorf(domain.ENotFound, "There is no page at this address.")
+	}))
+}
+
+// handlerFunc is a page handler. It writes a response, or returns an error
+// for serve to render.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// public serves a page that needs no signed-in user.
+func (h *Handler) public(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setPageHeaders(w)
+		if err := fn(w, r); err != nil {
+			h.fail(w, r, err)
+		}
+	})
+}
+
+// page serves a page for a signed-in user; anyone else is sent to the
+// sign-in page, which brings them back here afterwards.
+func (h *Handler) page(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setPageHeaders(w)
+		if _, ok := auth.FromContext(r.Context()); !ok {
+			h.redirectToLogin(w, r)
+			return
+		}
+		if err := fn(w, r); err != nil {
+			h.fail(w, r, err)
+		}
+	})
+}
+
+// setPageHeaders sets the headers every HTML answer carries. Pages show
+// tenant data, so no cache keeps them; the policy allows only this origin's
+// scripts and styles, so injected markup cannot run.
+func setPageHeaders(w http.ResponseWriter) {
+	hd := w.Header()
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "same-origin")
+	hd.Set("X-Frame-Options", "DENY")
+}
+
+func (h *Handler) redirectToLogin(w http.ResponseWriter, r *http.Request) {
+	target := "/login"
+	if next := r.URL.RequestURI(); r.Method == http.MethodGet && next != "/" {
+		target += "?next=" + url.QueryEscape(next)
+	} else if r.Method != http.MethodGet {
+		// A form posted after the session ended cannot be replayed; bring
+		// the user back to the page it came from instead.
+		if next := localPath(strings.TrimSuffix(r.URL.Path, "/")); next != "" {
+			target += "?next=" + url.QueryEscape(next)
+		}
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// fail is the one place where a page's error becomes a response.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		h.log.ErrorContext(r.Context(), "web: internal error", "method", r.Method, "path", r.URL.Path,
+			"request_id", w.Header().Get("X-Request-Id"), "err", err)
+		de = &domain.Error{Code: domain.EInternal}
+	}
+	v := errorView{RequestID: w.Header().Get("X-Request-Id")}
+	status := http.StatusInternalServerError
+	switch de.Code {
+	case domain.EUnauthorized:
+		auth.ClearSessionCookie(w, r, h.opts.TrustProxy)
+		h.redirectToLogin(w, r)
+		return
+	case domain.ENotFound:
+		status = http.StatusNotFound
+		v.Title = "Page not found"
+		v.Message = de.Message
+		if de.Type == "msp-disabled" {
+			v.Title = "Customers are not available"
+			v.MSPDisabled = true
+		}
+	case domain.EForbidden:
+		status = http.StatusForbidden
+		v.Title = "Not allowed"
+		v.Message = de.Message
+	case domain.EBadRequest, domain.EInvalid, domain.ETooLarge:
+		status = http.StatusBadRequest
+		if de.Code == domain.ETooLarge {
+			status = http.StatusRequestEntityTooLarge
+		}
+		v.Title = "That request could not be handled"
+		v.Message = de.Message
+	case domain.EConflict, domain.EPrecondition:
+		status = http.StatusConflict
+		v.Title = "That change could not be made"
+		v.Message = de.Message
+	default:
+		if de.Code != domain.EInternal {
+			h.log.ErrorContext(r.Context(), "web: unexpected error code", "code", de.Code, "err", err)
+		}
+		v.Title = "Something went wrong"
+		v.Message = "" // the template shows a generic message and the request id
+	}
+	v.Shell = h.shell(r, "", v.Title)
+	h.render(w, r, status, "error", v)
+}
+
+// render executes page into a buffer first, so that a template failure
+// becomes a clean 500 instead of half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	t, ok := h.pages[page]
+	if !ok {
+		h.log.ErrorContext(r.Context(), "web: unknown template", "page", page)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		h.log.ErrorContext(r.Context(), "web: rendering template", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// seeOther redirects after a successful POST, so that reloading the page
+// does not send the form again.
+func seeOther(w http.ResponseWriter, r *http.Request, to string) error {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// localPath returns p if it is a path on this site ("/customers?x=1") and ""
+// otherwise, so that ?next= cannot send anyone to another site.
+func localPath(p string) string {
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n\t") {
+		return ""
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return ""
+	}
+	if strings.HasPrefix(u.Path, "/api/") || strings.HasPrefix(u.Path, "/static/") ||
+		u.Path == "/login" || u.Path == "/logout" || u.Path == "/setup" {
+		return ""
+	}
+	return u.RequestURI()
+}
+
+// serveStatic serves the embedded assets. A URL that carries the current
+// content hash (as asset() writes them) may be cached for a year; any other
+// is revalidated.
+func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(path.Clean(r.URL.Path), "/static/")
+	ver, ok := h.assetVersion[name]
+	if !ok {
+		setPageHeaders(w)
+		h.fail(w, r, domain.Errorf(domain.ENotFound, "There is no file at this address."))
+		return
+	}
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("ETag", `"`+ver+`"`)
+	if r.URL.Query().Get("v") == ver {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, no-cache")
+	}
+	http.ServeFileFS(w, r, h.static, name)
+}
+
+// asset returns the URL of a static file with its content hash.
+func (h *Handler) asset(name string) string {
+	return "/static/" + name + "?v=" + h.assetVersion[name]
+}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"encoding/base64"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/custreg/custreg/internal/auth"
+)
+
+// Shell is what the frame around every page shows: where you are, who you
+// are, and the menu of what exists.
+type Shell struct {
+	Title     string // the page's own title; the <title> adds the product
+	OrgName   string
+	User      string // the signed-in person's name ("" when signed out)
+	UserEmail string
+	SignedIn  bool
+	// Nav lists the side menu's entries; only what exists and the person
+	// may use is in it.
+	Nav    []NavItem
+	Active string
+	Flash  string // a one-time notice from the previous request
+	h      *Handler
+}
+
+// NavItem is one entry of the side menu.
+type NavItem struct {
+	Key, Label, Href, Icon string
+}
+
+// Asset returns the cache-busting URL of a static file.
+func (s Shell) Asset(name string) string { return s.h.asset(name) }
+
+// shell builds the frame for r. Reading the organization's settings decides
+// whether the Customers menu exists; if they cannot be read (signed out, or
+// a store failure on an error page) the frame is shown without them.
+func (h *Handler) shell(r *http.Request, active, title string) Shell {
+	s := Shell{Title: title, Active: active, h: h, OrgName: "custreg"}
+	p, ok := auth.FromContext(r.Context())
+	if !ok {
+		return s
+	}
+	s.SignedIn, s.User, s.UserEmail = true, p.Name, p.Email
+	if s.User == "" {
+		s.User = p.Email
+	}
+	if org, err := h.svc.OrgSettings(r.Context()); err == nil {
+		if org.Name != "" {
+			s.OrgName = org.Name
+		}
+		if org.MSPEnabled {
+			s.Nav = append(s.Nav, NavItem{Key: "customers", Label: "Customers", Href: "/customers", Icon: "i-customers"})
+		}
+	}
+	return s
+}
+
+// HasNav reports whether the side menu has the entry key.
+func (s Shell) HasNav(key string) bool {
+	for _, n := range s.Nav {
+		if n.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// flashCookie carries a one-time notice ("Customer Airtel was added.") across
+// the redirect after a successful form.
+const flashCookie = "custreg_flash"
+
+func setFlash(w http.ResponseWriter, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(msg)),
+		Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+// takeFlash returns the pending notice, if any, and clears it.
+func takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	b, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil || !utf8.Valid(b) || len(b) > 300 {
+		return ""
+	}
+	return string(b)
+}
+
+// errorView is the data of the error page.
+type errorView struct {
+	Shell
+	Message     string
+	MSPDisabled bool
+	RequestID   string
+}
+
+// pageFiles lists each page template; every page is parsed together with
+// the layout and the partials.
+var pageFiles = map[string]string{
+	"login":     "templates/login.html",
+	"setup":     "templates/setup.html",
+	"customers": "templates/customers.html",
+	"home":      "templates/home.html",
+	"error":     "templates/error.html",
+}
+
+func (h *Handler) parsePages() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"plural": func(n int64, one, many string) string {
+			if n == 1 {
+				return "1 " + one
+			}
+			return strconv.FormatInt(n, 10) + " " + many
+		},
+		"initials": initials,
+		"step":     func(i int) int { return i + 1 },
+		"problems": func(n int) string {
+			if n == 1 {
+				return "There is a problem with 1 field"
+			}
+			return "There are problems with " + strconv.Itoa(n) + " fields"
+		},
+	}
+	partials, err := fs.Glob(files, "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	base, err := template.New("layout").Funcs(funcs).ParseFS(files, append([]string{"templates/layout.html"}, partials...)...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for name, file := range pageFiles {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(files, file); err != nil {
+			return nil, err
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// initials returns up to two letters standing for a name, for the avatar
+// beside the signed-in person's name.
+func initials(name string) string {
+	var out []rune
+	for _, w := range strings.Fields(name) {
+		r, _ := utf8.DecodeRuneInString(w)
+		out = append(out, r)
+		if len(out) == 2 {
+			break
+		}
+	}
+	return strings.ToUpper(string(out))
+}
