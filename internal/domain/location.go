@@ -10,6 +10,9 @@ const (
 	MaxCity         = 100
 	MaxLandmark     = 100
 	MaxAddressLine  = 1000
+	// MaxPinCode bounds what a form accepts; the real check is the
+	// country's postal-code format (at most 12 characters without one).
+	MaxPinCode = 16
 )
 
 // Location is the location block shared by customers and entities. Country

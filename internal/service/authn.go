@@ -340,3 +340,21 @@ func (s *Service) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	})
 	return n, err
 }
+
+// SetupTokenValid reports whether token is the current one-time setup token
+// and setup is still pending, without using it.
+func (s *Service) SetupTokenValid(ctx context.Context, token string) (bool, error) {
+	if token == "" {
+		return false, nil
+	}
+	var ok bool
+	err := s.store.Read(ctx, func(tx store.Tx) error {
+		n, err := tx.CountUsers(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
+		ok, err = tx.SetupTokenExists(ctx, auth.HashSecret(token))
+		return err
+	})
+	return ok, err
+}

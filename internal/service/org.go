@@ -85,7 +85,7 @@ func (s *Service) UpdateOrgSettings(ctx context.Context, patch OrgPatch) (domain
 // errMSPDisabled is the answer of every customer and entity route while MSP
 // mode is off (SPEC §6).
 var errMSPDisabled = &domain.Error{Code: domain.ENotFound, Type: "msp-disabled",
-	Message: "MSP mode is off: customers and entities do not exist in a single-tenant organization. An organization admin can turn MSP mode on in the settings."}
+	Message: "MSP mode is off: customers and entities do not exist in a single-tenant organization. An organization admin can turn it on with PATCH /api/v1/org/settings {\"msp_enabled\": true}."}
 
 // requireMSP returns errMSPDisabled unless MSP mode is on.
 func requireMSP(ctx context.Context, tx store.Tx) error {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,8 +18,9 @@ import (
 	"github.com/custreg/custreg/internal/service"
 )
 
-// chromiumPath is Debian's Chromium, which .ci/run installs.
-const chromiumPath = "/usr/bin/chromium"
+// chromiumPath is the browser to drive: $CUSTREG_CHROMIUM, else Debian's
+// Chromium, which .ci/run installs.
+var chromiumPath = cmp.Or(os.Getenv("CUSTREG_CHROMIUM"), "/usr/bin/chromium")
 
 // browser drives one headless Chromium tab for a test.
 type browser struct {

@@ -104,12 +104,6 @@ type fieldDef struct {
 	Code         bool // a code: no spell checking, no capitalisation
 }
 
-// maxPinCode is the maxlength of the pin code input. The domain checks the
-// country's own format (the longest is 10 characters) or 3–12 characters
-// for countries without one; the input allows a little more so that a pasted
-// value with stray spaces can still be corrected rather than cut.
-const maxPinCode = 16
-
 // maxPhoneNumber leaves room in domain.MaxPhoneInputChars for the "+<code> "
 // that the country-code picker adds.
 const maxPhoneNumber = domain.MaxPhoneInputChars - 6
@@ -138,7 +132,7 @@ var customerSections = []struct {
 		{Path: "location.state", Label: "State", Placeholder: "New York", Max: domain.MaxState, Type: "text", Autocomplete: "address-level1"},
 		{Path: "location.district", Label: "District", Placeholder: "New York County", Max: domain.MaxDistrict, Type: "text"},
 		{Path: "location.city", Label: "City", Placeholder: "New York", Max: domain.MaxCity, Type: "text", Autocomplete: "address-level2"},
-		{Path: "location.pin_code", Label: "Pin Code", Placeholder: "10036", Max: maxPinCode, Type: "text", Autocomplete: "postal-code", Code: true},
+		{Path: "location.pin_code", Label: "Pin Code", Placeholder: "10036", Max: domain.MaxPinCode, Type: "text", Autocomplete: "postal-code", Code: true},
 		{Path: "location.landmark", Label: "Landmark", Placeholder: "Near Bryant Park", Max: domain.MaxLandmark, Type: "text", Wide: true},
 		{Path: "location.address_line1", Label: "Flat, House No., Building, Company", Placeholder: "1095 Avenue of the Americas", Max: domain.MaxAddressLine, Type: "text", Wide: true, Autocomplete: "address-line1"},
 		{Path: "location.address_line2", Label: "Area, Colony, Street, Sector, Village", Placeholder: "Midtown Manhattan", Max: domain.MaxAddressLine, Type: "text", Wide: true, Autocomplete: "address-line2"},

@@ -104,11 +104,11 @@ type setupView struct {
 
 func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) error {
 	v := setupView{Shell: h.shell(r, "", "Create the first admin"), Token: r.URL.Query().Get("token")}
-	pending, err := h.svc.SetupPending(r.Context())
+	valid, err := h.svc.SetupTokenValid(r.Context(), v.Token)
 	if err != nil {
 		return err
 	}
-	if !pending || v.Token == "" {
+	if !valid {
 		v.Invalid = true
 		v.Shell.Title = "Setup link not valid"
 		h.render(w, r, http.StatusNotFound, "setup", v)

@@ -555,10 +555,12 @@ func TestSetup(t *testing.T) {
 		t.Fatal("no setup token")
 	}
 	c := s.client()
-	if res := s.get(c, "/setup?token=wrong"); res.status != http.StatusOK {
-		// The form shows for any token while setup is pending; the token
-		// is checked when it is used.
-		t.Fatalf("status %d", res.status)
+	// A wrong link says so at once, before anyone types a password.
+	if res := s.get(c, "/setup?token=wrong"); res.status != http.StatusNotFound {
+		t.Fatalf("wrong token: status %d", res.status)
+	}
+	if res := s.get(c, "/setup?token="+s.setupToken); res.status != http.StatusOK || byID(res.doc, "f-password") == nil {
+		t.Fatalf("right token: status %d", res.status)
 	}
 	res := s.post(c, "/setup", url.Values{"token": {"wrong"}, "email": {"a@example.com"}, "name": {"A"}, "password": {"long enough password"}})
 	if res.status != http.StatusNotFound || !strings.Contains(res.body, "This setup link is not valid") {
