@@ -1,0 +1,188 @@
+// Package listquery reads and writes the customer list's query parameters,
+// shared by the JSON API and the web UI so that a filtered view's URL means
+// the same in both:
+//
+//	q=air                      name or code contains "air"
+//	name.contains=tel          one condition; fields name, code; conditions
+//	code.in=AIR001&code.in=X   eq, neq, in, not_in, contains, not_contains
+//	filter={"op":"or",...}     a filter tree (domain.Filter's JSON form)
+//	sort=-name                 name, code, created_at, with - for descending
+//	limit=50&cursor=...        keyset paging
+//
+// Everything given is combined with AND.
+package listquery
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+// Query is a parsed customer-list query.
+type Query struct {
+	Q          string
+	Conditions []domain.Filter // from field.op parameters, in URL order
+	Tree       *domain.Filter  // from the filter parameter
+	Sort       domain.CustomerSort
+	Limit      int
+	Cursor     *domain.CustomerCursor
+}
+
+// Filter is the store filter the query describes.
+func (q Query) Filter() domain.CustomerFilter {
+	var conds []*domain.Filter
+	conds = append(conds, domain.SearchFilter(q.Q))
+	for i := range q.Conditions {
+		conds = append(conds, &q.Conditions[i])
+	}
+	conds = append(conds, q.Tree)
+	return domain.CustomerFilter{Where: domain.And(conds...), Sort: q.Sort, Limit: q.Limit, Cursor: q.Cursor}
+}
+
+func bad(typ, format string, args ...any) error {
+	e := domain.Errorf(domain.EBadRequest, format, args...)
+	e.Type = typ
+	return e
+}
+
+// Parse reads v. Unknown parameters, fields, conditions and sorts, bad
+// limits and cursors are EBadRequest errors that name them.
+func Parse(v url.Values) (Query, error) {
+	q := Query{Sort: domain.SortNameAsc}
+	// Conditions keep the order of the query string so that chips show in
+	// the order they were added.
+	keys := orderedKeys(v)
+	for _, k := range keys {
+		vals := v[k]
+		switch k {
+		case "q":
+			q.Q = domain.CleanText(vals[0])
+			if domain.Len(q.Q) > domain.MaxSearchLen {
+				return q, bad("bad-request", "q is longer than %d characters.", domain.MaxSearchLen)
+			}
+		case "sort":
+			q.Sort = domain.CustomerSort(vals[0])
+			if !q.Sort.Valid() {
+				return q, bad("bad-request", "Unknown sort %q: use name, -name, code, -code, created_at or -created_at.", vals[0])
+			}
+		case "limit":
+			n, err := strconv.Atoi(vals[0])
+			if err != nil || n < 1 || n > domain.MaxPageSize {
+				return q, bad("bad-request", "limit must be a whole number from 1 to %d.", domain.MaxPageSize)
+			}
+			q.Limit = n
+		case "cursor":
+		case "filter":
+			f, err := domain.ParseFilter(vals[0])
+			if err != nil {
+				return q, err
+			}
+			q.Tree = &f
+		default:
+			field, op, ok := strings.Cut(k, ".")
+			if !ok {
+				return q, bad("unknown-parameter", "Unknown query parameter %q.", k)
+			}
+			c := domain.Filter{Field: field, Op: op}
+			if c.Multi() {
+				c.Values = vals
+			} else {
+				if len(vals) > 1 {
+					return q, bad("bad-filter", "%s takes one value; use %s.in for several.", k, field)
+				}
+				c.Value = vals[0]
+			}
+			valid, err := c.Validate(k)
+			if err != nil {
+				return q, err
+			}
+			q.Conditions = append(q.Conditions, valid)
+		}
+	}
+	if len(q.Conditions) > domain.MaxFilterConditions {
+		return q, bad("bad-filter", "At most %d conditions.", domain.MaxFilterConditions)
+	}
+	if c := v.Get("cursor"); c != "" {
+		cur, err := DecodeCursor(c, q.Sort)
+		if err != nil {
+			return q, err
+		}
+		q.Cursor = cur
+	}
+	return q, nil
+}
+
+// orderedKeys returns v's keys in a stable order: sorted, which for the
+// standard library's parsed url.Values is the best available.
+func orderedKeys(v url.Values) []string {
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	// Sorting keeps results deterministic; field.op parameters group by
+	// field, which is also how the UI lists them.
+	slices.Sort(keys)
+	return keys
+}
+
+// Values writes q back as query parameters (without limit and cursor), the
+// inverse of Parse: the UI builds its links and bookmarkable URLs with it.
+func (q Query) Values() url.Values {
+	v := url.Values{}
+	if q.Q != "" {
+		v.Set("q", q.Q)
+	}
+	for _, c := range q.Conditions {
+		k := c.Field + "." + c.Op
+		if c.Multi() {
+			v[k] = append(v[k], c.Values...)
+		} else {
+			v.Add(k, c.Value)
+		}
+	}
+	if q.Tree != nil {
+		b, _ := json.Marshal(q.Tree)
+		v.Set("filter", string(b))
+	}
+	if q.Sort != "" && q.Sort != domain.SortNameAsc {
+		v.Set("sort", string(q.Sort))
+	}
+	return v
+}
+
+// cursorJSON is the opaque cursor: the keyset position and the sort it
+// belongs to, so that a cursor cannot be replayed against another order.
+type cursorJSON struct {
+	Sort string `json:"s"`
+	Key  string `json:"k"`
+	ID   string `json:"i"`
+}
+
+// EncodeCursor returns the opaque form of c for sort, or nil.
+func EncodeCursor(sort domain.CustomerSort, c *domain.CustomerCursor) *string {
+	if c == nil {
+		return nil
+	}
+	b, _ := json.Marshal(cursorJSON{Sort: string(sort), Key: c.Key, ID: c.ID})
+	s := base64.RawURLEncoding.EncodeToString(b)
+	return &s
+}
+
+// DecodeCursor reads a cursor made by EncodeCursor for the same sort.
+func DecodeCursor(s string, sort domain.CustomerSort) (*domain.CustomerCursor, error) {
+	badCursor := bad("bad-cursor", "The cursor is not valid: pass next_cursor from the previous page unchanged, with the same sort.")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, badCursor
+	}
+	var c cursorJSON
+	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" || c.Sort != string(sort) {
+		return nil, badCursor
+	}
+	return &domain.CustomerCursor{Key: c.Key, ID: c.ID}, nil
+}
