@@ -1,0 +1,24 @@
+package api
+
+import "reflect"
+
+// OpenAPIResponseTypes maps the OpenAPI document's response schemas to the
+// Go types the handlers encode them from, so that openapi_test.go can check
+// that each schema has exactly the type's JSON members.
+var OpenAPIResponseTypes = map[string]reflect.Type{
+	"Customer":     reflect.TypeFor[customerJSON](),
+	"Location":     reflect.TypeFor[locationJSON](),
+	"Principal":    reflect.TypeFor[principalJSON](),
+	"Token":        reflect.TypeFor[tokenJSON](),
+	"TokenCreated": reflect.TypeFor[tokenJSON](),
+	"OrgSettings":  reflect.TypeFor[orgJSON](),
+	"Problem":      reflect.TypeFor[problem](),
+}
+
+// OpenAPIRequestTypes maps the document's request schemas to the Go types
+// the handlers decode them into (unexported ones only; openapi_test.go adds
+// the domain and service types).
+var OpenAPIRequestTypes = map[string]reflect.Type{
+	"Login":        reflect.TypeFor[loginRequest](),
+	"TokenRequest": reflect.TypeFor[tokenRequest](),
+}

@@ -1,0 +1,1487 @@
+package api_test
+
+// The OpenAPI document (openapi.json) is written by hand. These tests make
+// drift impossible: the document's operations must be exactly the route
+// table's, the document must be well formed, and every response the real
+// stack gives in a scripted session must have a status the document declares
+// for its operation and a body and headers its schemas accept. Response
+// schemas forbid unknown members and require every member the server always
+// sends, so a handler that adds or drops a field fails here.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/custreg/custreg/internal/api"
+	"github.com/custreg/custreg/internal/auth"
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/server"
+	"github.com/custreg/custreg/internal/service"
+	"github.com/custreg/custreg/internal/store"
+	"github.com/custreg/custreg/internal/store/sqlite"
+)
+
+// oasServerRoutes are the routes the server package serves outside the API's
+// route table. The document describes them too; TestOpenAPIResponses checks
+// that they answer as described.
+var oasServerRoutes = []string{"GET /healthz", "GET /readyz"}
+
+// oasMethods are the operation keys of an OpenAPI path item.
+var oasMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+// oasDocURL is the base URL the document is loaded under for the schema
+// compiler; it is never fetched.
+const oasDocURL = "https://custreg.invalid/openapi.json"
+
+// oasDoc is the parsed document with a schema compiler over it.
+type oasDoc struct {
+	root     map[string]any
+	compiler *jsonschema.Compiler
+	compiled map[string]*jsonschema.Schema
+}
+
+func oasLoad(t *testing.T) *oasDoc {
+	t.Helper()
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(api.OpenAPIDocument))
+	if err != nil {
+		t.Fatalf("openapi.json is not JSON: %v", err)
+	}
+	root, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("openapi.json is not a JSON object")
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	if err := c.AddResource(oasDocURL, root); err != nil {
+		t.Fatalf("adding the document to the schema compiler: %v", err)
+	}
+	return &oasDoc{root: root, compiler: c, compiled: map[string]*jsonschema.Schema{}}
+}
+
+// oasPointer builds a JSON pointer ("#/a/b~1c") from tokens.
+func oasPointer(tokens ...string) string {
+	var b strings.Builder
+	b.WriteString("#")
+	for _, tok := range tokens {
+		b.WriteString("/")
+		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1"))
+	}
+	return b.String()
+}
+
+// lookup returns the value at a JSON pointer "#/...".
+func (d *oasDoc) lookup(ptr string) (any, bool) {
+	rest, ok := strings.CutPrefix(ptr, "#")
+	if !ok {
+		return nil, false
+	}
+	var cur any = d.root
+	if rest == "" {
+		return cur, true
+	}
+	if !strings.HasPrefix(rest, "/") {
+		return nil, false
+	}
+	for _, tok := range strings.Split(rest[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch x := cur.(type) {
+		case map[string]any:
+			v, ok := x[tok]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			cur = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// deref follows an OpenAPI reference object at ptr (one level is all the
+// document uses) and returns the object and its own pointer.
+func (d *oasDoc) deref(t *testing.T, ptr string) (map[string]any, string) {
+	t.Helper()
+	for range 5 {
+		v, ok := d.lookup(ptr)
+		if !ok {
+			t.Fatalf("%s does not exist in the document", ptr)
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%s is not an object", ptr)
+		}
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return m, ptr
+		}
+		ptr = ref
+	}
+	t.Fatalf("%s: too many levels of $ref", ptr)
+	return nil, ""
+}
+
+// schema compiles the JSON Schema at the pointer.
+func (d *oasDoc) schema(t *testing.T, ptr string) *jsonschema.Schema {
+	t.Helper()
+	if s, ok := d.compiled[ptr]; ok {
+		return s
+	}
+	frag := strings.Split(strings.TrimPrefix(ptr, "#"), "/")
+	for i := range frag {
+		frag[i] = url.PathEscape(frag[i])
+	}
+	s, err := d.compiler.Compile(oasDocURL + "#" + strings.Join(frag, "/"))
+	if err != nil {
+		t.Fatalf("compiling the schema at %s: %v", ptr, err)
+	}
+	d.compiled[ptr] = s
+	return s
+}
+
+// operations returns every operation of the document as "METHOD path".
+func (d *oasDoc) operations(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	paths, ok := d.root["paths"].(map[string]any)
+	if !ok {
+		t.Fatalf("document has no paths object")
+	}
+	out := map[string]map[string]any{}
+	for p, item := range paths {
+		m, ok := item.(map[string]any)
+		if !ok {
+			t.Fatalf("path item %s is not an object", p)
+		}
+		for _, meth := range oasMethods {
+			if o, ok := m[meth].(map[string]any); ok {
+				out[strings.ToUpper(meth)+" "+p] = o
+			}
+		}
+	}
+	return out
+}
+
+// match returns the document's path template that serves path, preferring
+// literal segments over parameters as ServeMux does.
+func (d *oasDoc) match(path string) string {
+	paths, _ := d.root["paths"].(map[string]any)
+	segs := strings.Split(path, "/")
+	best, bestScore := "", -1
+	for tmpl := range paths {
+		ts := strings.Split(tmpl, "/")
+		if len(ts) != len(segs) {
+			continue
+		}
+		score := 0
+		for i, s := range ts {
+			switch {
+			case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}"):
+				if segs[i] == "" {
+					score = -1
+				}
+			case s == segs[i]:
+				score++
+			default:
+				score = -1
+			}
+			if score < 0 {
+				break
+			}
+		}
+		if score > bestScore {
+			best, bestScore = tmpl, score
+		}
+	}
+	return best
+}
+
+// oasTemplate turns a ServeMux pattern path into an OpenAPI path template:
+// "{name...}" becomes "{name}" and "{$}" is dropped.
+func oasTemplate(pattern string) string {
+	pattern = strings.TrimSuffix(pattern, "{$}")
+	return regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\.\.\.\}`).ReplaceAllString(pattern, "{$1}")
+}
+
+// TestOpenAPIMatchesRoutes checks that the document describes exactly the
+// routes of api.Routes() (and the server's health checks): no route is
+// undocumented and no documented operation is missing from the router.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	d := oasLoad(t)
+	want := map[string]bool{}
+	for _, rt := range api.Routes() {
+		key := rt.Method + " " + oasTemplate(rt.Path)
+		if want[key] {
+			t.Errorf("route table lists %s twice", key)
+		}
+		want[key] = true
+	}
+	if len(want) == 0 {
+		t.Fatal("api.Routes() is empty")
+	}
+	for _, r := range oasServerRoutes {
+		want[r] = true
+	}
+	got := d.operations(t)
+	var missing, extra []string
+	for k := range want {
+		if got[k] == nil {
+			missing = append(missing, k)
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	for _, k := range missing {
+		t.Errorf("route %s is not in openapi.json", k)
+	}
+	for _, k := range extra {
+		t.Errorf("openapi.json describes %s, which is not a route", k)
+	}
+}
+
+// TestOpenAPIDocumentIsValid checks the document's structure as far as is
+// cheap: version and dialect, unique operation ids, path parameters that
+// match their templates, declared responses, resolvable references, used
+// components, and schemas that compile as JSON Schema 2020-12.
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	d := oasLoad(t)
+	var strict map[string]any
+	dec := json.NewDecoder(bytes.NewReader(api.OpenAPIDocument))
+	if err := dec.Decode(&strict); err != nil || dec.More() {
+		t.Fatalf("openapi.json is not one JSON object: %v", err)
+	}
+	if d.root["openapi"] != "3.1.0" {
+		t.Errorf("openapi = %v, want 3.1.0", d.root["openapi"])
+	}
+	if d.root["jsonSchemaDialect"] != "https://json-schema.org/draft/2020-12/schema" {
+		t.Errorf("jsonSchemaDialect = %v, want the 2020-12 dialect", d.root["jsonSchemaDialect"])
+	}
+	info, _ := d.root["info"].(map[string]any)
+	if s, _ := info["title"].(string); s == "" {
+		t.Error("info.title is missing")
+	}
+	if s, _ := info["version"].(string); s == "" {
+		t.Error("info.version is missing")
+	}
+	for k := range d.root {
+		switch k {
+		case "openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks", "components", "security", "tags", "externalDocs":
+		default:
+			if !strings.HasPrefix(k, "x-") {
+				t.Errorf("unknown top-level member %q", k)
+			}
+		}
+	}
+
+	// Every $ref resolves inside the document, and every component is used.
+	used := map[string]bool{}
+	var walk func(ptr string, v any)
+	walk = func(ptr string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["$ref"].(string); ok {
+				if !strings.HasPrefix(ref, "#/") {
+					t.Errorf("%s: $ref %q is not local", ptr, ref)
+				} else if _, ok := d.lookup(ref); !ok {
+					t.Errorf("%s: $ref %q does not resolve", ptr, ref)
+				}
+				used[ref] = true
+			}
+			for k, e := range x {
+				walk(ptr+"/"+k, e)
+			}
+		case []any:
+			for i, e := range x {
+				walk(ptr+"/"+strconv.Itoa(i), e)
+			}
+		}
+	}
+	walk("#", d.root)
+	components, _ := d.root["components"].(map[string]any)
+	for _, kind := range []string{"schemas", "responses", "parameters", "headers", "requestBodies"} {
+		m, _ := components[kind].(map[string]any)
+		for name := range m {
+			if ptr := oasPointer("components", kind, name); !used[ptr] {
+				t.Errorf("%s is never used", ptr)
+			}
+		}
+	}
+	schemes, _ := components["securitySchemes"].(map[string]any)
+	checkSecurity := func(where string, v any) {
+		reqs, ok := v.([]any)
+		if !ok {
+			t.Errorf("%s: security is not an array", where)
+			return
+		}
+		for _, r := range reqs {
+			m, _ := r.(map[string]any)
+			for name := range m {
+				if schemes[name] == nil {
+					t.Errorf("%s: security scheme %q is not declared", where, name)
+				}
+			}
+		}
+	}
+	checkSecurity("#/security", d.root["security"])
+	tags := map[string]bool{}
+	for _, tg := range d.root["tags"].([]any) {
+		tags[tg.(map[string]any)["name"].(string)] = true
+	}
+
+	// Operations.
+	var schemaPtrs []string
+	ids := map[string]string{}
+	statusRE := regexp.MustCompile(`^[1-5][0-9][0-9]$`)
+	paramRE := regexp.MustCompile(`\{([^}]+)\}`)
+	for key, o := range d.operations(t) {
+		meth, path, _ := strings.Cut(key, " ")
+		opPtr := oasPointer("paths", path, strings.ToLower(meth))
+		oasKeys(t, opPtr, o, "tags", "summary", "description", "externalDocs", "operationId", "parameters", "requestBody",
+			"responses", "callbacks", "deprecated", "security", "servers")
+		id, _ := o["operationId"].(string)
+		if id == "" {
+			t.Errorf("%s has no operationId", key)
+		} else if prev, dup := ids[id]; dup {
+			t.Errorf("operationId %q is used by %s and %s", id, prev, key)
+		} else {
+			ids[id] = key
+		}
+		for _, tg := range o["tags"].([]any) {
+			if !tags[tg.(string)] {
+				t.Errorf("%s: tag %q is not declared", key, tg)
+			}
+		}
+		if s, ok := o["security"]; ok {
+			checkSecurity(opPtr+"/security", s)
+		}
+		// Parameters: path-level and operation-level, operation wins.
+		params := map[string]map[string]any{}
+		for _, level := range []string{oasPointer("paths", path, "parameters"), opPtr + "/parameters"} {
+			v, ok := d.lookup(level)
+			if !ok {
+				continue
+			}
+			for i := range v.([]any) {
+				p, pp := d.deref(t, level+"/"+strconv.Itoa(i))
+				in, _ := p["in"].(string)
+				name, _ := p["name"].(string)
+				if name == "" || !slices.Contains([]string{"path", "query", "header", "cookie"}, in) {
+					t.Errorf("%s: parameter %s has a bad name or in", key, pp)
+				}
+				oasKeys(t, pp, p, "name", "in", "description", "required", "deprecated", "allowEmptyValue", "style", "explode",
+					"allowReserved", "schema", "example", "examples")
+				if _, ok := p["schema"]; !ok {
+					t.Errorf("%s: parameter %s has no schema", key, pp)
+				} else {
+					d.schema(t, pp+"/schema")
+					schemaPtrs = append(schemaPtrs, pp+"/schema")
+				}
+				params[in+":"+name] = p
+			}
+		}
+		inTemplate := map[string]bool{}
+		for _, m := range paramRE.FindAllStringSubmatch(path, -1) {
+			inTemplate[m[1]] = true
+			p := params["path:"+m[1]]
+			if p == nil {
+				t.Errorf("%s: path parameter %q is not declared", key, m[1])
+			} else if p["required"] != true {
+				t.Errorf("%s: path parameter %q is not required", key, m[1])
+			}
+		}
+		for k := range params {
+			if name, ok := strings.CutPrefix(k, "path:"); ok && !inTemplate[name] {
+				t.Errorf("%s: path parameter %q is not in the path", key, name)
+			}
+		}
+		// Request body.
+		if _, ok := o["requestBody"]; ok {
+			rb, rbPtr := d.deref(t, opPtr+"/requestBody")
+			oasKeys(t, rbPtr, rb, "description", "content", "required")
+			content, _ := rb["content"].(map[string]any)
+			if len(content) == 0 {
+				t.Errorf("%s: request body without content", key)
+			}
+			for mt, m := range content {
+				mPtr := rbPtr + "/" + oasPointer("content", mt)[2:]
+				oasKeys(t, mPtr, m.(map[string]any), "schema", "example", "examples", "encoding")
+				d.schema(t, mPtr+"/schema")
+				schemaPtrs = append(schemaPtrs, mPtr+"/schema")
+			}
+		}
+		// Responses.
+		resps, _ := o["responses"].(map[string]any)
+		success := false
+		for st := range resps {
+			if !statusRE.MatchString(st) && st != "default" {
+				t.Errorf("%s: bad response key %q", key, st)
+			}
+			if strings.HasPrefix(st, "2") {
+				success = true
+			}
+			r, rPtr := d.deref(t, opPtr+"/"+oasPointer("responses", st)[2:])
+			oasKeys(t, rPtr, r, "description", "headers", "content", "links")
+			if s, _ := r["description"].(string); s == "" {
+				t.Errorf("%s %s: response has no description", key, st)
+			}
+			content, _ := r["content"].(map[string]any)
+			for mt, m := range content {
+				mPtr := rPtr + "/" + oasPointer("content", mt)[2:]
+				oasKeys(t, mPtr, m.(map[string]any), "schema", "example", "examples", "encoding")
+				d.schema(t, mPtr+"/schema")
+				schemaPtrs = append(schemaPtrs, mPtr+"/schema")
+				if st >= "400" && mt != "application/problem+json" && mt != "text/plain" {
+					t.Errorf("%s %s: error response as %s", key, st, mt)
+				}
+			}
+			if st >= "400" && key != "GET /readyz" && content["application/problem+json"] == nil && content["text/plain"] == nil {
+				t.Errorf("%s %s: error response without a problem", key, st)
+			}
+			if hs, ok := r["headers"].(map[string]any); ok {
+				for name := range hs {
+					h, hPtr := d.deref(t, rPtr+"/"+oasPointer("headers", name)[2:])
+					oasKeys(t, hPtr, h, "description", "required", "deprecated", "style", "explode", "schema", "example", "examples")
+					d.schema(t, hPtr+"/schema")
+					schemaPtrs = append(schemaPtrs, hPtr+"/schema")
+				}
+			}
+		}
+		if !success {
+			t.Errorf("%s declares no 2xx response", key)
+		}
+	}
+
+	// Every component schema compiles (and so is valid 2020-12).
+	schemas, _ := components["schemas"].(map[string]any)
+	for name := range schemas {
+		d.schema(t, oasPointer("components", "schemas", name))
+		schemaPtrs = append(schemaPtrs, oasPointer("components", "schemas", name))
+	}
+	// Schemas use only known keywords, so that a misspelt one ("maxLenght",
+	// "requried"), which JSON Schema would ignore, cannot slip through.
+	for _, ptr := range schemaPtrs {
+		v, _ := d.lookup(ptr)
+		oasSchemaKeys(t, ptr, v)
+	}
+	for _, name := range []string{"Customer", "Location", "CustomerInput", "CustomerPatch", "CustomerList", "Principal",
+		"Token", "TokenCreated", "TokenList", "OrgSettings", "OrgSettingsPatch", "Login", "Problem"} {
+		if schemas[name] == nil {
+			t.Errorf("components/schemas/%s is missing", name)
+		}
+	}
+}
+
+// oasStack is one running in-process stack.
+type oasStack struct {
+	srv *httptest.Server
+	st  store.Store
+}
+
+func oasNewStack(t *testing.T, mspDisabled bool) *oasStack {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatalf("opening the store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	svc := service.New(st, service.Options{})
+	if _, err := svc.Bootstrap(ctx, service.FirstStart{MSPDisabled: mspDisabled,
+		Admin: domain.AdminInput{Email: "admin@example.com", Name: "Admin", Password: "correct-horse-battery"}}); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	srv := httptest.NewServer(server.Handler(svc, server.Options{Logger: slog.New(slog.DiscardHandler)}))
+	t.Cleanup(srv.Close)
+	return &oasStack{srv: srv, st: st}
+}
+
+// oasClient sends requests and checks every response against the document.
+type oasClient struct {
+	t     *testing.T
+	d     *oasDoc
+	base  string
+	hc    *http.Client
+	auth  map[string]string // headers that authenticate, added to every request unless replaced
+	stats *oasStats
+}
+
+// oasStats counts what the checks covered.
+type oasStats struct {
+	responses int             // responses validated against a declared response
+	requests  int             // request bodies checked against the declared request schema
+	seen      map[string]bool // "METHOD path status"
+}
+
+// oasReq is one request.
+type oasReq struct {
+	method, path string
+	// body: nil for none, []byte or string as is, anything else as JSON.
+	body        any
+	contentType string // default application/json when there is a body
+	header      map[string]string
+}
+
+// oasResp is one checked response.
+type oasResp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r oasResp) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("response is not a JSON object: %v: %s", err, r.body)
+	}
+	return m
+}
+
+func (c *oasClient) with(auth map[string]string) *oasClient {
+	cp := *c
+	cp.auth = auth
+	return &cp
+}
+
+// do sends r, requires status want, and validates the response against the
+// document: the status must be declared for the operation, the media type
+// declared for the status, the body valid against its schema and every
+// required header present and valid.
+func (c *oasClient) do(r oasReq, want int) oasResp {
+	c.t.Helper()
+	res, sent, ct := c.send(r)
+	if res.status != want {
+		c.t.Fatalf("%s %s: status %d, want %d; body: %s", r.method, r.path, res.status, want, res.body)
+	}
+	c.check(r, res, sent, ct)
+	return res
+}
+
+// send sends r and returns the response, the body sent and its media type.
+func (c *oasClient) send(r oasReq) (oasResp, []byte, string) {
+	t := c.t
+	t.Helper()
+	var body io.Reader
+	var sent []byte
+	switch b := r.body.(type) {
+	case nil:
+	case []byte:
+		sent = b
+	case string:
+		sent = []byte(b)
+	default:
+		var err error
+		if sent, err = json.Marshal(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.body != nil {
+		body = bytes.NewReader(sent)
+	}
+	req, err := http.NewRequest(r.method, c.base+r.path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := r.contentType
+	if r.body != nil && ct == "" {
+		ct = "application/json"
+	}
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	for k, v := range c.auth {
+		req.Header.Set(k, v)
+	}
+	for k, v := range r.header {
+		req.Header.Set(k, v)
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	rb, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the body: %v", r.method, r.path, err)
+	}
+	return oasResp{status: res.StatusCode, header: res.Header, body: rb}, sent, ct
+}
+
+func (c *oasClient) check(r oasReq, res oasResp, sent []byte, sentType string) {
+	t := c.t
+	t.Helper()
+	u, err := url.Parse(r.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	where := r.method + " " + r.path
+	tmpl := c.d.match(u.Path)
+	if tmpl == "" {
+		t.Fatalf("%s: no path of the document matches", where)
+	}
+	opPtr := oasPointer("paths", tmpl, strings.ToLower(r.method))
+	if _, ok := c.d.lookup(opPtr); !ok {
+		t.Fatalf("%s: the document has no operation %s %s", where, r.method, tmpl)
+	}
+	st := strconv.Itoa(res.status)
+	rPtr := opPtr + "/" + oasPointer("responses", st)[2:]
+	if _, ok := c.d.lookup(rPtr); !ok {
+		t.Fatalf("%s: status %d is not declared for %s %s; body: %s", where, res.status, r.method, tmpl, res.body)
+	}
+	spec, specPtr := c.d.deref(t, rPtr)
+
+	content, _ := spec["content"].(map[string]any)
+	if len(content) == 0 {
+		if len(res.body) != 0 {
+			t.Errorf("%s: %d is declared without a body, got %q", where, res.status, res.body)
+		}
+	} else {
+		mt, _, err := mime.ParseMediaType(res.header.Get("Content-Type"))
+		if err != nil || content[mt] == nil {
+			t.Fatalf("%s: Content-Type %q is not declared for %d", where, res.header.Get("Content-Type"), res.status)
+		}
+		var inst any = string(res.body)
+		if mt == "application/json" || strings.HasSuffix(mt, "+json") {
+			if inst, err = jsonschema.UnmarshalJSON(bytes.NewReader(res.body)); err != nil {
+				t.Fatalf("%s: body is not JSON: %v: %s", where, err, res.body)
+			}
+		}
+		sch := c.d.schema(t, specPtr+"/"+oasPointer("content", mt, "schema")[2:])
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s: %d %s body does not match the document:\n%v\nbody: %s", where, res.status, mt, err, res.body)
+		}
+	}
+	if hs, ok := spec["headers"].(map[string]any); ok {
+		for name := range hs {
+			h, hPtr := c.d.deref(t, specPtr+"/"+oasPointer("headers", name)[2:])
+			v := res.header.Get(name)
+			if v == "" {
+				if h["required"] == true {
+					t.Errorf("%s: %d lacks the required header %s", where, res.status, name)
+				}
+				continue
+			}
+			if err := c.d.schema(t, hPtr+"/schema").Validate(v); err != nil {
+				t.Errorf("%s: header %s: %q does not match the document: %v", where, name, v, err)
+			}
+		}
+	}
+	c.stats.responses++
+	c.stats.seen[r.method+" "+tmpl+" "+st] = true
+
+	// The document must accept every request body the server accepts, and
+	// refuse those the server refuses for their shape (unknown members,
+	// wrong JSON types).
+	if sent == nil {
+		return
+	}
+	accepted := res.status >= 200 && res.status < 300
+	refused := false
+	if !accepted && res.status < 500 && res.header.Get("Content-Type") == "application/problem+json" {
+		p := res.json(t)
+		switch p["type"] {
+		case "urn:custreg:problem:unknown-field":
+			refused = true
+		case "urn:custreg:problem:validation":
+			refused = true
+			for _, e := range p["errors"].([]any) {
+				if e.(map[string]any)["code"] != "type" {
+					refused = false
+				}
+			}
+		}
+	}
+	if !accepted && !refused {
+		return
+	}
+	mt, _, _ := mime.ParseMediaType(sentType)
+	bPtr := opPtr + "/requestBody"
+	if _, ok := c.d.lookup(bPtr); !ok {
+		t.Errorf("%s: the server took a body but the document declares none", where)
+		return
+	}
+	rb, rbPtr := c.d.deref(t, bPtr)
+	if content, _ := rb["content"].(map[string]any); content[mt] == nil {
+		if accepted {
+			t.Errorf("%s: the server accepted a %s body the document does not declare", where, mt)
+		}
+		return
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(sent))
+	if err != nil {
+		t.Fatalf("%s: request body: %v", where, err)
+	}
+	verr := c.d.schema(t, rbPtr+"/"+oasPointer("content", mt, "schema")[2:]).Validate(inst)
+	switch {
+	case accepted && verr != nil:
+		t.Errorf("%s: the server accepted a request body the document refuses:\n%v\nbody: %s", where, verr, sent)
+	case refused && verr == nil:
+		t.Errorf("%s: the server refused a request body the document accepts: %s; response: %s", where, sent, res.body)
+	}
+	c.stats.requests++
+}
+
+// problemType returns the type of a problem response.
+func (r oasResp) problemType(t *testing.T) string {
+	t.Helper()
+	s, _ := r.json(t)["type"].(string)
+	return strings.TrimPrefix(s, "urn:custreg:problem:")
+}
+
+func oasWantType(t *testing.T, r oasResp, typ string) {
+	t.Helper()
+	if got := r.problemType(t); got != typ {
+		t.Errorf("problem type = %q, want %q; body: %s", got, typ, r.body)
+	}
+}
+
+// fullCustomer is a customer with every writable field set.
+func oasFullCustomer() map[string]any {
+	return map[string]any{
+		"name": "Bharti Airtel", "code": "AIRTEL", "domain": "Airtel.COM", "business_email": "enterprise@airtel.com",
+		"phone": "+91 98765 43210", "website": "https://www.airtel.com/", "subscription_id": "SUB-0001", "is_active": true,
+		"location": map[string]any{
+			"location_name": "Head office", "country": "India", "region": "North", "state": "Delhi", "district": "New Delhi",
+			"city": "New Delhi", "pin_code": "110001", "landmark": "Near the metro", "address_line1": "Airtel Center, Plot 16",
+			"address_line2": "Udyog Vihar, Phase IV",
+		},
+	}
+}
+
+// TestOpenAPIResponses runs a session against the real stack and checks
+// every response against the document.
+func TestOpenAPIResponses(t *testing.T) {
+	d := oasLoad(t)
+	stats := &oasStats{seen: map[string]bool{}}
+	stack := oasNewStack(t, false)
+	c := &oasClient{t: t, d: d, base: stack.srv.URL, hc: stack.srv.Client(), stats: stats}
+
+	// The document and the health checks, without credentials.
+	res := c.do(oasReq{method: "GET", path: "/api/openapi.json"}, 200)
+	if !bytes.Equal(res.body, api.OpenAPIDocument) {
+		t.Error("GET /api/openapi.json does not serve the embedded document")
+	}
+	c.do(oasReq{method: "GET", path: "/healthz"}, 200)
+	c.do(oasReq{method: "GET", path: "/readyz"}, 200)
+
+	// Every secured operation refuses a request without credentials, and
+	// one with an invalid bearer token.
+	anyID := "0190b2a4-0000-7000-8000-000000000000"
+	for _, r := range []oasReq{
+		{method: "POST", path: "/api/v1/auth/logout"},
+		{method: "GET", path: "/api/v1/me"},
+		{method: "GET", path: "/api/v1/tokens"},
+		{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "ci"}},
+		{method: "DELETE", path: "/api/v1/tokens/" + anyID},
+		{method: "GET", path: "/api/v1/org/settings"},
+		{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": "X"}},
+		{method: "GET", path: "/api/v1/customers"},
+		{method: "POST", path: "/api/v1/customers", body: oasFullCustomer()},
+		{method: "GET", path: "/api/v1/customers/" + anyID},
+		{method: "PATCH", path: "/api/v1/customers/" + anyID, body: map[string]any{"name": "X"}},
+		{method: "DELETE", path: "/api/v1/customers/" + anyID},
+	} {
+		oasWantType(t, c.do(r, 401), "unauthorized")
+		r.header = map[string]string{"Authorization": "Bearer crg_not-a-real-token"}
+		c.do(r, 401)
+	}
+
+	// The body is checked before the caller (the document says so).
+	oasWantType(t, c.do(oasReq{method: "POST", path: "/api/v1/customers", body: map[string]any{"name": "A", "code": "AB", "x": 1}}, 400), "unknown-field")
+	oasWantType(t, c.do(oasReq{method: "GET", path: "/api/v1/customers?q=a"}, 400), "unknown-parameter")
+
+	// Sign in.
+	login := "/api/v1/auth/login"
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "wrong-password-here"}}, 401), "unauthorized")
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "x", "remember": true}}, 400), "unknown-field")
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": 42, "password": "x"}}, 422), "validation")
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: `["admin@example.com"]`}, 400), "bad-request")
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: `{"email":`}, 400), "bad-request")
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: `email=admin`, contentType: "application/x-www-form-urlencoded"}, 400), "unsupported-media-type")
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: `{"email":"` + strings.Repeat("a", api.MaxJSONBody) + `"}`}, 413), "too-large")
+	c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "correct-horse-battery"},
+		header: map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}}, 403)
+	res = c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": " admin@EXAMPLE.com ", "password": "correct-horse-battery"}}, 200)
+	var session string
+	for _, ck := range (&http.Response{Header: res.header}).Cookies() {
+		if ck.Name == "custreg_session" {
+			session = ck.Value
+		}
+	}
+	if session == "" {
+		t.Fatal("login set no session cookie")
+	}
+	admin := c.with(map[string]string{"Cookie": "custreg_session=" + session})
+	me := admin.do(oasReq{method: "GET", path: "/api/v1/me"}, 200).json(t)
+	if me["role"] != "org_admin" || me["scope"] != "organization" {
+		t.Errorf("me = %v", me)
+	}
+
+	// API tokens.
+	tok := admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "ci pipeline"}}, 201).json(t)
+	bearer := c.with(map[string]string{"Authorization": "Bearer " + tok["token"].(string)})
+	oasWantType(t, admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": strings.Repeat("n", 101)}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": 7}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "x", "scope": "all"}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: `{"name":"` + strings.Repeat("a", api.MaxJSONBody) + `"}`}, 413), "too-large")
+	admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "x"}, header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+	list := admin.do(oasReq{method: "GET", path: "/api/v1/tokens"}, 200).json(t)
+	if items := list["items"].([]any); len(items) != 1 || items[0].(map[string]any)["last_used_at"] != nil {
+		t.Errorf("tokens before use = %v", list)
+	}
+	bearer.do(oasReq{method: "GET", path: "/api/v1/me"}, 200)
+	list = bearer.do(oasReq{method: "GET", path: "/api/v1/tokens"}, 200).json(t) // last_used_at is now set
+	if items := list["items"].([]any); len(items) != 1 || items[0].(map[string]any)["last_used_at"] == nil {
+		t.Errorf("tokens after use = %v", list)
+	}
+	bearer.do(oasReq{method: "GET", path: "/api/v1/org/settings"}, 200)
+
+	// Organization settings.
+	admin.do(oasReq{method: "GET", path: "/api/v1/org/settings"}, 200)
+	admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": "Acme MSP"}}, 200)
+	admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": nil, "msp_enabled": true}, contentType: "application/merge-patch+json"}, 200)
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": "  "}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"msp_enabled": "no"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"theme": "dark"}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: `{}`, contentType: "text/plain"}, 400), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: `{"name":"` + strings.Repeat("a", api.MaxJSONBody) + `"}`}, 413), "too-large")
+	admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": "X"}, header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+
+	// Customers: create.
+	customers := "/api/v1/customers"
+	res = admin.do(oasReq{method: "POST", path: customers, body: oasFullCustomer()}, 201)
+	full := res.json(t)
+	fullID, fullETag := full["id"].(string), res.header.Get("ETag")
+	if res.header.Get("Location") != customers+"/"+fullID {
+		t.Errorf("Location = %q", res.header.Get("Location"))
+	}
+	minimal := admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Jio", "code": "JIO"}}, 201).json(t)
+	// Nulls and empty strings mean absent.
+	admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Vodafone Idea", "code": "VI", "domain": nil,
+		"website": "", "is_active": false, "location": map[string]any{"country": "GB", "pin_code": "SW1A 1AA", "city": nil}}}, 201)
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "bharti airtel", "code": "airtel"}}, 422), "validation")
+	bad := admin.do(oasReq{method: "POST", path: customers, body: map[string]any{
+		"name": strings.Repeat("n", 101), "code": "a b", "domain": "not a domain", "business_email": "nope", "phone": "12",
+		"website": "ftp://x.example", "subscription_id": strings.Repeat("s", 65),
+		"location": map[string]any{"country": "Atlantis", "city": strings.Repeat("c", 101)},
+	}}, 422).json(t)
+	if errs := bad["errors"].([]any); len(errs) < 8 {
+		t.Errorf("422 lists %d field errors, want every bad field: %v", len(errs), errs)
+	}
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "A", "code": "AB", "notes": "x"}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "A", "code": "AB",
+		"location": map[string]any{"country": "IN", "country_name": "India"}}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": 1, "code": true, "is_active": "yes",
+		"location": map[string]any{"city": 5}}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "A", "code": "AB", "location": "Delhi"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: `[]`}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: ` `}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: `{"name":"A","code":"AB"}`, contentType: "application/merge-patch+json"}, 400), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: `{"name":"` + strings.Repeat("a", api.MaxJSONBody) + `"}`}, 413), "too-large")
+	admin.do(oasReq{method: "POST", path: customers, body: oasFullCustomer(), header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+	bearer.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Tata", "code": "TATA"}}, 201)
+
+	// Get.
+	one := customers + "/" + fullID
+	res = admin.do(oasReq{method: "GET", path: one}, 200)
+	if res.header.Get("ETag") != fullETag {
+		t.Errorf("GET ETag = %q, want %q", res.header.Get("ETag"), fullETag)
+	}
+	bearer.do(oasReq{method: "GET", path: customers + "/" + minimal["id"].(string)}, 200)
+	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/" + anyID}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/not-an-id"}, 404), "not-found")
+
+	// Patch.
+	res = admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"subscription_id": "SUB-0002", "location": map[string]any{"landmark": "Opposite the mall"}},
+		contentType: "application/merge-patch+json", header: map[string]string{"If-Match": fullETag}}, 200)
+	newETag := res.header.Get("ETag")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"name": "Stale"}, header: map[string]string{"If-Match": fullETag}}, 412), "precondition-failed")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"name": "Bad"}, header: map[string]string{"If-Match": "W/" + newETag}}, 400), "bad-request")
+	admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"domain": nil, "phone": nil, "website": nil, "business_email": nil,
+		"subscription_id": nil, "is_active": nil, "location": nil}, contentType: "application/merge-patch+json"}, 200)
+	admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"location": map[string]any{"country": "IN", "city": "Gurugram"}}, header: map[string]string{"If-Match": "*"}}, 200)
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"name": nil}, contentType: "application/merge-patch+json"}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"code": "JIO"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"is_active": "no"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"version": 9}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"location": map[string]any{"zip": "1"}}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: `"x"`}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: `{}`, contentType: "text/plain"}, 400), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: `{"name":"` + strings.Repeat("a", api.MaxJSONBody) + `"}`}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: customers + "/" + anyID, body: map[string]any{"name": "X"}}, 404), "not-found")
+	admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"name": "X"}, header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+
+	// List: every sort, paged one by one until next_cursor is null.
+	for _, sortBy := range []string{"", "name", "-name", "code", "-code", "created_at", "-created_at"} {
+		q := url.Values{"limit": {"1"}}
+		if sortBy != "" {
+			q.Set("sort", sortBy)
+		}
+		var seen []string
+		for page := 0; ; page++ {
+			if page > 10 {
+				t.Fatalf("sort %q: more pages than customers", sortBy)
+			}
+			l := admin.do(oasReq{method: "GET", path: customers + "?" + q.Encode()}, 200).json(t)
+			for _, it := range l["items"].([]any) {
+				seen = append(seen, it.(map[string]any)["id"].(string))
+			}
+			if int(l["total"].(float64)) != 4 {
+				t.Errorf("total = %v, want 4", l["total"])
+			}
+			next, _ := l["next_cursor"].(string)
+			if next == "" {
+				break
+			}
+			q.Set("cursor", next)
+		}
+		if len(seen) != 4 {
+			t.Errorf("sort %q: paging saw %d customers, want 4", sortBy, len(seen))
+		}
+	}
+	admin.do(oasReq{method: "GET", path: customers}, 200)
+	bearer.do(oasReq{method: "GET", path: customers + "?limit=200&sort=-created_at"}, 200)
+	first := admin.do(oasReq{method: "GET", path: customers + "?limit=1&sort=code"}, 200).json(t)
+	for q, typ := range map[string]string{
+		"?limit=0":             "bad-request",
+		"?limit=201":           "bad-request",
+		"?limit=ten":           "bad-request",
+		"?sort=size":           "bad-request",
+		"?q=airtel":            "unknown-parameter",
+		"?cursor=not-a-cursor": "bad-cursor",
+		"?sort=name&cursor=" + first["next_cursor"].(string): "bad-cursor",
+	} {
+		oasWantType(t, admin.do(oasReq{method: "GET", path: customers + q}, 400), typ)
+	}
+
+	// A customer-scoped user who is not an organization admin. No route
+	// creates users yet, so it goes straight into the store.
+	hash, err := auth.HashPassword("customer-admin-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jioID := minimal["id"].(string)
+	if err := stack.st.Write(context.Background(), func(tx store.Tx) error {
+		return tx.CreateUser(context.Background(), domain.User{ID: "0190b2a4-0000-7000-8000-0000000000aa", Email: "ops@jio.example",
+			Name: "Jio Ops", Kind: domain.KindTechnician, Role: "customer_admin", CustomerID: jioID, IsActive: true,
+			PasswordHash: hash, CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC(), Version: 1})
+	}); err != nil {
+		t.Fatalf("creating a customer user: %v", err)
+	}
+	res = c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "ops@jio.example", "password": "customer-admin-password"}}, 200)
+	scoped := c.with(map[string]string{"Cookie": "custreg_session=" + (&http.Response{Header: res.header}).Cookies()[0].Value})
+	if me := scoped.do(oasReq{method: "GET", path: "/api/v1/me"}, 200).json(t); me["scope"] != "customer" || me["customer_id"] != jioID {
+		t.Errorf("me = %v", me)
+	}
+	if l := scoped.do(oasReq{method: "GET", path: customers}, 200).json(t); l["total"] != 1.0 {
+		t.Errorf("a customer-scoped list = %v", l)
+	}
+	scoped.do(oasReq{method: "GET", path: customers + "/" + jioID}, 200)
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: one}, 404), "not-found")
+	oasWantType(t, scoped.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Mine", "code": "MINE"}}, 403), "forbidden")
+	oasWantType(t, scoped.do(oasReq{method: "PATCH", path: customers + "/" + jioID, body: map[string]any{"name": "Jio 2"}}, 403), "forbidden")
+	oasWantType(t, scoped.do(oasReq{method: "DELETE", path: customers + "/" + jioID}, 403), "forbidden")
+	oasWantType(t, scoped.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": "Mine"}}, 403), "forbidden")
+	scoped.do(oasReq{method: "GET", path: "/api/v1/org/settings"}, 200)
+	scoped.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "scoped"}}, 201)
+
+	// Turning MSP mode off is refused while customers exist.
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"msp_enabled": false}}, 409), "msp-has-customers")
+
+	// Delete.
+	cur := admin.do(oasReq{method: "GET", path: one}, 200).header.Get("ETag")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: one, header: map[string]string{"If-Match": fullETag}}, 412), "precondition-failed")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: one, header: map[string]string{"If-Match": "3"}}, 400), "bad-request")
+	admin.do(oasReq{method: "DELETE", path: one, header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+	admin.do(oasReq{method: "DELETE", path: one, header: map[string]string{"If-Match": cur}}, 204)
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: one}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: one}, 404), "not-found")
+	bearer.do(oasReq{method: "DELETE", path: customers + "/" + minimal["id"].(string)}, 204)
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"msp_enabled": false}}, 409), "msp-has-customers")
+
+	// Revoke the token: it stops working.
+	admin.do(oasReq{method: "DELETE", path: "/api/v1/tokens/" + tok["id"].(string), header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+	admin.do(oasReq{method: "DELETE", path: "/api/v1/tokens/" + tok["id"].(string)}, 204)
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: "/api/v1/tokens/" + tok["id"].(string)}, 404), "not-found")
+	oasWantType(t, bearer.do(oasReq{method: "GET", path: "/api/v1/me"}, 401), "unauthorized")
+
+	// A token of its own, then sign out: with the token (a no-op), then
+	// with the cookie, which ends the session.
+	tok2 := admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "logout test"}}, 201).json(t)
+	c.with(map[string]string{"Authorization": "Bearer " + tok2["token"].(string)}).do(oasReq{method: "POST", path: "/api/v1/auth/logout"}, 204)
+	admin.do(oasReq{method: "POST", path: "/api/v1/auth/logout", header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+	admin.do(oasReq{method: "POST", path: "/api/v1/auth/logout"}, 204)
+	oasWantType(t, admin.do(oasReq{method: "GET", path: "/api/v1/me"}, 401), "unauthorized")
+
+	// A deployment with MSP mode off: every customer route is a 404.
+	single := oasNewStack(t, true)
+	sc := &oasClient{t: t, d: d, base: single.srv.URL, hc: single.srv.Client(), stats: stats}
+	sres := sc.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "correct-horse-battery"}}, 200)
+	sadmin := sc.with(map[string]string{"Cookie": "custreg_session=" + (&http.Response{Header: sres.header}).Cookies()[0].Value})
+	for _, r := range []oasReq{
+		{method: "GET", path: customers},
+		{method: "POST", path: customers, body: oasFullCustomer()},
+		{method: "GET", path: customers + "/" + anyID},
+		{method: "PATCH", path: customers + "/" + anyID, body: map[string]any{"name": "X"}},
+		{method: "DELETE", path: customers + "/" + anyID},
+	} {
+		oasWantType(t, sadmin.do(r, 404), "msp-disabled")
+	}
+	if s := sadmin.do(oasReq{method: "GET", path: "/api/v1/org/settings"}, 200).json(t); s["msp_enabled"] != false {
+		t.Errorf("settings = %v", s)
+	}
+	sadmin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"msp_enabled": true}}, 200)
+	sadmin.do(oasReq{method: "GET", path: customers}, 200)
+
+	// Routes outside the document answer with a problem too.
+	for _, r := range []oasReq{{method: "GET", path: "/api/v1/nothing-here"}, {method: "PUT", path: "/api/v1/me"}, {method: "GET", path: customers + "/"},
+		{method: "GET", path: "/api/v1/tokens/" + tok["id"].(string)}} {
+		res, _, _ = admin.send(r)
+		if res.status != 404 || res.header.Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("%s %s: %d %s", r.method, r.path, res.status, res.body)
+		}
+		if err := d.schema(t, oasPointer("components", "schemas", "Problem")).Validate(oasUnmarshal(t, res.body)); err != nil {
+			t.Errorf("route-not-found problem: %v", err)
+		}
+		oasWantType(t, res, "route-not-found")
+		stats.responses++
+	}
+
+	// Every operation was seen answering with each of its 2xx statuses;
+	// report the declared statuses the session could not provoke.
+	var untested []string
+	for key, o := range d.operations(t) {
+		for st := range o["responses"].(map[string]any) {
+			if !stats.seen[key+" "+st] {
+				if strings.HasPrefix(st, "2") {
+					t.Errorf("%s %s was never checked against a real response", key, st)
+				}
+				untested = append(untested, key+" "+st)
+			}
+		}
+	}
+	sort.Strings(untested)
+	t.Logf("validated %d responses and %d request bodies against openapi.json; %d (operation, status) pairs covered",
+		stats.responses, stats.requests, len(stats.seen))
+	t.Logf("declared but not provoked: %s", strings.Join(untested, ", "))
+}
+
+func oasUnmarshal(t *testing.T, b []byte) any {
+	t.Helper()
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	return v
+}
+
+// TestOpenAPIResponseSchemasCatchDrift makes sure the response schemas are
+// strict: a Customer with an extra member, or without one, does not pass.
+func TestOpenAPIResponseSchemasCatchDrift(t *testing.T) {
+	d := oasLoad(t)
+	sch := d.schema(t, oasPointer("components", "schemas", "Customer"))
+	good := `{"id":"0190b2a4-0000-7000-8000-000000000000","name":"A","code":"AB","domain":null,"business_email":null,"phone":null,
+"website":null,"subscription_id":null,"is_active":true,"location":{"location_name":null,"country":null,"country_name":null,
+"region":null,"state":null,"district":null,"city":null,"pin_code":null,"landmark":null,"address_line1":null,"address_line2":null},
+"created_at":"2026-01-02T03:04:05.123456Z","updated_at":"2026-01-02T03:04:05.123456Z","version":1}`
+	if err := sch.Validate(oasUnmarshal(t, []byte(good))); err != nil {
+		t.Fatalf("a well-formed customer is refused: %v", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(good), &m); err != nil {
+		t.Fatal(err)
+	}
+	for name, mutate := range map[string]func(map[string]any){
+		"extra member":          func(m map[string]any) { m["assets_count"] = 0 },
+		"missing member":        func(m map[string]any) { delete(m, "website") },
+		"extra location member": func(m map[string]any) { m["location"].(map[string]any)["zip"] = nil },
+		"country without name":  func(m map[string]any) { m["location"].(map[string]any)["country"] = "IN" },
+	} {
+		cp := map[string]any{}
+		b, _ := json.Marshal(m)
+		_ = json.Unmarshal(b, &cp)
+		mutate(cp)
+		b, _ = json.Marshal(cp)
+		if err := sch.Validate(oasUnmarshal(t, b)); err == nil {
+			t.Errorf("%s: the Customer schema accepts %s", name, b)
+		}
+	}
+}
+
+// oasField is one JSON member of a Go struct.
+type oasField struct {
+	typ       reflect.Type
+	omitempty bool
+}
+
+// oasJSONFields returns the JSON members of struct type t as encoding/json
+// sees them (no embedded structs are used by these types).
+func oasJSONFields(t reflect.Type) map[string]oasField {
+	out := map[string]oasField{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" && opts == "" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = oasField{typ: f.Type, omitempty: slices.Contains(strings.Split(opts, ","), "omitempty")}
+	}
+	return out
+}
+
+// types returns the JSON types the schema at ptr allows, following $ref,
+// oneOf and anyOf.
+func (d *oasDoc) types(t *testing.T, ptr string) map[string]bool {
+	t.Helper()
+	m, ptr := d.deref(t, ptr)
+	out := map[string]bool{}
+	switch ty := m["type"].(type) {
+	case string:
+		out[ty] = true
+	case []any:
+		for _, x := range ty {
+			out[x.(string)] = true
+		}
+	}
+	for _, k := range []string{"oneOf", "anyOf"} {
+		if alts, ok := m[k].([]any); ok {
+			for i := range alts {
+				for ty := range d.types(t, ptr+"/"+k+"/"+strconv.Itoa(i)) {
+					out[ty] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// refs returns the component schema names that the schema at ptr refers to
+// directly, through oneOf/anyOf, or (for arrays) through items.
+func (d *oasDoc) refs(ptr string) []string {
+	v, _ := d.lookup(ptr)
+	m, _ := v.(map[string]any)
+	var out []string
+	if ref, ok := m["$ref"].(string); ok {
+		out = append(out, strings.TrimPrefix(ref, "#/components/schemas/"))
+	}
+	for _, k := range []string{"oneOf", "anyOf"} {
+		if alts, ok := m[k].([]any); ok {
+			for i := range alts {
+				out = append(out, d.refs(ptr+"/"+k+"/"+strconv.Itoa(i))...)
+			}
+		}
+	}
+	if _, ok := m["items"]; ok {
+		out = append(out, d.refs(ptr+"/items")...)
+	}
+	return out
+}
+
+// oasJSONType is the JSON type encoding/json uses for a non-pointer Go type.
+func oasJSONType(rt reflect.Type) string {
+	if rt == reflect.TypeFor[time.Time]() {
+		return "string"
+	}
+	switch rt.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	}
+	return "object"
+}
+
+// oasNeverSent lists omitempty members of a response type that the handler
+// never fills for that schema, so that the schema leaves them out.
+var oasNeverSent = map[string]bool{
+	"Token.token": true, // only POST /api/v1/tokens sets the secret (TokenCreated)
+}
+
+// TestOpenAPISchemasMatchGoTypes checks each component schema against the Go
+// type behind it: the same members, each of a matching JSON type. For a
+// response type, every member encoding/json always writes is required and
+// a pointer member is nullable; for a request type, the schema declares
+// exactly the members the decoder accepts. This catches drift in members the
+// scripted session never happens to see (omitempty ones).
+func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
+	d := oasLoad(t)
+	resp := map[string]reflect.Type{"FieldError": reflect.TypeFor[domain.FieldError]()}
+	for k, v := range api.OpenAPIResponseTypes {
+		resp[k] = v
+	}
+	req := map[string]reflect.Type{
+		"CustomerInput":    reflect.TypeFor[domain.CustomerInput](),
+		"CustomerPatch":    reflect.TypeFor[domain.CustomerInput](),
+		"LocationInput":    reflect.TypeFor[domain.Location](),
+		"LocationPatch":    reflect.TypeFor[domain.Location](),
+		"OrgSettingsPatch": reflect.TypeFor[service.OrgPatch](),
+	}
+	for k, v := range api.OpenAPIRequestTypes {
+		req[k] = v
+	}
+	check := func(name string, rt reflect.Type, response bool, byName map[string]reflect.Type) {
+		ptr := oasPointer("components", "schemas", name)
+		sch, ok := d.lookup(ptr)
+		if !ok {
+			t.Errorf("%s: no such schema", ptr)
+			return
+		}
+		m := sch.(map[string]any)
+		if m["additionalProperties"] != false {
+			t.Errorf("%s: additionalProperties is not false", name)
+		}
+		props, _ := m["properties"].(map[string]any)
+		required := map[string]bool{}
+		if r, ok := m["required"].([]any); ok {
+			for _, x := range r {
+				required[x.(string)] = true
+			}
+		}
+		fields := oasJSONFields(rt)
+		for n, f := range fields {
+			if _, ok := props[n]; !ok {
+				if !(response && f.omitempty && oasNeverSent[name+"."+n]) {
+					t.Errorf("%s: member %q of %v is not in the schema", name, n, rt)
+				}
+				continue
+			}
+			if response && !f.omitempty && !required[n] {
+				t.Errorf("%s: %q is always sent but not required", name, n)
+			}
+			base, nullable := f.typ, false
+			for base.Kind() == reflect.Pointer {
+				base, nullable = base.Elem(), true
+			}
+			pp := ptr + "/" + oasPointer("properties", n)[2:]
+			types := d.types(t, pp)
+			if want := oasJSONType(base); !types[want] {
+				t.Errorf("%s.%s: %v is sent as %s, the schema allows %v", name, n, f.typ, want, types)
+			}
+			if response && base.Kind() != reflect.Slice && base.Kind() != reflect.Map && nullable != types["null"] {
+				t.Errorf("%s.%s: %v, but the schema allows null = %v", name, n, f.typ, types["null"])
+			}
+			elem := base
+			if elem.Kind() == reflect.Slice {
+				elem = elem.Elem()
+			}
+			if elem.Kind() == reflect.Struct && elem != reflect.TypeFor[time.Time]() {
+				ok := false
+				for _, r := range d.refs(pp) {
+					ok = ok || byName[r] == elem
+				}
+				if !ok {
+					t.Errorf("%s.%s: refers to %v, which no schema it references stands for", name, n, d.refs(pp))
+				}
+			}
+		}
+		for n := range props {
+			if _, ok := fields[n]; !ok {
+				t.Errorf("%s: member %q is not a member of %v", name, n, rt)
+			}
+		}
+	}
+	for name, rt := range resp {
+		check(name, rt, true, resp)
+	}
+	for name, rt := range req {
+		check(name, rt, false, req)
+	}
+}
+
+// TestOpenAPILimitsMatchDomain checks that the limits the document states
+// are the domain's.
+func TestOpenAPILimitsMatchDomain(t *testing.T) {
+	d := oasLoad(t)
+	get := func(ptr string) any {
+		t.Helper()
+		v, ok := d.lookup(ptr)
+		if !ok {
+			t.Errorf("%s does not exist", ptr)
+		}
+		return v
+	}
+	num := func(ptr string) int {
+		t.Helper()
+		n, _ := get(ptr).(json.Number)
+		i, err := n.Int64()
+		if err != nil {
+			t.Errorf("%s is not an integer", ptr)
+		}
+		return int(i)
+	}
+	sch := func(name, path string) string { return "#/components/schemas/" + name + "/properties/" + path }
+	limits := map[string]int{}
+	for _, s := range []string{"CustomerInput", "CustomerPatch", "Customer"} {
+		limits[sch(s, "name/maxLength")] = domain.MaxCustomerName
+		limits[sch(s, "subscription_id/maxLength")] = domain.MaxSubscriptionID
+		limits[sch(s, "business_email/maxLength")] = domain.MaxEmail
+		limits[sch(s, "domain/maxLength")] = domain.MaxDomain
+		want := fmt.Sprintf("^[A-Za-z0-9_-]{%d,%d}$", domain.MinCustomerCode, domain.MaxCustomerCode)
+		if got := get(sch(s, "code/pattern")); got != want {
+			t.Errorf("%s code pattern = %v, want %s", s, got, want)
+		}
+	}
+	for _, s := range []string{"CustomerInput", "CustomerPatch"} {
+		limits[sch(s, "website/maxLength")] = domain.MaxWebsite
+		limits[sch(s, "phone/maxLength")] = domain.MaxPhoneInputChars
+	}
+	for _, s := range []string{"LocationInput", "LocationPatch", "Location"} {
+		limits[sch(s, "location_name/maxLength")] = domain.MaxLocationName
+		limits[sch(s, "region/maxLength")] = domain.MaxRegion
+		limits[sch(s, "state/maxLength")] = domain.MaxState
+		limits[sch(s, "district/maxLength")] = domain.MaxDistrict
+		limits[sch(s, "city/maxLength")] = domain.MaxCity
+		limits[sch(s, "landmark/maxLength")] = domain.MaxLandmark
+		limits[sch(s, "address_line1/maxLength")] = domain.MaxAddressLine
+		limits[sch(s, "address_line2/maxLength")] = domain.MaxAddressLine
+	}
+	for _, s := range []string{"TokenRequest", "Token", "TokenCreated"} {
+		limits[sch(s, "name/maxLength")] = domain.MaxTokenName
+	}
+	for _, s := range []string{"OrgSettings", "OrgSettingsPatch"} {
+		limits[sch(s, "name/maxLength")] = domain.MaxOrgName
+	}
+	limits[sch("Principal", "name/maxLength")] = domain.MaxUserName
+	limits[sch("Login", "password/maxLength")] = domain.MaxPassword
+	limits[sch("CustomerList", "items/maxItems")] = domain.MaxPageSize
+	list := "#/paths/~1api~1v1~1customers/get/parameters/"
+	limits[list+"0/schema/maximum"] = domain.MaxPageSize
+	limits[list+"0/schema/default"] = domain.DefaultPageSize
+	for ptr, want := range limits {
+		if got := num(ptr); got != want {
+			t.Errorf("%s = %d, want %d", ptr, got, want)
+		}
+	}
+	if get(list+"0/name") != "limit" || get(list+"2/name") != "sort" {
+		t.Fatalf("the list's parameters moved; update this test")
+	}
+	var sorts []string
+	for _, v := range get(list + "2/schema/enum").([]any) {
+		sorts = append(sorts, v.(string))
+		if !domain.CustomerSort(v.(string)).Valid() {
+			t.Errorf("sort %q is in the document but not valid", v)
+		}
+	}
+	for _, s := range []domain.CustomerSort{domain.SortNameAsc, domain.SortNameDesc, domain.SortCodeAsc, domain.SortCodeDesc,
+		domain.SortCreatedAtAsc, domain.SortCreatedAtDesc} {
+		if !slices.Contains(sorts, string(s)) {
+			t.Errorf("sort %q is not in the document", s)
+		}
+	}
+	if get(list+"2/schema/default") != string(domain.SortNameAsc) {
+		t.Errorf("default sort is not %q", domain.SortNameAsc)
+	}
+	var codes []string
+	for _, v := range get(sch("FieldError", "code/enum")).([]any) {
+		codes = append(codes, v.(string))
+	}
+	want := []string{domain.FieldRequired, domain.FieldTooLong, domain.FieldTooShort, domain.FieldFormat, domain.FieldTaken,
+		domain.FieldUnknown, domain.FieldType}
+	slices.Sort(codes)
+	slices.Sort(want)
+	if !slices.Equal(codes, want) {
+		t.Errorf("FieldError codes = %v, want %v", codes, want)
+	}
+}
+
+// oasKeys reports members of an OpenAPI object outside allowed (and "x-"
+// extensions).
+func oasKeys(t *testing.T, ptr string, obj map[string]any, allowed ...string) {
+	t.Helper()
+	for k := range obj {
+		if !slices.Contains(allowed, k) && !strings.HasPrefix(k, "x-") {
+			t.Errorf("%s: unknown member %q", ptr, k)
+		}
+	}
+}
+
+// oasSchemaKeywords are the JSON Schema 2020-12 keywords (and OpenAPI's
+// schema extensions) a schema in the document may use.
+var oasSchemaKeywords = []string{
+	"$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$defs", "$comment", "$vocabulary",
+	"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "prefixItems", "items", "contains",
+	"properties", "patternProperties", "additionalProperties", "propertyNames", "unevaluatedItems", "unevaluatedProperties",
+	"type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+	"maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains",
+	"maxProperties", "minProperties", "required", "dependentRequired", "format", "contentEncoding", "contentMediaType",
+	"contentSchema", "title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples",
+	"discriminator", "xml", "externalDocs", "example",
+}
+
+// oasSchemaKeys checks the keywords of the schema v at ptr and of its
+// subschemas.
+func oasSchemaKeys(t *testing.T, ptr string, v any) {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		if _, isBool := v.(bool); !isBool {
+			t.Errorf("%s: a schema must be an object or a boolean", ptr)
+		}
+		return
+	}
+	oasKeys(t, ptr, m, oasSchemaKeywords...)
+	for _, k := range []string{"not", "if", "then", "else", "items", "contains", "additionalProperties", "propertyNames",
+		"unevaluatedItems", "unevaluatedProperties", "contentSchema"} {
+		if sub, ok := m[k]; ok {
+			oasSchemaKeys(t, ptr+"/"+k, sub)
+		}
+	}
+	for _, k := range []string{"allOf", "anyOf", "oneOf", "prefixItems"} {
+		if subs, ok := m[k].([]any); ok {
+			for i, sub := range subs {
+				oasSchemaKeys(t, ptr+"/"+k+"/"+strconv.Itoa(i), sub)
+			}
+		}
+	}
+	for _, k := range []string{"properties", "patternProperties", "$defs", "dependentSchemas"} {
+		if subs, ok := m[k].(map[string]any); ok {
+			for name, sub := range subs {
+				oasSchemaKeys(t, ptr+"/"+oasPointer(k, name)[2:], sub)
+			}
+		}
+	}
+}
