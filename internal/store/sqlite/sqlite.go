@@ -105,6 +105,8 @@ var Dialect = sqlstore.Dialect{
 		return db.BeginTx(ctx, nil)
 	},
 	Contains: contains,
+	// One writer: concurrent writes share commits (sqlstore/groupcommit.go).
+	GroupCommit: true,
 }
 
 // contains uses the trigram index (migration 00003) for three characters or

@@ -87,22 +87,14 @@ func (t *tx) Customer(ctx context.Context, scope domain.Scope, id string) (domai
 }
 
 func (t *tx) CustomerTaken(ctx context.Context, nameKey, codeKey, exceptID string) (bool, bool, error) {
-	rows, err := t.query(ctx, `SELECT name_key = ?, code_key = ? FROM customers
-WHERE deleted_at IS NULL AND (name_key = ? OR code_key = ?) AND id <> ?`, nameKey, codeKey, nameKey, codeKey, exceptID)
-	if err != nil {
-		return false, false, err
-	}
-	defer rows.Close()
+	// Two EXISTS probes, each served by its partial unique index; an OR of
+	// both in one WHERE would scan the table.
 	var nameTaken, codeTaken bool
-	for rows.Next() {
-		var n, c bool
-		if err := rows.Scan(&n, &c); err != nil {
-			return false, false, err
-		}
-		nameTaken = nameTaken || n
-		codeTaken = codeTaken || c
-	}
-	return nameTaken, codeTaken, rows.Err()
+	err := t.queryRow(ctx, `SELECT
+  EXISTS (SELECT 1 FROM customers WHERE name_key = ? AND deleted_at IS NULL AND id <> ?),
+  EXISTS (SELECT 1 FROM customers WHERE code_key = ? AND deleted_at IS NULL AND id <> ?)`,
+		nameKey, exceptID, codeKey, exceptID).Scan(&nameTaken, &codeTaken)
+	return nameTaken, codeTaken, err
 }
 
 func (t *tx) UpdateCustomer(ctx context.Context, scope domain.Scope, c domain.Customer) error {

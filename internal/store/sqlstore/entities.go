@@ -84,23 +84,12 @@ func (t *tx) Entity(ctx context.Context, scope domain.Scope, customerID, id stri
 }
 
 func (t *tx) EntityTaken(ctx context.Context, customerID, nameKey, codeKey, exceptID string) (bool, bool, error) {
-	rows, err := t.query(ctx, `SELECT name_key = ?, coalesce(code_key = ?, false) FROM entities
-WHERE customer_id = ? AND deleted_at IS NULL AND (name_key = ? OR code_key = ?) AND id <> ?`,
-		nameKey, codeKey, customerID, nameKey, codeKey, exceptID)
-	if err != nil {
-		return false, false, err
-	}
-	defer rows.Close()
 	var nameTaken, codeTaken bool
-	for rows.Next() {
-		var n, c bool
-		if err := rows.Scan(&n, &c); err != nil {
-			return false, false, err
-		}
-		nameTaken = nameTaken || n
-		codeTaken = codeTaken || (c && codeKey != "")
-	}
-	return nameTaken, codeTaken, rows.Err()
+	err := t.queryRow(ctx, `SELECT
+  EXISTS (SELECT 1 FROM entities WHERE customer_id = ? AND name_key = ? AND deleted_at IS NULL AND id <> ?),
+  EXISTS (SELECT 1 FROM entities WHERE customer_id = ? AND code_key = ? AND deleted_at IS NULL AND id <> ?)`,
+		customerID, nameKey, exceptID, customerID, codeKey, exceptID).Scan(&nameTaken, &codeTaken)
+	return nameTaken, codeTaken && codeKey != "", err
 }
 
 func (t *tx) UpdateEntity(ctx context.Context, scope domain.Scope, e domain.Entity) error {

@@ -43,6 +43,16 @@ type Dialect struct {
 	// AfterBegin runs statements at the start of every transaction (for
 	// example SET LOCAL ROLE); may be nil.
 	AfterBegin func(ctx context.Context, tx *sql.Tx) error
+	// GroupCommit runs concurrent writes in shared transactions, each in
+	// its own savepoint (groupcommit.go). For a database with one writer.
+	GroupCommit bool
+}
+
+// Observer receives the latency of transactions and statements, for
+// metrics. Its methods must be cheap and safe for concurrent use.
+type Observer interface {
+	ObserveTx(kind string, d time.Duration)
+	ObserveQuery(statement string, d time.Duration)
 }
 
 // DB is a store.Store over a writer pool and a reader pool, which may be the
@@ -50,12 +60,27 @@ type Dialect struct {
 type DB struct {
 	write, read *sql.DB
 	d           Dialect
+	obs         Observer
 	rebound     sync.Map // query string -> rebound query string
+
+	// Group commit (groupcommit.go).
+	writes  chan *writeReq
+	stopped chan struct{}
+	closeMu sync.RWMutex // held for reading while queueing, for writing to close
+	closed  bool
 }
+
+// SetObserver sets the observer of transactions and statements. Call it
+// before the store is used.
+func (db *DB) SetObserver(o Observer) { db.obs = o }
 
 // New returns a Store. The caller owns the pools; Close closes both.
 func New(write, read *sql.DB, d Dialect) *DB {
-	return &DB{write: write, read: read, d: d}
+	db := &DB{write: write, read: read, d: d}
+	if d.GroupCommit {
+		db.startCommitter()
+	}
+	return db
 }
 
 var _ store.Store = (*DB)(nil)
@@ -66,6 +91,9 @@ const maxWriteAttempts = 5
 
 // Write implements store.Store.
 func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
+	if db.d.GroupCommit {
+		return db.groupWrite(ctx, fn)
+	}
 	var err error
 	for attempt := 1; attempt <= maxWriteAttempts; attempt++ {
 		err = db.run(ctx, true, fn)
@@ -86,6 +114,14 @@ func (db *DB) Read(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, write bool, fn func(store.Tx) error) (err error) {
+	if db.obs != nil {
+		start := time.Now()
+		kind := "read"
+		if write {
+			kind = "write"
+		}
+		defer func() { db.obs.ObserveTx(kind, time.Since(start)) }()
+	}
 	var sqltx *sql.Tx
 	if write {
 		sqltx, err = db.d.BeginWrite(ctx, db.write)
@@ -122,8 +158,17 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.read.PingContext(ctx)
 }
 
-// Close implements store.Store.
+// Close implements store.Store. Writes already queued are finished first.
 func (db *DB) Close() error {
+	if db.d.GroupCommit {
+		db.closeMu.Lock()
+		if !db.closed {
+			db.closed = true
+			close(db.writes)
+		}
+		db.closeMu.Unlock()
+		<-db.stopped
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -161,7 +206,20 @@ type tx struct {
 	tx *sql.Tx
 }
 
+// observe records a statement's latency under its first keyword.
+func (t *tx) observe(q string, start time.Time) {
+	if t.db.obs == nil {
+		return
+	}
+	q = strings.TrimSpace(q)
+	if i := strings.IndexAny(q, " \n\t"); i > 0 {
+		q = q[:i]
+	}
+	t.db.obs.ObserveQuery(strings.ToLower(q), time.Since(start))
+}
+
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	defer t.observe(q, time.Now())
 	res, err := t.tx.ExecContext(ctx, t.db.rebind(q), args...)
 	if err != nil {
 		return nil, t.db.d.MapError(err)
@@ -170,6 +228,7 @@ func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	defer t.observe(q, time.Now())
 	rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), args...)
 	if err != nil {
 		return nil, t.db.d.MapError(err)
@@ -178,6 +237,7 @@ func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	defer t.observe(q, time.Now())
 	return t.tx.QueryRowContext(ctx, t.db.rebind(q), args...)
 }
 
