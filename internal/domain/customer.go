@@ -223,5 +223,16 @@ type CustomerCursor struct {
 type CustomerPage struct {
 	Items []Customer
 	Next  *CustomerCursor // nil on the last page
-	Total int64
+	// Total counts every customer the filter selects. It is exact when
+	// TotalExact is set; otherwise the filter selects more than
+	// TotalCountLimit customers and Total is that lower bound.
+	Total      int64
+	TotalExact bool
 }
+
+// TotalCountLimit is how far the list counts a filtered result exactly.
+// Counting a broad filter over 100,000 customers would cost more than the
+// page itself, so beyond this the list says "at least" (API.md allows it).
+// The unfiltered total and single negated equality conditions are always
+// exact: they cost one row read and one index probe.
+const TotalCountLimit = 1000

@@ -38,3 +38,14 @@ func TestOpenOddPath(t *testing.T) {
 		t.Fatalf("database not created at the given path: %v", err)
 	}
 }
+
+// BenchmarkCustomerList: CUSTREG_BENCH_CUSTOMERS=100000 go test -run X -bench . ./internal/store/sqlite
+func BenchmarkCustomerList(b *testing.B) {
+	storetest.Bench(b, func(tb testing.TB) store.Store {
+		st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "bench.db"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return st
+	})
+}

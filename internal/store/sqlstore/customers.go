@@ -68,6 +68,15 @@ func (t *tx) CreateCustomer(ctx context.Context, c domain.Customer) error {
 phone, website, subscription_id, is_active, location_name, country, region, state, district, city, pin_code, landmark,
 address_line1, address_line2, updated_at, version)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	if err != nil {
+		return err
+	}
+	return t.addLiveCustomers(ctx, 1)
+}
+
+// addLiveCustomers keeps the organization's count of live customers.
+func (t *tx) addLiveCustomers(ctx context.Context, delta int) error {
+	_, err := t.exec(ctx, `UPDATE org SET live_customers = live_customers + ? WHERE id = 1`, delta)
 	return err
 }
 
@@ -132,7 +141,7 @@ WHERE c.id = ? AND c.deleted_at IS NULL`+sc, args...)
 	} else if n == 0 {
 		return notFound("Customer")
 	}
-	return nil
+	return t.addLiveCustomers(ctx, -1)
 }
 
 func (t *tx) CountCustomers(ctx context.Context) (int64, error) {
@@ -187,7 +196,7 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 		args = append(args, fargs...)
 	}
 
-	if err := t.queryRow(ctx, `SELECT count(*) FROM customers c`+where, args...).Scan(&page.Total); err != nil {
+	if err := t.countCustomers(ctx, scope, f.Where, where, args, &page); err != nil {
 		return page, err
 	}
 
@@ -205,8 +214,10 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 			}
 			key = t.time(kt)
 		}
-		q += ` AND (c.` + spec.column + ` ` + op + ` ? OR (c.` + spec.column + ` = ? AND c.id ` + op + ` ?))`
-		args = append(args, key, key, f.Cursor.ID)
+		// A row-value comparison, which both databases serve from the
+		// (key, id) order of the index.
+		q += ` AND (c.` + spec.column + `, c.id) ` + op + ` (?, ?)`
+		args = append(args, key, f.Cursor.ID)
 	}
 	dir := " ASC"
 	if spec.desc {
@@ -237,4 +248,42 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 		page.Next = &domain.CustomerCursor{Key: sortKey(spec, last), ID: last.ID}
 	}
 	return page, nil
+}
+
+// countCustomers fills page.Total for the list's WHERE clause (where, args).
+// The unfiltered organization-wide total is the maintained live count; a
+// single negated equality (neq, not_in) is the live count less its few
+// matches; anything else is counted up to domain.TotalCountLimit.
+func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *domain.Filter, where string, args []any, page *domain.CustomerPage) error {
+	page.TotalExact = true
+	if scope.IsOrg() && (filter == nil || filter.Op == domain.OpNeq || filter.Op == domain.OpNotIn) {
+		var live int64
+		if err := t.queryRow(ctx, `SELECT live_customers FROM org WHERE id = 1`).Scan(&live); err != nil {
+			return err
+		}
+		if filter == nil {
+			page.Total = live
+			return nil
+		}
+		positive := *filter
+		positive.Op = domain.OpEq
+		if filter.Op == domain.OpNotIn {
+			positive.Op = domain.OpIn
+		}
+		pq, pargs := t.compileFilter(positive)
+		var matches int64
+		if err := t.queryRow(ctx, `SELECT count(*) FROM customers c WHERE c.deleted_at IS NULL AND `+pq, pargs...).Scan(&matches); err != nil {
+			return err
+		}
+		page.Total = live - matches
+		return nil
+	}
+	var n int64
+	if err := t.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers c`+where+` LIMIT ?) m`,
+		append(append([]any{}, args...), domain.TotalCountLimit+1)...).Scan(&n); err != nil {
+		return err
+	}
+	page.Total = min(n, domain.TotalCountLimit)
+	page.TotalExact = n <= domain.TotalCountLimit
+	return nil
 }

@@ -198,3 +198,58 @@ func testFilterProperty(t *testing.T, st store.Store) {
 		}
 	})
 }
+
+// testTotals checks how the list counts: exactly up to
+// domain.TotalCountLimit, as a lower bound beyond it, and always exactly
+// for the unfiltered list and single negated equalities.
+func testTotals(t *testing.T, st store.Store) {
+	c := ctx(t)
+	n := domain.TotalCountLimit + 100
+	mustWrite(t, st, func(tx store.Tx) error {
+		for i := range n {
+			if err := tx.CreateCustomer(c, customer(fmt.Sprintf("Acme %04d", i), fmt.Sprintf("A%04d", i), t0)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var first domain.Customer
+	total := func(f *domain.Filter) (int64, bool) {
+		t.Helper()
+		var page domain.CustomerPage
+		mustRead(t, st, func(tx store.Tx) (err error) {
+			page, err = tx.Customers(c, domain.OrgScope, domain.CustomerFilter{Where: f, Sort: domain.SortNameAsc, Limit: 5})
+			return err
+		})
+		if len(page.Items) > 0 && first.ID == "" {
+			first = page.Items[0]
+		}
+		return page.Total, page.TotalExact
+	}
+	for _, tc := range []struct {
+		name  string
+		f     *domain.Filter
+		total int64
+		exact bool
+	}{
+		{"Unfiltered", nil, int64(n), true},
+		{"Neq", &domain.Filter{Op: domain.OpNeq, Field: domain.FieldCode, Value: "a0001"}, int64(n - 1), true},
+		{"NotIn", &domain.Filter{Op: domain.OpNotIn, Field: domain.FieldName, Values: []string{"ACME 0001", "acme 0002", "nobody"}}, int64(n - 2), true},
+		{"BroadContains", &domain.Filter{Op: domain.OpContains, Field: domain.FieldName, Value: "acme"}, domain.TotalCountLimit, false},
+		{"BroadNotContains", &domain.Filter{Op: domain.OpNotContains, Field: domain.FieldName, Value: "zzz"}, domain.TotalCountLimit, false},
+		{"NarrowContains", &domain.Filter{Op: domain.OpContains, Field: domain.FieldName, Value: "acme 00"}, 100, true},
+		{"Eq", &domain.Filter{Op: domain.OpEq, Field: domain.FieldName, Value: "acme 0005"}, 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, exact := total(tc.f)
+			if got != tc.total || exact != tc.exact {
+				t.Errorf("total = %d (exact %v), want %d (exact %v)", got, exact, tc.total, tc.exact)
+			}
+		})
+	}
+	// The maintained live count follows trash.
+	mustWrite(t, st, func(tx store.Tx) error { return tx.TrashCustomer(c, domain.OrgScope, first.ID, t0) })
+	if got, exact := total(nil); got != int64(n-1) || !exact {
+		t.Errorf("after trash: total = %d (exact %v), want %d", got, exact, n-1)
+	}
+}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"CustomerListOrderAndPaging", testCustomerList},
 		{"Entities", testEntities},
 		{"FilterProperty", testFilterProperty},
+		{"Totals", testTotals},
 		{"Audit", testAudit},
 		{"RollbackWritesNothing", testRollback},
 		{"ConcurrentUniqueCodes", testConcurrentUnique},
