@@ -104,7 +104,8 @@ var Dialect = sqlstore.Dialect{
 	BeginWrite: func(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 		return db.BeginTx(ctx, nil)
 	},
-	Contains: contains,
+	Contains:    contains,
+	ContainsAny: containsAny,
 	// One writer: concurrent writes share commits (sqlstore/groupcommit.go).
 	GroupCommit: true,
 }
@@ -112,9 +113,23 @@ var Dialect = sqlstore.Dialect{
 // contains uses the trigram index (migration 00003) for three characters or
 // more; shorter text has no trigram, and is matched with LIKE.
 func contains(column, folded string) (string, []any) {
+	return containsAny([]string{column}, folded)
+}
+
+// containsAny matches the text in any of the columns with one trigram index
+// lookup (an FTS5 column filter), or with LIKE for text under three
+// characters.
+func containsAny(columns []string, folded string) (string, []any) {
 	if utf8.RuneCountInString(folded) < 3 {
-		return sqlstore.LikeContains(column, folded)
+		parts := make([]string, len(columns))
+		var args []any
+		for i, col := range columns {
+			q, a := sqlstore.LikeContains(col, folded)
+			parts[i], args = q, append(args, a...)
+		}
+		return "(" + strings.Join(parts, " OR ") + ")", args
 	}
 	phrase := `"` + strings.ReplaceAll(folded, `"`, `""`) + `"`
-	return `c.seq IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ?)`, []any{column + ` : ` + phrase}
+	return `c.seq IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ?)`,
+		[]any{`{` + strings.Join(columns, " ") + `} : ` + phrase}
 }

@@ -196,10 +196,7 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 		args = append(args, fargs...)
 	}
 
-	if err := t.countCustomers(ctx, scope, f.Where, where, args, &page); err != nil {
-		return page, err
-	}
-
+	countArgs := append([]any(nil), args...)
 	q := `SELECT ` + customerColumns + ` FROM customers c` + where
 	if f.Cursor != nil {
 		op := ">"
@@ -247,7 +244,12 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 		last := page.Items[limit-1]
 		page.Next = &domain.CustomerCursor{Key: sortKey(spec, last), ID: last.ID}
 	}
-	return page, nil
+	if f.Cursor == nil && page.Next == nil {
+		// The first page holds every match: that is the total.
+		page.Total, page.TotalExact = int64(len(page.Items)), true
+		return page, nil
+	}
+	return page, t.countCustomers(ctx, scope, f.Where, where, countArgs, &page)
 }
 
 // countCustomers fills page.Total for the list's WHERE clause (where, args).

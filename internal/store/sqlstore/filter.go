@@ -29,6 +29,9 @@ func LikeContains(column, folded string) (string, []any) {
 // customers (aliased c). Values are folded like the keys they compare with,
 // so every comparison is case-insensitive.
 func (t *tx) compileFilter(f domain.Filter) (string, []any) {
+	if v, ok := searchValue(f); ok && t.db.d.ContainsAny != nil {
+		return t.db.d.ContainsAny([]string{"name_key", "code_key"}, domain.Fold(v))
+	}
 	if f.IsGroup() {
 		sep := " AND "
 		if f.Op == domain.OpOr {
@@ -67,4 +70,20 @@ func (t *tx) compileFilter(f domain.Filter) (string, []any) {
 	}
 	// Filters are validated before they reach the store.
 	panic("sqlstore: unvalidated filter op " + f.Op)
+}
+
+// searchValue recognises the search box's filter, "name contains v OR code
+// contains v", which a dialect may answer with one index lookup.
+func searchValue(f domain.Filter) (string, bool) {
+	if f.Op != domain.OpOr || len(f.Conditions) != 2 {
+		return "", false
+	}
+	a, b := f.Conditions[0], f.Conditions[1]
+	if a.Op != domain.OpContains || b.Op != domain.OpContains || a.Value != b.Value {
+		return "", false
+	}
+	if (a.Field == domain.FieldName && b.Field == domain.FieldCode) || (a.Field == domain.FieldCode && b.Field == domain.FieldName) {
+		return a.Value, true
+	}
+	return "", false
 }

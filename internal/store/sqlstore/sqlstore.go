@@ -40,6 +40,10 @@ type Dialect struct {
 	// Contains returns the condition "column (of customers, aliased c)
 	// contains the folded text", using the dialect's substring index.
 	Contains func(column, folded string) (string, []any)
+	// ContainsAny, if set, returns "any of the columns contains the folded
+	// text" as one condition (the search box); without it the search is an
+	// OR of Contains.
+	ContainsAny func(columns []string, folded string) (string, []any)
 	// AfterBegin runs statements at the start of every transaction (for
 	// example SET LOCAL ROLE); may be nil.
 	AfterBegin func(ctx context.Context, tx *sql.Tx) error
