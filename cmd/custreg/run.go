@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/custreg/custreg/internal/metrics"
 	"github.com/custreg/custreg/internal/server"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/stores"
@@ -47,7 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return err
 		}
-		st, err := stores.Open(ctx, cfg.DB)
+		st, err := stores.Open(ctx, cfg.DB, nil)
 		if err != nil {
 			return err
 		}
@@ -76,6 +78,7 @@ type Config struct {
 	AdminEmail    string
 	AdminName     string
 	AdminPassword string
+	DebugAddr     string
 }
 
 func parseConfig(cmd string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -97,6 +100,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&trust, "trust-proxy", env("CUSTREG_TRUST_PROXY", "false"), "honour X-Forwarded-Proto and X-Request-Id from a reverse proxy (env CUSTREG_TRUST_PROXY)")
 	fs.StringVar(&msp, "msp-enabled", env("CUSTREG_MSP_ENABLED", "true"), "MSP mode at the first start of an empty store (env CUSTREG_MSP_ENABLED)")
 	fs.StringVar(&c.OrgName, "org-name", env("CUSTREG_ORG_NAME", ""), "organization name at the first start (env CUSTREG_ORG_NAME)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", env("CUSTREG_DEBUG_ADDR", ""), "if set, serve Go's pprof profiles on this `host:port` (env CUSTREG_DEBUG_ADDR); keep it private")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -157,7 +161,8 @@ func newLogger(c Config, w io.Writer) *slog.Logger {
 // not nil it receives the bound address once the server listens.
 func serve(ctx context.Context, c Config, stdout io.Writer, ready chan<- string) error {
 	log := newLogger(c, stdout)
-	st, err := stores.Open(ctx, c.DB)
+	m := metrics.New()
+	st, err := stores.Open(ctx, c.DB, m)
 	if err != nil {
 		return err
 	}
@@ -186,13 +191,16 @@ func serve(ctx context.Context, c Config, stdout io.Writer, ready chan<- string)
 		fmt.Fprintf(stdout, "\nNo admin exists yet. Open this one-time link to create the first organization admin:\n\n    %s/setup?token=%s\n\n", strings.TrimRight(base, "/"), setup)
 	}
 	srv := &http.Server{
-		Handler:           server.Handler(svc, server.Options{Logger: log, TrustProxy: c.TrustProxy}),
+		Handler:           server.Handler(svc, server.Options{Logger: log, TrustProxy: c.TrustProxy, Metrics: m}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if c.DebugAddr != "" {
+		go serveDebug(ctx, c.DebugAddr, log)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -238,5 +246,25 @@ func sweepSessions(ctx context.Context, svc *service.Service, log *slog.Logger) 
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// serveDebug serves net/http/pprof on its own listener, apart from the
+// public handler, until ctx is done.
+func serveDebug(ctx context.Context, addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	log.Info("debug server listening", "addr", addr)
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("debug server", "err", err)
 	}
 }

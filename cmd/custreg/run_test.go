@@ -72,6 +72,25 @@ func TestServeWithEnvAdminAndGracefulStop(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("login with the env admin = %d", res.StatusCode)
 	}
+	// The same request shows in the metrics, by route pattern, with the
+	// store's transactions.
+	res, err = http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{
+		`custreg_http_requests_total{method="POST",route="POST /api/v1/auth/login",status="200"} 1`,
+		`custreg_http_request_duration_seconds_bucket{method="POST",route="POST /api/v1/auth/login",le="+Inf"} 1`,
+		`custreg_store_transaction_duration_seconds_count{kind="write"}`,
+		`custreg_store_query_duration_seconds_count{statement="select"}`,
+		`process_resident_memory_bytes`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v after the stop signal", err)
 	}

@@ -201,7 +201,7 @@ func TestCustomerCreateMalformedBodies(t *testing.T) {
 		{"UnknownField", `{"name":"A","code":"AA","colour":"red"}`, "application/json", 400, "unknown-field"},
 		{"UnknownNestedField", `{"name":"A","code":"AA","location":{"planet":"Mars"}}`, "application/json", 400, "unknown-field"},
 		{"ReadOnlyField", `{"name":"A","code":"AA","id":"x"}`, "application/json", 400, "unknown-field"},
-		{"TextPlain", `{"name":"A","code":"AA"}`, "text/plain", 400, "unsupported-media-type"},
+		{"TextPlain", `{"name":"A","code":"AA"}`, "text/plain", 415, "unsupported-media-type"},
 		{"FiveMegabytes", `{"name":"A","code":"AA","landmark":"` + strings.Repeat("x", 5<<20) + `"}`, "application/json", 413, "too-large"},
 	}
 	forEachStore(t, apptest.Options{}, func(t *testing.T, app *apptest.App) {
@@ -397,15 +397,19 @@ func TestAuth(t *testing.T) {
 
 		// Cross-site cookie requests are refused before they reach a handler.
 		res = c.Do("POST", "/api/v1/customers", validCustomer(), map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
-		if res.Status != http.StatusForbidden {
-			t.Errorf("cross-site POST = %d, want 403", res.Status)
-		}
+		wantProblem(t, res, http.StatusForbidden, "cross-origin")
 		if n := customerCount(t, c); n != 0 {
 			t.Errorf("cross-site POST created %d customers", n)
 		}
 
 		wantStatus(t, c.Do("POST", "/api/v1/auth/logout", nil, nil), 204)
 		wantProblem(t, c.Do("GET", "/api/v1/me", nil, nil), 401, "unauthorized")
+		// Signing out again, or without a session, is not an error.
+		wantStatus(t, c.Do("POST", "/api/v1/auth/logout", nil, nil), 204)
+
+		// Credentials are checked before anything of the request is read.
+		wantProblem(t, anon.Do("POST", "/api/v1/customers", "[not json", nil), 401, "unauthorized")
+		wantProblem(t, anon.Do("GET", "/api/v1/customers?colour=red", nil, nil), 401, "unauthorized")
 	})
 }
 
@@ -417,6 +421,14 @@ func TestOrgSettingsAndMSPMode(t *testing.T) {
 			t.Fatalf("settings = %v", s)
 		}
 		wantProblem(t, c.Do("PATCH", "/api/v1/org/settings", map[string]any{"name": ""}, nil), 422, "validation")
+		res := c.Do("PATCH", "/api/v1/org/settings", map[string]any{"name": "Renamed"}, map[string]string{"If-Match": `"1"`})
+		wantProblem(t, res, 412, "precondition-failed")
+		etag := c.Do("GET", "/api/v1/org/settings", nil, nil).Header.Get("ETag")
+		res = c.Do("PATCH", "/api/v1/org/settings", map[string]any{"name": "Renamed"}, map[string]string{"If-Match": etag})
+		wantStatus(t, res, 200)
+		if res.Header.Get("ETag") == etag || res.JSON(t)["name"] != "Renamed" {
+			t.Errorf("after patch: ETag %q, body %s", res.Header.Get("ETag"), res.Body)
+		}
 		wantProblem(t, c.Do("PATCH", "/api/v1/org/settings", map[string]any{"msp_enabled": "no"}, nil), 422, "validation")
 
 		id := createCustomer(t, c, validCustomer())["id"].(string)
@@ -463,6 +475,12 @@ func TestUnknownRouteAndHealth(t *testing.T) {
 	app := apptest.New(t, "sqlite", apptest.Options{})
 	c := app.AdminClient(t)
 	wantProblem(t, c.Do("GET", "/api/v1/nope", nil, nil), 404, "route-not-found")
+	res := c.Do("PUT", "/api/v1/customers/x", map[string]any{}, nil)
+	wantProblem(t, res, 405, "method-not-allowed")
+	if allow := res.Header.Get("Allow"); allow != "GET, PATCH, DELETE" {
+		t.Errorf("Allow = %q", allow)
+	}
+	wantProblem(t, c.Do("GET", "/api/v1/tokens?page=2", nil, nil), 400, "unknown-parameter")
 	for _, p := range []string{"/healthz", "/readyz"} {
 		res := c.Do("GET", p, nil, nil)
 		if res.Status != 200 || strings.TrimSpace(string(res.Body)) != "ok" {

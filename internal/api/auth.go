@@ -51,8 +51,10 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, principalOut(p))
 }
 
+// logout ends the session. Signing out without one succeeds too: the
+// caller wanted to be signed out, and is.
 func (a *API) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.Logout(r.Context()); err != nil {
+	if err := a.svc.Logout(r.Context()); err != nil && domain.ErrorCode(err) != domain.EUnauthorized {
 		return err
 	}
 	auth.ClearSessionCookie(w, r, a.opts.TrustProxy)
@@ -96,7 +98,6 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := tokenOut(k)
 	out.Token = secret
-	w.Header().Set("Location", BasePath+"/tokens/"+k.ID)
 	return writeJSON(w, http.StatusCreated, out)
 }
 

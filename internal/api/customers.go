@@ -1,13 +1,11 @@
 package api
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/listquery"
 )
 
 // locationJSON is the location block as the API returns it: absent fields
@@ -38,6 +36,7 @@ type customerJSON struct {
 	SubscriptionID *string      `json:"subscription_id"`
 	IsActive       bool         `json:"is_active"`
 	Location       locationJSON `json:"location"`
+	EntitiesCount  int64        `json:"entities_count"`
 	CreatedAt      time.Time    `json:"created_at"`
 	UpdatedAt      time.Time    `json:"updated_at"`
 	Version        int64        `json:"version"`
@@ -62,16 +61,24 @@ func customerOut(c domain.Customer) customerJSON {
 	return customerJSON{
 		ID: c.ID, Name: c.Name, Code: c.Code, Domain: opt(c.Domain), BusinessEmail: opt(c.BusinessEmail),
 		Phone: opt(c.Phone), Website: opt(c.Website), SubscriptionID: opt(c.SubscriptionID), IsActive: c.IsActive,
-		Location: locationOut(c.Location), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		Location: locationOut(c.Location), EntitiesCount: c.EntitiesCount,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
 	}
 }
 
+// customerCreate is the body of POST /customers: the customer and,
+// optionally, its first entities, written in one transaction.
+type customerCreate struct {
+	domain.CustomerInput
+	Entities []domain.EntityInput `json:"entities"`
+}
+
 func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
-	var in domain.CustomerInput
+	var in customerCreate
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.svc.CreateCustomer(r.Context(), in)
+	c, err := a.svc.CreateCustomerWithEntities(r.Context(), in.CustomerInput, in.Entities)
 	if err != nil {
 		return err
 	}
@@ -97,37 +104,13 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, body, err := readJSONBody(w, r, true)
+	patch, _, err := readMergePatch(w, r, &domain.CustomerInput{})
 	if err != nil {
 		return err
 	}
-	var patch any
-	if err := json.Unmarshal(body, &patch); err != nil {
-		return domain.Errorf(domain.EBadRequest, "The request body is not well-formed JSON.")
-	}
-	// Reject unknown and mistyped fields before touching the store.
-	var probe domain.CustomerInput
-	if err := unmarshalStrict(body, &probe); err != nil {
-		return err
-	}
 	c, err := a.svc.UpdateCustomer(r.Context(), r.PathValue("id"), version, func(cur domain.CustomerInput) (domain.CustomerInput, error) {
-		base, err := json.Marshal(cur)
-		if err != nil {
-			return cur, err
-		}
-		var target any
-		if err := json.Unmarshal(base, &target); err != nil {
-			return cur, err
-		}
-		merged, err := json.Marshal(mergePatch(target, patch))
-		if err != nil {
-			return cur, err
-		}
 		var next domain.CustomerInput
-		if err := unmarshalStrict(merged, &next); err != nil {
-			return cur, err
-		}
-		return next, nil
+		return next, applyMergePatch(cur, patch, &next)
 	})
 	if err != nil {
 		return err
@@ -148,65 +131,12 @@ func (a *API) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// cursorJSON is the opaque cursor: the keyset position and the sort it
-// belongs to, so that a cursor cannot be replayed against another order.
-type cursorJSON struct {
-	Sort string `json:"s"`
-	Key  string `json:"k"`
-	ID   string `json:"i"`
-}
-
-func encodeCursor(sort domain.CustomerSort, c *domain.CustomerCursor) *string {
-	if c == nil {
-		return nil
-	}
-	b, _ := json.Marshal(cursorJSON{Sort: string(sort), Key: c.Key, ID: c.ID})
-	s := base64.RawURLEncoding.EncodeToString(b)
-	return &s
-}
-
-func decodeCursor(s string, sort domain.CustomerSort) (*domain.CustomerCursor, error) {
-	bad := &domain.Error{Code: domain.EBadRequest, Type: "bad-cursor", Message: "The cursor is not valid: pass next_cursor from the previous page unchanged, with the same sort."}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, bad
-	}
-	var c cursorJSON
-	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" || c.Sort != string(sort) {
-		return nil, bad
-	}
-	return &domain.CustomerCursor{Key: c.Key, ID: c.ID}, nil
-}
-
-// listParams are the query parameters the customer list accepts.
-var listParams = map[string]bool{"limit": true, "cursor": true, "sort": true}
-
 func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	for k := range q {
-		if !listParams[k] {
-			return &domain.Error{Code: domain.EBadRequest, Type: "unknown-parameter", Message: "Unknown query parameter " + strconv.Quote(k) + "."}
-		}
+	q, err := listquery.Parse(r.URL.Query())
+	if err != nil {
+		return err
 	}
-	f := domain.CustomerFilter{Sort: domain.CustomerSort(q.Get("sort"))}
-	if f.Sort == "" {
-		f.Sort = domain.SortNameAsc
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > domain.MaxPageSize {
-			return domain.Errorf(domain.EBadRequest, "limit must be a whole number from 1 to %d.", domain.MaxPageSize)
-		}
-		f.Limit = n
-	}
-	if v := q.Get("cursor"); v != "" {
-		c, err := decodeCursor(v, f.Sort)
-		if err != nil {
-			return err
-		}
-		f.Cursor = c
-	}
-	page, err := a.svc.ListCustomers(r.Context(), f)
+	page, err := a.svc.ListCustomers(r.Context(), q.Filter())
 	if err != nil {
 		return err
 	}
@@ -214,7 +144,12 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	for i, c := range page.Items {
 		items[i] = customerOut(c)
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{
-		"items": items, "next_cursor": encodeCursor(f.Sort, page.Next), "total": page.Total,
-	})
+	return writeJSON(w, http.StatusOK, customerList{Items: items, NextCursor: listquery.EncodeCursor(q.Sort, page.Next), Total: page.Total})
+}
+
+// customerList is a page of the customer list.
+type customerList struct {
+	Items      []customerJSON `json:"items"`
+	NextCursor *string        `json:"next_cursor"`
+	Total      int64          `json:"total"`
 }

@@ -29,8 +29,7 @@ func readJSONBody(w http.ResponseWriter, r *http.Request, mergePatch bool) (map[
 		if mergePatch {
 			want += " or application/merge-patch+json"
 		}
-		return nil, nil, &domain.Error{Code: domain.EBadRequest, Type: "unsupported-media-type",
-			Message: "The request body must be " + want + "."}
+		return nil, nil, domain.Errorf(domain.EUnsupportedMedia, "The request body must be %s.", want)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
 	if err != nil {
@@ -112,10 +111,17 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	out := map[string]reflect.Type{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			// Embedded structs' fields are promoted, as encoding/json does.
+			for k, v := range jsonFields(f.Type) {
+				out[k] = v
+			}
+			continue
+		}
 		if !f.IsExported() {
 			continue
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
 			continue
 		}

@@ -7,6 +7,9 @@ import "reflect"
 // that each schema has exactly the type's JSON members.
 var OpenAPIResponseTypes = map[string]reflect.Type{
 	"Customer":     reflect.TypeFor[customerJSON](),
+	"CustomerList": reflect.TypeFor[customerList](),
+	"Entity":       reflect.TypeFor[entityJSON](),
+	"EntityList":   reflect.TypeFor[entityList](),
 	"Location":     reflect.TypeFor[locationJSON](),
 	"Principal":    reflect.TypeFor[principalJSON](),
 	"Token":        reflect.TypeFor[tokenJSON](),
@@ -19,6 +22,7 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 // the handlers decode them into (unexported ones only; openapi_test.go adds
 // the domain and service types).
 var OpenAPIRequestTypes = map[string]reflect.Type{
-	"Login":        reflect.TypeFor[loginRequest](),
-	"TokenRequest": reflect.TypeFor[tokenRequest](),
+	"CustomerCreate": reflect.TypeFor[customerCreate](),
+	"Login":          reflect.TypeFor[loginRequest](),
+	"TokenRequest":   reflect.TypeFor[tokenRequest](),
 }

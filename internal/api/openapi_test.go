@@ -6,7 +6,12 @@ package api_test
 // stack gives in a scripted session must have a status the document declares
 // for its operation and a body and headers its schemas accept. Response
 // schemas forbid unknown members and require every member the server always
-// sends, so a handler that adds or drops a field fails here.
+// sends, so a handler that adds or drops a field fails here. The query
+// parameters, the public routes and the shared errors (401, unknown-parameter,
+// 413, 415, cross-origin 403) are checked against the route table, accepted
+// query values against their schemas, and undeclared Location, ETag, Allow,
+// Set-Cookie or WWW-Authenticate headers are refused. The session runs on
+// every store (PostgreSQL when CUSTREG_TEST_POSTGRES_URL is set).
 
 import (
 	"bytes"
@@ -19,7 +24,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -32,18 +36,18 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/custreg/custreg/internal/api"
+	"github.com/custreg/custreg/internal/apptest"
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/server"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/store"
-	"github.com/custreg/custreg/internal/store/sqlite"
 )
 
 // oasServerRoutes are the routes the server package serves outside the API's
 // route table. The document describes them too; TestOpenAPIResponses checks
 // that they answer as described.
-var oasServerRoutes = []string{"GET /healthz", "GET /readyz"}
+var oasServerRoutes = []string{"GET /healthz", "GET /readyz", "GET /metrics"}
 
 // oasMethods are the operation keys of an OpenAPI path item.
 var oasMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -228,6 +232,66 @@ func oasTemplate(pattern string) string {
 	return regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\.\.\.\}`).ReplaceAllString(pattern, "{$1}")
 }
 
+// oasParam is one parameter object of the document.
+type oasParam struct {
+	obj map[string]any
+	ptr string
+}
+
+// schemaPtr is the pointer of the parameter's schema: its schema, or the
+// schema of its one media type.
+func (p oasParam) schemaPtr() string {
+	if _, ok := p.obj["schema"]; ok {
+		return p.ptr + "/schema"
+	}
+	content, _ := p.obj["content"].(map[string]any)
+	for mt := range content {
+		return p.ptr + "/" + oasPointer("content", mt, "schema")[2:]
+	}
+	return p.ptr + "/schema"
+}
+
+// params returns the parameters of the operation METHOD path (path-level and
+// operation-level, operation wins) by "in:name".
+func (d *oasDoc) params(t *testing.T, path, method string) map[string]oasParam {
+	t.Helper()
+	out := map[string]oasParam{}
+	for _, level := range []string{oasPointer("paths", path, "parameters"), oasPointer("paths", path, strings.ToLower(method), "parameters")} {
+		v, ok := d.lookup(level)
+		if !ok {
+			continue
+		}
+		for i := range v.([]any) {
+			p, pp := d.deref(t, level+"/"+strconv.Itoa(i))
+			in, _ := p["in"].(string)
+			name, _ := p["name"].(string)
+			out[in+":"+name] = oasParam{obj: p, ptr: pp}
+		}
+	}
+	return out
+}
+
+// problemTypes returns the problem types (without the URN prefix) that the
+// response at ptr declares, or nil if it has no problem body.
+func (d *oasDoc) problemTypes(t *testing.T, ptr string) []string {
+	t.Helper()
+	r, rPtr := d.deref(t, ptr)
+	content, _ := r["content"].(map[string]any)
+	if content["application/problem+json"] == nil {
+		return nil
+	}
+	v, ok := d.lookup(rPtr + "/" + oasPointer("content", "application/problem+json", "schema", "properties", "type", "enum")[2:])
+	if !ok {
+		t.Errorf("%s: the problem's type is not restricted", rPtr)
+		return nil
+	}
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, strings.TrimPrefix(x.(string), "urn:custreg:problem:"))
+	}
+	return out
+}
+
 // TestOpenAPIMatchesRoutes checks that the document describes exactly the
 // routes of api.Routes() (and the server's health checks): no route is
 // undocumented and no documented operation is missing from the router.
@@ -266,6 +330,78 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	for _, k := range extra {
 		t.Errorf("openapi.json describes %s, which is not a route", k)
+	}
+
+	// Each operation's query parameters, security and shared error responses
+	// follow its route: the parameters it takes ("name.*" is every condition
+	// on name), anonymous access exactly for public routes, a 401 for every
+	// other route, a 400 unknown-parameter everywhere, the body errors for
+	// every body, and the cross-origin 403 for every unsafe method.
+	for _, rt := range api.Routes() {
+		path := oasTemplate(rt.Path)
+		key := rt.Method + " " + path
+		o := got[key]
+		if o == nil {
+			continue
+		}
+		var want, have []string
+		for _, p := range rt.Params {
+			if field, ok := strings.CutSuffix(p, ".*"); ok {
+				for _, op := range domain.FilterOps {
+					want = append(want, field+"."+op)
+				}
+			} else {
+				want = append(want, p)
+			}
+		}
+		for k := range d.params(t, path, rt.Method) {
+			if name, ok := strings.CutPrefix(k, "query:"); ok {
+				have = append(have, name)
+			}
+		}
+		slices.Sort(want)
+		slices.Sort(have)
+		if !slices.Equal(want, have) {
+			t.Errorf("%s: the document's query parameters are %v, the route takes %v", key, have, want)
+		}
+		sec, overridden := o["security"].([]any)
+		anonymous := overridden && len(sec) == 0
+		for _, s := range sec {
+			if m, _ := s.(map[string]any); len(m) == 0 {
+				anonymous = true
+			}
+		}
+		if anonymous != rt.Public {
+			t.Errorf("%s: the document allows anonymous calls = %v, but the route's Public = %v", key, anonymous, rt.Public)
+		}
+		resps, _ := o["responses"].(map[string]any)
+		opPtr := oasPointer("paths", path, strings.ToLower(rt.Method))
+		has := func(status string, types ...string) {
+			t.Helper()
+			if resps[status] == nil {
+				t.Errorf("%s does not declare %s", key, status)
+				return
+			}
+			declared := d.problemTypes(t, opPtr+"/"+oasPointer("responses", status)[2:])
+			for _, ty := range types {
+				if !slices.Contains(declared, ty) {
+					t.Errorf("%s %s does not declare the problem type %s (it declares %v)", key, status, ty, declared)
+				}
+			}
+		}
+		if !rt.Public {
+			has("401", "unauthorized")
+		}
+		has("400", "unknown-parameter")
+		if _, ok := o["requestBody"]; ok {
+			has("400", "bad-request", "unknown-field")
+			has("413", "too-large")
+			has("415", "unsupported-media-type")
+			has("422", "validation")
+		}
+		if rt.Method != "GET" && rt.Method != "HEAD" {
+			has("403", "cross-origin")
+		}
 	}
 }
 
@@ -399,12 +535,21 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 					t.Errorf("%s: parameter %s has a bad name or in", key, pp)
 				}
 				oasKeys(t, pp, p, "name", "in", "description", "required", "deprecated", "allowEmptyValue", "style", "explode",
-					"allowReserved", "schema", "example", "examples")
-				if _, ok := p["schema"]; !ok {
-					t.Errorf("%s: parameter %s has no schema", key, pp)
-				} else {
-					d.schema(t, pp+"/schema")
-					schemaPtrs = append(schemaPtrs, pp+"/schema")
+					"allowReserved", "schema", "content", "example", "examples")
+				_, hasSchema := p["schema"]
+				content, hasContent := p["content"].(map[string]any)
+				switch {
+				case hasSchema == hasContent:
+					t.Errorf("%s: parameter %s needs exactly one of schema and content", key, pp)
+				case hasContent && len(content) != 1:
+					t.Errorf("%s: parameter %s has %d media types, want 1", key, pp, len(content))
+				default:
+					for mt, m := range content {
+						oasKeys(t, pp+"/"+oasPointer("content", mt)[2:], m.(map[string]any), "schema", "example", "examples", "encoding")
+					}
+					sp := oasParam{obj: p, ptr: pp}.schemaPtr()
+					d.schema(t, sp)
+					schemaPtrs = append(schemaPtrs, sp)
 				}
 				params[in+":"+name] = p
 			}
@@ -460,11 +605,11 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 				oasKeys(t, mPtr, m.(map[string]any), "schema", "example", "examples", "encoding")
 				d.schema(t, mPtr+"/schema")
 				schemaPtrs = append(schemaPtrs, mPtr+"/schema")
-				if st >= "400" && mt != "application/problem+json" && mt != "text/plain" {
+				if st >= "400" && mt != "application/problem+json" && key != "GET /readyz" {
 					t.Errorf("%s %s: error response as %s", key, st, mt)
 				}
 			}
-			if st >= "400" && key != "GET /readyz" && content["application/problem+json"] == nil && content["text/plain"] == nil {
+			if st >= "400" && key != "GET /readyz" && content["application/problem+json"] == nil {
 				t.Errorf("%s %s: error response without a problem", key, st)
 			}
 			if hs, ok := r["headers"].(map[string]any); ok {
@@ -493,8 +638,9 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		v, _ := d.lookup(ptr)
 		oasSchemaKeys(t, ptr, v)
 	}
-	for _, name := range []string{"Customer", "Location", "CustomerInput", "CustomerPatch", "CustomerList", "Principal",
-		"Token", "TokenCreated", "TokenList", "OrgSettings", "OrgSettingsPatch", "Login", "Problem"} {
+	for _, name := range []string{"Customer", "Location", "CustomerCreate", "CustomerPatch", "CustomerList", "Filter",
+		"Entity", "EntityInput", "EntityPatch", "EntityList", "Principal", "Token", "TokenCreated", "TokenList",
+		"OrgSettings", "OrgSettingsPatch", "Login", "Problem"} {
 		if schemas[name] == nil {
 			t.Errorf("components/schemas/%s is missing", name)
 		}
@@ -507,20 +653,19 @@ type oasStack struct {
 	st  store.Store
 }
 
-func oasNewStack(t *testing.T, mspDisabled bool) *oasStack {
+// oasNewStack starts the whole stack on a new store of kind ("sqlite", or
+// "postgres", which is skipped unless configured).
+func oasNewStack(t *testing.T, kind string, mspDisabled bool) *oasStack {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatalf("opening the store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	svc := service.New(st, service.Options{})
+	st := apptest.OpenStore(t, kind)
+	log := slog.New(slog.DiscardHandler)
+	svc := service.New(st, service.Options{Logger: log})
 	if _, err := svc.Bootstrap(ctx, service.FirstStart{MSPDisabled: mspDisabled,
 		Admin: domain.AdminInput{Email: "admin@example.com", Name: "Admin", Password: "correct-horse-battery"}}); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
-	srv := httptest.NewServer(server.Handler(svc, server.Options{Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(server.Handler(svc, server.Options{Logger: log}))
 	t.Cleanup(srv.Close)
 	return &oasStack{srv: srv, st: st}
 }
@@ -539,6 +684,7 @@ type oasClient struct {
 type oasStats struct {
 	responses int             // responses validated against a declared response
 	requests  int             // request bodies checked against the declared request schema
+	queries   int             // accepted query parameters checked against their declared schema
 	seen      map[string]bool // "METHOD path status"
 }
 
@@ -637,6 +783,30 @@ func (c *oasClient) send(r oasReq) (oasResp, []byte, string) {
 	return oasResp{status: res.StatusCode, header: res.Header, body: rb}, sent, ct
 }
 
+// oasSignificantHeaders are response headers with a meaning for the client:
+// a response may carry one only if the document declares it there.
+var oasSignificantHeaders = []string{"Location", "ETag", "Allow", "Set-Cookie", "WWW-Authenticate"}
+
+// checkCommon checks what the document's conventions promise of every
+// response: an X-Request-Id, and Cache-Control on JSON and problems.
+func (c *oasClient) checkCommon(where string, res oasResp, doc bool) {
+	t := c.t
+	t.Helper()
+	if res.header.Get("X-Request-Id") == "" {
+		t.Errorf("%s: no X-Request-Id", where)
+	}
+	mt, _, _ := mime.ParseMediaType(res.header.Get("Content-Type"))
+	if mt == "application/json" || mt == "application/problem+json" {
+		want := "no-store"
+		if doc {
+			want = "no-cache"
+		}
+		if got := res.header.Get("Cache-Control"); got != want {
+			t.Errorf("%s: Cache-Control = %q, want %q", where, got, want)
+		}
+	}
+}
+
 func (c *oasClient) check(r oasReq, res oasResp, sent []byte, sentType string) {
 	t := c.t
 	t.Helper()
@@ -659,6 +829,7 @@ func (c *oasClient) check(r oasReq, res oasResp, sent []byte, sentType string) {
 		t.Fatalf("%s: status %d is not declared for %s %s; body: %s", where, res.status, r.method, tmpl, res.body)
 	}
 	spec, specPtr := c.d.deref(t, rPtr)
+	c.checkCommon(where, res, tmpl == "/api/openapi.json" && res.status == 200)
 
 	content, _ := spec["content"].(map[string]any)
 	if len(content) == 0 {
@@ -681,23 +852,53 @@ func (c *oasClient) check(r oasReq, res oasResp, sent []byte, sentType string) {
 			t.Errorf("%s: %d %s body does not match the document:\n%v\nbody: %s", where, res.status, mt, err, res.body)
 		}
 	}
-	if hs, ok := spec["headers"].(map[string]any); ok {
-		for name := range hs {
-			h, hPtr := c.d.deref(t, specPtr+"/"+oasPointer("headers", name)[2:])
-			v := res.header.Get(name)
-			if v == "" {
-				if h["required"] == true {
-					t.Errorf("%s: %d lacks the required header %s", where, res.status, name)
-				}
-				continue
+	hs, _ := spec["headers"].(map[string]any)
+	for name := range hs {
+		h, hPtr := c.d.deref(t, specPtr+"/"+oasPointer("headers", name)[2:])
+		v := res.header.Get(name)
+		if v == "" {
+			if h["required"] == true {
+				t.Errorf("%s: %d lacks the required header %s", where, res.status, name)
 			}
-			if err := c.d.schema(t, hPtr+"/schema").Validate(v); err != nil {
-				t.Errorf("%s: header %s: %q does not match the document: %v", where, name, v, err)
-			}
+			continue
+		}
+		if err := c.d.schema(t, hPtr+"/schema").Validate(v); err != nil {
+			t.Errorf("%s: header %s: %q does not match the document: %v", where, name, v, err)
+		}
+	}
+	for _, name := range oasSignificantHeaders {
+		if res.header.Get(name) != "" && hs[name] == nil {
+			t.Errorf("%s: %d sends %s: %q, which the document does not declare", where, res.status, name, res.header.Get(name))
 		}
 	}
 	c.stats.responses++
 	c.stats.seen[r.method+" "+tmpl+" "+st] = true
+
+	// The document declares every query parameter the server accepts, with
+	// a schema that accepts the value; a request refused for an unknown
+	// parameter has one the document does not declare.
+	accepted := res.status >= 200 && res.status < 300
+	isProblem := res.header.Get("Content-Type") == "application/problem+json"
+	params := c.d.params(t, tmpl, r.method)
+	if accepted {
+		for k, vals := range u.Query() {
+			p, ok := params["query:"+k]
+			if !ok {
+				t.Errorf("%s: the server accepted the query parameter %q, which the document does not declare", where, k)
+				continue
+			}
+			c.checkParam(where, k, p, vals)
+		}
+	}
+	if isProblem && res.problemType(t) == "unknown-parameter" {
+		undeclared := false
+		for k := range u.Query() {
+			undeclared = undeclared || params["query:"+k].obj == nil
+		}
+		if !undeclared {
+			t.Errorf("%s: refused as unknown-parameter, but the document declares every parameter", where)
+		}
+	}
 
 	// The document must accept every request body the server accepts, and
 	// refuse those the server refuses for their shape (unknown members,
@@ -705,9 +906,8 @@ func (c *oasClient) check(r oasReq, res oasResp, sent []byte, sentType string) {
 	if sent == nil {
 		return
 	}
-	accepted := res.status >= 200 && res.status < 300
 	refused := false
-	if !accepted && res.status < 500 && res.header.Get("Content-Type") == "application/problem+json" {
+	if !accepted && res.status < 500 && isProblem {
 		p := res.json(t)
 		switch p["type"] {
 		case "urn:custreg:problem:unknown-field":
@@ -751,6 +951,95 @@ func (c *oasClient) check(r oasReq, res oasResp, sent []byte, sentType string) {
 	c.stats.requests++
 }
 
+// checkParam checks the values of an accepted query parameter against its
+// declared schema (or, for a parameter with content, the schema of its
+// media type).
+func (c *oasClient) checkParam(where, name string, p oasParam, vals []string) {
+	t := c.t
+	t.Helper()
+	var inst any
+	if _, ok := p.obj["content"]; ok {
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(vals[0]))
+		if err != nil || len(vals) != 1 {
+			t.Errorf("%s: the server accepted %s = %q, which is not one JSON value", where, name, vals)
+			return
+		}
+		inst = v
+	} else {
+		types := c.d.types(t, p.ptr+"/schema")
+		switch {
+		case types["array"]:
+			a := make([]any, len(vals))
+			for i, v := range vals {
+				a[i] = v
+			}
+			inst = a
+		case len(vals) != 1:
+			t.Errorf("%s: the server accepted %d values of %s, which the document declares as one", where, len(vals), name)
+			return
+		case types["integer"]:
+			inst = vals[0]
+			if _, err := strconv.ParseInt(vals[0], 10, 64); err == nil {
+				inst = json.Number(vals[0])
+			}
+		default:
+			inst = vals[0]
+		}
+	}
+	if err := c.d.schema(t, p.schemaPtr()).Validate(inst); err != nil {
+		t.Errorf("%s: the server accepted %s = %q, which the document refuses: %v", where, name, vals, err)
+	}
+	c.stats.queries++
+}
+
+// undocumented sends r, which no operation of the document describes (an
+// unknown path, or a method the path does not have), and checks the problem
+// it gets: status, type, the Problem schema, and for 405 an Allow header
+// that lists exactly the document's methods for the path.
+func (c *oasClient) undocumented(r oasReq, status int, typ string) oasResp {
+	t := c.t
+	t.Helper()
+	res, _, _ := c.send(r)
+	where := r.method + " " + r.path
+	if res.status != status || res.header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("%s: %d %s %s, want %d", where, res.status, res.header.Get("Content-Type"), res.body, status)
+	}
+	c.checkCommon(where, res, false)
+	p := oasUnmarshal(t, res.body)
+	if err := c.d.schema(t, oasPointer("components", "schemas", "Problem")).Validate(p); err != nil {
+		t.Errorf("%s: the problem does not match the document: %v", where, err)
+	}
+	oasWantType(t, res, typ)
+	if p.(map[string]any)["title"] != http.StatusText(status) {
+		t.Errorf("%s: title %v", where, p.(map[string]any)["title"])
+	}
+	u, _ := url.Parse(r.path)
+	tmpl := c.d.match(u.Path)
+	if status == http.StatusMethodNotAllowed {
+		var want []string
+		for key := range c.d.operations(t) {
+			if m, p, _ := strings.Cut(key, " "); p == tmpl {
+				want = append(want, m)
+			}
+		}
+		got := strings.Split(res.header.Get("Allow"), ", ")
+		slices.Sort(want)
+		slices.Sort(got)
+		if len(want) == 0 || !slices.Equal(got, want) || slices.Contains(got, r.method) {
+			t.Errorf("%s: Allow = %q, the document has %v for %s", where, res.header.Get("Allow"), want, tmpl)
+		}
+	} else if tmpl != "" && c.d.operations(t)[r.method+" "+tmpl] != nil {
+		t.Errorf("%s: %d, but the document describes %s %s", where, status, r.method, tmpl)
+	}
+	for _, name := range oasSignificantHeaders {
+		if name != "Allow" && res.header.Get(name) != "" {
+			t.Errorf("%s: sends %s", where, name)
+		}
+	}
+	c.stats.responses++
+	return res
+}
+
 // problemType returns the type of a problem response.
 func (r oasResp) problemType(t *testing.T) string {
 	t.Helper()
@@ -765,7 +1054,19 @@ func oasWantType(t *testing.T, r oasResp, typ string) {
 	}
 }
 
-// fullCustomer is a customer with every writable field set.
+// oasFieldCodes returns the "field: code" pairs of a 422, sorted.
+func oasFieldCodes(t *testing.T, r oasResp) []string {
+	t.Helper()
+	var out []string
+	for _, e := range r.json(t)["errors"].([]any) {
+		m := e.(map[string]any)
+		out = append(out, m["field"].(string)+": "+m["code"].(string))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// oasFullCustomer is a customer with every writable field set.
 func oasFullCustomer() map[string]any {
 	return map[string]any{
 		"name": "Bharti Airtel", "code": "AIRTEL", "domain": "Airtel.COM", "business_email": "enterprise@airtel.com",
@@ -778,60 +1079,98 @@ func oasFullCustomer() map[string]any {
 	}
 }
 
-// TestOpenAPIResponses runs a session against the real stack and checks
-// every response against the document.
+// oasFullEntity is an entity with every writable field set.
+func oasFullEntity() map[string]any {
+	return map[string]any{
+		"name": "North Region", "code": "N1", "type": "region", "business_email": "north@airtel.com",
+		"phone": "011 2345 6789", "is_active": true,
+		"location": map[string]any{
+			"location_name": "Regional office", "country": "IN", "state": "Delhi", "city": "New Delhi", "pin_code": "110002",
+			"address_line1": "Connaught Place",
+		},
+	}
+}
+
+// oasPathFor fills a route's path parameters with id.
+func oasPathFor(pattern, id string) string {
+	return regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(strings.TrimSuffix(pattern, "{$}"), id)
+}
+
+// TestOpenAPIResponses runs a session against the real stack, on every
+// store, and checks every response against the document.
 func TestOpenAPIResponses(t *testing.T) {
 	d := oasLoad(t)
+	for _, kind := range apptest.Stores(t) {
+		t.Run(kind, func(t *testing.T) { oasSession(t, d, kind) })
+	}
+}
+
+func oasSession(t *testing.T, d *oasDoc, kind string) {
 	stats := &oasStats{seen: map[string]bool{}}
-	stack := oasNewStack(t, false)
+	stack := oasNewStack(t, kind, false)
 	c := &oasClient{t: t, d: d, base: stack.srv.URL, hc: stack.srv.Client(), stats: stats}
+	anyID := "0190b2a4-0000-7000-8000-000000000000"
+	big := func(member string) string { return `{"` + member + `":"` + strings.Repeat("a", api.MaxJSONBody) + `"}` }
+	crossSite := map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
 
 	// The document and the health checks, without credentials.
 	res := c.do(oasReq{method: "GET", path: "/api/openapi.json"}, 200)
 	if !bytes.Equal(res.body, api.OpenAPIDocument) {
 		t.Error("GET /api/openapi.json does not serve the embedded document")
 	}
+	oasWantType(t, c.do(oasReq{method: "GET", path: "/api/openapi.json?v=2"}, 400), "unknown-parameter")
 	c.do(oasReq{method: "GET", path: "/healthz"}, 200)
 	c.do(oasReq{method: "GET", path: "/readyz"}, 200)
 
-	// Every secured operation refuses a request without credentials, and
-	// one with an invalid bearer token.
-	anyID := "0190b2a4-0000-7000-8000-000000000000"
-	for _, r := range []oasReq{
-		{method: "POST", path: "/api/v1/auth/logout"},
-		{method: "GET", path: "/api/v1/me"},
-		{method: "GET", path: "/api/v1/tokens"},
-		{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "ci"}},
-		{method: "DELETE", path: "/api/v1/tokens/" + anyID},
-		{method: "GET", path: "/api/v1/org/settings"},
-		{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": "X"}},
-		{method: "GET", path: "/api/v1/customers"},
-		{method: "POST", path: "/api/v1/customers", body: oasFullCustomer()},
-		{method: "GET", path: "/api/v1/customers/" + anyID},
-		{method: "PATCH", path: "/api/v1/customers/" + anyID, body: map[string]any{"name": "X"}},
-		{method: "DELETE", path: "/api/v1/customers/" + anyID},
-	} {
+	// Every route that is not public refuses a request without credentials,
+	// and one with an invalid bearer token, before it reads anything else:
+	// a bad query, a bad If-Match, a body of the wrong type, malformed JSON
+	// or unknown members are all a 401.
+	for _, rt := range api.Routes() {
+		if rt.Public {
+			continue
+		}
+		path := oasPathFor(rt.Path, anyID)
+		r := oasReq{method: rt.Method, path: path}
+		if rt.Method == "POST" || rt.Method == "PATCH" {
+			r.body = map[string]any{"name": "X"}
+		}
 		oasWantType(t, c.do(r, 401), "unauthorized")
 		r.header = map[string]string{"Authorization": "Bearer crg_not-a-real-token"}
-		c.do(r, 401)
+		oasWantType(t, c.do(r, 401), "unauthorized")
+		r.header = map[string]string{"If-Match": "bogus"}
+		r.path = path + "?colour=red&limit=-1"
+		oasWantType(t, c.do(r, 401), "unauthorized")
+		if r.body != nil {
+			for _, b := range []oasReq{{body: `[not json`}, {body: `{"name":"X","colour":"red"}`}, {body: `{}`, contentType: "text/plain"}} {
+				r.body, r.contentType = b.body, b.contentType
+				oasWantType(t, c.do(r, 401), "unauthorized")
+			}
+		}
 	}
 
-	// The body is checked before the caller (the document says so).
-	oasWantType(t, c.do(oasReq{method: "POST", path: "/api/v1/customers", body: map[string]any{"name": "A", "code": "AB", "x": 1}}, 400), "unknown-field")
-	oasWantType(t, c.do(oasReq{method: "GET", path: "/api/v1/customers?q=a"}, 400), "unknown-parameter")
+	// Signing out needs no session: it only clears the cookie.
+	logout := "/api/v1/auth/logout"
+	c.do(oasReq{method: "POST", path: logout}, 204)
+	c.do(oasReq{method: "POST", path: logout, header: map[string]string{"Authorization": "Bearer crg_not-a-real-token"}}, 204)
+	c.do(oasReq{method: "POST", path: logout, header: map[string]string{"Cookie": "custreg_session=expired-or-made-up"}}, 204)
+	oasWantType(t, c.do(oasReq{method: "POST", path: logout + "?all=1"}, 400), "unknown-parameter")
+	oasWantType(t, c.do(oasReq{method: "POST", path: logout, header: crossSite}, 403), "cross-origin")
 
 	// Sign in.
 	login := "/api/v1/auth/login"
 	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "wrong-password-here"}}, 401), "unauthorized")
 	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "x", "remember": true}}, 400), "unknown-field")
+	oasWantType(t, c.do(oasReq{method: "POST", path: login + "?remember=1", body: map[string]any{"email": "admin@example.com", "password": "x"}}, 400), "unknown-parameter")
 	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": 42, "password": "x"}}, 422), "validation")
 	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: `["admin@example.com"]`}, 400), "bad-request")
 	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: `{"email":`}, 400), "bad-request")
-	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: `email=admin`, contentType: "application/x-www-form-urlencoded"}, 400), "unsupported-media-type")
-	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: `{"email":"` + strings.Repeat("a", api.MaxJSONBody) + `"}`}, 413), "too-large")
-	c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "correct-horse-battery"},
-		header: map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}}, 403)
-	res = c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": " admin@EXAMPLE.com ", "password": "correct-horse-battery"}}, 200)
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: `email=admin`, contentType: "application/x-www-form-urlencoded"}, 415), "unsupported-media-type")
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: big("email")}, 413), "too-large")
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "correct-horse-battery"},
+		header: crossSite}, 403), "cross-origin")
+	res = c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": " admin@EXAMPLE.com ", "password": "correct-horse-battery"},
+		header: map[string]string{"Authorization": "Bearer crg_not-a-real-token"}}, 200)
 	var session string
 	for _, ck := range (&http.Response{Header: res.header}).Cookies() {
 		if ck.Name == "custreg_session" {
@@ -846,50 +1185,74 @@ func TestOpenAPIResponses(t *testing.T) {
 	if me["role"] != "org_admin" || me["scope"] != "organization" {
 		t.Errorf("me = %v", me)
 	}
+	oasWantType(t, admin.do(oasReq{method: "GET", path: "/api/v1/me?fields=id"}, 400), "unknown-parameter")
 
-	// API tokens.
-	tok := admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "ci pipeline"}}, 201).json(t)
+	// API tokens. Creating one sends no Location: a token has no URL to GET.
+	tokens := "/api/v1/tokens"
+	res = admin.do(oasReq{method: "POST", path: tokens, body: map[string]any{"name": "ci pipeline"}}, 201)
+	tok := res.json(t)
 	bearer := c.with(map[string]string{"Authorization": "Bearer " + tok["token"].(string)})
-	oasWantType(t, admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{}}, 422), "validation")
-	oasWantType(t, admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": strings.Repeat("n", 101)}}, 422), "validation")
-	oasWantType(t, admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": 7}}, 422), "validation")
-	oasWantType(t, admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "x", "scope": "all"}}, 400), "unknown-field")
-	oasWantType(t, admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: `{"name":"` + strings.Repeat("a", api.MaxJSONBody) + `"}`}, 413), "too-large")
-	admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "x"}, header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
-	list := admin.do(oasReq{method: "GET", path: "/api/v1/tokens"}, 200).json(t)
+	oasWantType(t, admin.do(oasReq{method: "POST", path: tokens, body: map[string]any{}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: tokens, body: map[string]any{"name": strings.Repeat("n", 101)}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: tokens, body: map[string]any{"name": 7}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: tokens, body: map[string]any{"name": "x", "scope": "all"}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: tokens, body: `{"name":"x"}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: tokens + "?expires=never", body: map[string]any{"name": "x"}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: tokens, body: big("name")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: tokens, body: map[string]any{"name": "x"}, header: crossSite}, 403), "cross-origin")
+	list := admin.do(oasReq{method: "GET", path: tokens}, 200).json(t)
 	if items := list["items"].([]any); len(items) != 1 || items[0].(map[string]any)["last_used_at"] != nil {
 		t.Errorf("tokens before use = %v", list)
 	}
+	oasWantType(t, admin.do(oasReq{method: "GET", path: tokens + "?page=2"}, 400), "unknown-parameter")
 	bearer.do(oasReq{method: "GET", path: "/api/v1/me"}, 200)
-	list = bearer.do(oasReq{method: "GET", path: "/api/v1/tokens"}, 200).json(t) // last_used_at is now set
+	list = bearer.do(oasReq{method: "GET", path: tokens}, 200).json(t) // last_used_at is now set
 	if items := list["items"].([]any); len(items) != 1 || items[0].(map[string]any)["last_used_at"] == nil {
 		t.Errorf("tokens after use = %v", list)
 	}
 	bearer.do(oasReq{method: "GET", path: "/api/v1/org/settings"}, 200)
 
-	// Organization settings.
-	admin.do(oasReq{method: "GET", path: "/api/v1/org/settings"}, 200)
-	admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": "Acme MSP"}}, 200)
-	admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": nil, "msp_enabled": true}, contentType: "application/merge-patch+json"}, 200)
-	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": "  "}}, 422), "validation")
-	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"msp_enabled": "no"}}, 422), "validation")
-	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"theme": "dark"}}, 400), "unknown-field")
-	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: `{}`, contentType: "text/plain"}, 400), "unsupported-media-type")
-	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: `{"name":"` + strings.Repeat("a", api.MaxJSONBody) + `"}`}, 413), "too-large")
-	admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": "X"}, header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+	// Organization settings, with ETag and If-Match.
+	org := "/api/v1/org/settings"
+	orgETag := admin.do(oasReq{method: "GET", path: org}, 200).header.Get("ETag")
+	res = admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"name": "Acme MSP"}, header: map[string]string{"If-Match": orgETag}}, 200)
+	if next := res.header.Get("ETag"); next == orgETag || next != admin.do(oasReq{method: "GET", path: org}, 200).header.Get("ETag") {
+		t.Errorf("org ETag after PATCH = %q (before %q)", next, orgETag)
+	}
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"name": "Stale"}, header: map[string]string{"If-Match": orgETag}}, 412), "precondition-failed")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"name": "Weak"}, header: map[string]string{"If-Match": "W/" + orgETag}}, 400), "bad-request")
+	admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"name": nil, "msp_enabled": true}, contentType: "application/merge-patch+json",
+		header: map[string]string{"If-Match": "*"}}, 200)
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"name": "  "}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"msp_enabled": "no"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"theme": "dark"}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: `{}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: big("name")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org + "?dry_run=1", body: map[string]any{"name": "X"}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: org + "?fields=name"}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"name": "X"}, header: crossSite}, 403), "cross-origin")
 
-	// Customers: create.
+	// Customers: create, also with entities.
 	customers := "/api/v1/customers"
-	res = admin.do(oasReq{method: "POST", path: customers, body: oasFullCustomer()}, 201)
+	body := oasFullCustomer()
+	body["entities"] = []any{
+		map[string]any{"name": "Mumbai Branch", "code": "MUM", "type": "branch", "business_email": "mumbai@airtel.com",
+			"phone": "+91 22 2288 1234", "is_active": true, "location": map[string]any{"country": "India", "pin_code": "400001", "city": "Mumbai"}},
+		map[string]any{"name": "Finance", "type": "department", "business_email": "finance@airtel.com", "code": nil, "location": nil},
+	}
+	res = admin.do(oasReq{method: "POST", path: customers, body: body}, 201)
 	full := res.json(t)
 	fullID, fullETag := full["id"].(string), res.header.Get("ETag")
-	if res.header.Get("Location") != customers+"/"+fullID {
-		t.Errorf("Location = %q", res.header.Get("Location"))
+	if res.header.Get("Location") != customers+"/"+fullID || full["entities_count"] != 2.0 {
+		t.Errorf("created: Location %q, entities_count %v", res.header.Get("Location"), full["entities_count"])
 	}
 	minimal := admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Jio", "code": "JIO"}}, 201).json(t)
+	if minimal["entities_count"] != 0.0 {
+		t.Errorf("entities_count = %v", minimal["entities_count"])
+	}
 	// Nulls and empty strings mean absent.
 	admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Vodafone Idea", "code": "VI", "domain": nil,
-		"website": "", "is_active": false, "location": map[string]any{"country": "GB", "pin_code": "SW1A 1AA", "city": nil}}}, 201)
+		"website": "", "is_active": false, "location": map[string]any{"country": "GB", "pin_code": "SW1A 1AA", "city": nil}, "entities": nil}}, 201)
 	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "bharti airtel", "code": "airtel"}}, 422), "validation")
 	bad := admin.do(oasReq{method: "POST", path: customers, body: map[string]any{
 		"name": strings.Repeat("n", 101), "code": "a b", "domain": "not a domain", "business_email": "nope", "phone": "12",
@@ -899,6 +1262,32 @@ func TestOpenAPIResponses(t *testing.T) {
 	if errs := bad["errors"].([]any); len(errs) < 8 {
 		t.Errorf("422 lists %d field errors, want every bad field: %v", len(errs), errs)
 	}
+	// Bad entities are named by their path, together with the customer's
+	// own bad fields, and nothing is written.
+	res = admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Reliance", "code": "R", "entities": []any{
+		map[string]any{"name": "Good"},
+		map[string]any{"name": "", "code": "a b", "business_email": "nope", "location": map[string]any{"country": "IN", "pin_code": "12"}},
+		map[string]any{"name": "good", "type": "galaxy"},
+		map[string]any{"name": "Other", "code": "c", "phone": "12"},
+	}}}, 422)
+	want := []string{"code: too_short", "entities[1].business_email: format", "entities[1].code: format", "entities[1].location.pin_code: format",
+		"entities[1].name: required", "entities[2].name: taken", "entities[2].type: unknown", "entities[3].code: too_short", "entities[3].phone: format"}
+	if got := oasFieldCodes(t, res); !slices.Equal(got, want) {
+		t.Errorf("field errors = %v\nwant %v", got, want)
+	}
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "A", "code": "AB",
+		"entities": []any{map[string]any{"name": 5, "is_active": "yes"}}}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "A", "code": "AB", "entities": "Mumbai"}}, 422), "validation")
+	res = admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "A", "code": "AB",
+		"entities": []any{map[string]any{"name": "A", "colour": "red"}}}}, 400)
+	if oasWantType(t, res, "unknown-field"); !strings.Contains(res.json(t)["detail"].(string), "entities[0].colour") {
+		t.Errorf("unknown entity field: %s", res.body)
+	}
+	many := make([]any, domain.MaxEntitiesPerRequest+1)
+	for i := range many {
+		many[i] = map[string]any{"name": fmt.Sprintf("Entity %d", i)}
+	}
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "A", "code": "AB", "entities": many}}, 400), "bad-request")
 	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "A", "code": "AB", "notes": "x"}}, 400), "unknown-field")
 	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "A", "code": "AB",
 		"location": map[string]any{"country": "IN", "country_name": "India"}}}, 400), "unknown-field")
@@ -907,9 +1296,10 @@ func TestOpenAPIResponses(t *testing.T) {
 	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "A", "code": "AB", "location": "Delhi"}}, 422), "validation")
 	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: `[]`}, 400), "bad-request")
 	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: ` `}, 400), "bad-request")
-	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: `{"name":"A","code":"AB"}`, contentType: "application/merge-patch+json"}, 400), "unsupported-media-type")
-	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: `{"name":"` + strings.Repeat("a", api.MaxJSONBody) + `"}`}, 413), "too-large")
-	admin.do(oasReq{method: "POST", path: customers, body: oasFullCustomer(), header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: `{"name":"A","code":"AB"}`, contentType: "application/merge-patch+json"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: big("name")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers + "?dry_run=1", body: map[string]any{"name": "A", "code": "AB"}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers, body: oasFullCustomer(), header: crossSite}, 403), "cross-origin")
 	bearer.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Tata", "code": "TATA"}}, 201)
 
 	// Get.
@@ -921,11 +1311,15 @@ func TestOpenAPIResponses(t *testing.T) {
 	bearer.do(oasReq{method: "GET", path: customers + "/" + minimal["id"].(string)}, 200)
 	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/" + anyID}, 404), "not-found")
 	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/not-an-id"}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: one + "?expand=entities"}, 400), "unknown-parameter")
 
 	// Patch.
 	res = admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"subscription_id": "SUB-0002", "location": map[string]any{"landmark": "Opposite the mall"}},
 		contentType: "application/merge-patch+json", header: map[string]string{"If-Match": fullETag}}, 200)
 	newETag := res.header.Get("ETag")
+	if res.json(t)["entities_count"] != 2.0 {
+		t.Errorf("entities_count after PATCH = %v", res.json(t)["entities_count"])
+	}
 	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"name": "Stale"}, header: map[string]string{"If-Match": fullETag}}, 412), "precondition-failed")
 	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"name": "Bad"}, header: map[string]string{"If-Match": "W/" + newETag}}, 400), "bad-request")
 	admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"domain": nil, "phone": nil, "website": nil, "business_email": nil,
@@ -935,14 +1329,138 @@ func TestOpenAPIResponses(t *testing.T) {
 	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"code": "JIO"}}, 422), "validation")
 	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"is_active": "no"}}, 422), "validation")
 	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"version": 9}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"entities": []any{}}}, 400), "unknown-field")
 	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"location": map[string]any{"zip": "1"}}}, 400), "unknown-field")
 	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: `"x"`}, 400), "bad-request")
-	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: `{}`, contentType: "text/plain"}, 400), "unsupported-media-type")
-	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: `{"name":"` + strings.Repeat("a", api.MaxJSONBody) + `"}`}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: `{}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: big("name")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one + "?force=1", body: map[string]any{"name": "X"}}, 400), "unknown-parameter")
 	oasWantType(t, admin.do(oasReq{method: "PATCH", path: customers + "/" + anyID, body: map[string]any{"name": "X"}}, 404), "not-found")
-	admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"name": "X"}, header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"name": "X"}, header: crossSite}, 403), "cross-origin")
 
-	// List: every sort, paged one by one until next_cursor is null.
+	// Entities: create.
+	ents := one + "/entities"
+	res = admin.do(oasReq{method: "POST", path: ents, body: oasFullEntity()}, 201)
+	north := res.json(t)
+	northPath := ents + "/" + north["id"].(string)
+	if res.header.Get("Location") != northPath || res.header.Get("ETag") != `"1"` || north["customer_id"] != fullID || north["phone"] != "+911123456789" {
+		t.Errorf("created entity: Location %q, ETag %q, %s", res.header.Get("Location"), res.header.Get("ETag"), res.body)
+	}
+	// Empty and null optional members mean absent; the type defaults to
+	// branch.
+	delhi := admin.do(oasReq{method: "POST", path: ents, body: map[string]any{"name": "Delhi Office", "code": "", "type": "",
+		"business_email": nil, "phone": "", "is_active": nil, "location": nil}}, 201).json(t)
+	if delhi["type"] != "branch" || delhi["code"] != nil || delhi["is_active"] != true {
+		t.Errorf("entity with defaults = %v", delhi)
+	}
+	minimalEnts := customers + "/" + minimal["id"].(string) + "/entities"
+	jioHQ := bearer.do(oasReq{method: "POST", path: minimalEnts, body: map[string]any{"name": "north region", "code": "n1"}}, 201).json(t)
+	res = admin.do(oasReq{method: "POST", path: ents, body: map[string]any{"name": "NORTH REGION", "code": "n1"}}, 422)
+	if got := oasFieldCodes(t, res); !slices.Equal(got, []string{"code: taken", "name: taken"}) {
+		t.Errorf("taken entity = %v", got)
+	}
+	res = admin.do(oasReq{method: "POST", path: ents, body: map[string]any{"name": strings.Repeat("n", 101), "code": "x", "type": "galaxy",
+		"business_email": "nope", "phone": "12", "location": map[string]any{"country": "IN", "pin_code": "12"}}}, 422)
+	want = []string{"business_email: format", "code: too_short", "location.pin_code: format", "name: too_long", "phone: format", "type: unknown"}
+	if got := oasFieldCodes(t, res); !slices.Equal(got, want) {
+		t.Errorf("bad entity = %v\nwant %v", got, want)
+	}
+	oasWantType(t, admin.do(oasReq{method: "POST", path: ents, body: map[string]any{}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: ents, body: map[string]any{"name": 5, "type": 1, "location": []any{}}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: ents, body: map[string]any{"name": "X", "colour": "red"}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: ents, body: map[string]any{"name": "X", "customer_id": fullID}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: ents, body: `[]`}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: ents, body: `{"name":"X"}`, contentType: "application/merge-patch+json"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: ents, body: big("name")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: ents + "?dry_run=1", body: map[string]any{"name": "X"}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: ents, body: map[string]any{"name": "X"}, header: crossSite}, 403), "cross-origin")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: customers + "/" + anyID + "/entities", body: map[string]any{"name": "X"}}, 404), "not-found")
+	if n := admin.do(oasReq{method: "GET", path: one}, 200).json(t)["entities_count"]; n != 4.0 {
+		t.Errorf("entities_count = %v, want 4", n)
+	}
+
+	// Entities: get.
+	res = admin.do(oasReq{method: "GET", path: northPath}, 200)
+	if res.header.Get("ETag") != `"1"` {
+		t.Errorf("entity ETag = %q", res.header.Get("ETag"))
+	}
+	bearer.do(oasReq{method: "GET", path: ents + "/" + delhi["id"].(string)}, 200)
+	oasWantType(t, admin.do(oasReq{method: "GET", path: ents + "/" + anyID}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: minimalEnts + "/" + north["id"].(string)}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/" + anyID + "/entities/" + north["id"].(string)}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: northPath + "?fields=name"}, 400), "unknown-parameter")
+
+	// Entities: patch.
+	res = admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"name": "North", "code": nil, "location": map[string]any{"city": "Gurugram", "state": "Haryana", "pin_code": "122001"}},
+		contentType: "application/merge-patch+json", header: map[string]string{"If-Match": `"1"`}}, 200)
+	if e := res.json(t); res.header.Get("ETag") != `"2"` || e["name"] != "North" || e["code"] != nil || e["version"] != 2.0 {
+		t.Errorf("patched entity: ETag %q, %s", res.header.Get("ETag"), res.body)
+	}
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"name": "Stale"}, header: map[string]string{"If-Match": `"1"`}}, 412), "precondition-failed")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"name": "Bad"}, header: map[string]string{"If-Match": `"1", "2"`}}, 400), "bad-request")
+	res = admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"type": nil, "is_active": false, "phone": nil, "business_email": nil},
+		contentType: "application/merge-patch+json", header: map[string]string{"If-Match": "*"}}, 200)
+	if e := res.json(t); e["type"] != "branch" || e["is_active"] != false || e["phone"] != nil {
+		t.Errorf("patched entity = %s", res.body)
+	}
+	admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"type": "business_unit", "is_active": nil, "location": nil}}, 200)
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"name": nil}, contentType: "application/merge-patch+json"}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"code": "MUM"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"type": "galaxy"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"is_active": "no"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"customer_id": anyID}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"location": map[string]any{"country_name": "India"}}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: `null`}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: `{}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: big("name")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath + "?force=1", body: map[string]any{"name": "X"}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: ents + "/" + anyID, body: map[string]any{"name": "X"}}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"name": "X"}, header: crossSite}, 403), "cross-origin")
+
+	// Entities: list, paged two by two until next_cursor is null.
+	for i := range 5 {
+		admin.do(oasReq{method: "POST", path: ents, body: map[string]any{"name": fmt.Sprintf("Branch %d", i)}}, 201)
+	}
+	var names []string
+	var entCursor string
+	q := url.Values{"limit": {"2"}}
+	for page := 0; ; page++ {
+		if page > 10 {
+			t.Fatal("entities: more pages than entities")
+		}
+		l := admin.do(oasReq{method: "GET", path: ents + "?" + q.Encode()}, 200).json(t)
+		for _, it := range l["items"].([]any) {
+			names = append(names, it.(map[string]any)["name"].(string))
+		}
+		if l["total"] != 9.0 {
+			t.Errorf("entities total = %v, want 9", l["total"])
+		}
+		next, _ := l["next_cursor"].(string)
+		if next == "" {
+			break
+		}
+		entCursor = next
+		q.Set("cursor", next)
+	}
+	if len(names) != 9 || !slices.IsSortedFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }) {
+		t.Errorf("paged entities = %v", names)
+	}
+	admin.do(oasReq{method: "GET", path: ents}, 200)
+	bearer.do(oasReq{method: "GET", path: ents + "?limit=200"}, 200)
+	for q, typ := range map[string]string{
+		"?limit=0":    "bad-request",
+		"?limit=201":  "bad-request",
+		"?limit=ten":  "bad-request",
+		"?cursor=zz":  "bad-cursor",
+		"?sort=-name": "unknown-parameter",
+		"?q=branch":   "unknown-parameter",
+	} {
+		oasWantType(t, admin.do(oasReq{method: "GET", path: ents + q}, 400), typ)
+	}
+	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/" + anyID + "/entities"}, 404), "not-found")
+
+	// The customer list: every sort, paged one by one until next_cursor is
+	// null.
 	for _, sortBy := range []string{"", "name", "-name", "code", "-code", "created_at", "-created_at"} {
 		q := url.Values{"limit": {"1"}}
 		if sortBy != "" {
@@ -972,15 +1490,78 @@ func TestOpenAPIResponses(t *testing.T) {
 	}
 	admin.do(oasReq{method: "GET", path: customers}, 200)
 	bearer.do(oasReq{method: "GET", path: customers + "?limit=200&sort=-created_at"}, 200)
-	first := admin.do(oasReq{method: "GET", path: customers + "?limit=1&sort=code"}, 200).json(t)
+
+	// Search, each condition, and filter trees. The customers are Bharti
+	// Airtel (AIRTEL), Jio (JIO), Tata (TATA) and Vodafone Idea (VI).
+	filterOr := `{"op":"or","conditions":[{"field":"code","op":"eq","value":"jio"},{"field":"name","op":"contains","value":"vodafone"}]}`
+	filterNested := `{"op":"and","conditions":[{"field":"name","op":"contains","value":"A"},` +
+		`{"op":"or","conditions":[{"field":"code","op":"in","values":["airtel","tata"]},{"field":"code","op":"eq","value":"vi"}]},` +
+		`{"field":"name","op":"not_in","values":["tata"]}]}`
+	for _, tc := range []struct{ query, want string }{
+		{"q=air", "Bharti Airtel"},
+		{"q=+I+", "Bharti Airtel,Jio,Vodafone Idea"},
+		{"q=", "Bharti Airtel,Jio,Tata,Vodafone Idea"},
+		{"name.eq=JIO", "Jio"},
+		{"name.neq=jio", "Bharti Airtel,Tata,Vodafone Idea"},
+		{"name.in=jio&name.in=tata&name.in=", "Jio,Tata"},
+		{"name.not_in=jio&name.not_in=TATA", "Bharti Airtel,Vodafone Idea"},
+		{"name.contains=idea", "Vodafone Idea"},
+		{"name.not_contains=a", "Jio"},
+		{"code.eq=vi", "Vodafone Idea"},
+		{"code.neq=vi", "Bharti Airtel,Jio,Tata"},
+		{"code.in=airtel&code.in=vi", "Bharti Airtel,Vodafone Idea"},
+		{"code.not_in=airtel", "Jio,Tata,Vodafone Idea"},
+		{"code.contains=t", "Bharti Airtel,Tata"},
+		{"code.not_contains=t", "Jio,Vodafone Idea"},
+		{"name.contains=a&code.not_contains=e&sort=-name", "Vodafone Idea,Tata"},
+		{"filter=" + url.QueryEscape(filterOr), "Jio,Vodafone Idea"},
+		{"filter=" + url.QueryEscape(filterNested), "Bharti Airtel,Vodafone Idea"},
+		{"q=a&code.neq=vi&filter=" + url.QueryEscape(filterNested), "Bharti Airtel"},
+	} {
+		l := admin.do(oasReq{method: "GET", path: customers + "?" + tc.query}, 200).json(t)
+		var got []string
+		for _, it := range l["items"].([]any) {
+			got = append(got, it.(map[string]any)["name"].(string))
+		}
+		if strings.Join(got, ",") != tc.want || int(l["total"].(float64)) != len(got) {
+			t.Errorf("%s: %v (total %v), want %s", tc.query, got, l["total"], tc.want)
+		}
+	}
+	first := admin.do(oasReq{method: "GET", path: customers + "?limit=1&sort=code&name.neq=x"}, 200).json(t)
+	deep := `{"field":"name","op":"eq","value":"x"}`
+	for range domain.MaxFilterDepth {
+		deep = `{"op":"and","conditions":[` + deep + `]}`
+	}
+	wide := url.Values{}
+	for i := range domain.MaxFilterValues + 1 {
+		wide.Add("code.in", fmt.Sprint("c", i))
+	}
 	for q, typ := range map[string]string{
-		"?limit=0":             "bad-request",
-		"?limit=201":           "bad-request",
-		"?limit=ten":           "bad-request",
-		"?sort=size":           "bad-request",
-		"?q=airtel":            "unknown-parameter",
-		"?cursor=not-a-cursor": "bad-cursor",
-		"?sort=name&cursor=" + first["next_cursor"].(string): "bad-cursor",
+		"?limit=0":   "bad-request",
+		"?limit=201": "bad-request",
+		"?limit=ten": "bad-request",
+		"?limit=":    "bad-request",
+		"?sort=size": "bad-request",
+		"?q=" + strings.Repeat("q", domain.MaxSearchLen+1): "bad-request",
+		"?name.like=x":         "bad-filter",
+		"?name.eq=a&name.eq=b": "bad-filter",
+		"?name.eq=+":           "bad-filter",
+		"?code.in=":            "bad-filter",
+		"?name.":               "bad-filter",
+		"?name.contains=" + strings.Repeat("x", domain.MaxFilterValueLen+1): "bad-filter",
+		"?" + wide.Encode(): "bad-filter",
+		"?filter=nope":      "bad-filter",
+		"?filter=" + url.QueryEscape(`{"op":"and","conditions":[]}`):                          "bad-filter",
+		"?filter=" + url.QueryEscape(`{"field":"size","op":"eq","value":"1"}`):                "bad-filter",
+		"?filter=" + url.QueryEscape(`{"field":"name","op":"in","value":"x"}`):                "bad-filter",
+		"?filter=" + url.QueryEscape(`{"field":"name","op":"eq","value":"x","colour":"red"}`): "bad-filter",
+		"?filter=" + url.QueryEscape(deep):                                                    "bad-filter",
+		"?size.eq=1":                                                                          "unknown-parameter",
+		"?Name.eq=x":                                                                          "unknown-parameter",
+		"?page=2":                                                                             "unknown-parameter",
+		"?cursor=not-a-cursor":                                                                "bad-cursor",
+		"?sort=name&cursor=" + first["next_cursor"].(string):                                  "bad-cursor",
+		"?cursor=" + entCursor:                                                                "bad-cursor",
 	} {
 		oasWantType(t, admin.do(oasReq{method: "GET", path: customers + q}, 400), typ)
 	}
@@ -1008,74 +1589,144 @@ func TestOpenAPIResponses(t *testing.T) {
 		t.Errorf("a customer-scoped list = %v", l)
 	}
 	scoped.do(oasReq{method: "GET", path: customers + "/" + jioID}, 200)
+	scoped.do(oasReq{method: "GET", path: minimalEnts}, 200)
+	jioHQPath := minimalEnts + "/" + jioHQ["id"].(string)
+	scoped.do(oasReq{method: "GET", path: jioHQPath}, 200)
 	oasWantType(t, scoped.do(oasReq{method: "GET", path: one}, 404), "not-found")
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: ents}, 404), "not-found")
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: northPath}, 404), "not-found")
 	oasWantType(t, scoped.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Mine", "code": "MINE"}}, 403), "forbidden")
 	oasWantType(t, scoped.do(oasReq{method: "PATCH", path: customers + "/" + jioID, body: map[string]any{"name": "Jio 2"}}, 403), "forbidden")
 	oasWantType(t, scoped.do(oasReq{method: "DELETE", path: customers + "/" + jioID}, 403), "forbidden")
-	oasWantType(t, scoped.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"name": "Mine"}}, 403), "forbidden")
-	scoped.do(oasReq{method: "GET", path: "/api/v1/org/settings"}, 200)
-	scoped.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "scoped"}}, 201)
+	oasWantType(t, scoped.do(oasReq{method: "POST", path: minimalEnts, body: map[string]any{"name": "Mine"}}, 403), "forbidden")
+	oasWantType(t, scoped.do(oasReq{method: "PATCH", path: jioHQPath, body: map[string]any{"name": "Mine"}}, 403), "forbidden")
+	oasWantType(t, scoped.do(oasReq{method: "DELETE", path: jioHQPath}, 403), "forbidden")
+	oasWantType(t, scoped.do(oasReq{method: "PATCH", path: org, body: map[string]any{"name": "Mine"}}, 403), "forbidden")
+	scoped.do(oasReq{method: "GET", path: org}, 200)
+	scoped.do(oasReq{method: "POST", path: tokens, body: map[string]any{"name": "scoped"}}, 201)
 
 	// Turning MSP mode off is refused while customers exist.
-	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"msp_enabled": false}}, 409), "msp-has-customers")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"msp_enabled": false}}, 409), "msp-has-customers")
 
-	// Delete.
-	cur := admin.do(oasReq{method: "GET", path: one}, 200).header.Get("ETag")
+	// Entities: delete.
+	cur := admin.do(oasReq{method: "GET", path: northPath}, 200).header.Get("ETag")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: northPath, header: map[string]string{"If-Match": `"1"`}}, 412), "precondition-failed")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: northPath, header: map[string]string{"If-Match": "1"}}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: northPath + "?force=1"}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: northPath, header: crossSite}, 403), "cross-origin")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: minimalEnts + "/" + north["id"].(string)}, 404), "not-found")
+	admin.do(oasReq{method: "DELETE", path: northPath, header: map[string]string{"If-Match": cur}}, 204)
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: northPath}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: northPath}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northPath, body: map[string]any{"name": "X"}}, 404), "not-found")
+	bearer.do(oasReq{method: "DELETE", path: ents + "/" + delhi["id"].(string)}, 204)
+	if n := admin.do(oasReq{method: "GET", path: one}, 200).json(t)["entities_count"]; n != 7.0 {
+		t.Errorf("entities_count after deletes = %v, want 7", n)
+	}
+
+	// Customers: delete. A customer in trash takes its entities out of
+	// reach.
+	someEnt := ents + "/" + admin.do(oasReq{method: "GET", path: ents + "?limit=1"}, 200).json(t)["items"].([]any)[0].(map[string]any)["id"].(string)
+	cur = admin.do(oasReq{method: "GET", path: one}, 200).header.Get("ETag")
 	oasWantType(t, admin.do(oasReq{method: "DELETE", path: one, header: map[string]string{"If-Match": fullETag}}, 412), "precondition-failed")
 	oasWantType(t, admin.do(oasReq{method: "DELETE", path: one, header: map[string]string{"If-Match": "3"}}, 400), "bad-request")
-	admin.do(oasReq{method: "DELETE", path: one, header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: one + "?purge=1"}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: one, header: crossSite}, 403), "cross-origin")
 	admin.do(oasReq{method: "DELETE", path: one, header: map[string]string{"If-Match": cur}}, 204)
 	oasWantType(t, admin.do(oasReq{method: "DELETE", path: one}, 404), "not-found")
 	oasWantType(t, admin.do(oasReq{method: "GET", path: one}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: ents}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: ents, body: map[string]any{"name": "Late"}}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: someEnt}, 404), "not-found")
 	bearer.do(oasReq{method: "DELETE", path: customers + "/" + minimal["id"].(string)}, 204)
-	oasWantType(t, admin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"msp_enabled": false}}, 409), "msp-has-customers")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: jioHQPath}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: jioHQPath}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"msp_enabled": false}}, 409), "msp-has-customers")
 
 	// Revoke the token: it stops working.
-	admin.do(oasReq{method: "DELETE", path: "/api/v1/tokens/" + tok["id"].(string), header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
-	admin.do(oasReq{method: "DELETE", path: "/api/v1/tokens/" + tok["id"].(string)}, 204)
-	oasWantType(t, admin.do(oasReq{method: "DELETE", path: "/api/v1/tokens/" + tok["id"].(string)}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: tokens + "/" + tok["id"].(string), header: crossSite}, 403), "cross-origin")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: tokens + "/" + tok["id"].(string) + "?x=1"}, 400), "unknown-parameter")
+	admin.do(oasReq{method: "DELETE", path: tokens + "/" + tok["id"].(string)}, 204)
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: tokens + "/" + tok["id"].(string)}, 404), "not-found")
 	oasWantType(t, bearer.do(oasReq{method: "GET", path: "/api/v1/me"}, 401), "unauthorized")
 
-	// A token of its own, then sign out: with the token (a no-op), then
-	// with the cookie, which ends the session.
-	tok2 := admin.do(oasReq{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "logout test"}}, 201).json(t)
-	c.with(map[string]string{"Authorization": "Bearer " + tok2["token"].(string)}).do(oasReq{method: "POST", path: "/api/v1/auth/logout"}, 204)
-	admin.do(oasReq{method: "POST", path: "/api/v1/auth/logout", header: map[string]string{"Sec-Fetch-Site": "cross-site"}}, 403)
-	admin.do(oasReq{method: "POST", path: "/api/v1/auth/logout"}, 204)
+	// A token of its own, then sign out: with the token (it only clears the
+	// cookie), then with the cookie, which ends the session; signing out
+	// again is not an error.
+	tok2 := admin.do(oasReq{method: "POST", path: tokens, body: map[string]any{"name": "logout test"}}, 201).json(t)
+	withTok2 := c.with(map[string]string{"Authorization": "Bearer " + tok2["token"].(string)})
+	withTok2.do(oasReq{method: "POST", path: logout}, 204)
+	withTok2.do(oasReq{method: "GET", path: "/api/v1/me"}, 200)
+	oasWantType(t, admin.do(oasReq{method: "POST", path: logout, header: crossSite}, 403), "cross-origin")
+	admin.do(oasReq{method: "POST", path: logout}, 204)
 	oasWantType(t, admin.do(oasReq{method: "GET", path: "/api/v1/me"}, 401), "unauthorized")
+	admin.do(oasReq{method: "POST", path: logout}, 204)
 
-	// A deployment with MSP mode off: every customer route is a 404.
-	single := oasNewStack(t, true)
+	// A deployment with MSP mode off: every customer and entity route is a
+	// 404.
+	single := oasNewStack(t, kind, true)
 	sc := &oasClient{t: t, d: d, base: single.srv.URL, hc: single.srv.Client(), stats: stats}
 	sres := sc.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "correct-horse-battery"}}, 200)
 	sadmin := sc.with(map[string]string{"Cookie": "custreg_session=" + (&http.Response{Header: sres.header}).Cookies()[0].Value})
-	for _, r := range []oasReq{
-		{method: "GET", path: customers},
-		{method: "POST", path: customers, body: oasFullCustomer()},
-		{method: "GET", path: customers + "/" + anyID},
-		{method: "PATCH", path: customers + "/" + anyID, body: map[string]any{"name": "X"}},
-		{method: "DELETE", path: customers + "/" + anyID},
-	} {
+	n := 0
+	for _, rt := range api.Routes() {
+		if !strings.HasPrefix(rt.Path, customers) {
+			continue
+		}
+		r := oasReq{method: rt.Method, path: oasPathFor(rt.Path, anyID)}
+		switch {
+		case rt.Method == "POST" && rt.Path == customers:
+			r.body = oasFullCustomer()
+		case rt.Method == "POST" || rt.Method == "PATCH":
+			r.body = map[string]any{"name": "X"}
+		}
 		oasWantType(t, sadmin.do(r, 404), "msp-disabled")
+		n++
 	}
-	if s := sadmin.do(oasReq{method: "GET", path: "/api/v1/org/settings"}, 200).json(t); s["msp_enabled"] != false {
+	if n < 10 {
+		t.Errorf("only %d customer and entity routes", n)
+	}
+	if s := sadmin.do(oasReq{method: "GET", path: org}, 200).json(t); s["msp_enabled"] != false {
 		t.Errorf("settings = %v", s)
 	}
-	sadmin.do(oasReq{method: "PATCH", path: "/api/v1/org/settings", body: map[string]any{"msp_enabled": true}}, 200)
+	sadmin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"msp_enabled": true}}, 200)
 	sadmin.do(oasReq{method: "GET", path: customers}, 200)
 
-	// Routes outside the document answer with a problem too.
-	for _, r := range []oasReq{{method: "GET", path: "/api/v1/nothing-here"}, {method: "PUT", path: "/api/v1/me"}, {method: "GET", path: customers + "/"},
-		{method: "GET", path: "/api/v1/tokens/" + tok["id"].(string)}} {
-		res, _, _ = admin.send(r)
-		if res.status != 404 || res.header.Get("Content-Type") != "application/problem+json" {
-			t.Fatalf("%s %s: %d %s", r.method, r.path, res.status, res.body)
+	// A method a path does not have is a 405 that lists the path's methods
+	// in Allow, with or without credentials; other paths under /api/ are a
+	// 404.
+	withAllow := map[string]bool{}
+	for tmpl := range d.root["paths"].(map[string]any) {
+		if !strings.HasPrefix(tmpl, "/api/") {
+			continue
 		}
-		if err := d.schema(t, oasPointer("components", "schemas", "Problem")).Validate(oasUnmarshal(t, res.body)); err != nil {
-			t.Errorf("route-not-found problem: %v", err)
+		path := oasPathFor(tmpl, anyID)
+		for _, m := range []string{"PUT", "POST", "PATCH", "DELETE", "GET"} {
+			if d.operations(t)[m+" "+tmpl] != nil {
+				continue
+			}
+			r := oasReq{method: m, path: path}
+			if m != "GET" {
+				r.body = map[string]any{}
+			}
+			c.undocumented(r, 405, "method-not-allowed")
+			r.path += "?colour=red"
+			withTok2.undocumented(r, 405, "method-not-allowed")
+			withAllow[tmpl] = true
 		}
-		oasWantType(t, res, "route-not-found")
-		stats.responses++
+	}
+	if len(withAllow) < 10 {
+		t.Errorf("checked 405 on %d paths only", len(withAllow))
+	}
+	for _, p := range []string{"/api/v1/nothing-here", customers + "/", customers + "/" + anyID + "/entities/" + anyID + "/contacts", "/api/v2/customers"} {
+		withTok2.undocumented(oasReq{method: "GET", path: p}, 404, "route-not-found")
+	}
+	c.undocumented(oasReq{method: "DELETE", path: "/api/v1/nothing-here"}, 404, "route-not-found")
+
+	// The metrics, after all this traffic.
+	res = c.do(oasReq{method: "GET", path: "/metrics"}, 200)
+	if ct := res.header.Get("Content-Type"); !strings.Contains(ct, "version=0.0.4") || !bytes.Contains(res.body, []byte("custreg_http_requests_total{")) {
+		t.Errorf("GET /metrics: %s\n%.300s", ct, res.body)
 	}
 
 	// Every operation was seen answering with each of its 2xx statuses;
@@ -1092,8 +1743,8 @@ func TestOpenAPIResponses(t *testing.T) {
 		}
 	}
 	sort.Strings(untested)
-	t.Logf("validated %d responses and %d request bodies against openapi.json; %d (operation, status) pairs covered",
-		stats.responses, stats.requests, len(stats.seen))
+	t.Logf("validated %d responses, %d request bodies and %d query parameters against openapi.json; %d (operation, status) pairs covered",
+		stats.responses, stats.requests, stats.queries, len(stats.seen))
 	t.Logf("declared but not provoked: %s", strings.Join(untested, ", "))
 }
 
@@ -1107,34 +1758,107 @@ func oasUnmarshal(t *testing.T, b []byte) any {
 }
 
 // TestOpenAPIResponseSchemasCatchDrift makes sure the response schemas are
-// strict: a Customer with an extra member, or without one, does not pass.
+// strict: a Customer or an Entity with an extra member, or without one, does
+// not pass.
 func TestOpenAPIResponseSchemasCatchDrift(t *testing.T) {
 	d := oasLoad(t)
-	sch := d.schema(t, oasPointer("components", "schemas", "Customer"))
-	good := `{"id":"0190b2a4-0000-7000-8000-000000000000","name":"A","code":"AB","domain":null,"business_email":null,"phone":null,
-"website":null,"subscription_id":null,"is_active":true,"location":{"location_name":null,"country":null,"country_name":null,
-"region":null,"state":null,"district":null,"city":null,"pin_code":null,"landmark":null,"address_line1":null,"address_line2":null},
-"created_at":"2026-01-02T03:04:05.123456Z","updated_at":"2026-01-02T03:04:05.123456Z","version":1}`
-	if err := sch.Validate(oasUnmarshal(t, []byte(good))); err != nil {
-		t.Fatalf("a well-formed customer is refused: %v", err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal([]byte(good), &m); err != nil {
-		t.Fatal(err)
-	}
-	for name, mutate := range map[string]func(map[string]any){
-		"extra member":          func(m map[string]any) { m["assets_count"] = 0 },
-		"missing member":        func(m map[string]any) { delete(m, "website") },
-		"extra location member": func(m map[string]any) { m["location"].(map[string]any)["zip"] = nil },
-		"country without name":  func(m map[string]any) { m["location"].(map[string]any)["country"] = "IN" },
+	location := `"location":{"location_name":null,"country":null,"country_name":null,"region":null,"state":null,"district":null,
+"city":null,"pin_code":null,"landmark":null,"address_line1":null,"address_line2":null}`
+	for _, tc := range []struct {
+		schema, good string
+		mutate       map[string]func(map[string]any)
+	}{
+		{"Customer", `{"id":"0190b2a4-0000-7000-8000-000000000000","name":"A","code":"AB","domain":null,"business_email":null,"phone":null,
+"website":null,"subscription_id":null,"is_active":true,` + location + `,"entities_count":0,
+"created_at":"2026-01-02T03:04:05.123456Z","updated_at":"2026-01-02T03:04:05.123456Z","version":1}`,
+			map[string]func(map[string]any){
+				"extra member":          func(m map[string]any) { m["assets_count"] = 0 },
+				"missing member":        func(m map[string]any) { delete(m, "website") },
+				"no entities_count":     func(m map[string]any) { delete(m, "entities_count") },
+				"null entities_count":   func(m map[string]any) { m["entities_count"] = nil },
+				"extra location member": func(m map[string]any) { m["location"].(map[string]any)["zip"] = nil },
+				"country without name":  func(m map[string]any) { m["location"].(map[string]any)["country"] = "IN" },
+			}},
+		{"Entity", `{"id":"0190b2a4-0000-7000-8000-000000000001","customer_id":"0190b2a4-0000-7000-8000-000000000000","name":"A",
+"code":null,"type":"branch","business_email":null,"phone":null,"is_active":true,` + location + `,
+"created_at":"2026-01-02T03:04:05.123456Z","updated_at":"2026-01-02T03:04:05.123456Z","version":1}`,
+			map[string]func(map[string]any){
+				"extra member":    func(m map[string]any) { m["entities_count"] = 0 },
+				"missing member":  func(m map[string]any) { delete(m, "customer_id") },
+				"unknown type":    func(m map[string]any) { m["type"] = "galaxy" },
+				"empty code":      func(m map[string]any) { m["code"] = "" },
+				"no location":     func(m map[string]any) { m["location"] = nil },
+				"deleted_at sent": func(m map[string]any) { m["deleted_at"] = nil },
+			}},
 	} {
-		cp := map[string]any{}
-		b, _ := json.Marshal(m)
-		_ = json.Unmarshal(b, &cp)
-		mutate(cp)
-		b, _ = json.Marshal(cp)
-		if err := sch.Validate(oasUnmarshal(t, b)); err == nil {
-			t.Errorf("%s: the Customer schema accepts %s", name, b)
+		sch := d.schema(t, oasPointer("components", "schemas", tc.schema))
+		if err := sch.Validate(oasUnmarshal(t, []byte(tc.good))); err != nil {
+			t.Fatalf("a well-formed %s is refused: %v", tc.schema, err)
+		}
+		for name, mutate := range tc.mutate {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(tc.good), &m); err != nil {
+				t.Fatal(err)
+			}
+			mutate(m)
+			b, _ := json.Marshal(m)
+			if err := sch.Validate(oasUnmarshal(t, b)); err == nil {
+				t.Errorf("%s: the %s schema accepts %s", name, tc.schema, b)
+			}
+		}
+	}
+}
+
+// TestOpenAPIFilterSchema checks the Filter schema against the parser of the
+// filter parameter: every tree the server takes is valid, and trees the
+// server refuses for their shape are invalid. The depth and the number of
+// conditions, which JSON Schema cannot count, are the description's.
+func TestOpenAPIFilterSchema(t *testing.T) {
+	d := oasLoad(t)
+	sch := d.schema(t, oasPointer("components", "schemas", "Filter"))
+	deep := `{"field":"name","op":"eq","value":"x"}`
+	for range domain.MaxFilterDepth {
+		deep = `{"op":"or","conditions":[` + deep + `]}`
+	}
+	long := `"` + strings.Repeat("x", domain.MaxFilterValueLen+1) + `"`
+	for _, tc := range []struct {
+		filter string
+		schema bool // the schema accepts it
+		server bool // domain.ParseFilter accepts it
+	}{
+		{`{"field":"name","op":"contains","value":"air"}`, true, true},
+		{`{"field":"code","op":"in","values":["AIR001","AIR002"]}`, true, true},
+		{`{"field":"code","op":"not_in","values":["", "A"]}`, true, true},
+		{`{"op":"and","conditions":[{"field":"name","op":"neq","value":"a"},{"op":"or","conditions":[{"field":"code","op":"eq","value":"JIO"}]}]}`, true, true},
+		{`{"op":"or","conditions":[]}`, false, false},
+		{`{"op":"or"}`, false, false},
+		{`{"op":"and","field":"name","conditions":[{"field":"name","op":"eq","value":"a"}]}`, false, false},
+		{`{"field":"name","op":"eq"}`, false, false},
+		{`{"field":"name","op":"eq","value":""}`, false, false},
+		{`{"field":"name","op":"eq","values":["a"]}`, false, false},
+		{`{"field":"name","op":"in","value":"a"}`, false, false},
+		{`{"field":"name","op":"in","values":[]}`, false, false},
+		{`{"field":"name","op":"in","values":[""]}`, false, false},
+		{`{"field":"name","op":"eq","value":"a","conditions":[{"field":"name","op":"eq","value":"a"}]}`, false, false},
+		{`{"field":"size","op":"eq","value":"a"}`, false, false},
+		{`{"field":"name","op":"like","value":"a"}`, false, false},
+		{`{"op":"eq","value":"a"}`, false, false},
+		{`{"field":"name","op":"eq","value":"a","colour":"red"}`, false, false},
+		{`{"field":"name","op":"eq","value":1}`, false, false},
+		{`{"field":"name","op":"eq","value":` + long + `}`, false, false},
+		{`{"field":"name","op":"in","values":[` + long + `]}`, false, false},
+		{`[{"field":"name","op":"eq","value":"a"}]`, false, false},
+		{deep, true, false},
+	} {
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(tc.filter))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sch.Validate(v) == nil; got != tc.schema {
+			t.Errorf("%s: the schema accepts = %v, want %v", tc.filter, got, tc.schema)
+		}
+		if _, err := domain.ParseFilter(tc.filter); (err == nil) != tc.server {
+			t.Errorf("%s: the server accepts = %v, want %v (%v)", tc.filter, err == nil, tc.server, err)
 		}
 	}
 }
@@ -1146,15 +1870,23 @@ type oasField struct {
 }
 
 // oasJSONFields returns the JSON members of struct type t as encoding/json
-// sees them (no embedded structs are used by these types).
+// sees them: the fields of an untagged embedded struct are promoted.
 func oasJSONFields(t reflect.Type) map[string]oasField {
 	out := map[string]oasField{}
 	for i := range t.NumField() {
 		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for k, v := range oasJSONFields(f.Type) {
+				if _, shadowed := out[k]; !shadowed {
+					out[k] = v
+				}
+			}
+			continue
+		}
 		if !f.IsExported() {
 			continue
 		}
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" && opts == "" {
 			continue
 		}
@@ -1254,8 +1986,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		resp[k] = v
 	}
 	req := map[string]reflect.Type{
-		"CustomerInput":    reflect.TypeFor[domain.CustomerInput](),
 		"CustomerPatch":    reflect.TypeFor[domain.CustomerInput](),
+		"EntityInput":      reflect.TypeFor[domain.EntityInput](),
+		"EntityPatch":      reflect.TypeFor[domain.EntityInput](),
+		"Filter":           reflect.TypeFor[domain.Filter](),
 		"LocationInput":    reflect.TypeFor[domain.Location](),
 		"LocationPatch":    reflect.TypeFor[domain.Location](),
 		"OrgSettingsPatch": reflect.TypeFor[service.OrgPatch](),
@@ -1330,6 +2064,14 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	for name, rt := range req {
 		check(name, rt, false, req)
 	}
+	// Every component schema stands for a Go type, so that none escapes
+	// this check; TokenList is encoded from a map.
+	schemas, _ := d.root["components"].(map[string]any)["schemas"].(map[string]any)
+	for name := range schemas {
+		if resp[name] == nil && req[name] == nil && name != "TokenList" {
+			t.Errorf("components/schemas/%s is mapped to no Go type", name)
+		}
+	}
 }
 
 // TestOpenAPILimitsMatchDomain checks that the limits the document states
@@ -1353,21 +2095,63 @@ func TestOpenAPILimitsMatchDomain(t *testing.T) {
 		}
 		return int(i)
 	}
+	strs := func(ptr string) []string {
+		t.Helper()
+		var out []string
+		vs, _ := get(ptr).([]any)
+		for _, v := range vs {
+			if s, ok := v.(string); ok {
+				out = append(out, s)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	sorted := func(s ...string) []string {
+		out := slices.Clone(s)
+		slices.Sort(out)
+		return out
+	}
 	sch := func(name, path string) string { return "#/components/schemas/" + name + "/properties/" + path }
+	// param returns the pointer of an operation's query parameter.
+	param := func(path, method, name string) string {
+		t.Helper()
+		p, ok := d.params(t, path, method)["query:"+name]
+		if !ok {
+			t.Fatalf("%s %s has no query parameter %s", method, path, name)
+		}
+		return p.ptr
+	}
 	limits := map[string]int{}
-	for _, s := range []string{"CustomerInput", "CustomerPatch", "Customer"} {
+	pattern := map[string]string{}
+	code := fmt.Sprintf("^[A-Za-z0-9_-]{%d,%d}$", domain.MinCustomerCode, domain.MaxCustomerCode)
+	for _, s := range []string{"CustomerCreate", "CustomerPatch", "Customer"} {
 		limits[sch(s, "name/maxLength")] = domain.MaxCustomerName
 		limits[sch(s, "subscription_id/maxLength")] = domain.MaxSubscriptionID
 		limits[sch(s, "business_email/maxLength")] = domain.MaxEmail
 		limits[sch(s, "domain/maxLength")] = domain.MaxDomain
-		want := fmt.Sprintf("^[A-Za-z0-9_-]{%d,%d}$", domain.MinCustomerCode, domain.MaxCustomerCode)
-		if got := get(sch(s, "code/pattern")); got != want {
-			t.Errorf("%s code pattern = %v, want %s", s, got, want)
-		}
+		pattern[sch(s, "code/pattern")] = code
 	}
-	for _, s := range []string{"CustomerInput", "CustomerPatch"} {
+	for _, s := range []string{"CustomerCreate", "CustomerPatch"} {
 		limits[sch(s, "website/maxLength")] = domain.MaxWebsite
 		limits[sch(s, "phone/maxLength")] = domain.MaxPhoneInputChars
+	}
+	limits[sch("CustomerCreate", "entities/maxItems")] = domain.MaxEntitiesPerRequest
+	for _, s := range []string{"EntityInput", "EntityPatch", "Entity"} {
+		limits[sch(s, "name/maxLength")] = domain.MaxEntityName
+		limits[sch(s, "business_email/maxLength")] = domain.MaxEmail
+	}
+	for _, s := range []string{"EntityInput", "EntityPatch"} {
+		limits[sch(s, "phone/maxLength")] = domain.MaxPhoneInputChars
+		// The code is optional: empty means none.
+		pattern[sch(s, "code/pattern")] = fmt.Sprintf("^([A-Za-z0-9_-]{%d,%d})?$", domain.MinEntityCode, domain.MaxEntityCode)
+		if got, want := strs(sch(s, "type/enum")), sorted(append([]string{""}, domain.EntityTypes...)...); !slices.Equal(got, want) {
+			t.Errorf("%s type enum = %v, want %v (and null)", s, got, want)
+		}
+	}
+	pattern[sch("Entity", "code/pattern")] = fmt.Sprintf("^[A-Za-z0-9_-]{%d,%d}$", domain.MinEntityCode, domain.MaxEntityCode)
+	if got, want := strs(sch("Entity", "type/enum")), sorted(domain.EntityTypes...); !slices.Equal(got, want) {
+		t.Errorf("Entity type enum = %v, want %v", got, want)
 	}
 	for _, s := range []string{"LocationInput", "LocationPatch", "Location"} {
 		limits[sch(s, "location_name/maxLength")] = domain.MaxLocationName
@@ -1388,19 +2172,52 @@ func TestOpenAPILimitsMatchDomain(t *testing.T) {
 	limits[sch("Principal", "name/maxLength")] = domain.MaxUserName
 	limits[sch("Login", "password/maxLength")] = domain.MaxPassword
 	limits[sch("CustomerList", "items/maxItems")] = domain.MaxPageSize
-	list := "#/paths/~1api~1v1~1customers/get/parameters/"
-	limits[list+"0/schema/maximum"] = domain.MaxPageSize
-	limits[list+"0/schema/default"] = domain.DefaultPageSize
+	limits[sch("EntityList", "items/maxItems")] = domain.MaxPageSize
+
+	// The lists' query parameters.
+	customers, entities := "/api/v1/customers", "/api/v1/customers/{id}/entities"
+	for _, path := range []string{customers, entities} {
+		limits[param(path, "GET", "limit")+"/schema/maximum"] = domain.MaxPageSize
+		limits[param(path, "GET", "limit")+"/schema/default"] = domain.DefaultPageSize
+	}
+	limits[param(customers, "GET", "q")+"/schema/maxLength"] = domain.MaxSearchLen
+	for _, field := range domain.FilterFields {
+		for _, op := range domain.FilterOps {
+			p := param(customers, "GET", field+"."+op)
+			if (domain.Filter{Op: op}).Multi() {
+				if get(p+"/schema/type") != "array" {
+					t.Errorf("%s.%s takes several values, but its schema is not an array", field, op)
+				}
+				limits[p+"/schema/maxItems"] = domain.MaxFilterValues
+				limits[p+"/schema/items/maxLength"] = domain.MaxFilterValueLen
+			} else {
+				limits[p+"/schema/maxLength"] = domain.MaxFilterValueLen
+			}
+		}
+	}
+	limits[sch("Filter", "value/maxLength")] = domain.MaxFilterValueLen
+	limits[sch("Filter", "values/maxItems")] = domain.MaxFilterValues
+	limits[sch("Filter", "values/items/maxLength")] = domain.MaxFilterValueLen
+	if got, want := strs(sch("Filter", "field/enum")), sorted(domain.FilterFields...); !slices.Equal(got, want) {
+		t.Errorf("Filter field enum = %v, want %v", got, want)
+	}
+	if got, want := strs(sch("Filter", "op/enum")), sorted(append([]string{domain.OpAnd, domain.OpOr}, domain.FilterOps...)...); !slices.Equal(got, want) {
+		t.Errorf("Filter op enum = %v, want %v", got, want)
+	}
 	for ptr, want := range limits {
 		if got := num(ptr); got != want {
 			t.Errorf("%s = %d, want %d", ptr, got, want)
 		}
 	}
-	if get(list+"0/name") != "limit" || get(list+"2/name") != "sort" {
-		t.Fatalf("the list's parameters moved; update this test")
+	for ptr, want := range pattern {
+		if got := get(ptr); got != want {
+			t.Errorf("%s = %v, want %s", ptr, got, want)
+		}
 	}
+
+	sortPtr := param(customers, "GET", "sort") + "/schema"
 	var sorts []string
-	for _, v := range get(list + "2/schema/enum").([]any) {
+	for _, v := range get(sortPtr + "/enum").([]any) {
 		sorts = append(sorts, v.(string))
 		if !domain.CustomerSort(v.(string)).Valid() {
 			t.Errorf("sort %q is in the document but not valid", v)
@@ -1412,17 +2229,12 @@ func TestOpenAPILimitsMatchDomain(t *testing.T) {
 			t.Errorf("sort %q is not in the document", s)
 		}
 	}
-	if get(list+"2/schema/default") != string(domain.SortNameAsc) {
+	if get(sortPtr+"/default") != string(domain.SortNameAsc) {
 		t.Errorf("default sort is not %q", domain.SortNameAsc)
 	}
-	var codes []string
-	for _, v := range get(sch("FieldError", "code/enum")).([]any) {
-		codes = append(codes, v.(string))
-	}
-	want := []string{domain.FieldRequired, domain.FieldTooLong, domain.FieldTooShort, domain.FieldFormat, domain.FieldTaken,
-		domain.FieldUnknown, domain.FieldType}
-	slices.Sort(codes)
-	slices.Sort(want)
+	codes := strs(sch("FieldError", "code/enum"))
+	want := sorted(domain.FieldRequired, domain.FieldTooLong, domain.FieldTooShort, domain.FieldFormat, domain.FieldTaken,
+		domain.FieldUnknown, domain.FieldType)
 	if !slices.Equal(codes, want) {
 		t.Errorf("FieldError codes = %v, want %v", codes, want)
 	}

@@ -28,15 +28,16 @@ var statuses = map[domain.Code]struct {
 	status int
 	slug   string
 }{
-	domain.EInvalid:      {http.StatusUnprocessableEntity, "validation"},
-	domain.EBadRequest:   {http.StatusBadRequest, "bad-request"},
-	domain.ENotFound:     {http.StatusNotFound, "not-found"},
-	domain.EConflict:     {http.StatusConflict, "conflict"},
-	domain.EPrecondition: {http.StatusPreconditionFailed, "precondition-failed"},
-	domain.EUnauthorized: {http.StatusUnauthorized, "unauthorized"},
-	domain.EForbidden:    {http.StatusForbidden, "forbidden"},
-	domain.ETooLarge:     {http.StatusRequestEntityTooLarge, "too-large"},
-	domain.EInternal:     {http.StatusInternalServerError, "internal"},
+	domain.EInvalid:          {http.StatusUnprocessableEntity, "validation"},
+	domain.EBadRequest:       {http.StatusBadRequest, "bad-request"},
+	domain.ENotFound:         {http.StatusNotFound, "not-found"},
+	domain.EConflict:         {http.StatusConflict, "conflict"},
+	domain.EPrecondition:     {http.StatusPreconditionFailed, "precondition-failed"},
+	domain.EUnauthorized:     {http.StatusUnauthorized, "unauthorized"},
+	domain.EForbidden:        {http.StatusForbidden, "forbidden"},
+	domain.ETooLarge:         {http.StatusRequestEntityTooLarge, "too-large"},
+	domain.EUnsupportedMedia: {http.StatusUnsupportedMediaType, "unsupported-media-type"},
+	domain.EInternal:         {http.StatusInternalServerError, "internal"},
 }
 
 // writeError renders err as a problem. Errors that are not *domain.Error are

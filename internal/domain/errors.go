@@ -34,6 +34,9 @@ const (
 	EForbidden Code = "forbidden"
 	// ETooLarge means the request body exceeded its limit.
 	ETooLarge Code = "too_large"
+	// EUnsupportedMedia means the request body is of a media type the
+	// route does not take.
+	EUnsupportedMedia Code = "unsupported_media_type"
 	// EInternal means something went wrong that the caller cannot fix.
 	EInternal Code = "internal"
 )

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/custreg/custreg/internal/api"
 	"github.com/custreg/custreg/internal/auth"
+	"github.com/custreg/custreg/internal/metrics"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/web"
 )
@@ -23,6 +25,9 @@ type Options struct {
 	// TrustProxy honours X-Forwarded-Proto (Secure cookies behind a TLS
 	// proxy) and X-Request-Id from the proxy.
 	TrustProxy bool
+	// Metrics records request metrics and serves /metrics; a new registry
+	// when nil.
+	Metrics *metrics.Metrics
 }
 
 // Handler returns custreg's whole HTTP handler.
@@ -31,7 +36,12 @@ func Handler(svc *service.Service, opts Options) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	m := opts.Metrics
+	if m == nil {
+		m = metrics.New()
+	}
 	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -54,8 +64,13 @@ func Handler(svc *service.Service, opts Options) http.Handler {
 	var h http.Handler = mux
 	// Cookie-authenticated browsers are protected against cross-site request
 	// forgery by Fetch metadata / Origin checks on every unsafe method.
-	h = http.NewCrossOriginProtection().Handler(h)
-	h = logRequests(log, h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, http.StatusForbidden, "cross-origin",
+			"Cross-origin request refused: a page of another site may not act with this browser's session.")
+	}))
+	h = cop.Handler(h)
+	h = logRequests(log, m, h)
 	// Authentication runs before logging so that the log line names the user.
 	h = auth.Middleware(svc, h)
 	h = requestID(opts.TrustProxy, h)
@@ -116,7 +131,7 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // logRequests writes one structured line per request and turns a panic into
 // a logged 500 instead of a dropped connection.
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+func logRequests(log *slog.Logger, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -128,9 +143,13 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 				log.ErrorContext(r.Context(), "panic serving request", "request_id", RequestID(r.Context()),
 					"panic", v, "stack", string(debug.Stack()))
 				if sw.status == 0 {
-					http.Error(sw, "internal error", http.StatusInternalServerError)
+					writeProblem(sw, r, http.StatusInternalServerError, "internal",
+						"An internal error occurred; it has been logged with request id "+RequestID(r.Context())+".")
 				}
 			}
+			d := time.Since(start)
+			// r.Pattern is set by the ServeMux on this same request.
+			m.ObserveRequest(r.Pattern, r.Method, sw.status, d)
 			p, _ := auth.FromContext(r.Context())
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("request_id", RequestID(r.Context())),
@@ -138,10 +157,22 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 				slog.String("path", r.URL.Path),
 				slog.Int("status", sw.status),
 				slog.Int64("bytes", sw.bytes),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", d),
 				slog.String("user_id", p.UserID),
 			)
 		}()
 		next.ServeHTTP(sw, r)
+	})
+}
+
+// writeProblem answers with an RFC 9457 problem, for the errors raised here
+// before a request reaches the API or the UI.
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, slug, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"type": "urn:custreg:problem:" + slug, "title": http.StatusText(status), "status": status,
+		"detail": detail, "instance": r.URL.Path,
 	})
 }

@@ -29,8 +29,8 @@ func (s *Service) OrgSettings(ctx context.Context) (domain.Org, error) {
 
 // UpdateOrgSettings applies patch. Only organization admins may; turning MSP
 // mode off is refused with EConflict while any customer exists, in trash or
-// not (SPEC §6).
-func (s *Service) UpdateOrgSettings(ctx context.Context, patch OrgPatch) (domain.Org, error) {
+// not (SPEC §6). If version is not zero it must equal the stored version.
+func (s *Service) UpdateOrgSettings(ctx context.Context, patch OrgPatch, version int64) (domain.Org, error) {
 	p, err := requireOrgAdmin(ctx)
 	if err != nil {
 		return domain.Org{}, err
@@ -53,6 +53,9 @@ func (s *Service) UpdateOrgSettings(ctx context.Context, patch OrgPatch) (domain
 		before, err := tx.Org(ctx)
 		if err != nil {
 			return err
+		}
+		if version != 0 && version != before.Version {
+			return domain.Errorf(domain.EPrecondition, "The settings were changed by someone else since you loaded them (version %d, now %d); reload and try again.", version, before.Version)
 		}
 		after := before
 		if patch.Name != nil {

@@ -139,7 +139,7 @@ func TestServiceRequiresPrincipal(t *testing.T) {
 	tech := auth.WithPrincipal(ctx, domain.Principal{UserID: "u", Role: "technician"})
 	_, err = svc.CreateCustomer(tech, domain.CustomerInput{Name: "A", Code: "AA"})
 	wantCode(t, err, domain.EForbidden)
-	_, err = svc.UpdateOrgSettings(tech, service.OrgPatch{})
+	_, err = svc.UpdateOrgSettings(tech, service.OrgPatch{}, 0)
 	wantCode(t, err, domain.EForbidden)
 }
 

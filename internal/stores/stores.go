@@ -9,6 +9,7 @@ import (
 	"github.com/custreg/custreg/internal/store"
 	"github.com/custreg/custreg/internal/store/postgres"
 	"github.com/custreg/custreg/internal/store/sqlite"
+	"github.com/custreg/custreg/internal/store/sqlstore"
 )
 
 // IsPostgres reports whether dsn selects PostgreSQL.
@@ -16,10 +17,21 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-// Open opens the store dsn names and applies pending migrations.
-func Open(ctx context.Context, dsn string) (store.Store, error) {
+// Open opens the store dsn names and applies pending migrations. obs, if
+// not nil, receives the store's transaction and statement latencies.
+func Open(ctx context.Context, dsn string, obs sqlstore.Observer) (store.Store, error) {
+	var db *sqlstore.DB
+	var err error
 	if IsPostgres(dsn) {
-		return postgres.Open(ctx, dsn)
+		db, err = postgres.Open(ctx, dsn)
+	} else {
+		db, err = sqlite.Open(ctx, dsn)
 	}
-	return sqlite.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if obs != nil {
+		db.SetObserver(obs)
+	}
+	return db, nil
 }

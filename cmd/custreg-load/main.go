@@ -1,0 +1,455 @@
+// Command custreg-load is custreg's load generator. It seeds customers
+// (each with its entities) through the real HTTP API of a running server,
+// reports create throughput at two concurrencies, then measures the latency
+// of the customer list's queries: the first page, a page deep in the list,
+// the search box, and each filter condition. BENCHMARKS.md records its
+// figures and the commands that produced them.
+//
+//	custreg-load -url http://127.0.0.1:8080 -email admin@example.com -password ... -customers 10000
+//
+// Every loop is bounded by a count; the generator stops by itself. It only
+// talks to the URL it is given, which must be on this machine.
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "custreg-load:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	url         string
+	email, pass string
+	customers   int
+	entities    int
+	serial      int // customers created at concurrency 1
+	concurrency int
+	samples     int // requests per measured query
+	serverPID   int
+	seed        uint64
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("custreg-load", flag.ContinueOnError)
+	var c config
+	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "base URL of a custreg server on this machine")
+	fs.StringVar(&c.email, "email", os.Getenv("CUSTREG_ADMIN_EMAIL"), "organization admin email (env CUSTREG_ADMIN_EMAIL)")
+	fs.StringVar(&c.pass, "password", os.Getenv("CUSTREG_ADMIN_PASSWORD"), "organization admin password (env CUSTREG_ADMIN_PASSWORD)")
+	fs.IntVar(&c.customers, "customers", 10000, "customers to create")
+	fs.IntVar(&c.entities, "entities", 3, "entities created with each customer")
+	fs.IntVar(&c.serial, "serial", 1000, "of those, how many are created one at a time (concurrency 1)")
+	fs.IntVar(&c.concurrency, "concurrency", 8, "concurrency of the rest of the creates")
+	fs.IntVar(&c.samples, "samples", 400, "requests per measured query")
+	fs.IntVar(&c.serverPID, "server-pid", 0, "server process id, to report its peak memory (VmHWM) at the end")
+	fs.Uint64Var(&c.seed, "seed", 1, "random seed of the generated data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := checkLocal(c.url); err != nil {
+		return err
+	}
+	if c.email == "" || c.pass == "" {
+		return errors.New("give -email and -password (or CUSTREG_ADMIN_EMAIL / CUSTREG_ADMIN_PASSWORD)")
+	}
+	cl, err := newClient(ctx, c)
+	if err != nil {
+		return err
+	}
+	gen := newGenerator(c.seed)
+
+	fmt.Fprintf(out, "custreg-load: %s, %d customers with %d entities each\n\n", c.url, c.customers, c.entities)
+	serial := min(c.serial, c.customers)
+	if serial > 0 {
+		r, err := cl.seed(ctx, gen, serial, 1, c.entities)
+		if err != nil {
+			return err
+		}
+		r.print(out, "create, concurrency 1")
+	}
+	if rest := c.customers - serial; rest > 0 {
+		r, err := cl.seed(ctx, gen, rest, c.concurrency, c.entities)
+		if err != nil {
+			return err
+		}
+		r.print(out, "create, concurrency "+strconv.Itoa(c.concurrency))
+	}
+	fmt.Fprintln(out)
+
+	queries, err := cl.queries(ctx, gen)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%-34s %8s %8s %8s %9s\n", "query (GET /api/v1/customers?...)", "p50 ms", "p99 ms", "max ms", "avg total")
+	for _, q := range queries {
+		r, err := cl.measure(ctx, q, c.samples)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%-34s %8.2f %8.2f %8.2f %9.0f\n", q.name, ms(r.p(50)), ms(r.p(99)), ms(r.p(100)), r.avgTotal)
+	}
+	if c.serverPID > 0 {
+		if hwm, err := peakMemory(c.serverPID); err == nil {
+			fmt.Fprintf(out, "\nserver peak memory (VmHWM): %s\n", hwm)
+		} else {
+			fmt.Fprintf(out, "\nserver peak memory: %v\n", err)
+		}
+	}
+	return nil
+}
+
+// checkLocal refuses any target that is not on this machine.
+func checkLocal(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("-url %q is not a URL", raw)
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-url must point at this machine (localhost or a loopback address), not %q", host)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func peakMemory(pid int) (string, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", errors.New("no VmHWM in /proc status")
+}
+
+// client talks to the server with an API token.
+type client struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+func newClient(ctx context.Context, c config) (*client, error) {
+	tr := &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}
+	// The session cookie of the sign-in is needed once, to create the API
+	// token that every measured request then uses, as an API client would.
+	cl := &client{base: strings.TrimRight(c.url, "/"), http: &http.Client{Transport: tr, Timeout: 30 * time.Second, Jar: &cookieJar{}}}
+	res, body, err := cl.do(ctx, "POST", "/api/v1/auth/login", map[string]string{"email": c.email, "password": c.pass})
+	if err != nil || res != http.StatusOK {
+		return nil, fmt.Errorf("sign-in: %d %s %v", res, body, err)
+	}
+	res, body, err = cl.do(ctx, "POST", "/api/v1/tokens", map[string]string{"name": "custreg-load " + time.Now().UTC().Format(time.RFC3339)})
+	if err != nil || res != http.StatusCreated {
+		return nil, fmt.Errorf("create token: %d %s %v", res, body, err)
+	}
+	var tok struct{ Token string }
+	if err := json.Unmarshal(body, &tok); err != nil {
+		return nil, err
+	}
+	cl.http.Jar = nil
+	cl.token = tok.Token
+	return cl, nil
+}
+
+// cookieJar keeps the one session cookie needed to create a token.
+type cookieJar struct {
+	mu      sync.Mutex
+	cookies []*http.Cookie
+}
+
+func (j *cookieJar) SetCookies(_ *url.URL, cs []*http.Cookie) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.cookies = append(j.cookies, cs...)
+}
+
+func (j *cookieJar) Cookies(*url.URL) []*http.Cookie {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.cookies
+}
+
+func (cl *client) do(ctx context.Context, method, path string, body any) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, cl.base+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if cl.token != "" {
+		req.Header.Set("Authorization", "Bearer "+cl.token)
+	}
+	res, err := cl.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+// result is a set of request latencies.
+type result struct {
+	n        int
+	elapsed  time.Duration
+	lat      []time.Duration
+	avgTotal float64
+}
+
+func (r *result) p(q float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	slices.Sort(r.lat)
+	i := int(float64(len(r.lat)-1) * q / 100)
+	return r.lat[i]
+}
+
+func (r *result) print(out io.Writer, what string) {
+	fmt.Fprintf(out, "%-28s %7d in %6.1fs = %7.0f customers/s   p50 %.2f ms  p99 %.2f ms\n",
+		what, r.n, r.elapsed.Seconds(), float64(r.n)/r.elapsed.Seconds(), ms(r.p(50)), ms(r.p(99)))
+}
+
+// seed creates n customers with `entities` entities each, from `workers`
+// goroutines.
+func (cl *client) seed(ctx context.Context, gen *generator, n, workers, entities int) (*result, error) {
+	bodies := make([]map[string]any, n)
+	for i := range bodies {
+		bodies[i] = gen.customer(entities)
+	}
+	var next atomic.Int64
+	lat := make([]time.Duration, n)
+	var firstErr error
+	var once sync.Once
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				t := time.Now()
+				st, body, err := cl.do(ctx, "POST", "/api/v1/customers", bodies[i])
+				lat[i] = time.Since(t)
+				if err == nil && st != http.StatusCreated {
+					err = fmt.Errorf("create: %d %s", st, body)
+				}
+				if err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return &result{n: n, elapsed: time.Since(start), lat: lat}, ctx.Err()
+}
+
+// query is one measured list query; pick returns its query string for one
+// request (some vary their value per request).
+type query struct {
+	name string
+	pick func(i int) string
+}
+
+// queries builds the measured queries from the data on the server.
+func (cl *client) queries(ctx context.Context, gen *generator) ([]query, error) {
+	// A page deep in the list: walk the name order with the largest pages
+	// to its middle once, and keep that cursor.
+	var total int
+	cursor := ""
+	for steps := 0; ; steps++ {
+		q := "/api/v1/customers?limit=200"
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		st, body, err := cl.do(ctx, "GET", q, nil)
+		if err != nil || st != http.StatusOK {
+			return nil, fmt.Errorf("walk: %d %s %v", st, body, err)
+		}
+		var page struct {
+			NextCursor *string `json:"next_cursor"`
+			Total      int
+		}
+		if err := json.Unmarshal(body, &page); err != nil {
+			return nil, err
+		}
+		total = page.Total
+		if page.NextCursor == nil || (steps+1)*200 >= total/2 {
+			if page.NextCursor != nil {
+				cursor = *page.NextCursor
+			}
+			break
+		}
+		cursor = *page.NextCursor
+	}
+	if total == 0 {
+		return nil, errors.New("the server has no customers to query")
+	}
+	r := rand.New(rand.NewPCG(gen.seed, 99))
+	names := gen.names
+	pickName := func() string { return names[r.IntN(len(names))] }
+	pickCode := func() string { return gen.codes[r.IntN(len(gen.codes))] }
+	piece := func(s string, n int) string {
+		rs := []rune(s)
+		if len(rs) <= n {
+			return s
+		}
+		i := r.IntN(len(rs) - n + 1)
+		return string(rs[i : i+n])
+	}
+	esc := url.QueryEscape
+	qs := []query{
+		{"first page (limit 50)", func(int) string { return "" }},
+		{"deep page (middle, limit 50)", func(int) string { return "cursor=" + esc(cursor) }},
+		{"q=<4 letters of a name>", func(int) string { return "q=" + esc(piece(pickName(), 4)) }},
+		{"q=<2 letters>", func(int) string { return "q=" + esc(piece(pickName(), 2)) }},
+		{"q=<whole code>", func(int) string { return "q=" + esc(pickCode()) }},
+	}
+	for _, field := range []string{"name", "code"} {
+		pick := pickName
+		if field == "code" {
+			pick = pickCode
+		}
+		qs = append(qs,
+			query{field + ".eq", func(int) string { return field + ".eq=" + esc(pick()) }},
+			query{field + ".neq", func(int) string { return field + ".neq=" + esc(pick()) }},
+			query{field + ".in (3 values)", func(int) string {
+				return field + ".in=" + esc(pick()) + "&" + field + ".in=" + esc(pick()) + "&" + field + ".in=" + esc(pick())
+			}},
+			query{field + ".not_in (3 values)", func(int) string {
+				return field + ".not_in=" + esc(pick()) + "&" + field + ".not_in=" + esc(pick()) + "&" + field + ".not_in=" + esc(pick())
+			}},
+			query{field + ".contains (4 chars)", func(int) string { return field + ".contains=" + esc(piece(pick(), 4)) }},
+			query{field + ".not_contains (4 chars)", func(int) string { return field + ".not_contains=" + esc(piece(pick(), 4)) }},
+		)
+	}
+	return qs, nil
+}
+
+func (cl *client) measure(ctx context.Context, q query, samples int) (*result, error) {
+	// A short warm-up, not measured.
+	for i := range min(20, samples) {
+		if _, _, err := cl.do(ctx, "GET", "/api/v1/customers?"+q.pick(i), nil); err != nil {
+			return nil, err
+		}
+	}
+	r := &result{lat: make([]time.Duration, 0, samples)}
+	var totals float64
+	start := time.Now()
+	for i := range samples {
+		t := time.Now()
+		st, body, err := cl.do(ctx, "GET", "/api/v1/customers?"+q.pick(i), nil)
+		r.lat = append(r.lat, time.Since(t))
+		if err != nil {
+			return nil, err
+		}
+		if st != http.StatusOK {
+			return nil, fmt.Errorf("%s: %d %s", q.name, st, body)
+		}
+		var page struct{ Total float64 }
+		_ = json.Unmarshal(body, &page)
+		totals += page.Total
+	}
+	r.n, r.elapsed, r.avgTotal = samples, time.Since(start), totals/float64(max(samples, 1))
+	return r, nil
+}
+
+// generator makes plausible, unique customers: two or three syllable words
+// and a numbered code.
+type generator struct {
+	seed  uint64
+	r     *rand.Rand
+	n     int
+	names []string
+	codes []string
+	mu    sync.Mutex
+}
+
+func newGenerator(seed uint64) *generator {
+	return &generator{seed: seed, r: rand.New(rand.NewPCG(seed, 7))}
+}
+
+var (
+	syllables = strings.Fields("al an ar bel bra cor dan del fen gal har ion jun kar lin mar nor or pal quin ra sel tor ul vin wes xan yor zen")
+	suffixes  = strings.Fields("Systems Telecom Retail Health Logistics Energy Foods Media Finance Labs Works Group Partners Networks Motors")
+	types     = strings.Fields("branch department region business_unit")
+)
+
+func (g *generator) word() string {
+	var b strings.Builder
+	for range 2 + g.r.IntN(2) {
+		b.WriteString(syllables[g.r.IntN(len(syllables))])
+	}
+	w := b.String()
+	return strings.ToUpper(w[:1]) + w[1:]
+}
+
+func (g *generator) customer(entities int) map[string]any {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.n++
+	name := g.word() + " " + suffixes[g.r.IntN(len(suffixes))] + " " + strconv.Itoa(g.n)
+	code := fmt.Sprintf("%s%06d", strings.ToUpper(g.word()[:3]), g.n)
+	g.names = append(g.names, name)
+	g.codes = append(g.codes, code)
+	es := make([]map[string]any, entities)
+	for i := range es {
+		es[i] = map[string]any{"name": g.word() + " " + cmp.Or(types[i%len(types)], "branch") + " " + strconv.Itoa(i+1),
+			"type": types[i%len(types)]}
+	}
+	return map[string]any{
+		"name": name, "code": code, "domain": strings.ToLower(strings.ReplaceAll(g.word(), " ", "")) + ".example.com",
+		"business_email": "ops@" + strings.ToLower(g.word()) + ".example.com",
+		"location":       map[string]any{"country": "US", "city": g.word(), "pin_code": fmt.Sprintf("%05d", 10000+g.n%89999)},
+		"entities":       es,
+	}
+}

@@ -1,0 +1,162 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/listquery"
+)
+
+// entityJSON is an entity as the API returns it.
+type entityJSON struct {
+	ID            string       `json:"id"`
+	CustomerID    string       `json:"customer_id"`
+	Name          string       `json:"name"`
+	Code          *string      `json:"code"`
+	Type          string       `json:"type"`
+	BusinessEmail *string      `json:"business_email"`
+	Phone         *string      `json:"phone"`
+	IsActive      bool         `json:"is_active"`
+	Location      locationJSON `json:"location"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
+	Version       int64        `json:"version"`
+}
+
+func entityOut(e domain.Entity) entityJSON {
+	return entityJSON{ID: e.ID, CustomerID: e.CustomerID, Name: e.Name, Code: opt(e.Code), Type: e.Type,
+		BusinessEmail: opt(e.BusinessEmail), Phone: opt(e.Phone), IsActive: e.IsActive, Location: locationOut(e.Location),
+		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt, Version: e.Version}
+}
+
+// entityList is a page of a customer's entities.
+type entityList struct {
+	Items      []entityJSON `json:"items"`
+	NextCursor *string      `json:"next_cursor"`
+	Total      int64        `json:"total"`
+}
+
+// entityCursorSort binds entity cursors: entities are listed by name.
+const entityCursorSort = domain.CustomerSort("entity:name")
+
+func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
+	f := domain.EntityFilter{}
+	q := r.URL.Query()
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > domain.MaxPageSize {
+			return domain.Errorf(domain.EBadRequest, "limit must be a whole number from 1 to %d.", domain.MaxPageSize)
+		}
+		f.Limit = n
+	}
+	if v := q.Get("cursor"); v != "" {
+		c, err := listquery.DecodeCursor(v, entityCursorSort)
+		if err != nil {
+			return err
+		}
+		f.Cursor = c
+	}
+	page, err := a.svc.ListEntities(r.Context(), r.PathValue("id"), f)
+	if err != nil {
+		return err
+	}
+	items := make([]entityJSON, len(page.Items))
+	for i, e := range page.Items {
+		items[i] = entityOut(e)
+	}
+	return writeJSON(w, http.StatusOK, entityList{Items: items, NextCursor: listquery.EncodeCursor(entityCursorSort, page.Next), Total: page.Total})
+}
+
+func (a *API) createEntity(w http.ResponseWriter, r *http.Request) error {
+	var in domain.EntityInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	e, err := a.svc.CreateEntity(r.Context(), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", BasePath+"/customers/"+e.CustomerID+"/entities/"+e.ID)
+	w.Header().Set("ETag", etag(e.Version))
+	return writeJSON(w, http.StatusCreated, entityOut(e))
+}
+
+func (a *API) getEntity(w http.ResponseWriter, r *http.Request) error {
+	e, err := a.svc.Entity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(e.Version))
+	return writeJSON(w, http.StatusOK, entityOut(e))
+}
+
+func (a *API) patchEntity(w http.ResponseWriter, r *http.Request) error {
+	version, err := parseIfMatch(r)
+	if err != nil {
+		return err
+	}
+	patch, _, err := readMergePatch(w, r, &domain.EntityInput{})
+	if err != nil {
+		return err
+	}
+	e, err := a.svc.UpdateEntity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"), version,
+		func(cur domain.EntityInput) (domain.EntityInput, error) {
+			var next domain.EntityInput
+			return next, applyMergePatch(cur, patch, &next)
+		})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(e.Version))
+	return writeJSON(w, http.StatusOK, entityOut(e))
+}
+
+func (a *API) deleteEntity(w http.ResponseWriter, r *http.Request) error {
+	version, err := parseIfMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.DeleteEntity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"), version); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// readMergePatch reads a merge-patch body and checks it against the shape of
+// probe (unknown fields, wrong types) before anything is read from the store.
+func readMergePatch(w http.ResponseWriter, r *http.Request, probe any) (any, []byte, error) {
+	_, body, err := readJSONBody(w, r, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	var patch any
+	if err := json.Unmarshal(body, &patch); err != nil {
+		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body is not well-formed JSON.")
+	}
+	if err := unmarshalStrict(body, probe); err != nil {
+		return nil, nil, err
+	}
+	return patch, body, nil
+}
+
+// applyMergePatch applies an RFC 7396 patch to cur's JSON form and decodes
+// the result into next with the strict rules.
+func applyMergePatch(cur, patch, next any) error {
+	base, err := json.Marshal(cur)
+	if err != nil {
+		return err
+	}
+	var target any
+	if err := json.Unmarshal(base, &target); err != nil {
+		return err
+	}
+	merged, err := json.Marshal(mergePatch(target, patch))
+	if err != nil {
+		return err
+	}
+	return unmarshalStrict(merged, next)
+}
