@@ -7,6 +7,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -105,6 +106,10 @@ func (a *API) Register(mux *http.ServeMux) {
 			paths.Handle(rt.Path, http.NotFoundHandler())
 		}
 		allowed[rt.Path] = append(allowed[rt.Path], rt.Method)
+		if rt.Method == http.MethodGet {
+			// ServeMux answers HEAD for every GET route.
+			allowed[rt.Path] = append(allowed[rt.Path], http.MethodHead)
+		}
 	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := paths.Handler(r); pattern != "" {
@@ -128,7 +133,11 @@ func (rt Route) check(r *http.Request) error {
 			return domain.Errorf(domain.EUnauthorized, "Sign in or send an API token (Authorization: Bearer crg_...).")
 		}
 	}
-	for k := range r.URL.Query() {
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return &domain.Error{Code: domain.EBadRequest, Type: "unknown-parameter", Message: "The query string is malformed: " + err.Error() + "."}
+	}
+	for k := range query {
 		if !paramAllowed(rt.Params, k) {
 			return &domain.Error{Code: domain.EBadRequest, Type: "unknown-parameter", Message: "Unknown query parameter " + strconv.Quote(k) + "."}
 		}

@@ -477,7 +477,7 @@ func TestUnknownRouteAndHealth(t *testing.T) {
 	wantProblem(t, c.Do("GET", "/api/v1/nope", nil, nil), 404, "route-not-found")
 	res := c.Do("PUT", "/api/v1/customers/x", map[string]any{}, nil)
 	wantProblem(t, res, 405, "method-not-allowed")
-	if allow := res.Header.Get("Allow"); allow != "GET, PATCH, DELETE" {
+	if allow := res.Header.Get("Allow"); allow != "GET, HEAD, PATCH, DELETE" {
 		t.Errorf("Allow = %q", allow)
 	}
 	wantProblem(t, c.Do("GET", "/api/v1/tokens?page=2", nil, nil), 400, "unknown-parameter")

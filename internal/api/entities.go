@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -45,14 +44,12 @@ const entityCursorSort = domain.CustomerSort("entity:name")
 func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
 	f := domain.EntityFilter{}
 	q := r.URL.Query()
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > domain.MaxPageSize {
-			return domain.Errorf(domain.EBadRequest, "limit must be a whole number from 1 to %d.", domain.MaxPageSize)
-		}
-		f.Limit = n
+	n, err := listquery.ParseLimit(q)
+	if err != nil {
+		return err
 	}
-	if v := q.Get("cursor"); v != "" {
+	f.Limit = n
+	if v := q.Get("cursor"); v != "" || len(q["cursor"]) > 0 {
 		c, err := listquery.DecodeCursor(v, entityCursorSort)
 		if err != nil {
 			return err

@@ -57,8 +57,12 @@ func Parse(v url.Values) (Query, error) {
 	// Conditions keep the order of the query string so that chips show in
 	// the order they were added.
 	keys := orderedKeys(v)
+	conditions := 0
 	for _, k := range keys {
 		vals := v[k]
+		if len(vals) > 1 && !strings.Contains(k, ".") {
+			return q, bad("bad-request", "%s is given %d times; give it once.", k, len(vals))
+		}
 		switch k {
 		case "q":
 			q.Q = domain.CleanText(vals[0])
@@ -71,9 +75,9 @@ func Parse(v url.Values) (Query, error) {
 				return q, bad("bad-request", "Unknown sort %q: use name, -name, code, -code, created_at or -created_at.", vals[0])
 			}
 		case "limit":
-			n, err := strconv.Atoi(vals[0])
-			if err != nil || n < 1 || n > domain.MaxPageSize {
-				return q, bad("bad-request", "limit must be a whole number from 1 to %d.", domain.MaxPageSize)
+			n, err := ParseLimit(v)
+			if err != nil {
+				return q, err
 			}
 			q.Limit = n
 		case "cursor":
@@ -82,6 +86,7 @@ func Parse(v url.Values) (Query, error) {
 			if err != nil {
 				return q, err
 			}
+			conditions += countConditions(f)
 			q.Tree = &f
 		default:
 			field, op, ok := strings.Cut(k, ".")
@@ -102,10 +107,11 @@ func Parse(v url.Values) (Query, error) {
 				return q, err
 			}
 			q.Conditions = append(q.Conditions, valid)
+			conditions++
 		}
 	}
-	if len(q.Conditions) > domain.MaxFilterConditions {
-		return q, bad("bad-filter", "At most %d conditions.", domain.MaxFilterConditions)
+	if conditions > domain.MaxFilterConditions {
+		return q, bad("bad-filter", "A query has at most %d conditions, in its parameters and filter together.", domain.MaxFilterConditions)
 	}
 	if c := v.Get("cursor"); c != "" {
 		cur, err := DecodeCursor(c, q.Sort)
@@ -185,4 +191,30 @@ func DecodeCursor(s string, sort domain.CustomerSort) (*domain.CustomerCursor, e
 		return nil, badCursor
 	}
 	return &domain.CustomerCursor{Key: c.Key, ID: c.ID}, nil
+}
+
+// countConditions counts the conditions (leaves) of a filter tree.
+func countConditions(f domain.Filter) int {
+	if !f.IsGroup() {
+		return 1
+	}
+	n := 0
+	for _, c := range f.Conditions {
+		n += countConditions(c)
+	}
+	return n
+}
+
+// ParseLimit reads a limit parameter: a whole number from 1 to
+// domain.MaxPageSize; "" means the default.
+func ParseLimit(v url.Values) (int, error) {
+	vals, ok := v["limit"]
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(vals[0])
+	if len(vals) > 1 || err != nil || n < 1 || n > domain.MaxPageSize {
+		return 0, bad("bad-request", "limit must be given once, as a whole number from 1 to %d.", domain.MaxPageSize)
+	}
+	return n, nil
 }

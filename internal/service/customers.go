@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -27,7 +28,9 @@ func (s *Service) CreateCustomerWithEntities(ctx context.Context, in domain.Cust
 		return domain.Customer{}, err
 	}
 	if len(entities) > domain.MaxEntitiesPerRequest {
-		return domain.Customer{}, domain.Errorf(domain.EBadRequest, "At most %d entities can be created with a customer; add more afterwards.", domain.MaxEntitiesPerRequest)
+		var fe domain.FieldErrors
+		fe.Add("entities", domain.FieldTooLong, fmt.Sprintf("At most %d entities can be created with a customer; add more afterwards.", domain.MaxEntitiesPerRequest))
+		return domain.Customer{}, fe.Err()
 	}
 	c, verr := in.Normalize()
 	es, efe := normalizeEntities(entities)

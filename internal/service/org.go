@@ -35,19 +35,6 @@ func (s *Service) UpdateOrgSettings(ctx context.Context, patch OrgPatch, version
 	if err != nil {
 		return domain.Org{}, err
 	}
-	var fe domain.FieldErrors
-	if patch.Name != nil {
-		n := domain.CleanText(*patch.Name)
-		if n == "" {
-			fe.Add("name", domain.FieldRequired, "Organization name is required.")
-		} else if domain.Len(n) > domain.MaxOrgName {
-			fe.Add("name", domain.FieldTooLong, "Must be at most 100 characters.")
-		}
-		patch.Name = &n
-	}
-	if err := fe.Err(); err != nil {
-		return domain.Org{}, err
-	}
 	var out domain.Org
 	err = s.store.Write(ctx, func(tx store.Tx) error {
 		before, err := tx.Org(ctx)
@@ -56,6 +43,19 @@ func (s *Service) UpdateOrgSettings(ctx context.Context, patch OrgPatch, version
 		}
 		if version != 0 && version != before.Version {
 			return domain.Errorf(domain.EPrecondition, "The settings were changed by someone else since you loaded them (version %d, now %d); reload and try again.", version, before.Version)
+		}
+		var fe domain.FieldErrors
+		if patch.Name != nil {
+			n := domain.CleanText(*patch.Name)
+			if n == "" {
+				fe.Add("name", domain.FieldRequired, "Organization name is required.")
+			} else if domain.Len(n) > domain.MaxOrgName {
+				fe.Add("name", domain.FieldTooLong, "Must be at most 100 characters.")
+			}
+			patch.Name = &n
+		}
+		if err := fe.Err(); err != nil {
+			return err
 		}
 		after := before
 		if patch.Name != nil {
