@@ -144,7 +144,8 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	for i, c := range page.Items {
 		items[i] = customerOut(c)
 	}
-	return writeJSON(w, http.StatusOK, customerList{Items: items, NextCursor: listquery.EncodeCursor(q.Sort, page.Next), Total: page.Total})
+	return writeJSON(w, http.StatusOK, customerList{Items: items, NextCursor: listquery.EncodeCursor(q.Sort, page.Next),
+		Total: page.Total, TotalExact: page.TotalExact})
 }
 
 // customerList is a page of the customer list.
@@ -152,4 +153,5 @@ type customerList struct {
 	Items      []customerJSON `json:"items"`
 	NextCursor *string        `json:"next_cursor"`
 	Total      int64          `json:"total"`
+	TotalExact bool           `json:"total_exact"`
 }

@@ -150,6 +150,9 @@ func TestCustomerListSearchAndFilters(t *testing.T) {
 			for _, it := range page["items"].([]any) {
 				out = append(out, it.(map[string]any)["name"].(string))
 			}
+			if page["total_exact"] != true {
+				t.Errorf("%s: total_exact = %v", query, page["total_exact"])
+			}
 			if int(page["total"].(float64)) != len(out) {
 				t.Errorf("%s: total %v for %d items", query, page["total"], len(out))
 			}
