@@ -54,15 +54,20 @@ func (s *Service) CreateCustomerWithEntities(ctx context.Context, in domain.Cust
 		if err := s.audit(ctx, tx, p, "customer.create", "customer", c.ID, c.ID, nil, c); err != nil {
 			return err
 		}
-		for _, e := range es {
+		entries := make([]domain.AuditEntry, len(es))
+		for i := range es {
+			e := &es[i]
 			e.CustomerID = c.ID
 			e.ID, e.CreatedAt, e.UpdatedAt, e.Version = newID(), now, now, 1
-			if err := tx.CreateEntity(ctx, e); err != nil {
+			if entries[i], err = s.auditEntry(p, "entity.create", "entity", e.ID, c.ID, nil, *e); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, tx, p, "entity.create", "entity", e.ID, c.ID, nil, e); err != nil {
-				return err
-			}
+		}
+		if err := tx.CreateEntities(ctx, c.ID, es); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(ctx, entries...); err != nil {
+			return err
 		}
 		c.EntitiesCount = int64(len(es))
 		out = c

@@ -85,7 +85,7 @@ func (s *Service) CreateEntity(ctx context.Context, customerID string, in domain
 		}
 		now := s.clock()
 		e.ID, e.CreatedAt, e.UpdatedAt, e.Version = newID(), now, now, 1
-		if err := tx.CreateEntity(ctx, e); err != nil {
+		if err := tx.CreateEntities(ctx, customerID, []domain.Entity{e}); err != nil {
 			return err
 		}
 		out = e

@@ -82,6 +82,15 @@ func requireOrgAdmin(ctx context.Context) (domain.Principal, error) {
 // audit appends one audit entry in tx. before and after are marshalled to
 // JSON; nil means absent (created or deleted).
 func (s *Service) audit(ctx context.Context, tx store.Tx, p domain.Principal, action, targetType, targetID, customerID string, before, after any) error {
+	e, err := s.auditEntry(p, action, targetType, targetID, customerID, before, after)
+	if err != nil {
+		return err
+	}
+	return tx.AppendAudit(ctx, e)
+}
+
+// auditEntry builds an audit entry, for writing several at once.
+func (s *Service) auditEntry(p domain.Principal, action, targetType, targetID, customerID string, before, after any) (domain.AuditEntry, error) {
 	e := domain.AuditEntry{
 		ID: newID(), At: s.clock(), ActorID: p.UserID, ActorEmail: p.Email,
 		Action: action, TargetType: targetType, TargetID: targetID, CustomerID: customerID,
@@ -89,13 +98,13 @@ func (s *Service) audit(ctx context.Context, tx store.Tx, p domain.Principal, ac
 	var err error
 	if before != nil {
 		if e.Before, err = json.Marshal(before); err != nil {
-			return err
+			return e, err
 		}
 	}
 	if after != nil {
 		if e.After, err = json.Marshal(after); err != nil {
-			return err
+			return e, err
 		}
 	}
-	return tx.AppendAudit(ctx, e)
+	return e, nil
 }

@@ -95,9 +95,9 @@ type Tx interface {
 	// CountCustomers counts customers, in trash or not.
 	CountCustomers(ctx context.Context) (int64, error)
 
-	// CreateEntity inserts e under its live customer and adds one to the
-	// customer's entities count.
-	CreateEntity(ctx context.Context, e domain.Entity) error
+	// CreateEntities inserts entities of one live customer and adds their
+	// number to the customer's entities count.
+	CreateEntities(ctx context.Context, customerID string, es []domain.Entity) error
 	// Entity finds a live entity of a live customer in scope.
 	Entity(ctx context.Context, scope domain.Scope, customerID, id string) (domain.Entity, error)
 	// EntityTaken reports which of name and code (folded; code may be "")
@@ -112,8 +112,8 @@ type Tx interface {
 	// Entities lists the live entities of a customer in scope, by name.
 	Entities(ctx context.Context, scope domain.Scope, customerID string, f domain.EntityFilter) (domain.EntityPage, error)
 
-	// AppendAudit records one change.
-	AppendAudit(ctx context.Context, e domain.AuditEntry) error
+	// AppendAudit records changes.
+	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error
 	// Audit lists entries newest first, optionally of one customer.
 	Audit(ctx context.Context, customerID string, limit int) ([]domain.AuditEntry, error)
 }

@@ -100,7 +100,12 @@ var Dialect = sqlstore.Dialect{
 	BeginWrite: func(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 		return db.BeginTx(ctx, nil)
 	},
-	// LIKE '%x%' on the key columns is served by their pg_trgm indexes
-	// (migration 00003) for three characters or more.
-	Contains: sqlstore.LikeContains,
+	Contains: contains,
+}
+
+// contains is LIKE '%x%' on the key column under the default collation: the
+// expression of its pg_trgm index (migration 00003), which serves it for
+// three characters or more.
+func contains(column, folded string) (string, []any) {
+	return `(c.` + column + ` COLLATE "default") LIKE ? ESCAPE '\'`, []any{"%" + sqlstore.EscapeLike(folded) + "%"}
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -192,11 +193,22 @@ func (t *tx) DeleteSetupTokens(ctx context.Context) error {
 	return err
 }
 
-func (t *tx) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
-	_, err := t.exec(ctx, `INSERT INTO audit_log (id, at, actor_id, actor_email, action, target_type, target_id, customer_id, before, after)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, t.time(e.At), nullString(e.ActorID), nullString(e.ActorEmail), e.Action, e.TargetType,
-		nullString(e.TargetID), nullString(e.CustomerID), jsonArg(e.Before), jsonArg(e.After))
+func (t *tx) AppendAudit(ctx context.Context, es ...domain.AuditEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit_log (id, at, actor_id, actor_email, action, target_type, target_id, customer_id, before, after) VALUES `)
+	args := make([]any, 0, len(es)*10)
+	for i, e := range es {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + placeholders(10) + ")")
+		args = append(args, e.ID, t.time(e.At), nullString(e.ActorID), nullString(e.ActorEmail), e.Action, e.TargetType,
+			nullString(e.TargetID), nullString(e.CustomerID), jsonArg(e.Before), jsonArg(e.After))
+	}
+	_, err := t.exec(ctx, b.String(), args...)
 	return err
 }
 

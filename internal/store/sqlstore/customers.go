@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"hash/fnv"
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -71,12 +72,19 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	if err != nil {
 		return err
 	}
-	return t.addLiveCustomers(ctx, 1)
+	return t.addLiveCustomers(ctx, c.ID, 1)
 }
 
-// addLiveCustomers keeps the organization's count of live customers.
-func (t *tx) addLiveCustomers(ctx context.Context, delta int) error {
-	_, err := t.exec(ctx, `UPDATE org SET live_customers = live_customers + ? WHERE id = 1`, delta)
+// liveSlots is the number of rows the live-customer count is spread over
+// (migration 00004).
+const liveSlots = 16
+
+// addLiveCustomers keeps the count of live customers, in the slot of the
+// customer's id.
+func (t *tx) addLiveCustomers(ctx context.Context, customerID string, delta int) error {
+	h := fnv.New32a()
+	h.Write([]byte(customerID))
+	_, err := t.exec(ctx, `UPDATE live_customer_slots SET n = n + ? WHERE slot = ?`, delta, int(h.Sum32()%liveSlots))
 	return err
 }
 
@@ -141,7 +149,7 @@ WHERE c.id = ? AND c.deleted_at IS NULL`+sc, args...)
 	} else if n == 0 {
 		return notFound("Customer")
 	}
-	return t.addLiveCustomers(ctx, -1)
+	return t.addLiveCustomers(ctx, id, -1)
 }
 
 func (t *tx) CountCustomers(ctx context.Context) (int64, error) {
@@ -260,7 +268,7 @@ func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *dom
 	page.TotalExact = true
 	if scope.IsOrg() && (filter == nil || filter.Op == domain.OpNeq || filter.Op == domain.OpNotIn) {
 		var live int64
-		if err := t.queryRow(ctx, `SELECT live_customers FROM org WHERE id = 1`).Scan(&live); err != nil {
+		if err := t.queryRow(ctx, `SELECT sum(n) FROM live_customer_slots`).Scan(&live); err != nil {
 			return err
 		}
 		if filter == nil {

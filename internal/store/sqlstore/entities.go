@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -57,15 +58,32 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-func (t *tx) CreateEntity(ctx context.Context, e domain.Entity) error {
-	args := append([]any{e.ID, e.CustomerID, t.time(e.CreatedAt)}, t.entityArgs(e)...)
-	if _, err := t.exec(ctx, `INSERT INTO entities (id, customer_id, created_at, name, name_key, code, code_key, type,
+func (t *tx) CreateEntities(ctx context.Context, customerID string, es []domain.Entity) error {
+	if len(es) == 0 {
+		return nil
+	}
+	// One multi-row INSERT and one count update, whatever the number of
+	// entities: the Add Customer wizard submits them all at once.
+	var b strings.Builder
+	b.WriteString(`INSERT INTO entities (id, customer_id, created_at, name, name_key, code, code_key, type,
 business_email, phone, is_active, location_name, country, region, state, district, city, pin_code, landmark,
-address_line1, address_line2, updated_at, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+address_line1, address_line2, updated_at, version) VALUES `)
+	args := make([]any, 0, len(es)*23)
+	for i, e := range es {
+		if e.CustomerID != customerID {
+			return fmt.Errorf("sqlstore: entity %s belongs to customer %s, not %s", e.ID, e.CustomerID, customerID)
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + placeholders(23) + ")")
+		args = append(args, e.ID, e.CustomerID, t.time(e.CreatedAt))
+		args = append(args, t.entityArgs(e)...)
+	}
+	if _, err := t.exec(ctx, b.String(), args...); err != nil {
 		return err
 	}
-	return t.addEntitiesCount(ctx, e.CustomerID, 1)
+	return t.addEntitiesCount(ctx, customerID, len(es))
 }
 
 func (t *tx) addEntitiesCount(ctx context.Context, customerID string, delta int) error {

@@ -45,10 +45,12 @@ func Seed(tb testing.TB, st store.Store, n int) (names, codes []string) {
 					return err
 				}
 				names, codes = append(names, c.Name), append(codes, c.Code)
-				for j := range 3 {
-					if err := tx.CreateEntity(ctx(tb), entity(c.ID, fmt.Sprintf("Entity %d", j), "")); err != nil {
-						return err
-					}
+				es := make([]domain.Entity, 3)
+				for j := range es {
+					es[j] = entity(c.ID, fmt.Sprintf("Entity %d", j), "")
+				}
+				if err := tx.CreateEntities(ctx(tb), c.ID, es); err != nil {
+					return err
 				}
 			}
 			return nil

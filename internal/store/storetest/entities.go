@@ -16,7 +16,7 @@ func entity(customerID, name, code string) domain.Entity {
 
 func mustCreateEntity(tb testing.TB, st store.Store, e domain.Entity) domain.Entity {
 	tb.Helper()
-	mustWrite(tb, st, func(tx store.Tx) error { return tx.CreateEntity(ctx(tb), e) })
+	mustWrite(tb, st, func(tx store.Tx) error { return tx.CreateEntities(ctx(tb), e.CustomerID, []domain.Entity{e}) })
 	return e
 }
 
@@ -97,7 +97,9 @@ func testEntities(t *testing.T, st store.Store) {
 	})
 
 	t.Run("ErrConstraintBacksTheCheck", func(t *testing.T) {
-		err := st.Write(c, func(tx store.Tx) error { return tx.CreateEntity(c, entity(a.ID, "BRANCH", "")) })
+		err := st.Write(c, func(tx store.Tx) error {
+			return tx.CreateEntities(c, a.ID, []domain.Entity{entity(a.ID, "BRANCH", "")})
+		})
 		if code := domain.ErrorCode(err); code != domain.EInvalid && code != domain.EConflict {
 			t.Fatalf("duplicate entity name: %v", err)
 		}
@@ -170,4 +172,30 @@ func testEntities(t *testing.T, st store.Store) {
 			return nil
 		})
 	})
+}
+
+// testEntitiesBatch creates several entities in one call: all are stored
+// and counted, and a batch with one duplicate stores none.
+func testEntitiesBatch(t *testing.T, st store.Store) {
+	c := ctx(t)
+	a := mustCreateCustomer(t, st, customer("Alpha", "A1", t0))
+	es := []domain.Entity{entity(a.ID, "One", "E1"), entity(a.ID, "Two", "E2"), entity(a.ID, "Three", "")}
+	mustWrite(t, st, func(tx store.Tx) error { return tx.CreateEntities(c, a.ID, es) })
+	if n := entitiesCount(t, st, a.ID); n != 3 {
+		t.Errorf("entities_count = %d, want 3", n)
+	}
+	err := st.Write(c, func(tx store.Tx) error {
+		return tx.CreateEntities(c, a.ID, []domain.Entity{entity(a.ID, "Four", ""), entity(a.ID, "two", "")})
+	})
+	if code := domain.ErrorCode(err); code != domain.EInvalid && code != domain.EConflict {
+		t.Fatalf("batch with a duplicate: %v", err)
+	}
+	if n := entitiesCount(t, st, a.ID); n != 3 {
+		t.Errorf("entities_count after a refused batch = %d, want 3", n)
+	}
+	b := mustCreateCustomer(t, st, customer("Beta", "B1", t0))
+	err = st.Write(c, func(tx store.Tx) error { return tx.CreateEntities(c, a.ID, []domain.Entity{entity(b.ID, "X", "")}) })
+	if err == nil {
+		t.Error("an entity of another customer was accepted in the batch")
+	}
 }

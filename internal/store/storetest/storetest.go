@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"CustomerScope", testCustomerScope},
 		{"CustomerListOrderAndPaging", testCustomerList},
 		{"Entities", testEntities},
+		{"EntitiesBatch", testEntitiesBatch},
 		{"FilterProperty", testFilterProperty},
 		{"Totals", testTotals},
 		{"Audit", testAudit},
