@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -159,12 +161,48 @@ func (b *browser) shot(name string) {
 		return
 	}
 	b.n++
-	p := filepath.Join(b.shots, fmt.Sprintf("%02d-%s.png", b.n, name))
+	p := filepath.Join(b.shots, fmt.Sprintf("%s-%02d-%s.png", strings.TrimPrefix(b.t.Name(), "Test"), b.n, name))
 	if err := os.WriteFile(p, buf, 0o644); err != nil {
 		b.t.Errorf("write screenshot: %v", err)
 		return
 	}
 	b.t.Logf("screenshot %s", p)
+}
+
+// waitFor waits, bounded, until the JavaScript expression is true. A poll
+// that a page load cuts short (a form submitted without the script) is
+// started again in the new page.
+func (b *browser) waitFor(name, expr string) {
+	b.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithDeadline(b.ctx, deadline)
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(time.Until(deadline))))
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) || b.ctx.Err() != nil {
+			b.shot("failed-" + strings.ReplaceAll(name, " ", "-"))
+			b.t.Fatalf("%s: %v", name, err)
+		}
+	}
+}
+
+// choose picks value in the <select> sel as a person would: the change
+// event fires.
+func (b *browser) choose(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		el.value = %q;
+		el.dispatchEvent(new Event("change", {bubbles: true}));
+	})()`, sel, value))
+}
+
+// cards returns the names on the customer cards, in order, joined by "|".
+func (b *browser) cards() string {
+	b.t.Helper()
+	return b.eval(`[...document.querySelectorAll("[data-customer] .card-title")].map(e => e.textContent.trim()).join("|")`)
 }
 
 func (b *browser) checkConsole() {
@@ -247,6 +285,75 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-location-address-line1"), "1095 Avenue of the Americas"),
 	)
 	b.shot("add-customer-filled")
+
+	// Next: Entity Details, in the page (the address bar stays).
+	b.do("next",
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
+	)
+	if got := b.eval("document.activeElement.id"); got != "f-entity-name" {
+		t.Errorf("after Next, focus is on %q", got)
+	}
+	if got := b.eval(`document.querySelector("[aria-current=step]").textContent.trim()`); !strings.Contains(got, "Entity Details") {
+		t.Errorf("current step %q", got)
+	}
+	b.shot("entity-details-empty")
+	// Two entities, each with its own contact and location.
+	b.do("first entity",
+		chromedp.SendKeys(chromedp.ID("f-entity-name"), "Airtel Mumbai"),
+		chromedp.SendKeys(chromedp.ID("f-entity-code"), "AIR-MUM"),
+		b.choose("#f-entity-location-country", "IN"),
+		chromedp.SendKeys(chromedp.ID("f-entity-phone"), "98765 43210"),
+		chromedp.SendKeys(chromedp.ID("f-entity-location-city"), "Mumbai"),
+		chromedp.SendKeys(chromedp.ID("f-entity-location-pin-code"), "400001"),
+	)
+	if got := b.value("#f-entity-phone-region"); got != "IN" {
+		t.Errorf("the entity's country did not suggest its phone code: %q", got)
+	}
+	b.do("save first entity",
+		chromedp.Click(chromedp.ID("entity-save")),
+		chromedp.WaitVisible(chromedp.ID("entity-0")),
+	)
+	if got := b.eval("document.activeElement.id"); got != "f-entity-name" {
+		t.Errorf("after Save, focus is on %q", got)
+	}
+	b.do("second entity",
+		chromedp.SendKeys(chromedp.ID("f-entity-name"), "Airtel Pune Operations"),
+		b.choose("#f-entity-type", "department"),
+		chromedp.SendKeys(chromedp.ID("f-entity-business-email"), "pune@airtel.com"),
+		// Enter in the editor saves the entity.
+		chromedp.SendKeys(chromedp.ID("f-entity-location-city"), "Pune\r"),
+		chromedp.WaitVisible(chromedp.ID("entity-1")),
+	)
+	if got := b.text("#entity-list"); !strings.Contains(got, "Airtel Mumbai") || !strings.Contains(got, "Department") || !strings.Contains(got, "AIR-MUM") {
+		t.Errorf("entity list %q", got)
+	}
+	b.shot("entity-details-two")
+	// Edit the first, see it open in the editor, cancel.
+	b.do("edit entity",
+		chromedp.Click(chromedp.ID("entity-0-edit")),
+		chromedp.Poll[chromedp.Void](`document.getElementById("f-entity-name").value === "Airtel Mumbai"`, chromedp.WithPollingTimeout(5*time.Second)),
+	)
+	if got := b.text("#entity-editor-title"); got != "Edit entity “Airtel Mumbai”" {
+		t.Errorf("editor title %q", got)
+	}
+	b.shot("entity-editing")
+	b.do("cancel edit",
+		chromedp.Click(chromedp.ID("entity-cancel")),
+		chromedp.Poll[chromedp.Void](`document.getElementById("f-entity-name").value === ""`, chromedp.WithPollingTimeout(5*time.Second)),
+	)
+	// Back: Customer Details still hold what was typed.
+	b.do("back",
+		chromedp.Click(chromedp.ID("wizard-back")),
+		chromedp.WaitVisible(chromedp.ID("f-name")),
+	)
+	if got, code, pin := b.value("#f-name"), b.value("#f-code"), b.value("#f-location-pin-code"); got != "Airtel" || code != "AIR001" || pin != "10036" {
+		t.Errorf("after Back: %q %q %q", got, code, pin)
+	}
+	b.do("next again",
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("entity-1")),
+	)
 	b.do("submit",
 		chromedp.Click(chromedp.ID("customer-submit")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
@@ -261,30 +368,52 @@ func TestBrowser(t *testing.T) {
 	if airtel.ID == "" || airtel.Phone != "+12015550123" || airtel.Location.Country != "US" {
 		t.Fatalf("stored customer: %+v", airtel)
 	}
+	if es := s.entitiesOf(airtel.ID); len(es) != 2 || es[0].Phone != "+919876543210" || es[1].Type != "department" {
+		t.Errorf("stored entities: %+v", es)
+	}
 	card := "#customer-" + airtel.ID
 	if got := b.text(card); !strings.Contains(got, "Airtel") || !strings.Contains(got, "AIR001") {
 		t.Errorf("card says %q", got)
+	}
+	if got := b.text(card + ` [data-figure=entities]`); got != "Entities 2" {
+		t.Errorf("card figure %q", got)
 	}
 	if got := b.text("#customer-count"); got != "4 customers" {
 		t.Errorf("count %q", got)
 	}
 	b.shot("customer-added")
 
-	// A rejected form comes back with the message beside the field, the
-	// typed values kept and focus on the first invalid field.
+	// Next checks the required fields in the page; Submit's refusal comes
+	// back with the message beside the field, the typed values kept and
+	// focus on the first invalid field.
 	b.do("open Add Customer again",
 		chromedp.Click(chromedp.ID("add-customer")),
 		chromedp.WaitVisible(chromedp.CSS("dialog#sidebar #f-name")),
 		chromedp.SendKeys(chromedp.ID("f-code"), "a b"),
 		chromedp.SendKeys(chromedp.ID("f-business-email"), "x@"),
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-name-error")),
+	)
+	if got := b.text("#f-name-error"); got != "Customer Name is required." {
+		t.Errorf("client check says %q", got)
+	}
+	if got := b.eval("document.activeElement.id"); got != "f-name" {
+		t.Errorf("focus on %q after the check", got)
+	}
+	b.shot("next-required")
+	b.do("fix name, next, submit",
+		chromedp.SendKeys(chromedp.ID("f-name"), "Zed"),
+		chromedp.WaitNotPresent(chromedp.ID("f-name-error")),
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("customer-submit")),
 		chromedp.Click(chromedp.ID("customer-submit")),
 		chromedp.WaitVisible(chromedp.ID("f-code-error")),
 	)
 	if got := b.text("#f-code-error"); !strings.Contains(got, "Use only letters") {
 		t.Errorf("code error %q", got)
 	}
-	if got := b.text("#f-name-error"); !strings.Contains(got, "required") {
-		t.Errorf("name error %q", got)
+	if got := b.text("#f-business-email-error"); !strings.Contains(got, "Not a valid email") {
+		t.Errorf("email error %q", got)
 	}
 	if got := b.value("#f-code"); got != "a b" {
 		t.Errorf("typed code not kept: %q", got)
@@ -292,7 +421,7 @@ func TestBrowser(t *testing.T) {
 	if got := b.value("#f-business-email"); got != "x@" {
 		t.Errorf("typed email not kept: %q", got)
 	}
-	if got := b.eval("document.activeElement.id"); got != "f-name" {
+	if got := b.eval("document.activeElement.id"); got != "f-code" {
 		t.Errorf("focus on %q, not the first invalid field", got)
 	}
 	if got := b.eval(`document.getElementById("f-code").getAttribute("aria-describedby")`); !strings.HasPrefix(got, "f-code-error") {
@@ -337,6 +466,33 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-name"), "Airtel Business"),
 	)
 	b.shot("edit-customer")
+	// Edit mode manages the stored entities: delete one (it asks first,
+	// in its row), then save the renamed customer.
+	pune := s.entitiesOf(airtel.ID)[1]
+	row := "#entity-" + pune.ID
+	b.do("entity details in edit mode",
+		chromedp.Click(chromedp.CSS(`[data-step-item=entities] button`)),
+		chromedp.WaitVisible(chromedp.CSS(row)),
+		chromedp.Click(chromedp.CSS(row+"-delete")),
+		chromedp.WaitVisible(chromedp.CSS(row+"-confirm")),
+	)
+	if got := b.eval("document.activeElement.id"); got != "entity-"+pune.ID+"-keep" {
+		t.Errorf("focus on %q when asked", got)
+	}
+	b.shot("edit-entity-delete-question")
+	b.do("delete entity",
+		chromedp.Click(chromedp.CSS(row+"-delete-confirm")),
+		chromedp.WaitNotPresent(chromedp.CSS(row)),
+	)
+	if got := b.text("#entity-status"); !strings.Contains(got, "was deleted") {
+		t.Errorf("status %q", got)
+	}
+	if got := b.value("#f-name"); got != "Airtel Business" {
+		t.Errorf("typed name lost by the entity action: %q", got)
+	}
+	if n := len(s.entitiesOf(airtel.ID)); n != 1 {
+		t.Errorf("%d entities after delete", n)
+	}
 	b.do("save",
 		chromedp.Click(chromedp.ID("customer-submit")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
@@ -344,6 +500,9 @@ func TestBrowser(t *testing.T) {
 	)
 	if got := b.text(card + " .card-title"); got != "Airtel Business" {
 		t.Errorf("card title after edit %q", got)
+	}
+	if got := b.text(card + ` [data-figure=entities]`); got != "Entities 1" {
+		t.Errorf("card figure after edit %q", got)
 	}
 	b.shot("customer-edited")
 
@@ -389,6 +548,249 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitNotPresent(chromedp.CSS("dialog#sidebar")),
 	)
 	b.shot("tablet-customers")
+
+	b.checkConsole()
+	if err := chromedp.Cancel(b.ctx); err != nil && !errors.Is(err, context.Canceled) {
+		t.Logf("closing chromium: %v", err)
+	}
+	t.Logf("browser test took %s", time.Since(began).Round(time.Millisecond))
+}
+
+// TestBrowserSearchFilter searches as a person types, builds a
+// two-condition filter in the panel, and removes one chip.
+func TestBrowserSearchFilter(t *testing.T) {
+	began := time.Now()
+	b := newBrowser(t)
+	s := MustStack(t, service.FirstStart{OrgName: "Northwind MSP"}, false)
+	for _, c := range [][2]string{
+		{"Airtel", "AIR001"}, {"Airtel Business", "AIR002"}, {"Bharti Telecom", "BHA-01"},
+		{"Jio Platforms", "JIO"}, {"Vodafone Idea", "VOD_9"}, {"Tata Teleservices", "TATA"},
+		{"Contoso Retail", "CON-7"}, {"Fabrikam Health", "FAB_02"},
+	} {
+		s.MustCreateCustomer(domain.CustomerInput{Name: c[0], Code: c[1]})
+	}
+	base := s.srv.URL
+	b.do("sign in",
+		chromedp.Navigate(base+"/login?next=%2Fcustomers"),
+		chromedp.WaitVisible(chromedp.ID("login-email")),
+		chromedp.SendKeys(chromedp.ID("login-email"), adminEmail),
+		chromedp.SendKeys(chromedp.ID("login-password"), adminPassword+"\r"),
+		chromedp.WaitVisible(chromedp.ID("list-q")),
+	)
+	if got := b.eval(`getComputedStyle(document.getElementById("list-submit")).display`); got != "none" {
+		t.Errorf("the no-script Search button shows: %q", got)
+	}
+
+	// Search as you type: the cards narrow without a page load, and the
+	// address bar holds the query.
+	b.do("mark page", chromedp.Evaluate[chromedp.Void](`window.samePage = true`))
+	b.do("type search", chromedp.SendKeys(chromedp.ID("list-q"), "tel"))
+	b.waitFor("search narrows", `document.querySelectorAll("[data-customer]").length === 4`)
+	if got := b.cards(); got != "Airtel|Airtel Business|Bharti Telecom|Tata Teleservices" {
+		t.Errorf("search tel: %q", got)
+	}
+	b.waitFor("url has q", `location.search === "?q=tel"`)
+	if got := b.text("#customer-count"); got != "4 customers" {
+		t.Errorf("count %q", got)
+	}
+	b.shot("search-tel")
+	b.do("type more", chromedp.SendKeys(chromedp.ID("list-q"), "e"))
+	b.waitFor("search narrows more", `document.querySelectorAll("[data-customer]").length === 2`)
+	if got := b.cards(); got != "Bharti Telecom|Tata Teleservices" {
+		t.Errorf("search tele: %q", got)
+	}
+	b.do("type nonsense", chromedp.SendKeys(chromedp.ID("list-q"), "zzz"))
+	b.waitFor("no match", `!!document.getElementById("empty-state")`)
+	if got := b.text("#empty-state h2"); got != "No customers match" {
+		t.Errorf("empty state %q", got)
+	}
+	b.shot("search-no-match")
+	b.do("clear from the empty state",
+		chromedp.Click(chromedp.ID("clear-filters")),
+	)
+	b.waitFor("all back", `document.querySelectorAll("[data-customer]").length === 8 && location.search === ""`)
+	if got := b.value("#list-q"); got != "" {
+		t.Errorf("search box after clearing %q", got)
+	}
+
+	// A two-condition filter built in the panel: Customer Name contains
+	// "tel" AND Customer Code not in AIR002, TATA (entered as chips).
+	b.do("open filter",
+		chromedp.Click(chromedp.ID("filter-toggle")),
+		chromedp.WaitVisible(chromedp.ID("filter-panel")),
+	)
+	b.waitFor("focus in the panel", `document.activeElement.id === "fr-0-field"`)
+	b.do("first condition",
+		b.choose("#fr-0-field", "name"),
+		b.choose("#fr-0-op", "contains"),
+		chromedp.SendKeys(chromedp.ID("fr-0-value"), "tel"),
+		chromedp.Click(chromedp.ID("filter-add")),
+		chromedp.WaitVisible(chromedp.ID("fr-1-field")),
+		chromedp.Click(chromedp.ID("filter-add")),
+		chromedp.WaitVisible(chromedp.ID("fr-2-field")),
+	)
+	// One row too many: remove it; the rows renumber.
+	b.do("remove the spare row",
+		chromedp.Click(chromedp.CSS(`#filter-rows [data-row]:nth-child(3) [data-remove-row]`)),
+		chromedp.WaitNotPresent(chromedp.ID("fr-2-field")),
+	)
+	b.do("second condition",
+		b.choose("#fr-1-field", "code"),
+		b.choose("#fr-1-op", "not_in"),
+		chromedp.SendKeys(chromedp.ID("fr-1-value"), "AIR002\r"),
+		chromedp.SendKeys(chromedp.ID("fr-1-value"), "tata,"),
+	)
+	if got := b.eval(`[...document.querySelectorAll("#filter-rows .vchip")].map(e => e.dataset.value).join("|")`); got != "AIR002|tata" {
+		t.Errorf("value chips %q", got)
+	}
+	b.shot("filter-panel")
+	b.do("apply", chromedp.Click(chromedp.ID("filter-apply")))
+	b.waitFor("filter narrows", `document.querySelectorAll("[data-customer]").length === 2`)
+	if got := b.cards(); got != "Airtel|Bharti Telecom" {
+		t.Errorf("filtered: %q", got)
+	}
+	b.waitFor("panel closed", `!document.getElementById("filter").open`)
+	b.waitFor("url has the conditions", `location.search === "?code.not_in=AIR002&code.not_in=tata&name.contains=tel"`)
+	chips := b.eval(`[...document.querySelectorAll("#filter-chips .chip-text")].map(e => e.textContent.replace(/\s+/g, " ").trim()).join("|")`)
+	if chips != "Customer Code not in AIR002, tata|Customer Name contains tel" {
+		t.Errorf("chips %q", chips)
+	}
+	if got := b.text("#filter-count"); !strings.HasPrefix(got, "2") {
+		t.Errorf("filter button count %q", got)
+	}
+	b.shot("filter-applied")
+
+	// Removing the code chip widens the list to every name with "tel".
+	b.do("remove chip", chromedp.Click(chromedp.CSS(`#filter-chips .chip:first-child .chip-remove`)))
+	b.waitFor("chip widens", `document.querySelectorAll("[data-customer]").length === 4`)
+	if got := b.cards(); got != "Airtel|Airtel Business|Bharti Telecom|Tata Teleservices" {
+		t.Errorf("after removing a chip: %q", got)
+	}
+	b.waitFor("url keeps one condition", `location.search === "?name.contains=tel"`)
+	if n := b.eval(`String(document.querySelectorAll("#filter-rows [data-row]").length)`); n != "2" {
+		t.Errorf("panel rows after removing a chip: %s", n)
+	}
+	b.shot("chip-removed")
+
+	// Sort, then reload: the bookmarked URL shows the same view.
+	b.do("sort", b.choose("#list-sort", "-name"))
+	b.waitFor("sorted", `location.search === "?name.contains=tel&sort=-name"`)
+	if got := b.cards(); got != "Tata Teleservices|Bharti Telecom|Airtel Business|Airtel" {
+		t.Errorf("sorted: %q", got)
+	}
+	if got := b.eval(`String(window.samePage === true)`); got != "true" {
+		t.Errorf("the page reloaded while searching and filtering")
+	}
+	b.do("reload",
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.ID("filter-chips")),
+	)
+	if got := b.cards(); got != "Tata Teleservices|Bharti Telecom|Airtel Business|Airtel" {
+		t.Errorf("after reload: %q", got)
+	}
+
+	// A tablet: the toolbar wraps, the panel fits.
+	b.do("tablet",
+		chromedp.EmulateViewport(820, 1180),
+		chromedp.Click(chromedp.ID("filter-toggle")),
+		chromedp.WaitVisible(chromedp.ID("filter-panel")),
+	)
+	b.shot("tablet-filter")
+	b.do("escape closes the panel", chromedp.KeyEvent("\x1b"))
+	b.waitFor("panel closed by Escape", `!document.getElementById("filter").open && document.activeElement.id === "filter-toggle"`)
+
+	b.checkConsole()
+	if err := chromedp.Cancel(b.ctx); err != nil && !errors.Is(err, context.Canceled) {
+		t.Logf("closing chromium: %v", err)
+	}
+	t.Logf("browser test took %s", time.Since(began).Round(time.Millisecond))
+}
+
+// TestBrowserNoScript uses the page with JavaScript off: the search and the
+// filter panel are a GET form, the wizard's buttons are round trips, and
+// the Enter key means what it means with the script.
+func TestBrowserNoScript(t *testing.T) {
+	began := time.Now()
+	b := newBrowser(t)
+	s := MustStack(t, service.FirstStart{OrgName: "Northwind MSP"}, false)
+	for _, c := range [][2]string{{"Airtel", "AIR001"}, {"Airtel Business", "AIR002"}, {"Jio Platforms", "JIO"}} {
+		s.MustCreateCustomer(domain.CustomerInput{Name: c[0], Code: c[1]})
+	}
+	base := s.srv.URL
+	b.do("scripts off", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	b.do("sign in",
+		chromedp.Navigate(base+"/login?next=%2Fcustomers"),
+		chromedp.WaitVisible(chromedp.ID("login-email")),
+		chromedp.SendKeys(chromedp.ID("login-email"), adminEmail),
+		chromedp.SendKeys(chromedp.ID("login-password"), adminPassword+"\r"),
+		chromedp.WaitVisible(chromedp.ID("list-submit")),
+	)
+	// Enter in the search box submits the form; the page answers with the
+	// canonical URL.
+	b.do("search", chromedp.SendKeys(chromedp.ID("list-q"), "air\r"))
+	b.waitFor("searched", `location.search === "?q=air"`)
+	if got := b.cards(); got != "Airtel|Airtel Business" {
+		t.Errorf("search: %q", got)
+	}
+	b.do("filter",
+		chromedp.Click(chromedp.ID("filter-toggle")),
+		chromedp.WaitVisible(chromedp.ID("fr-0-value")),
+		chromedp.SetValue(chromedp.ID("fr-0-field"), "code"),
+		chromedp.SetValue(chromedp.ID("fr-0-op"), "not_in"),
+		chromedp.SendKeys(chromedp.ID("fr-0-value"), "AIR002, JIO"),
+	)
+	if got := b.eval(`getComputedStyle(document.getElementById("filter-add")).display`); got != "none" {
+		t.Errorf("Add condition shows without the script, which it needs: %q", got)
+	}
+	b.shot("filter-panel")
+	b.do("apply", chromedp.Click(chromedp.ID("filter-apply")))
+	b.waitFor("filtered", `location.search === "?code.not_in=AIR002&code.not_in=JIO&q=air"`)
+	if got := b.cards(); got != "Airtel" {
+		t.Errorf("filter: %q", got)
+	}
+	b.do("remove chip", chromedp.Click(chromedp.CSS("#filter-chips .chip-remove")))
+	b.waitFor("chip removed", `location.search === "?q=air"`)
+
+	// The wizard: Enter on Customer Details is Next, Enter in the entity
+	// form is Save, Back keeps everything, Submit creates it all.
+	b.do("open wizard",
+		chromedp.Navigate(base+"/customers/new"),
+		chromedp.WaitVisible(chromedp.ID("f-name")),
+		chromedp.SendKeys(chromedp.ID("f-name"), "Bharti"),
+		chromedp.SendKeys(chromedp.ID("f-code"), "BHA01\r"),
+		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
+		chromedp.SendKeys(chromedp.ID("f-entity-name"), "Bharti Delhi\r"),
+		chromedp.WaitVisible(chromedp.ID("entity-0")),
+	)
+	b.shot("wizard-entities")
+	b.do("back and next",
+		chromedp.Click(chromedp.ID("wizard-back")),
+		chromedp.WaitVisible(chromedp.ID("f-name")),
+	)
+	if got := b.value("#f-code"); got != "BHA01" {
+		t.Errorf("after Back, code %q", got)
+	}
+	b.do("submit",
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("entity-0")),
+		chromedp.Click(chromedp.ID("customer-submit")),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+	)
+	var bharti domain.Customer
+	for _, c := range s.customers() {
+		if c.Code == "BHA01" {
+			bharti = c
+		}
+	}
+	if es := s.entitiesOf(bharti.ID); len(es) != 1 || es[0].Name != "Bharti Delhi" {
+		t.Errorf("entities %+v", es)
+	}
+	if got := b.text("#customer-" + bharti.ID + " [data-figure=entities]"); got != "Entities 1" {
+		t.Errorf("card figure %q", got)
+	}
 
 	b.checkConsole()
 	if err := chromedp.Cancel(b.ctx); err != nil && !errors.Is(err, context.Canceled) {

@@ -1,8 +1,7 @@
 package web
 
 import (
-	"encoding/base64"
-	"encoding/json"
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/listquery"
 )
 
 // customersView is the Customer Registration page, with the sidebar or the
@@ -24,6 +24,21 @@ type customersView struct {
 	CanEdit bool
 	Form    *customerForm
 	Delete  *deleteView
+
+	// The list's query (list.go).
+	URL         string // the canonical URL of this view
+	FirstURL    string // the first page of this view
+	Search      string
+	SortOptions []option
+	Chips       []chipView
+	Rows        []filterRow
+	BlankRow    filterRow
+	Advanced    string // a filter tree the panel cannot edit, as JSON
+	CondCount   int
+	Filtered    bool
+	ClearURL    string
+	// QueryError says why the query could not be used (a 400).
+	QueryError string
 }
 
 // cardView is one customer card.
@@ -32,6 +47,7 @@ type cardView struct {
 	Active         bool
 	Domain         string
 	Place          string // "New York, United States"
+	Entities       int64
 }
 
 // deleteView is the delete confirmation dialog.
@@ -43,73 +59,90 @@ type deleteView struct {
 	Alert          string // an error that is not about the typed code
 }
 
-// listCursor encodes a keyset position for the "load more" link: base64url
-// of the domain's cursor in JSON. It is opaque to people and carries nothing
-// secret: only the sort key and id of the last card shown.
-func encodeListCursor(c *domain.CustomerCursor) string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeListCursor(s string) (*domain.CustomerCursor, error) {
-	bad := domain.Errorf(domain.EBadRequest, "This link to more customers is not valid. Start again from the first page.")
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, bad
-	}
-	var c domain.CustomerCursor
-	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" {
-		return nil, bad
-	}
-	return &c, nil
-}
-
-// listView loads the customer list for the page. The sidebar and the dialog
-// are drawn over the first page; the list itself uses ?cursor=.
-func (h *Handler) listView(r *http.Request, title string, withCursor bool) (customersView, error) {
+// listView loads the customer list of s for the page. The sidebar and the
+// dialog are drawn over the first page of the plain list.
+func (h *Handler) listView(r *http.Request, title string, s listState) (customersView, error) {
 	v := customersView{Shell: h.shell(r, "customers", title)}
 	if p, ok := auth.FromContext(r.Context()); ok {
 		v.CanEdit = p.IsOrgAdmin()
 	}
-	f := domain.CustomerFilter{Sort: domain.SortNameAsc}
-	if s := r.URL.Query().Get("cursor"); s != "" && withCursor {
-		c, err := decodeListCursor(s)
-		if err != nil {
-			return v, err
-		}
-		f.Cursor, v.Paged = c, true
-	}
-	page, err := h.svc.ListCustomers(r.Context(), f)
+	v.listControls(s)
+	first := s
+	first.Cursor = nil
+	v.FirstURL = first.url()
+	v.Paged = s.Cursor != nil
+	page, err := h.svc.ListCustomers(r.Context(), s.query().Filter())
 	if err != nil {
 		return v, err
 	}
 	v.Total = page.Total
 	for _, c := range page.Items {
-		cv := cardView{ID: c.ID, Name: c.Name, Code: c.Code, Active: c.IsActive, Domain: c.Domain}
-		var place []string
-		if c.Location.City != "" {
-			place = append(place, c.Location.City)
-		}
-		if n := domain.CountryName(c.Location.Country); n != "" {
-			place = append(place, n)
-		}
-		cv.Place = strings.Join(place, ", ")
-		v.Cards = append(v.Cards, cv)
+		v.Cards = append(v.Cards, cardView{ID: c.ID, Name: c.Name, Code: c.Code, Active: c.IsActive, Domain: c.Domain,
+			Place: place(c.Location), Entities: c.EntitiesCount})
 	}
 	if page.Next != nil {
-		v.NextURL = "/customers?cursor=" + url.QueryEscape(encodeListCursor(page.Next))
+		next := s.query().Values()
+		next.Set("cursor", *listquery.EncodeCursor(s.Sort, page.Next))
+		if s.Limit != 0 {
+			next.Set("limit", strconv.Itoa(s.Limit))
+		}
+		v.NextURL = "/customers?" + next.Encode()
 	}
 	return v, nil
 }
 
+// fragmentHeader asks for the list's results alone (the script's search
+// and filter), not the whole page.
+const fragmentHeader = "X-Custreg-Fragment"
+
 func (h *Handler) customers(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.listView(r, "Customers", true)
+	w.Header().Set("Vary", fragmentHeader)
+	vals := r.URL.Query()
+	if isBuilderForm(vals) {
+		s, err := builderState(vals)
+		if err == nil {
+			return seeOther(w, r, s.url())
+		}
+		return h.badListQuery(w, r, err, listState{Q: domain.CleanText(vals.Get("q"))})
+	}
+	q, err := listquery.Parse(vals)
 	if err != nil {
-		return err
+		return h.badListQuery(w, r, err, listState{})
+	}
+	v, err := h.listView(r, "Customers", stateOf(q))
+	if err != nil {
+		return h.badListQuery(w, r, err, listState{})
 	}
 	v.Flash = takeFlash(w, r)
-	h.render(w, r, http.StatusOK, "customers", v)
+	h.renderList(w, r, http.StatusOK, v)
 	return nil
+}
+
+// badListQuery shows the page with a message that says why the query could
+// not be used (400), or fails for any other error.
+func (h *Handler) badListQuery(w http.ResponseWriter, r *http.Request, err error, s listState) error {
+	de := domainErr(err)
+	if de == nil || de.Code != domain.EBadRequest {
+		return err
+	}
+	v := customersView{Shell: h.shell(r, "customers", "Customers")}
+	if p, ok := auth.FromContext(r.Context()); ok {
+		v.CanEdit = p.IsOrgAdmin()
+	}
+	v.listControls(s)
+	v.FirstURL = "/customers"
+	v.QueryError = de.Message
+	h.renderList(w, r, http.StatusBadRequest, v)
+	return nil
+}
+
+// renderList renders the page, or only its results for the script.
+func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, status int, v customersView) {
+	if r.Header.Get(fragmentHeader) == "results" {
+		h.renderTemplate(w, r, status, "customers", "customer-fragment", v)
+		return
+	}
+	h.render(w, r, status, "customers", v)
 }
 
 // requireAdmin refuses the pages that change customers to anyone who is not
@@ -126,50 +159,102 @@ func (h *Handler) newCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	v, err := h.listView(r, "Add Customer", false)
+	wz := &wizard{step: stepDetails, customer: url.Values{"is_active": {"on"}}}
+	wz.clearDraft()
+	return h.openForm(w, r, "Add Customer", wz.addForm(formErrors{}, panelNote{}))
+}
+
+// createCustomer answers every button of the Add wizard: moving between
+// steps and the entity actions re-render it with all it carries; Submit
+// creates the customer and its entities in one request.
+func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	if err := parseFormMax(w, r, maxWizardBytes); err != nil {
+		return err
+	}
+	wz, err := readWizard(r.PostForm, false)
 	if err != nil {
 		return err
 	}
-	v.Form = &customerForm{Action: "/customers/new", Title: "Add Customer", Steps: customerSteps("details"),
-		Step: "details", Values: url.Values{"is_active": {"on"}}}
-	h.render(w, r, http.StatusOK, "customers", v)
-	return nil
-}
-
-func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
-		return err
+	op, arg := wz.resolveOp(r.PostFormValue("op"))
+	switch {
+	case op == "step":
+		errs, status := wizardStep(wz, arg)
+		form := wz.addForm(errs, panelNote{})
+		form.Dirty = true
+		return h.showForm(w, r, status, "Add Customer", form)
+	case strings.HasPrefix(op, "entity_"):
+		errs, note, status, err := addEntityAction(wz, op, arg)
+		if err != nil {
+			return err
+		}
+		form := wz.addForm(errs, note)
+		form.Dirty = true
+		return h.showForm(w, r, status, "Add Customer", form)
 	}
-	in := customerInput(r.PostForm)
-	c, err := h.svc.CreateCustomer(r.Context(), in)
+	entities := wz.entityInputs()
+	c, err := h.svc.CreateCustomerWithEntities(r.Context(), customerInput(wz.customer), entities)
 	if err == nil {
-		setFlash(w, "Customer “"+c.Name+"” ("+c.Code+") was added.")
+		msg := "Customer “" + c.Name + "” (" + c.Code + ") was added"
+		if n := len(entities); n > 0 {
+			msg += " with " + pluralize(int64(n), "entity", "entities")
+		}
+		setFlash(w, msg+".")
 		return seeOther(w, r, "/customers")
 	}
-	form := &customerForm{Action: "/customers/new", Title: "Add Customer", Steps: customerSteps("details"),
-		Step: "details", Values: formValues(r.PostForm), Dirty: true}
-	return h.formFailed(w, r, form, err)
+	status, ferr := formStatus(err)
+	if ferr != nil {
+		return ferr
+	}
+	errs, note := wz.submitErrors(err)
+	form := wz.addForm(errs, note)
+	form.Dirty = true
+	return h.showForm(w, r, status, "Add Customer", form)
+}
+
+// formStatus sorts the service's refusal of a form: 422 for bad fields, 409
+// for a conflict, a stale version or MSP mode turned off (shown as an
+// alert in the form). Any other error is returned for fail to show.
+func formStatus(err error) (int, error) {
+	de := domainErr(err)
+	switch {
+	case de == nil:
+		return 0, err
+	case de.Code == domain.EInvalid:
+		return http.StatusUnprocessableEntity, nil
+	case de.Code == domain.EPrecondition, de.Code == domain.EConflict,
+		de.Code == domain.ENotFound && de.Type == "msp-disabled":
+		return http.StatusConflict, nil
+	}
+	return 0, err
 }
 
 func (h *Handler) editCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	id := r.PathValue("id")
-	c, err := h.svc.Customer(r.Context(), id)
+	c, err := h.svc.Customer(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	v, err := h.listView(r, "Edit Customer "+c.Name, false)
+	wz := &wizard{edit: true, step: stepDetails, customer: customerValues(c.Input())}
+	if r.URL.Query().Get("step") == stepEntities {
+		wz.step = stepEntities
+	}
+	wz.clearDraft()
+	form, err := h.editForm(r.Context(), c, c.Version, wz, formErrors{}, panelNote{})
 	if err != nil {
 		return err
 	}
-	v.Form = &customerForm{Edit: true, Action: "/customers/" + url.PathEscape(c.ID) + "/edit", ID: c.ID, Version: c.Version,
-		Title: "Edit Customer", Steps: customerSteps("details"), Step: "details", Values: customerValues(c.Input())}
-	h.render(w, r, http.StatusOK, "customers", v)
-	return nil
+	return h.openForm(w, r, "Edit Customer "+c.Name, form)
 }
 
+// updateCustomer answers every button of the sidebar in edit mode: Submit
+// saves the customer's details; the entity actions change the customer's
+// entities at once, each its own request to the service, and show the
+// sidebar again with the customer's details as typed.
 func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
@@ -179,60 +264,219 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || version < 1 {
 		return domain.Errorf(domain.EBadRequest, "The form is missing the customer's version; open the customer again.")
 	}
-	posted := customerInput(r.PostForm)
-	c, err := h.svc.UpdateCustomer(r.Context(), id, version, func(domain.CustomerInput) (domain.CustomerInput, error) {
-		// The form shows every writable field, so what was posted is
-		// the whole new state.
-		return posted, nil
-	})
-	if err == nil {
-		setFlash(w, "Customer “"+c.Name+"” ("+c.Code+") was saved.")
-		return seeOther(w, r, "/customers")
+	wz, err := readWizard(r.PostForm, true)
+	if err != nil {
+		return err
 	}
-	form := &customerForm{Edit: true, Action: "/customers/" + url.PathEscape(id) + "/edit", ID: id, Version: version,
-		Title: "Edit Customer", Steps: customerSteps("details"), Step: "details", Values: formValues(r.PostForm), Dirty: true}
-	return h.formFailed(w, r, form, err)
+	op, arg := wz.resolveOp(r.PostFormValue("op"))
+	if op == "submit" {
+		return h.saveCustomer(w, r, id, version, wz)
+	}
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	c, err := h.svc.Customer(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	var (
+		errs   formErrors
+		note   panelNote
+		status = http.StatusOK
+	)
+	if op == "step" {
+		errs, status = wizardStep(wz, arg)
+	} else {
+		errs, note, status, err = h.editEntityAction(r.Context(), c, wz, op, arg)
+		if err != nil {
+			return err
+		}
+	}
+	form, err := h.editForm(r.Context(), c, version, wz, errs, note)
+	if err != nil {
+		return err
+	}
+	return h.showForm(w, r, status, "Edit Customer "+c.Name, form)
 }
 
-// formFailed shows the sidebar again after the service refused a customer
-// form: with every typed value, a message beside each bad field and a
-// summary (422), or an alert for an error that is about no field (409).
-// Errors a form cannot show (signed out, not found, internal) go to fail.
-func (h *Handler) formFailed(w http.ResponseWriter, r *http.Request, form *customerForm, err error) error {
-	de, status := domainErr(err), 0
+// saveCustomer is the edit's Submit.
+func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string, version int64, wz *wizard) error {
+	ctx := r.Context()
+	var errs formErrors
+	var note panelNote
+	status := 0
+	pending, err := h.editDraftPending(ctx, id, wz)
 	switch {
-	case de == nil:
+	case err != nil:
 		return err
-	case de.Code == domain.EInvalid:
-		status = http.StatusUnprocessableEntity
-	case de.Code == domain.EPrecondition:
-		status = http.StatusConflict
-		form.Errors = formErrors{Alert: "Someone else changed this customer after you opened it, so your changes were not saved. " +
-			"Open the latest version to see what changed, then make your changes again.",
-			Reload: form.Action}
-	case de.Code == domain.EConflict, de.Code == domain.ENotFound && de.Type == "msp-disabled":
+	case pending:
+		// The entity in the editor would be lost; ask for it first
+		// rather than save half of what was typed.
+		wz.step = stepEntities
+		note.alert = "Save or cancel the entity in the form below before you submit the customer."
 		status = http.StatusConflict
 	default:
+		posted := customerInput(wz.customer)
+		c, err := h.svc.UpdateCustomer(ctx, id, version, func(domain.CustomerInput) (domain.CustomerInput, error) {
+			// The form shows every writable field, so what was posted is
+			// the whole new state.
+			return posted, nil
+		})
+		if err == nil {
+			setFlash(w, "Customer “"+c.Name+"” ("+c.Code+") was saved.")
+			return seeOther(w, r, "/customers")
+		}
+		var ferr error
+		if status, ferr = formStatus(err); ferr != nil {
+			return ferr
+		}
+		errs = newFormErrors(err, customerRefs)
+		wz.step = stepDetails
+		if domain.ErrorCode(err) == domain.EPrecondition {
+			errs = formErrors{Alert: "Someone else changed this customer after you opened it, so your changes were not saved. " +
+				"Open the latest version to see what changed, then make your changes again.",
+				Reload: "/customers/" + url.PathEscape(id) + "/edit"}
+		}
+	}
+	c, err := h.svc.Customer(ctx, id)
+	if err != nil {
+		if domainErr(err) != nil && errs.Any() {
+			// Gone or hidden since (MSP mode turned off): the alert says why.
+			form := &customerForm{Edit: true, Action: "/customers/" + url.PathEscape(id) + "/edit", ID: id, Version: version,
+				Title: "Edit Customer", Step: stepDetails, Steps: customerSteps(stepDetails), Values: wz.customer, Errors: errs, Dirty: true}
+			form.Entities.Edit = true
+			form.Entities.Editor.Sections = buildSections(entitySections, editorPrefix, wz.draft, formErrors{}, "")
+			form.finish()
+			return h.showForm(w, r, status, "Edit Customer", form)
+		}
 		return err
 	}
-	if !form.Errors.Any() {
-		form.Errors = newFormErrors(err, customerRefs)
+	form, err := h.editForm(ctx, c, version, wz, errs, note)
+	if err != nil {
+		return err
 	}
-	v, lerr := h.listView(r, form.Title, false)
-	if lerr != nil {
-		if domainErr(lerr) == nil {
-			return lerr
+	form.Dirty = true
+	return h.showForm(w, r, status, "Edit Customer", form)
+}
+
+// editDraftPending reports whether the edit's entity editor holds changes
+// that are not stored: a new entity with anything typed, or a stored one
+// that differs from what was typed.
+func (h *Handler) editDraftPending(ctx context.Context, customerID string, wz *wizard) (bool, error) {
+	if wz.draftID == "" {
+		return !entityBlank(wz.draft), nil
+	}
+	e, err := h.svc.Entity(ctx, customerID, wz.draftID)
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return !entityBlank(wz.draft), nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !sameValues(wz.draft, entityValues(e.Input())), nil
+}
+
+// editEntityAction runs an entity action of the edit: each is its own
+// request to the service, carrying the entity's version.
+func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *wizard, op, arg string) (formErrors, panelNote, int, error) {
+	var note panelNote
+	wz.step = stepEntities
+	gone := "That entity no longer exists: someone else may have deleted it."
+	switch op {
+	case "entity_save":
+		in := entityInput(wz.draft)
+		var e domain.Entity
+		var err error
+		if wz.draftID == "" {
+			e, err = h.svc.CreateEntity(ctx, c.ID, in)
+		} else {
+			e, err = h.svc.UpdateEntity(ctx, c.ID, wz.draftID, wz.draftVersion, func(domain.EntityInput) (domain.EntityInput, error) {
+				return in, nil
+			})
 		}
-		// The list behind is not essential (MSP mode was just turned off,
-		// say): show the form with its alert over an empty page.
-		v = customersView{Shell: h.shell(r, "customers", form.Title)}
+		switch domain.ErrorCode(err) {
+		case "":
+			if wz.draftID == "" {
+				note.status = "Entity “" + e.Name + "” was added."
+			} else {
+				note.status = "Entity “" + e.Name + "” was saved."
+			}
+			wz.clearDraft()
+			return formErrors{}, note, http.StatusOK, nil
+		case domain.EInvalid:
+			return editorErrors(err, wz.draft), note, http.StatusUnprocessableEntity, nil
+		case domain.EPrecondition:
+			note.alert = "Someone else changed this entity after you opened it, so your changes were not saved. " +
+				"Cancel, then edit the entity again to see the latest version."
+			return formErrors{}, note, http.StatusConflict, nil
+		case domain.ENotFound:
+			if _, cerr := h.svc.Customer(ctx, c.ID); cerr != nil {
+				return formErrors{}, note, 0, cerr
+			}
+			// What was typed stays; Save adds it as a new entity.
+			wz.draftID, wz.draftVersion = "", 0
+			note.alert = gone + " Save to add what you typed as a new entity, or Cancel."
+			return formErrors{}, note, http.StatusConflict, nil
+		}
+		return formErrors{}, note, 0, err
+	case "entity_edit":
+		if arg == wz.draftID {
+			return formErrors{}, note, http.StatusOK, nil
+		}
+		pending, err := h.editDraftPending(ctx, c.ID, wz)
+		if err != nil {
+			return formErrors{}, note, 0, err
+		}
+		if pending {
+			note.alert = "Save or cancel the entity in the form below before you edit another one."
+			return formErrors{}, note, http.StatusConflict, nil
+		}
+		e, err := h.svc.Entity(ctx, c.ID, arg)
+		if domain.ErrorCode(err) == domain.ENotFound {
+			note.alert = gone
+			return formErrors{}, note, http.StatusConflict, nil
+		}
+		if err != nil {
+			return formErrors{}, note, 0, err
+		}
+		wz.draft, wz.draftID, wz.draftVersion = entityValues(e.Input()), e.ID, e.Version
+		note.status = "Editing entity “" + e.Name + "”."
+	case "entity_delete":
+		// Without the script, Delete first asks here.
+		note.confirm = arg
+		note.focus = "entity-" + arg + "-keep"
+	case "entity_delete_confirm":
+		id, ver, _ := strings.Cut(arg, ":")
+		version, err := strconv.ParseInt(ver, 10, 64)
+		if err != nil || version < 1 {
+			return formErrors{}, note, 0, domain.Errorf(domain.EBadRequest, "The delete button is missing the entity's version; open the customer again.")
+		}
+		e, err := h.svc.Entity(ctx, c.ID, id)
+		if err == nil {
+			err = h.svc.DeleteEntity(ctx, c.ID, id, version)
+		}
+		switch domain.ErrorCode(err) {
+		case "":
+			note.status = "Entity “" + e.Name + "” was deleted."
+			if wz.draftID == id {
+				wz.clearDraft()
+			}
+		case domain.ENotFound:
+			note.alert = gone
+			return formErrors{}, note, http.StatusConflict, nil
+		case domain.EPrecondition:
+			note.alert = "Someone else changed entity “" + e.Name + "” after you opened this customer, so it was not deleted. " +
+				"Check it below and delete it again."
+			return formErrors{}, note, http.StatusConflict, nil
+		default:
+			return formErrors{}, note, 0, err
+		}
+	case "entity_cancel":
+		wz.clearDraft()
+	default:
+		return formErrors{}, note, 0, domain.Errorf(domain.EBadRequest, "Unknown action %q.", op)
 	}
-	if form.Edit {
-		v.Shell.Title = "Edit Customer"
-	}
-	v.Form = form
-	h.render(w, r, status, "customers", v)
-	return nil
+	return formErrors{}, note, http.StatusOK, nil
 }
 
 // domainErr returns err as a *domain.Error, or nil for any other error.
@@ -252,7 +496,7 @@ func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.listView(r, "Delete Customer "+c.Name, false)
+	v, err := h.listView(r, "Delete Customer "+c.Name, listState{})
 	if err != nil {
 		return err
 	}
@@ -302,7 +546,7 @@ func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 				"Check the customer below, then confirm again."
 		}
 	}
-	v, err := h.listView(r, "Delete Customer "+c.Name, false)
+	v, err := h.listView(r, "Delete Customer "+c.Name, listState{})
 	if err != nil {
 		return err
 	}

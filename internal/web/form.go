@@ -39,6 +39,22 @@ type summaryItem struct {
 // without an input on the form still appear in the summary, so no message
 // is lost.
 func newFormErrors(err error, refs map[string]fieldRef) formErrors {
+	return formErrorsFrom(err, func(field string) (string, fieldRef, bool) {
+		ref, ok := refs[field]
+		return field, ref, ok
+	})
+}
+
+// fieldResolver says where the message of a field path of the domain's
+// errors goes: key is the form path it is shown beside ("" for none) and
+// ref the input (or other element) the summary links to; ok is false when
+// nothing on the form shows the field.
+type fieldResolver func(field string) (key string, ref fieldRef, ok bool)
+
+// formErrorsFrom is newFormErrors with the mapping of field paths to the
+// form given as a function, for forms whose inputs are not named like the
+// domain's paths (the entities of the Add Customer wizard).
+func formErrorsFrom(err error, resolve fieldResolver) formErrors {
 	f := formErrors{Fields: map[string]string{}}
 	var de *domain.Error
 	if !errors.As(err, &de) {
@@ -50,21 +66,25 @@ func newFormErrors(err error, refs map[string]fieldRef) formErrors {
 		return f
 	}
 	for _, fe := range de.Fields {
-		ref, ok := refs[fe.Field]
+		key, ref, ok := resolve(fe.Field)
 		if !ok {
 			f.Summary = append(f.Summary, summaryItem{Label: fe.Field, Message: fe.Message})
 			continue
 		}
-		if prev, dup := f.Fields[fe.Field]; dup {
-			f.Fields[fe.Field] = prev + " " + fe.Message
+		if key == "" {
+			f.Summary = append(f.Summary, summaryItem{ID: ref.ID, Label: ref.Label, Message: fe.Message})
+			continue
+		}
+		if prev, dup := f.Fields[key]; dup {
+			f.Fields[key] = prev + " " + fe.Message
 			for i := range f.Summary {
 				if f.Summary[i].ID == ref.ID {
-					f.Summary[i].Message = f.Fields[fe.Field]
+					f.Summary[i].Message = f.Fields[key]
 				}
 			}
 			continue
 		}
-		f.Fields[fe.Field] = fe.Message
+		f.Fields[key] = fe.Message
 		f.Summary = append(f.Summary, summaryItem{ID: ref.ID, Label: ref.Label, Message: fe.Message})
 	}
 	return f
@@ -84,14 +104,16 @@ const (
 	kindCountry fieldKind = "country"
 	kindPhone   fieldKind = "phone"
 	kindToggle  fieldKind = "toggle"
+	kindSelect  fieldKind = "select" // a fixed list of choices (an entity's type)
 )
 
-// fieldDef is one field of the customer form. Labels and examples are the
-// seed's words (customer-registration-seed.md, Customer Details); limits are
+// fieldDef is one field of a form. Path is relative to the record the
+// field belongs to ("location.pin_code"); a form section places it under a
+// prefix ("" for the customer, "entity." for the entity editor). Labels and
+// examples are the seed's words (customer-registration-seed.md); limits are
 // the domain's constants.
 type fieldDef struct {
-	Path         string // the domain's field path and the input's name
-	ID           string
+	Path         string // the domain's field path
 	Label        string
 	Placeholder  string
 	Max          int
@@ -108,12 +130,30 @@ type fieldDef struct {
 // that the country-code picker adds.
 const maxPhoneNumber = domain.MaxPhoneInputChars - 6
 
-// customerSections groups the Customer Details step into what a person reads
-// as two blocks: the customer and its location.
-var customerSections = []struct {
+// section is a group of fields that a person reads as one block.
+type section struct {
 	Legend string
 	Fields []fieldDef
-}{
+}
+
+// locationFields is the location block, shared by customers and entities
+// as the domain shares its rules.
+var locationFields = []fieldDef{
+	{Path: "location.location_name", Label: "Location Name", Placeholder: "Airtel Corporate HQ", Max: domain.MaxLocationName, Type: "text", Wide: true},
+	{Path: "location.country", Label: "Country", Placeholder: "United States", Kind: kindCountry, Autocomplete: "country"},
+	{Path: "location.region", Label: "Region", Placeholder: "North America", Max: domain.MaxRegion, Type: "text"},
+	{Path: "location.state", Label: "State", Placeholder: "New York", Max: domain.MaxState, Type: "text", Autocomplete: "address-level1"},
+	{Path: "location.district", Label: "District", Placeholder: "New York County", Max: domain.MaxDistrict, Type: "text"},
+	{Path: "location.city", Label: "City", Placeholder: "New York", Max: domain.MaxCity, Type: "text", Autocomplete: "address-level2"},
+	{Path: "location.pin_code", Label: "Pin Code", Placeholder: "10036", Max: domain.MaxPinCode, Type: "text", Autocomplete: "postal-code", Code: true},
+	{Path: "location.landmark", Label: "Landmark", Placeholder: "Near Bryant Park", Max: domain.MaxLandmark, Type: "text", Wide: true},
+	{Path: "location.address_line1", Label: "Flat, House No., Building, Company", Placeholder: "1095 Avenue of the Americas", Max: domain.MaxAddressLine, Type: "text", Wide: true, Autocomplete: "address-line1"},
+	{Path: "location.address_line2", Label: "Area, Colony, Street, Sector, Village", Placeholder: "Midtown Manhattan", Max: domain.MaxAddressLine, Type: "text", Wide: true, Autocomplete: "address-line2"},
+}
+
+// customerSections groups the Customer Details step into what a person reads
+// as two blocks: the customer and its location.
+var customerSections = []section{
 	{"Customer", []fieldDef{
 		{Path: "name", Label: "Customer Name", Placeholder: "Airtel", Max: domain.MaxCustomerName, Type: "text", Required: true, Autocomplete: "organization"},
 		{Path: "code", Label: "Code", Placeholder: "AIR001", Max: domain.MaxCustomerCode, Type: "text", Required: true, Code: true,
@@ -125,42 +165,74 @@ var customerSections = []struct {
 		{Path: "subscription_id", Label: "Subscription ID", Placeholder: "SUBAIR2026001", Max: domain.MaxSubscriptionID, Type: "text", Code: true},
 		{Path: "is_active", Label: "Is Active", Kind: kindToggle},
 	}},
-	{"Location", []fieldDef{
-		{Path: "location.location_name", Label: "Location Name", Placeholder: "Airtel Corporate HQ", Max: domain.MaxLocationName, Type: "text", Wide: true},
-		{Path: "location.country", Label: "Country", Placeholder: "United States", Kind: kindCountry, Autocomplete: "country"},
-		{Path: "location.region", Label: "Region", Placeholder: "North America", Max: domain.MaxRegion, Type: "text"},
-		{Path: "location.state", Label: "State", Placeholder: "New York", Max: domain.MaxState, Type: "text", Autocomplete: "address-level1"},
-		{Path: "location.district", Label: "District", Placeholder: "New York County", Max: domain.MaxDistrict, Type: "text"},
-		{Path: "location.city", Label: "City", Placeholder: "New York", Max: domain.MaxCity, Type: "text", Autocomplete: "address-level2"},
-		{Path: "location.pin_code", Label: "Pin Code", Placeholder: "10036", Max: domain.MaxPinCode, Type: "text", Autocomplete: "postal-code", Code: true},
-		{Path: "location.landmark", Label: "Landmark", Placeholder: "Near Bryant Park", Max: domain.MaxLandmark, Type: "text", Wide: true},
-		{Path: "location.address_line1", Label: "Flat, House No., Building, Company", Placeholder: "1095 Avenue of the Americas", Max: domain.MaxAddressLine, Type: "text", Wide: true, Autocomplete: "address-line1"},
-		{Path: "location.address_line2", Label: "Area, Colony, Street, Sector, Village", Placeholder: "Midtown Manhattan", Max: domain.MaxAddressLine, Type: "text", Wide: true, Autocomplete: "address-line2"},
-	}},
+	{"Location", locationFields},
 }
 
-// customerRefs maps every field path of a customer to its input.
-var customerRefs = func() map[string]fieldRef {
+// entitySections are the fields of one entity (SPEC §2 "Entity"): its own
+// contact and the same location block as a customer. The seed shows no
+// examples for entities, so the placeholders continue the customer's.
+var entitySections = []section{
+	{"Entity", []fieldDef{
+		{Path: "name", Label: "Entity Name", Placeholder: "Airtel Mumbai Branch", Max: domain.MaxEntityName, Type: "text", Required: true,
+			Hint: "Unique within this customer."},
+		{Path: "code", Label: "Entity Code", Placeholder: "AIR-MUM", Max: domain.MaxEntityCode, Type: "text", Code: true,
+			Hint: "Optional; 2–32 letters, digits, _ or -."},
+		{Path: "type", Label: "Type", Kind: kindSelect},
+		{Path: "business_email", Label: "Business Email", Placeholder: "mumbai@airtel.com", Max: domain.MaxEmail, Type: "email", Code: true},
+		{Path: "phone", Label: "Phone Number", Placeholder: "22********0", Max: maxPhoneNumber, Type: "tel", Kind: kindPhone},
+		{Path: "is_active", Label: "Is Active", Kind: kindToggle},
+	}},
+	{"Location", locationFields},
+}
+
+// fieldID is the id of the input of a field path ("entity.location.pin_code"
+// → "f-entity-location-pin-code"); its message element is ID+"-error".
+func fieldID(path string) string {
+	return "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(path)
+}
+
+// sectionRefs maps every field path of sections, under prefix, to its input.
+func sectionRefs(sections []section, prefix, labelPrefix string) map[string]fieldRef {
 	m := map[string]fieldRef{}
-	for i := range customerSections {
-		for j := range customerSections[i].Fields {
-			f := &customerSections[i].Fields[j]
-			f.ID = "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(f.Path)
-			m[f.Path] = fieldRef{ID: f.ID, Label: f.Label}
+	for _, s := range sections {
+		for _, f := range s.Fields {
+			m[prefix+f.Path] = fieldRef{ID: fieldID(prefix + f.Path), Label: labelPrefix + f.Label}
 		}
 	}
 	return m
-}()
+}
 
-// step is one step of the sidebar's step indicator. Only the steps that
-// exist are listed; later steps (entities, settings, licenses) are added
-// here with their own section template.
+// customerRefs maps every field path of a customer to its input.
+var customerRefs = sectionRefs(customerSections, "", "")
+
+// fieldLabel returns the label of a field path of sections, or the path.
+func fieldLabel(sections []section, path string) string {
+	for _, s := range sections {
+		for _, f := range s.Fields {
+			if f.Path == path {
+				return f.Label
+			}
+		}
+	}
+	return path
+}
+
+// Wizard steps. Only the steps that exist are listed; Settings and License
+// Allocation are added here with their own panel once they exist.
+const (
+	stepDetails  = "details"
+	stepEntities = "entities"
+)
+
+// step is one step of the sidebar's step indicator.
 type step struct {
 	Key, Label string
+	Num        int
 	Current    bool
 }
 
-// customerForm is the Add / Edit Customer sidebar.
+// customerForm is the Add / Edit Customer sidebar: a wizard whose steps are
+// all in one form, the current one shown.
 type customerForm struct {
 	Edit    bool
 	Action  string
@@ -169,8 +241,13 @@ type customerForm struct {
 	Title   string
 	Steps   []step
 	Step    string
-	Values  url.Values // by field path, as typed
+	Values  url.Values // the customer's fields by path, as typed
 	Errors  formErrors
+	// Entities is the Entity Details step.
+	Entities entityPanel
+	// Focus is the id of the input that has focus when the sidebar opens:
+	// the first invalid field of the current step, or its first field.
+	Focus string
 	// Dirty is set when the form holds typed input that was not saved, so
 	// the script asks before Cancel throws it away.
 	Dirty bool
@@ -179,15 +256,16 @@ type customerForm struct {
 // fieldView is one field as the template draws it.
 type fieldView struct {
 	fieldDef
+	ID      string
+	Name    string // the input's name: prefix + Path
 	Value   string
 	Error   string
 	Options []option
-	// Region is the phone field's country-code picker value.
-	Region string
+	// RegionName and Region are the phone field's country-code picker.
+	RegionName, Region string
 	// Checked is the toggle's state.
 	Checked bool
-	// Autofocus marks the field that has focus when the sidebar opens: the
-	// first invalid field, or the first field of a form without errors.
+	// Autofocus marks the field that has focus when the page loads.
 	Autofocus bool
 }
 
@@ -216,26 +294,28 @@ type sectionView struct {
 	Fields []fieldView
 }
 
-// Sections returns the Customer Details fields with their values and
-// messages.
-func (f *customerForm) Sections() []sectionView {
-	focus := f.FirstInvalid()
-	if focus == "" && !f.Errors.Any() {
-		focus = customerSections[0].Fields[0].ID
-	}
-	out := make([]sectionView, 0, len(customerSections))
-	for _, s := range customerSections {
+// buildSections returns the fields of sections under prefix, with their
+// values (by path relative to the record), the messages of errs (by full
+// path) and focus marked.
+func buildSections(sections []section, prefix string, values url.Values, errs formErrors, focus string) []sectionView {
+	out := make([]sectionView, 0, len(sections))
+	for _, s := range sections {
 		sv := sectionView{Legend: s.Legend}
 		for _, d := range s.Fields {
-			fv := fieldView{fieldDef: d, Value: f.Values.Get(d.Path), Error: f.Errors.Msg(d.Path), Autofocus: d.ID == focus}
+			name := prefix + d.Path
+			fv := fieldView{fieldDef: d, ID: fieldID(name), Name: name, Value: values.Get(d.Path), Error: errs.Msg(name)}
+			fv.Autofocus = fv.ID == focus
 			switch d.Kind {
 			case kindCountry:
 				fv.Options = countryOptions(fv.Value)
 			case kindPhone:
-				fv.Region = f.Values.Get("phone_region")
+				fv.RegionName = prefix + "phone_region"
+				fv.Region = values.Get("phone_region")
 				fv.Options = phoneOptions(fv.Region)
 			case kindToggle:
 				fv.Checked = fv.Value == "on"
+			case kindSelect:
+				fv.Options = entityTypeOptions(fv.Value)
 			}
 			sv.Fields = append(sv.Fields, fv)
 		}
@@ -244,17 +324,37 @@ func (f *customerForm) Sections() []sectionView {
 	return out
 }
 
-// FirstInvalid returns the id of the first field with an error, or "".
-func (f *customerForm) FirstInvalid() string {
-	for _, s := range customerSections {
+// firstInvalid returns the id of the first field of sections under prefix
+// that has an error, or "".
+func firstInvalid(sections []section, prefix string, errs formErrors) string {
+	for _, s := range sections {
 		for _, d := range s.Fields {
-			if f.Errors.Msg(d.Path) != "" {
-				return d.ID
+			if errs.Msg(prefix+d.Path) != "" {
+				return fieldID(prefix + d.Path)
 			}
 		}
 	}
 	return ""
 }
+
+// Sections returns the Customer Details fields with their values and
+// messages.
+func (f *customerForm) Sections() []sectionView {
+	return buildSections(customerSections, "", f.Values, f.Errors, f.Focus)
+}
+
+// FirstInvalid returns the id of the first customer field with an error.
+func (f *customerForm) FirstInvalid() string {
+	return firstInvalid(customerSections, "", f.Errors)
+}
+
+// StepHidden reports whether the panel of step key is not the one shown.
+func (f *customerForm) StepHidden(key string) bool { return f.Step != key }
+
+// SubmitHidden reports whether Submit is kept out of view on the current
+// step: the Add wizard submits from its last step; an edit can be saved
+// from any step.
+func (f *customerForm) SubmitHidden() bool { return !f.Edit && f.Step != stepEntities }
 
 var countryList = sync.OnceValue(domain.Countries)
 
@@ -320,45 +420,77 @@ func customerValues(c domain.CustomerInput) url.Values {
 	set("code", c.Code)
 	set("domain", c.Domain)
 	set("business_email", c.BusinessEmail)
-	if c.Phone != "" {
-		region, _, national := domain.SplitPhone(c.Phone)
-		set("phone_region", region)
-		set("phone", national)
-	}
+	setPhone(v, c.Phone)
 	set("website", c.Website)
 	set("subscription_id", c.SubscriptionID)
 	if c.IsActive == nil || *c.IsActive {
 		v.Set("is_active", "on")
 	}
-	l := c.Location
-	set("location.location_name", l.Name)
-	set("location.country", l.Country)
-	set("location.region", l.Region)
-	set("location.state", l.State)
-	set("location.district", l.District)
-	set("location.city", l.City)
-	set("location.pin_code", l.PinCode)
-	set("location.landmark", l.Landmark)
-	set("location.address_line1", l.AddressLine1)
-	set("location.address_line2", l.AddressLine2)
+	setLocation(v, c.Location)
 	return v
 }
 
-// formValues keeps the posted fields of the customer form, as typed.
-func formValues(posted url.Values) url.Values {
+// setPhone sets the picker and number that show an E.164 phone.
+func setPhone(v url.Values, phone string) {
+	if phone == "" {
+		return
+	}
+	region, _, national := domain.SplitPhone(phone)
+	if region != "" {
+		v.Set("phone_region", region)
+	}
+	v.Set("phone", national)
+}
+
+// setLocation sets the location block's fields of v.
+func setLocation(v url.Values, l domain.Location) {
+	for k, s := range map[string]string{
+		"location.location_name": l.Name, "location.country": l.Country, "location.region": l.Region,
+		"location.state": l.State, "location.district": l.District, "location.city": l.City,
+		"location.pin_code": l.PinCode, "location.landmark": l.Landmark,
+		"location.address_line1": l.AddressLine1, "location.address_line2": l.AddressLine2,
+	} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+}
+
+// locationInput reads the location block from v.
+func locationInput(v url.Values) domain.Location {
+	return domain.Location{
+		Name:         v.Get("location.location_name"),
+		Country:      v.Get("location.country"),
+		Region:       v.Get("location.region"),
+		State:        v.Get("location.state"),
+		District:     v.Get("location.district"),
+		City:         v.Get("location.city"),
+		PinCode:      v.Get("location.pin_code"),
+		Landmark:     v.Get("location.landmark"),
+		AddressLine1: v.Get("location.address_line1"),
+		AddressLine2: v.Get("location.address_line2"),
+	}
+}
+
+// pickValues keeps the non-empty fields of sections (and the phone picker)
+// of posted under prefix, keyed by their path relative to the record.
+func pickValues(posted url.Values, sections []section, prefix string) url.Values {
 	v := url.Values{}
-	for _, s := range customerSections {
+	for _, s := range sections {
 		for _, d := range s.Fields {
-			if x := posted.Get(d.Path); x != "" {
+			if x := posted.Get(prefix + d.Path); x != "" {
 				v.Set(d.Path, x)
 			}
 		}
 	}
-	if x := posted.Get("phone_region"); x != "" {
+	if x := posted.Get(prefix + "phone_region"); x != "" {
 		v.Set("phone_region", x)
 	}
 	return v
 }
+
+// formValues keeps the posted fields of the customer form, as typed.
+func formValues(posted url.Values) url.Values { return pickValues(posted, customerSections, "") }
 
 // customerInput reads the posted form into the domain's input.
 func customerInput(v url.Values) domain.CustomerInput {
@@ -372,25 +504,15 @@ func customerInput(v url.Values) domain.CustomerInput {
 		Website:        v.Get("website"),
 		SubscriptionID: v.Get("subscription_id"),
 		IsActive:       &active,
-		Location: domain.Location{
-			Name:         v.Get("location.location_name"),
-			Country:      v.Get("location.country"),
-			Region:       v.Get("location.region"),
-			State:        v.Get("location.state"),
-			District:     v.Get("location.district"),
-			City:         v.Get("location.city"),
-			PinCode:      v.Get("location.pin_code"),
-			Landmark:     v.Get("location.landmark"),
-			AddressLine1: v.Get("location.address_line1"),
-			AddressLine2: v.Get("location.address_line2"),
-		},
+		Location:       locationInput(v),
 	}
 }
 
 // customerSteps returns the step indicator with current marked.
 func customerSteps(current string) []step {
-	steps := []step{{Key: "details", Label: "Customer Details"}}
+	steps := []step{{Key: stepDetails, Label: "Customer Details"}, {Key: stepEntities, Label: "Entity Details"}}
 	for i := range steps {
+		steps[i].Num = i + 1
 		steps[i].Current = steps[i].Key == current
 	}
 	return steps

@@ -8,13 +8,19 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 )
 
-// maxFormBytes bounds a posted form; the largest, the customer form, is far
-// below it.
+// maxFormBytes bounds a posted form. The edit sidebar carries a customer and
+// one entity, far below it; the Add wizard, which carries all its entities,
+// has its own bound (maxWizardBytes).
 const maxFormBytes = 64 << 10
 
 // parseForm reads a posted form within maxFormBytes.
 func parseForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	return parseFormMax(w, r, maxFormBytes)
+}
+
+// parseFormMax reads a posted form within limit bytes.
+func parseFormMax(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

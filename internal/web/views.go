@@ -113,12 +113,7 @@ var pageFiles = map[string]string{
 
 func (h *Handler) parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"plural": func(n int64, one, many string) string {
-			if n == 1 {
-				return "1 " + one
-			}
-			return strconv.FormatInt(n, 10) + " " + many
-		},
+		"plural":   pluralize,
 		"initials": initials,
 		"step":     func(i int) int { return i + 1 },
 		"problems": func(n int) string {
@@ -148,6 +143,14 @@ func (h *Handler) parsePages() (map[string]*template.Template, error) {
 		out[name] = t
 	}
 	return out, nil
+}
+
+// pluralize returns "1 customer" or "3 customers".
+func pluralize(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(n, 10) + " " + many
 }
 
 // initials returns up to two letters standing for a name, for the avatar

@@ -15,9 +15,17 @@
 //	GET  /                       → /customers, or a start page while MSP mode is off
 //	GET  /login, POST /login     sign in; POST /logout signs out
 //	GET  /setup?token=…, POST    the one-time page that creates the first admin
-//	GET  /customers              the Customer Registration page (?cursor= loads more)
-//	GET  /customers/new          the page with the Add Customer sidebar open; POST creates
-//	GET  /customers/{id}/edit    the sidebar in edit mode; POST saves (carries the version)
+//	GET  /customers              the Customer Registration page; its query is the API's
+//	                             list query (q, name.contains=…, filter=…, sort, cursor:
+//	                             package listquery), so a view can be bookmarked; the
+//	                             header X-Custreg-Fragment: results answers the results
+//	                             alone (list.go)
+//	GET  /customers/new          the page with the Add Customer wizard open; POST answers
+//	                             its buttons and, on Submit, creates the customer with
+//	                             its entities in one request (wizard.go)
+//	GET  /customers/{id}/edit    the sidebar in edit mode (?step=entities opens Entity
+//	                             Details); POST saves (carries the version) or runs an
+//	                             entity action (add, edit, delete an entity)
 //	GET  /customers/{id}/delete  the page with the delete dialog open; POST deletes
 //	GET  /static/…               embedded assets, cached for good when the URL has ?v=<hash>
 //
@@ -235,6 +243,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // render executes page into a buffer first, so that a template failure
 // becomes a clean 500 instead of half a page.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	h.renderTemplate(w, r, status, page, "layout", data)
+}
+
+// renderTemplate executes the template name of page: "layout" for the whole
+// page, or a part of it that the script swaps in.
+func (h *Handler) renderTemplate(w http.ResponseWriter, r *http.Request, status int, page, name string, data any) {
 	t, ok := h.pages[page]
 	if !ok {
 		h.log.ErrorContext(r.Context(), "web: unknown template", "page", page)
@@ -242,8 +256,8 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		h.log.ErrorContext(r.Context(), "web: rendering template", "page", page, "err", err)
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		h.log.ErrorContext(r.Context(), "web: rendering template", "page", page, "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}

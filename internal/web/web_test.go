@@ -236,11 +236,29 @@ func TestNewCustomerForm(t *testing.T) {
 	if cancel := find(sb, func(n *html.Node) bool { return hasAttr(n, "data-cancel") }); attr(cancel, "href") != "/customers" {
 		t.Errorf("Cancel is not a link back to /customers")
 	}
-	// No steps or buttons for what does not exist yet.
-	for _, word := range []string{"Entity Details", "License Allocation", ">Next<", ">Back<"} {
+	// Two steps: Customer Details, then Entity Details; nothing for the
+	// steps that do not exist yet.
+	stepItems := findAll(sb, func(n *html.Node) bool { return hasAttr(n, "data-step-item") })
+	if len(stepItems) != 2 || !strings.Contains(text(stepItems[0]), "Customer Details") || !strings.Contains(text(stepItems[1]), "Entity Details") {
+		t.Errorf("steps: %d", len(stepItems))
+	}
+	for _, word := range []string{"Settings", "License Allocation"} {
 		if strings.Contains(res.body, word) {
 			t.Errorf("page mentions %q", word)
 		}
+	}
+	// The first step shows; Next is there, Back and Submit are not yet.
+	if hasAttr(byID(sb, "step-details"), "hidden") || !hasAttr(byID(sb, "step-entities"), "hidden") {
+		t.Errorf("step panels: details hidden=%v entities hidden=%v", hasAttr(byID(sb, "step-details"), "hidden"), hasAttr(byID(sb, "step-entities"), "hidden"))
+	}
+	if hasAttr(byID(sb, "wizard-next"), "hidden") || !hasAttr(byID(sb, "wizard-back"), "hidden") || !hasAttr(byID(sb, "customer-submit"), "hidden") {
+		t.Errorf("footer buttons wrong for the first step")
+	}
+	// The Enter key presses the form's first submit button: the one that
+	// means "what Enter means here", not a step or an entity button.
+	first := find(sb, func(n *html.Node) bool { return n.Data == "button" && attr(n, "type") == "submit" })
+	if attr(first, "value") != "enter" {
+		t.Errorf("first submit button is %q", attr(first, "value"))
 	}
 }
 

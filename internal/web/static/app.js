@@ -1,26 +1,37 @@
 // custreg — progressive enhancement for the server-rendered pages.
 //
 // Every page works without this file: links open the sidebar and the delete
-// dialog as full pages, forms post and come back with their errors. This
-// script only makes it smoother:
+// dialog as full pages, forms post and come back with their errors, the
+// wizard's buttons are server round trips that carry everything typed, and
+// the search and filter panel are a GET form. This script only makes it
+// smoother:
 //   - Add Customer, Edit and Delete open their sidebar or dialog in place
 //     (fetched from the same URL the link names) and update the address bar;
 //   - the sidebar and dialog are modal: focus stays inside, Escape closes
 //     them, focus returns to what opened them;
 //   - Cancel asks before throwing away typed input;
 //   - after a rejected form, focus goes to the first invalid field;
+//   - the wizard's Next and Back switch steps in the page (Next checks the
+//     required fields first); the entity buttons send the form and swap in
+//     the Entity Details panel the server answers with; deleting a stored
+//     entity asks first, in its row;
 //   - Delete stays disabled until the customer's code is typed;
+//   - the search box updates the cards as one types; the filter panel adds
+//     and removes rows and takes "in" values as chips; chips and sort
+//     update the cards in place; the address bar always holds the query;
 //   - "Load more customers" appends the next page;
 //   - the side menu collapses to icons.
 (function () {
   'use strict';
 
   var doc = document;
+  doc.documentElement.classList.add('js');
   var current = null;   // the open <dialog>
   var trigger = null;   // the element that opened it
   var pushed = false;   // whether opening added a history entry
-  var returnURL = '/customers';
+  var returnURL = location.pathname + location.search;
   var listTitle = listPageTitle(doc.title);
+  var entitiesChanged = false; // an edit changed entities: the cards' counts are stale
 
   // listPageTitle turns "Add Customer · Org · custreg" into the title of the
   // list under it, "Customers · Org · custreg".
@@ -38,8 +49,24 @@
   live.setAttribute('aria-live', 'polite');
   doc.body.appendChild(live);
   function announce(msg) {
+    if (!msg) { return; }
     live.textContent = '';
     setTimeout(function () { live.textContent = msg; }, 50);
+  }
+
+  function fetchHTML(url, init) {
+    init = init || {};
+    init.credentials = 'same-origin';
+    init.headers = init.headers || {};
+    init.headers.Accept = 'text/html';
+    return fetch(url, init).then(function (res) {
+      // A redirect means the session ended (sign-in page) or the request
+      // was done in full: the caller falls back to a page load.
+      if (res.redirected) { throw new Error('redirected to ' + res.url); }
+      return res.text().then(function (html) {
+        return { res: res, page: new DOMParser().parseFromString(html, 'text/html') };
+      });
+    });
   }
 
   // ---- Opening ----
@@ -50,14 +77,10 @@
 
   function openFrom(link) {
     var href = link.href;
-    fetch(href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
-      .then(function (res) {
-        if (!res.ok || res.redirected) { throw new Error('status ' + res.status); }
-        return res.text();
-      })
-      .then(function (html) {
-        var page = new DOMParser().parseFromString(html, 'text/html');
-        var found = $('dialog#sidebar, dialog#delete-dialog', page);
+    fetchHTML(href)
+      .then(function (r) {
+        if (!r.res.ok) { throw new Error('status ' + r.res.status); }
+        var found = $('dialog#sidebar, dialog#delete-dialog', r.page);
         if (!found) { throw new Error('no dialog in response'); }
         var el = doc.importNode(found, true);
         el.classList.remove('no-anim');
@@ -70,7 +93,7 @@
         }
         history.pushState({ custreg: 'dialog' }, '', href);
         pushed = true;
-        doc.title = page.title;
+        doc.title = r.page.title;
         trigger = link;
         show(el);
       })
@@ -84,11 +107,21 @@
     focusInitial(el);
   }
 
+  // currentPanel returns the wizard step shown, or el itself.
+  function currentPanel(el) {
+    var step = $('#wizard-step', el);
+    return (step && $('.step-panel[data-step="' + step.value + '"]', el)) || el;
+  }
+
   function focusInitial(el) {
-    var target = $('[aria-invalid="true"]', el) ||
+    var panel = currentPanel(el);
+    var entityPanel = panel.id === 'step-entities' ? $('#entity-panel', panel) : null;
+    var target = $('[aria-invalid="true"]', panel) ||
       $('#form-alert', el) ||
+      (entityPanel && entityPanel.dataset.focus && doc.getElementById(entityPanel.dataset.focus)) ||
+      $('#entity-alert', panel) ||
       $('#confirm-code', el) ||
-      $('.sidebar-body input:not([type=hidden]), .sidebar-body select', el);
+      $('input:not([type=hidden]), select', entityPanel ? $('#entity-editor', entityPanel) : panel);
     if (target) {
       target.focus();
       if (target.select && target.type !== 'checkbox' && target.getAttribute('aria-invalid') !== 'true' && target.id !== 'confirm-code') {
@@ -154,6 +187,11 @@
     doc.title = listTitle;
     restoreFocus(el);
     trigger = null;
+    if (entitiesChanged) {
+      // The cards behind show entity counts from before the edit.
+      entitiesChanged = false;
+      loadResults(returnURL, { keepURL: true, quiet: true });
+    }
   }
 
   function restoreFocus(el) {
@@ -171,6 +209,173 @@
     if (target) { target.focus(); }
   }
 
+  // ---- The wizard's steps ----
+
+  function labelText(input) {
+    var label = input.id && $('label[for="' + input.id + '"]');
+    return label ? label.textContent.replace('*', '').trim() : 'This field';
+  }
+
+  // setClientError shows a message beside input, as the server does; a
+  // message the server gave is left alone.
+  function setClientError(input, msg) {
+    if (input.getAttribute('aria-invalid') === 'true') { return; }
+    var field = input.closest('.field');
+    var p = doc.createElement('p');
+    p.className = 'field-error';
+    p.id = input.id + '-error';
+    p.dataset.client = 'true';
+    p.innerHTML = '<svg class="icon" aria-hidden="true"><use href="#i-alert"/></svg><span></span>';
+    p.lastChild.textContent = msg;
+    field.appendChild(p);
+    field.classList.add('has-error');
+    input.setAttribute('aria-invalid', 'true');
+    var by = input.getAttribute('aria-describedby');
+    input.setAttribute('aria-describedby', p.id + (by ? ' ' + by : ''));
+  }
+
+  function clearClientError(input) {
+    var p = input.id && doc.getElementById(input.id + '-error');
+    if (!p || p.dataset.client !== 'true') { return; }
+    p.parentNode.classList.remove('has-error');
+    p.parentNode.removeChild(p);
+    input.removeAttribute('aria-invalid');
+    var by = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) { return id && id !== p.id; });
+    if (by.length) { input.setAttribute('aria-describedby', by.join(' ')); } else { input.removeAttribute('aria-describedby'); }
+  }
+
+  // checkRequired is Next's convenience check; the server checks all on
+  // Submit.
+  function checkRequired(form) {
+    var first = null;
+    $$('#step-details [required]', form).forEach(function (input) {
+      clearClientError(input);
+      if (input.value.trim() === '') {
+        setClientError(input, labelText(input) + ' is required.');
+        first = first || input;
+      }
+    });
+    if (first) {
+      first.focus();
+      announce('Fill in the required fields before you go on.');
+      return false;
+    }
+    return true;
+  }
+
+  // goStep shows step key. Leaving Customer Details checks its required
+  // fields unless opts.force; opts.noFocus leaves focus to the caller.
+  function goStep(form, key, opts) {
+    opts = opts || {};
+    var stepInput = $('#wizard-step', form);
+    var panel = $('.step-panel[data-step="' + key + '"]', form);
+    if (!stepInput || !panel) { return; }
+    if (stepInput.value === key) { return; }
+    if (!opts.force && stepInput.value === 'details' && !checkRequired(form)) { return; }
+    stepInput.value = key;
+    $$('.step-panel', form).forEach(function (p) { p.hidden = p !== panel; });
+    var label = '';
+    $$('[data-step-item]', form).forEach(function (li, i) {
+      var on = li.getAttribute('data-step-item') === key;
+      var btn = $('button', li);
+      li.classList.toggle('current', on);
+      if (on) {
+        btn.setAttribute('aria-current', 'step');
+        label = 'Step ' + (i + 1) + ': ' + $('.step-label', li).textContent.replace(/^Step \d+: /, '');
+      } else {
+        btn.removeAttribute('aria-current');
+      }
+    });
+    var edit = form.dataset.mode === 'edit';
+    $('#wizard-back', form).hidden = key === 'details';
+    $('#wizard-next', form).hidden = key !== 'details';
+    $('#customer-submit', form).hidden = !edit && key === 'details';
+    $('#sidebar-body', form).scrollTop = 0;
+    announce(label);
+    if (!opts.noFocus) {
+      var target = key === 'entities' ? $('#entity-editor input:not([type=hidden]), #entity-editor select', panel) :
+        $('input:not([type=hidden]), select', panel);
+      if (target) { target.focus(); }
+    }
+  }
+
+  // enterOp says what the Enter key means where the focus is.
+  function enterOp(form) {
+    var a = doc.activeElement;
+    var step = $('#wizard-step', form).value;
+    if (a && a.closest('#entity-editor')) { return 'entity_save'; }
+    if (step === 'details' && form.dataset.mode !== 'edit') { return 'step:entities'; }
+    return 'submit';
+  }
+
+  // ---- Entity actions: send the form, swap in the panel the server answers with ----
+
+  var entityBusy = false;
+
+  function entityAction(form, op) {
+    if (entityBusy) { return; }
+    entityBusy = true;
+    var panel = $('#entity-panel', form);
+    panel.setAttribute('aria-busy', 'true');
+    var body = new URLSearchParams(new FormData(form));
+    body.set('op', op);
+    fetchHTML(form.action, { method: 'POST', body: body })
+      .then(function (r) {
+        var next = $('#entity-panel', r.page);
+        if (!next) {
+          var msg = $('main .panel p, main h1', r.page);
+          throw new Error(msg ? msg.textContent.trim() : 'status ' + r.res.status);
+        }
+        var node = doc.importNode(next, true);
+        panel.parentNode.replaceChild(node, panel);
+        var errs = $('#form-errors', form);
+        var nerrs = $('#form-errors', r.page);
+        if (errs && nerrs) { errs.parentNode.replaceChild(doc.importNode(nerrs, true), errs); }
+        var nform = $('#customer-form', r.page);
+        if (nform && nform.dataset.dirty === 'true') { form.dataset.dirty = 'true'; } else { delete form.dataset.dirty; }
+        if (form.dataset.mode === 'edit' && r.res.ok && /^entity_(save|delete_confirm)/.test(op)) {
+          entitiesChanged = true;
+        }
+        var target = (node.dataset.focus && doc.getElementById(node.dataset.focus)) ||
+          $('#entity-alert', node) || $('#entity-editor input:not([type=hidden])', node);
+        if (target) { target.focus(); }
+        announce(node.dataset.announce);
+      })
+      .catch(function (err) {
+        var alert = $('#entity-alert', panel);
+        if (!alert) {
+          alert = doc.createElement('div');
+          alert.className = 'alert alert-error';
+          alert.id = 'entity-alert';
+          alert.setAttribute('role', 'alert');
+          alert.tabIndex = -1;
+          alert.innerHTML = '<svg class="icon" aria-hidden="true"><use href="#i-alert"/></svg><p></p>';
+          panel.insertBefore(alert, $('.entity-intro', panel).nextSibling);
+        }
+        $('p', alert).textContent = 'That did not work: ' + (err && err.message ? err.message : 'the server could not be reached') +
+          '. Try again, or reload the page.';
+        alert.focus();
+        panel.removeAttribute('aria-busy');
+      })
+      .then(function () { entityBusy = false; });
+  }
+
+  function showEntityConfirm(btn) {
+    var box = doc.getElementById(btn.getAttribute('data-confirm'));
+    if (!box) { return; }
+    $$('.entity-confirm', btn.form).forEach(function (b) { b.hidden = b !== box; });
+    box.hidden = false;
+    var keep = $('[data-keep-entity]', box);
+    if (keep) { keep.focus(); }
+  }
+
+  function hideEntityConfirm(box) {
+    box.hidden = true;
+    var row = box.closest('[data-entity]');
+    var del = row && $('[data-confirm]', row);
+    if (del) { del.focus(); }
+  }
+
   // ---- Wiring a sidebar or dialog ----
 
   function wire(el) {
@@ -186,7 +391,7 @@
       if (current === el && !el.open && el.dataset.closing !== 'true') { closeNow(true); }
     });
     el.addEventListener('click', function (e) {
-      var t = e.target.closest('[data-close], [data-cancel], [data-discard], [data-keep], [data-focus]');
+      var t = e.target.closest('[data-close], [data-cancel], [data-discard], [data-keep], a[data-focus]');
       if (!t || !el.contains(t)) { return; }
       if (t.matches('[data-close], [data-cancel]')) {
         e.preventDefault();
@@ -197,10 +402,13 @@
       } else if (t.matches('[data-keep]')) {
         e.preventDefault();
         keepEditing();
-      } else if (t.matches('[data-focus]')) {
+      } else if (t.matches('a[data-focus]')) {
         var field = doc.getElementById(t.getAttribute('data-focus'));
         if (field) {
           e.preventDefault();
+          var panel = field.closest('.step-panel');
+          var form = $('form', el);
+          if (panel && panel.hidden && form) { goStep(form, panel.getAttribute('data-step'), { force: true, noFocus: true }); }
           field.focus();
         }
       }
@@ -209,25 +417,67 @@
     var form = $('form', el);
     if (!form) { return; }
     var markDirty = function () { form.dataset.dirty = 'true'; };
-    form.addEventListener('input', markDirty);
-    form.addEventListener('change', markDirty);
-    form.addEventListener('submit', function () {
-      var btn = $('button[type=submit]', form);
+    form.addEventListener('input', function (e) {
+      markDirty();
+      if (e.target.matches('input')) { clearClientError(e.target); }
+    });
+    form.addEventListener('change', function (e) {
+      markDirty();
+      // A country picked for a location suggests the phone's country code
+      // of the same record.
+      var t = e.target;
+      if (t.matches('select[data-country]')) {
+        var scope = t.closest('.entity-editor') || t.closest('.step-panel') || form;
+        var region = $('select[data-phone-region]', scope);
+        if (region && region.value === '' && $('option[value="' + t.value + '"]', region)) {
+          region.value = t.value;
+        }
+      }
+    });
+    form.addEventListener('keydown', function (e) {
+      // Escape in an entity's delete question answers "Keep".
+      var box = e.key === 'Escape' && e.target.closest && e.target.closest('.entity-confirm');
+      if (box && !box.hidden) {
+        e.preventDefault();
+        hideEntityConfirm(box);
+      }
+    });
+    form.addEventListener('submit', function (e) {
+      var s = e.submitter;
+      var op = s && s.name === 'op' ? s.value : 'submit';
+      if (op === 'enter') { op = enterOp(form); }
+      if (op.indexOf('step:') === 0) {
+        e.preventDefault();
+        goStep(form, op.slice(5));
+        return;
+      }
+      if (s && s.hasAttribute('data-keep-entity')) {
+        e.preventDefault();
+        hideEntityConfirm(s.closest('.entity-confirm'));
+        return;
+      }
+      if (s && s.hasAttribute('data-confirm')) {
+        e.preventDefault();
+        showEntityConfirm(s);
+        return;
+      }
+      if (op.indexOf('entity_') === 0) {
+        e.preventDefault();
+        entityAction(form, op);
+        return;
+      }
+      var submit = $('#customer-submit', form);
+      if (op === 'submit' && submit && s !== submit) {
+        // Enter on the last step: submit as the Submit button does.
+        e.preventDefault();
+        form.requestSubmit(submit);
+        return;
+      }
+      var btn = (s && s.id !== 'enter-key') ? s : $('#customer-submit, #delete-confirm', form);
       // Disable after the submit has started, so the click counts but a
       // second one does not post the form twice.
       if (btn) { setTimeout(function () { btn.disabled = true; }, 0); }
     });
-
-    // A country picked for the location suggests the phone's country code.
-    var country = $('select[name="location.country"]', form);
-    var phoneRegion = $('select[name="phone_region"]', form);
-    if (country && phoneRegion) {
-      country.addEventListener('change', function () {
-        if (phoneRegion.value === '' && $('option[value="' + country.value + '"]', phoneRegion)) {
-          phoneRegion.value = country.value;
-        }
-      });
-    }
 
     // Delete is enabled once the customer's code is typed.
     var confirm = $('#confirm-code', form);
@@ -242,19 +492,318 @@
     }
   }
 
+  // ---- The customer list: search, filter, sort, chips ----
+
+  var listForm = $('#list-query');
+  var listCtrl = null;
+
+  // loadResults fetches the results of url and swaps them in.
+  function loadResults(url, opts) {
+    opts = opts || {};
+    var results = $('#results');
+    if (!results) { return; }
+    if (listCtrl) { listCtrl.abort(); }
+    var ctrl = listCtrl = new AbortController();
+    results.setAttribute('aria-busy', 'true');
+    fetchHTML(url, { headers: { 'X-Custreg-Fragment': 'results' }, signal: ctrl.signal })
+      .then(function (r) {
+        if (ctrl !== listCtrl) { return; }
+        listCtrl = null;
+        var next = $('#results', r.page);
+        if (!next) { throw new Error('no results'); }
+        var node = doc.importNode(next, true);
+        var cur = $('#results');
+        cur.parentNode.replaceChild(node, cur);
+        var count = $('#customer-count');
+        if (count) { count.textContent = node.getAttribute('data-count'); }
+        var badge = $('#filter-count');
+        var n = parseInt(node.getAttribute('data-conditions'), 10) || 0;
+        if (badge) {
+          badge.hidden = n === 0;
+          badge.firstChild.nodeValue = String(n);
+        }
+        var canonical = node.getAttribute('data-url');
+        if (opts.syncControls && listForm) {
+          var rows = $('#filter-rows-next', r.page);
+          if (rows) {
+            $('#filter-rows').innerHTML = rows.innerHTML;
+            enhanceRows();
+          }
+          var params = new URL(canonical, location.href).searchParams;
+          $('#list-q').value = params.get('q') || '';
+          $('#list-sort').value = params.get('sort') || 'name';
+        }
+        if (!opts.keepURL && canonical && !current) {
+          history.replaceState(history.state, '', canonical);
+          returnURL = canonical;
+        }
+        if (!opts.quiet) {
+          var err = $('#query-error', node);
+          announce(err ? err.textContent.trim() : node.getAttribute('data-count') + (n || $('#list-q').value.trim() ? ' match.' : '.'));
+        }
+      })
+      .catch(function (err) {
+        if (err && err.name === 'AbortError') { return; }
+        location.href = url;
+      });
+  }
+
+  function isMulti(op) { return op === 'in' || op === 'not_in'; }
+
+  function splitValues(s) {
+    return s.split(',').map(function (v) { return v.trim(); }).filter(function (v) { return v !== ''; });
+  }
+
+  // readRow returns a panel row as a condition, or null when it has no value.
+  function readRow(row) {
+    var field = $('[data-part=field]', row).value;
+    var op = $('[data-part=op]', row).value;
+    var input = $('[data-part=value]', row);
+    if (isMulti(op)) {
+      var values = $$('.vchip', row).map(function (li) { return li.getAttribute('data-value'); })
+        .concat(splitValues(input.value));
+      return values.length ? { field: field, op: op, values: values } : null;
+    }
+    var value = input.value.trim();
+    return value ? { field: field, op: op, value: value } : null;
+  }
+
+  // listURL builds the API's query from the controls, as the server's
+  // listState.query does: field.op parameters, or a filter tree when two
+  // conditions share one.
+  function listURL() {
+    var p = new URLSearchParams();
+    var q = $('#list-q').value.trim();
+    if (q) { p.append('q', q); }
+    var conds = $$('#filter-rows [data-row]').map(readRow).filter(Boolean);
+    var advanced = $('#filter-advanced');
+    var seen = {};
+    var dup = false;
+    conds.forEach(function (c) {
+      var k = c.field + '.' + c.op;
+      dup = dup || seen[k];
+      seen[k] = true;
+    });
+    if (dup) {
+      var all = (advanced ? [JSON.parse(advanced.value)] : []).concat(conds);
+      p.append('filter', JSON.stringify(all.length === 1 ? all[0] : { op: 'and', conditions: all }));
+    } else {
+      conds.forEach(function (c) {
+        (c.values || [c.value]).forEach(function (v) { p.append(c.field + '.' + c.op, v); });
+      });
+      if (advanced) { p.append('filter', advanced.value); }
+    }
+    var sort = $('#list-sort').value;
+    if (sort && sort !== 'name') { p.append('sort', sort); }
+    var s = p.toString();
+    return '/customers' + (s ? '?' + s : '');
+  }
+
+  // renumberRows keeps the rows' names, ids and labels in order.
+  function renumberRows() {
+    $$('#filter-rows [data-row]').forEach(function (row, i) {
+      ['field', 'op', 'value'].forEach(function (part) {
+        var input = $('[data-part=' + part + ']', row);
+        input.id = 'fr-' + i + '-' + part;
+        input.name = 'f[' + i + '].' + part;
+        var label = $('[data-label=' + part + ']', row);
+        label.htmlFor = input.id;
+      });
+      $('[data-label=field]', row).textContent = 'Field of condition ' + (i + 1);
+      $('[data-label=op]', row).textContent = 'Condition ' + (i + 1);
+      $('[data-label=value]', row).textContent = 'Value of condition ' + (i + 1);
+      var rm = $('[data-remove-row]', row);
+      rm.value = String(i);
+      $('.sr-only', rm).textContent = 'Remove condition ' + (i + 1);
+    });
+  }
+
+  // enhanceRow turns an "in" / "not in" value into chips, entered with
+  // Enter or a comma.
+  function enhanceRow(row) {
+    if (row.dataset.enhanced) { return; }
+    row.dataset.enhanced = 'true';
+    var op = $('[data-part=op]', row);
+    var input = $('[data-part=value]', row);
+    var wrap = input.parentNode;
+    var list = doc.createElement('ul');
+    list.className = 'value-chips';
+    list.setAttribute('role', 'list');
+    wrap.insertBefore(list, input);
+
+    function add(v) {
+      var exists = $$('.vchip', list).some(function (li) { return li.getAttribute('data-value').toLowerCase() === v.toLowerCase(); });
+      if (exists) { return; }
+      var li = doc.createElement('li');
+      li.className = 'vchip';
+      li.setAttribute('data-value', v);
+      var span = doc.createElement('span');
+      span.textContent = v;
+      var b = doc.createElement('button');
+      b.type = 'button';
+      b.className = 'vchip-remove';
+      b.setAttribute('aria-label', 'Remove value ' + v);
+      b.innerHTML = '<svg class="icon" aria-hidden="true"><use href="#i-close"/></svg>';
+      li.appendChild(span);
+      li.appendChild(b);
+      list.appendChild(li);
+    }
+    function commit() {
+      if (!isMulti(op.value)) { return; }
+      splitValues(input.value).forEach(add);
+      input.value = '';
+    }
+    function mode() {
+      var multi = isMulti(op.value);
+      wrap.classList.toggle('is-multi', multi);
+      list.hidden = !multi || !list.children.length;
+      input.placeholder = multi ? (list.children.length ? 'Add another' : 'Type a value, press Enter') : 'Value';
+    }
+    if (isMulti(op.value)) {
+      var initial = [];
+      try { initial = JSON.parse(input.getAttribute('data-values') || '[]'); } catch (e) { initial = []; }
+      if (!initial.length) { initial = splitValues(input.value); }
+      initial.forEach(add);
+      input.value = '';
+    }
+    mode();
+    var swallow = false; // the key just made a chip: its keypress must not submit or type
+    input.addEventListener('keydown', function (e) {
+      swallow = false;
+      if (!isMulti(op.value)) { return; }
+      if ((e.key === 'Enter' && input.value.trim() !== '') || e.key === ',') {
+        e.preventDefault();
+        swallow = true;
+        commit();
+        mode();
+      } else if (e.key === 'Backspace' && input.value === '' && list.lastChild) {
+        list.removeChild(list.lastChild);
+        mode();
+        announce('Value removed.');
+      }
+    });
+    input.addEventListener('keypress', function (e) {
+      // Some input methods send the character even when keydown was
+      // cancelled; an Enter that made a chip must not also apply.
+      if (swallow && (e.key === 'Enter' || e.key === ',')) { e.preventDefault(); }
+    });
+    input.addEventListener('keyup', function () { swallow = false; });
+    input.addEventListener('blur', function () { commit(); mode(); });
+    op.addEventListener('change', function () {
+      if (isMulti(op.value)) {
+        commit();
+      } else if (list.children.length) {
+        // One value for the single-value conditions: keep the first.
+        input.value = input.value.trim() || list.firstChild.getAttribute('data-value');
+        list.innerHTML = '';
+      }
+      mode();
+    });
+    list.addEventListener('click', function (e) {
+      var b = e.target.closest('.vchip-remove');
+      if (!b) { return; }
+      var li = b.parentNode;
+      announce('Value ' + li.getAttribute('data-value') + ' removed.');
+      list.removeChild(li);
+      mode();
+      input.focus();
+    });
+  }
+
+  function enhanceRows() { $$('#filter-rows [data-row]').forEach(enhanceRow); }
+
+  function addRow() {
+    var tpl = $('#filter-row-template');
+    var box = $('#filter-rows');
+    var row = tpl.content.firstElementChild.cloneNode(true);
+    var advanced = $('#filter-advanced', box);
+    box.insertBefore(row, advanced);
+    renumberRows();
+    enhanceRow(row);
+    return row;
+  }
+
+  function closeFilter(focusToggle) {
+    var details = $('#filter');
+    if (details && details.open) {
+      details.open = false;
+      if (focusToggle) { $('#filter-toggle').focus(); }
+    }
+  }
+
+  if (listForm && $('#results')) {
+    var q = $('#list-q');
+    var timer = null;
+    var details = $('#filter');
+    $('#filter-add').hidden = false;
+    enhanceRows();
+
+    var refresh = function () {
+      clearTimeout(timer);
+      loadResults(listURL());
+    };
+    q.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 250);
+    });
+    $('#list-sort').addEventListener('change', refresh);
+    $('#filter-add').addEventListener('click', function () {
+      var row = addRow();
+      $('[data-part=field]', row).focus();
+    });
+    listForm.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var s = e.submitter;
+      if (s && s.hasAttribute('data-remove-row')) {
+        // Removing a row edits the panel; Apply applies it.
+        var row = s.closest('[data-row]');
+        var next = row.nextElementSibling && row.nextElementSibling.matches('[data-row]') ? row.nextElementSibling :
+          row.previousElementSibling;
+        row.parentNode.removeChild(row);
+        if (!$('#filter-rows [data-row]')) { next = addRow(); }
+        renumberRows();
+        announce('Condition removed. Apply to update the list.');
+        var focus = next && ($('[data-remove-row]', next) || $('[data-part=field]', next));
+        (focus || $('#filter-add')).focus();
+        return;
+      }
+      if (s && s.id === 'filter-clear') {
+        $$('#filter-rows [data-row]').forEach(function (r) { r.parentNode.removeChild(r); });
+        var adv = $('#filter-advanced');
+        if (adv) { adv.parentNode.removeChild(adv); }
+        addRow();
+      }
+      clearTimeout(timer);
+      var fromPanel = s && (s.id === 'filter-apply' || s.id === 'filter-clear' || details.contains(s));
+      loadResults(listURL(), { syncControls: fromPanel });
+      if (fromPanel || (details.open && details.contains(doc.activeElement))) { closeFilter(true); }
+    });
+    details.addEventListener('toggle', function () {
+      if (details.open) {
+        var first = $('#filter-rows [data-row] [data-part=field]');
+        if (first) { first.focus(); }
+      }
+    });
+    details.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && details.open) {
+        e.preventDefault();
+        closeFilter(true);
+      }
+    });
+    doc.addEventListener('click', function (e) {
+      if (details.open && !details.contains(e.target)) { closeFilter(false); }
+    });
+  }
+
   // ---- Load more ----
 
   function loadMore(link) {
     link.setAttribute('aria-disabled', 'true');
-    fetch(link.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
-      .then(function (res) {
-        if (!res.ok || res.redirected) { throw new Error('status ' + res.status); }
-        return res.text();
-      })
-      .then(function (html) {
-        var page = new DOMParser().parseFromString(html, 'text/html');
+    fetchHTML(link.href)
+      .then(function (r) {
+        if (!r.res.ok) { throw new Error('status ' + r.res.status); }
         var grid = $('#customer-grid');
-        var items = $$('#customer-grid > li', page);
+        var items = $$('#customer-grid > li', r.page);
         if (!grid) { throw new Error('no grid'); }
         var first = null;
         items.forEach(function (li) {
@@ -263,7 +812,7 @@
           first = first || node;
         });
         var foot = $('#list-foot');
-        var next = $('#list-foot a[data-load-more]', page);
+        var next = $('#list-foot a[data-load-more]', r.page);
         if (foot) {
           foot.innerHTML = '';
           if (next) { foot.appendChild(doc.importNode(next, true)); }
@@ -288,6 +837,14 @@
     if (more) {
       e.preventDefault();
       if (more.getAttribute('aria-disabled') !== 'true') { loadMore(more); }
+      return;
+    }
+    var link = e.target.closest('a[data-list-link]');
+    if (link && listForm) {
+      e.preventDefault();
+      loadResults(link.getAttribute('href'), { syncControls: true });
+      var focus = $('#list-q');
+      if (focus) { focus.focus(); }
     }
   });
 

@@ -1,0 +1,682 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+// The Add / Edit Customer sidebar is one form whose steps are all in the
+// page, the current one shown. Everything it holds travels with every
+// request, so that the wizard works without JavaScript by server round
+// trips (Next, Back, Save entity, ...) and nothing typed is lost; app.js
+// switches steps in the browser and sends only the entity actions, swapping
+// the Entity Details panel with the server's answer.
+//
+// What the form carries:
+//
+//	step                   the step shown
+//	name, code, location.… the customer's fields
+//	entities[i].name, …    Add only: the entities in the list, as hidden fields
+//	entity.name, …         the entity editor: a new entity or one being edited
+//	entity.index           Add only: the list row being edited ("" for a new one)
+//	entity.id, .version    Edit only: the stored entity being edited
+//	op                     the button pressed: "step:entities", "entity_save",
+//	                       "entity_edit:<row or id>", "entity_remove:<row>",
+//	                       "entity_delete:<id>", "entity_delete_confirm:<id>:<version>",
+//	                       "entity_cancel", "submit", or "enter" (the Enter key)
+//
+// In the Add wizard the entities are created with the customer in one
+// request (CreateCustomerWithEntities). In edit mode each entity action is
+// its own request to the service (CreateEntity, UpdateEntity, DeleteEntity),
+// carrying the entity's version.
+
+// maxWizardBytes bounds the Add Customer form, which carries up to
+// domain.MaxEntitiesPerRequest entities.
+const maxWizardBytes = 1 << 20
+
+// editorPrefix names the entity editor's inputs.
+const editorPrefix = "entity."
+
+// maxEntityRows bounds the row indices a posted form may use.
+const maxEntityRows = domain.MaxEntitiesPerRequest
+
+// entityTypeLabels are the words the UI uses for the entity types.
+var entityTypeLabels = map[string]string{
+	domain.EntityBranch:       "Branch",
+	domain.EntityDepartment:   "Department",
+	domain.EntityRegion:       "Region",
+	domain.EntityBusinessUnit: "Business Unit",
+	domain.EntityOther:        "Other",
+}
+
+func entityTypeLabel(t string) string {
+	if l, ok := entityTypeLabels[t]; ok {
+		return l
+	}
+	return entityTypeLabels[domain.EntityBranch]
+}
+
+func entityTypeOptions(selected string) []option {
+	if selected == "" {
+		selected = domain.EntityBranch
+	}
+	out := make([]option, 0, len(domain.EntityTypes))
+	for _, t := range domain.EntityTypes {
+		out = append(out, option{Value: t, Label: entityTypeLabels[t], Selected: t == selected})
+	}
+	return out
+}
+
+// entityPaths is every field path of an entity the form carries.
+var entityPaths = func() map[string]bool {
+	m := map[string]bool{"phone_region": true}
+	for _, s := range entitySections {
+		for _, f := range s.Fields {
+			m[f.Path] = true
+		}
+	}
+	return m
+}()
+
+// editorRefs maps the editor's field paths to its inputs.
+var editorRefs = sectionRefs(entitySections, editorPrefix, "")
+
+// newEntityDraft is an empty editor: an active branch.
+func newEntityDraft() url.Values {
+	return url.Values{"type": {domain.EntityBranch}, "is_active": {"on"}}
+}
+
+// entityValues returns the form values that show an entity.
+func entityValues(in domain.EntityInput) url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("name", in.Name)
+	set("code", in.Code)
+	set("type", in.Type)
+	set("business_email", in.BusinessEmail)
+	setPhone(v, in.Phone)
+	if in.IsActive == nil || *in.IsActive {
+		v.Set("is_active", "on")
+	}
+	setLocation(v, in.Location)
+	return v
+}
+
+// entityInput reads an entity's form values into the domain's input.
+func entityInput(v url.Values) domain.EntityInput {
+	active := v.Get("is_active") != ""
+	return domain.EntityInput{
+		Name:          v.Get("name"),
+		Code:          v.Get("code"),
+		Type:          v.Get("type"),
+		BusinessEmail: v.Get("business_email"),
+		Phone:         combinePhone(v.Get("phone_region"), v.Get("phone")),
+		IsActive:      &active,
+		Location:      locationInput(v),
+	}
+}
+
+// entityBlank reports whether v holds nothing a person typed: the type, the
+// toggle and the phone's country code have defaults and do not count.
+func entityBlank(v url.Values) bool {
+	for k, vals := range v {
+		if k == "type" || k == "is_active" || k == "phone_region" {
+			continue
+		}
+		for _, x := range vals {
+			if strings.TrimSpace(x) != "" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameValues reports whether two sets of form values show the same thing.
+func sameValues(a, b url.Values) bool { return a.Encode() == b.Encode() }
+
+// entityPath splits "entities[3].location.city" into 3 and "location.city".
+func entityPath(p string) (int, string, bool) {
+	rest, ok := strings.CutPrefix(p, "entities[")
+	if !ok {
+		return 0, "", false
+	}
+	num, rel, ok := strings.Cut(rest, "].")
+	if !ok || num == "" || len(num) > 4 {
+		return 0, "", false
+	}
+	i, err := strconv.Atoi(num)
+	if err != nil || i < 0 || strconv.Itoa(i) != num {
+		return 0, "", false
+	}
+	return i, rel, true
+}
+
+// rowPrefix is the name prefix of the hidden fields of list row i.
+func rowPrefix(i int) string { return "entities[" + strconv.Itoa(i) + "]." }
+
+// rowEditID is the id of the Edit button of an entity row.
+func rowEditID(key string) string { return "entity-" + key + "-edit" }
+
+// wizard is the state the sidebar's form carries.
+type wizard struct {
+	edit     bool
+	step     string
+	customer url.Values
+	// rows are the Add wizard's entities, in list order.
+	rows []url.Values
+	// draft is the entity editor; draftIndex the Add wizard's row it edits
+	// (-1: a new entity); draftID and draftVersion the stored entity an
+	// edit edits ("": a new entity).
+	draft        url.Values
+	draftIndex   int
+	draftID      string
+	draftVersion int64
+}
+
+// readWizard reads the posted sidebar form.
+func readWizard(posted url.Values, edit bool) (*wizard, error) {
+	wz := &wizard{edit: edit, step: stepDetails, customer: formValues(posted), draftIndex: -1}
+	if posted.Get("step") == stepEntities {
+		wz.step = stepEntities
+	}
+	wz.draft = pickValues(posted, entitySections, editorPrefix)
+	if edit {
+		wz.draftID = strings.TrimSpace(posted.Get(editorPrefix + "id"))
+		if wz.draftID != "" {
+			ver, err := strconv.ParseInt(posted.Get(editorPrefix+"version"), 10, 64)
+			if err != nil || ver < 1 {
+				return nil, domain.Errorf(domain.EBadRequest, "The entity form is missing the entity's version; open the customer again.")
+			}
+			wz.draftVersion = ver
+		}
+		return wz, nil
+	}
+	byIndex := map[int]url.Values{}
+	for k, vals := range posted {
+		i, rel, ok := entityPath(k)
+		if !ok || !entityPaths[rel] {
+			continue
+		}
+		if i >= maxEntityRows {
+			return nil, domain.Errorf(domain.EBadRequest, "At most %d entities can be added with a customer; add more afterwards.", domain.MaxEntitiesPerRequest)
+		}
+		row := byIndex[i]
+		if row == nil {
+			row = url.Values{}
+			byIndex[i] = row
+		}
+		if len(vals) > 0 && vals[0] != "" {
+			row.Set(rel, vals[0])
+		}
+	}
+	idx := make([]int, 0, len(byIndex))
+	for i := range byIndex {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	for _, i := range idx {
+		wz.rows = append(wz.rows, byIndex[i])
+	}
+	if s := posted.Get(editorPrefix + "index"); s != "" {
+		i, err := strconv.Atoi(s)
+		if err != nil || i < 0 || i >= len(wz.rows) {
+			return nil, domain.Errorf(domain.EBadRequest, "The entity form names an entity that is not in the list; open Add Customer again.")
+		}
+		// Rows are renumbered in index order; find the row's new place.
+		wz.draftIndex = slices.Index(idx, i)
+		if wz.draftIndex < 0 {
+			return nil, domain.Errorf(domain.EBadRequest, "The entity form names an entity that is not in the list; open Add Customer again.")
+		}
+	}
+	return wz, nil
+}
+
+// resolveOp reads the button pressed. The Enter key presses the form's
+// hidden first button ("enter"); it means what a person expects where they
+// are: Save in the entity editor, Next on the Add wizard's first step,
+// Submit otherwise.
+func (wz *wizard) resolveOp(raw string) (op, arg string) {
+	op, arg, _ = strings.Cut(raw, ":")
+	if op == "enter" {
+		switch {
+		case wz.step == stepEntities && !entityBlank(wz.draft):
+			return "entity_save", ""
+		case wz.step == stepDetails && !wz.edit:
+			return "step", stepEntities
+		default:
+			return "submit", ""
+		}
+	}
+	if op == "" {
+		op = "submit"
+	}
+	return op, arg
+}
+
+func (wz *wizard) clearDraft() {
+	wz.draft, wz.draftIndex, wz.draftID, wz.draftVersion = newEntityDraft(), -1, "", 0
+}
+
+// addDraftPending reports whether the Add wizard's editor holds input that
+// is not in the list.
+func (wz *wizard) addDraftPending() bool {
+	if wz.draftIndex >= 0 {
+		return !sameValues(wz.draft, wz.rows[wz.draftIndex])
+	}
+	return !entityBlank(wz.draft)
+}
+
+// checkDraft validates the Add wizard's editor as the service will: the
+// entity's own rules, and a name and code unique among the listed
+// entities. Field paths are relative to the entity.
+func (wz *wizard) checkDraft() error {
+	e, fe := entityInput(wz.draft).Normalize("")
+	for i, row := range wz.rows {
+		if i == wz.draftIndex {
+			continue
+		}
+		other := domain.Entity{Name: domain.CleanText(row.Get("name")), Code: domain.CleanText(row.Get("code"))}
+		if e.Name != "" && !fe.Has("name") && other.NameKey() == e.NameKey() {
+			fe.Add("name", domain.FieldTaken, "Entity "+strconv.Itoa(i+1)+" in the list already has this name.")
+		}
+		if e.Code != "" && !fe.Has("code") && other.CodeKey() == e.CodeKey() {
+			fe.Add("code", domain.FieldTaken, "Entity "+strconv.Itoa(i+1)+" in the list already has this code.")
+		}
+	}
+	return fe.Err()
+}
+
+// editorErrors shows an entity's field errors (paths relative to the
+// entity) beside the editor's inputs; the summary names the entity by what
+// was typed as its name.
+func editorErrors(err error, draft url.Values) formErrors {
+	who := "New entity"
+	if name := domain.CleanText(draft.Get("name")); name != "" {
+		who = "Entity “" + name + "”"
+	}
+	return formErrorsFrom(err, func(field string) (string, fieldRef, bool) {
+		ref, ok := editorRefs[editorPrefix+field]
+		ref.Label = who + " · " + ref.Label
+		return editorPrefix + field, ref, ok
+	})
+}
+
+// entityRow is one entity in the Entity Details list.
+type entityRow struct {
+	Key     string // Add: the row's index; edit: the entity's id
+	Num     int    // 1-based position
+	Name    string
+	Code    string
+	Type    string
+	Place   string
+	Active  bool
+	Editing bool // open in the editor
+	// Hidden are the Add wizard's fields of the entity, carried in the form.
+	Hidden []hiddenField
+	// Problems are the server's messages for an entity not open in the
+	// editor.
+	Problems []string
+	// Confirm shows the question before an edit-mode delete.
+	Confirm bool
+	Version int64
+}
+
+// EditID is the id of the row's Edit button.
+func (r entityRow) EditID() string { return rowEditID(r.Key) }
+
+// hiddenField is an <input type=hidden>.
+type hiddenField struct{ Name, Value string }
+
+// entityEditor is the inline form that adds or edits one entity.
+type entityEditor struct {
+	Editing  bool   // an entity of the list, not a new one
+	Name     string // the name of the entity being edited
+	Index    string // Add: the row being edited
+	ID       string // edit: the entity being edited
+	Version  int64
+	Sections []sectionView
+}
+
+// entityPanel is the Entity Details step.
+type entityPanel struct {
+	Edit   bool
+	Rows   []entityRow
+	Total  int64 // edit: every live entity, which may be more than Rows
+	Editor entityEditor
+	// Alert is an error about no field (a stale version, an entity that
+	// is gone, unsaved changes in the editor).
+	Alert string
+	// Status says what the last action did; the script announces it.
+	Status string
+	// Focus is the id of the element that has focus after the action.
+	Focus string
+}
+
+// Cut reports whether the list shows fewer entities than there are.
+func (p entityPanel) Cut() bool { return p.Total > int64(len(p.Rows)) }
+
+// panelNote is what an entity action tells the panel.
+type panelNote struct {
+	alert, status, focus string
+	confirm              string           // edit: the entity whose delete is asked
+	problems             map[int][]string // Add: messages of rows not in the editor
+}
+
+// place is "City, Country" of a location.
+func place(l domain.Location) string {
+	var parts []string
+	if l.City != "" {
+		parts = append(parts, l.City)
+	}
+	if n := domain.CountryName(l.Country); n != "" {
+		parts = append(parts, n)
+	} else if l.Country != "" {
+		parts = append(parts, l.Country)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// form builds the sidebar of an Add wizard.
+func (wz *wizard) addForm(errs formErrors, note panelNote) *customerForm {
+	f := &customerForm{Action: "/customers/new", Title: "Add Customer", Step: wz.step, Steps: customerSteps(wz.step),
+		Values: wz.customer, Errors: errs}
+	p := entityPanel{Alert: note.alert, Status: note.status, Focus: note.focus}
+	for i, row := range wz.rows {
+		in := entityInput(row)
+		r := entityRow{Key: strconv.Itoa(i), Num: i + 1, Name: domain.CleanText(in.Name), Code: domain.CleanText(in.Code),
+			Type: entityTypeLabel(in.Type), Active: *in.IsActive, Editing: i == wz.draftIndex, Problems: note.problems[i]}
+		loc, _ := in.Location.Normalize()
+		r.Place = place(loc)
+		keys := make([]string, 0, len(row))
+		for k := range row {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			r.Hidden = append(r.Hidden, hiddenField{Name: rowPrefix(i) + k, Value: row.Get(k)})
+		}
+		p.Rows = append(p.Rows, r)
+	}
+	p.Total = int64(len(p.Rows))
+	p.Editor = entityEditor{Sections: buildSections(entitySections, editorPrefix, wz.draft, errs, "")}
+	if wz.draftIndex >= 0 {
+		p.Editor.Editing = true
+		p.Editor.Index = strconv.Itoa(wz.draftIndex)
+		p.Editor.Name = p.Rows[wz.draftIndex].Name
+	}
+	f.Entities = p
+	f.finish()
+	return f
+}
+
+// editForm builds the sidebar of an edit: the customer's entities are read
+// from the service.
+func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64, wz *wizard, errs formErrors, note panelNote) (*customerForm, error) {
+	f := &customerForm{Edit: true, Action: "/customers/" + url.PathEscape(c.ID) + "/edit", ID: c.ID, Version: version,
+		Title: "Edit Customer", Step: wz.step, Steps: customerSteps(wz.step), Values: wz.customer, Errors: errs}
+	f.Dirty = !sameValues(wz.customer, customerValues(c.Input()))
+	page, err := h.svc.ListEntities(ctx, c.ID, domain.EntityFilter{Limit: domain.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	p := entityPanel{Edit: true, Total: page.Total, Alert: note.alert, Status: note.status, Focus: note.focus}
+	for i, e := range page.Items {
+		p.Rows = append(p.Rows, entityRow{Key: e.ID, Num: i + 1, Name: e.Name, Code: e.Code, Type: entityTypeLabel(e.Type),
+			Place: place(e.Location), Active: e.IsActive, Editing: e.ID == wz.draftID, Confirm: e.ID == note.confirm,
+			Version: e.Version})
+		if e.ID == wz.draftID {
+			p.Editor.Name = e.Name
+		}
+	}
+	p.Editor.Sections = buildSections(entitySections, editorPrefix, wz.draft, errs, "")
+	if wz.draftID != "" {
+		p.Editor.Editing, p.Editor.ID, p.Editor.Version = true, wz.draftID, wz.draftVersion
+		if p.Editor.Name == "" {
+			p.Editor.Name = domain.CleanText(wz.draft.Get("name"))
+		}
+	}
+	f.Entities = p
+	f.finish()
+	return f, nil
+}
+
+// finish decides what has focus when the sidebar shows: on Customer
+// Details the first invalid field, or the first field when there is no
+// alert to read first; on Entity Details the first invalid field of the
+// editor, else what the last action named, else the editor's first field.
+func (f *customerForm) finish() {
+	if f.Step == stepEntities {
+		f.Focus = firstInvalid(entitySections, editorPrefix, f.Errors)
+		if f.Focus == "" {
+			f.Focus = f.Entities.Focus
+		}
+		if f.Focus == "" && f.Entities.Alert == "" {
+			f.Focus = fieldID(editorPrefix + "name")
+		}
+	} else {
+		f.Focus = f.FirstInvalid()
+		if f.Focus == "" && !f.Errors.Any() {
+			f.Focus = fieldID("name")
+		}
+	}
+	f.Entities.Focus = f.Focus
+	// Only inputs carry autofocus (for pages shown without the script);
+	// the script reads the panel's data-focus.
+	for i := range f.Entities.Editor.Sections {
+		for j := range f.Entities.Editor.Sections[i].Fields {
+			fv := &f.Entities.Editor.Sections[i].Fields[j]
+			fv.Autofocus = f.Step == stepEntities && fv.ID == f.Focus
+		}
+	}
+}
+
+// openForm renders the customer page with the sidebar just opened over it;
+// a list that cannot be read (MSP mode off) fails the page.
+func (h *Handler) openForm(w http.ResponseWriter, r *http.Request, title string, form *customerForm) error {
+	v, err := h.listView(r, title, listState{})
+	if err != nil {
+		return err
+	}
+	v.Form = form
+	h.render(w, r, http.StatusOK, "customers", v)
+	return nil
+}
+
+// showForm renders the customer page with the sidebar open over it, after
+// a button of the form was pressed.
+func (h *Handler) showForm(w http.ResponseWriter, r *http.Request, status int, title string, form *customerForm) error {
+	v, lerr := h.listView(r, title, listState{})
+	if lerr != nil {
+		if domainErr(lerr) == nil {
+			return lerr
+		}
+		// The list behind is not essential (MSP mode was just turned off,
+		// say): show the form with its alert over an empty page.
+		v = customersView{Shell: h.shell(r, "customers", title)}
+	}
+	v.Form = form
+	h.render(w, r, status, "customers", v)
+	return nil
+}
+
+// wizardStep moves to another step. Leaving Customer Details checks its
+// fields (the service checks them again on Submit, with uniqueness).
+func wizardStep(wz *wizard, target string) (formErrors, int) {
+	if target != stepEntities {
+		target = stepDetails
+	}
+	if wz.step == stepDetails && target != stepDetails {
+		if _, err := customerInput(wz.customer).Normalize(); err != nil {
+			return newFormErrors(err, customerRefs), http.StatusUnprocessableEntity
+		}
+	}
+	wz.step = target
+	return formErrors{}, http.StatusOK
+}
+
+// rowArg reads the row index an Add-wizard action names.
+func (wz *wizard) rowArg(arg string) (int, error) {
+	i, err := strconv.Atoi(arg)
+	if err != nil || i < 0 || i >= len(wz.rows) {
+		return 0, domain.Errorf(domain.EBadRequest, "That entity is not in the list; open Add Customer again.")
+	}
+	return i, nil
+}
+
+// addEntityAction runs an entity action of the Add wizard: nothing is
+// stored until Submit, so these only change what the form carries.
+func addEntityAction(wz *wizard, op, arg string) (formErrors, panelNote, int, error) {
+	var note panelNote
+	wz.step = stepEntities
+	switch op {
+	case "entity_save":
+		if err := wz.checkDraft(); err != nil {
+			return editorErrors(err, wz.draft), note, http.StatusUnprocessableEntity, nil
+		}
+		name := domain.CleanText(wz.draft.Get("name"))
+		if wz.draftIndex >= 0 {
+			wz.rows[wz.draftIndex] = wz.draft
+			note.status = "Entity “" + name + "” was updated in the list."
+		} else {
+			wz.rows = append(wz.rows, wz.draft)
+			note.status = "Entity “" + name + "” was added to the list. It is created when you submit the customer."
+		}
+		wz.clearDraft()
+	case "entity_edit":
+		i, err := wz.rowArg(arg)
+		if err != nil {
+			return formErrors{}, note, 0, err
+		}
+		if i == wz.draftIndex {
+			break
+		}
+		if wz.addDraftPending() {
+			note.alert = "Save or cancel the entity in the form below before you edit another one."
+			return formErrors{}, note, http.StatusConflict, nil
+		}
+		wz.draft = cloneValues(wz.rows[i])
+		wz.draftIndex = i
+		note.status = "Editing entity “" + domain.CleanText(wz.draft.Get("name")) + "”."
+	case "entity_remove":
+		i, err := wz.rowArg(arg)
+		if err != nil {
+			return formErrors{}, note, 0, err
+		}
+		name := domain.CleanText(wz.rows[i].Get("name"))
+		wz.rows = slices.Delete(wz.rows, i, i+1)
+		switch {
+		case wz.draftIndex == i:
+			wz.clearDraft()
+		case wz.draftIndex > i:
+			wz.draftIndex--
+		}
+		note.status = "Entity “" + name + "” was removed from the list."
+		switch {
+		case i < len(wz.rows):
+			note.focus = rowEditID(strconv.Itoa(i))
+		case len(wz.rows) > 0:
+			note.focus = rowEditID(strconv.Itoa(len(wz.rows) - 1))
+		}
+	case "entity_cancel":
+		wz.clearDraft()
+	default:
+		return formErrors{}, note, 0, domain.Errorf(domain.EBadRequest, "Unknown action %q.", op)
+	}
+	return formErrors{}, note, http.StatusOK, nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vals := range v {
+		out[k] = slices.Clone(vals)
+	}
+	return out
+}
+
+// submitErrors shows the service's refusal of an Add wizard: customer
+// fields beside their inputs, the first entity with a problem open in the
+// editor with its messages beside its inputs, and the other entities'
+// messages in their rows. It returns the step to show: the first with a
+// problem.
+func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
+	var note panelNote
+	de := domainErr(err)
+	first, customerBad := -1, false
+	if de != nil {
+		for _, fe := range de.Fields {
+			if i, _, ok := entityPath(fe.Field); ok && i < len(wz.rows) {
+				if first < 0 || i < first {
+					first = i
+				}
+			} else {
+				customerBad = true
+			}
+		}
+	}
+	if first >= 0 {
+		wz.draft, wz.draftIndex = cloneValues(wz.rows[first]), first
+	}
+	switch {
+	case customerBad || first < 0:
+		wz.step = stepDetails
+	default:
+		wz.step = stepEntities
+	}
+	note.problems = map[int][]string{}
+	errs := formErrorsFrom(err, func(field string) (string, fieldRef, bool) {
+		i, rel, ok := entityPath(field)
+		if !ok || i >= len(wz.rows) {
+			ref, ok := customerRefs[field]
+			return field, ref, ok
+		}
+		label := fieldLabel(entitySections, rel)
+		name := domain.CleanText(wz.rows[i].Get("name"))
+		who := "Entity " + strconv.Itoa(i+1)
+		if name != "" {
+			who += " “" + name + "”"
+		}
+		if i == first {
+			return editorPrefix + rel, fieldRef{ID: fieldID(editorPrefix + rel), Label: who + " · " + label}, true
+		}
+		return "", fieldRef{ID: rowEditID(strconv.Itoa(i)), Label: who + " · " + label}, true
+	})
+	if de != nil {
+		for _, fe := range de.Fields {
+			if i, rel, ok := entityPath(fe.Field); ok && i < len(wz.rows) && i != first {
+				note.problems[i] = append(note.problems[i], fieldLabel(entitySections, rel)+": "+fe.Message)
+			}
+		}
+	}
+	return errs, note
+}
+
+// entityInputs returns the Add wizard's entities for the service, with an
+// entity still in the editor taken as saved: Submit creates everything the
+// person typed.
+func (wz *wizard) entityInputs() []domain.EntityInput {
+	if wz.addDraftPending() {
+		if wz.draftIndex >= 0 {
+			wz.rows[wz.draftIndex] = wz.draft
+		} else {
+			wz.rows = append(wz.rows, wz.draft)
+		}
+	}
+	wz.clearDraft()
+	wz.rows = slices.DeleteFunc(wz.rows, entityBlank)
+	out := make([]domain.EntityInput, len(wz.rows))
+	for i, row := range wz.rows {
+		out[i] = entityInput(row)
+	}
+	return out
+}
