@@ -19,6 +19,7 @@ type customersView struct {
 	Shell
 	Cards   []cardView
 	Total   int64
+	Count   string // "128 customers", or "1000+ customers" for a lower bound
 	NextURL string // "load more": the next page's URL, "" on the last page
 	Paged   bool   // showing a page after the first
 	CanEdit bool
@@ -76,6 +77,7 @@ func (h *Handler) listView(r *http.Request, title string, s listState) (customer
 		return v, err
 	}
 	v.Total = page.Total
+	v.Count = countLabel(page.Total, page.TotalExact)
 	for _, c := range page.Items {
 		v.Cards = append(v.Cards, cardView{ID: c.ID, Name: c.Name, Code: c.Code, Active: c.IsActive, Domain: c.Domain,
 			Place: place(c.Location), Entities: c.EntitiesCount})

@@ -146,6 +146,16 @@ func (h *Handler) parsePages() (map[string]*template.Template, error) {
 }
 
 // pluralize returns "1 customer" or "3 customers".
+// countLabel says how many customers a list holds: "128 customers", or,
+// when the list counted a broad filter only up to its limit, "1000+
+// customers" (domain.TotalCountLimit).
+func countLabel(total int64, exact bool) string {
+	if !exact {
+		return strconv.FormatInt(total, 10) + "+ customers"
+	}
+	return pluralize(total, "customer", "customers")
+}
+
 func pluralize(n int64, one, many string) string {
 	if n == 1 {
 		return "1 " + one
