@@ -100,7 +100,8 @@ var Dialect = sqlstore.Dialect{
 	BeginWrite: func(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 		return db.BeginTx(ctx, nil)
 	},
-	Contains: contains,
+	Contains:          contains,
+	SortAfterContains: true,
 }
 
 // contains is LIKE '%x%' on the key column under the default collation: the

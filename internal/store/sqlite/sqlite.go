@@ -104,8 +104,9 @@ var Dialect = sqlstore.Dialect{
 	BeginWrite: func(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 		return db.BeginTx(ctx, nil)
 	},
-	Contains:    contains,
-	ContainsAny: containsAny,
+	Contains:      contains,
+	ContainsAny:   containsAny,
+	CountContains: countContains,
 	// One writer: concurrent writes share commits (sqlstore/groupcommit.go).
 	GroupCommit: true,
 }
@@ -132,4 +133,15 @@ func containsAny(columns []string, folded string) (string, []any) {
 	phrase := `"` + strings.ReplaceAll(folded, `"`, `""`) + `"`
 	return `c.seq IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ?)`,
 		[]any{`{` + strings.Join(columns, " ") + `} : ` + phrase}
+}
+
+// countContains counts matches in the trigram index, which holds only live
+// customers, up to limit.
+func countContains(columns []string, folded string, limit int) (string, []any, bool) {
+	if utf8.RuneCountInString(folded) < 3 {
+		return "", nil, false
+	}
+	phrase := `"` + strings.ReplaceAll(folded, `"`, `""`) + `"`
+	return `SELECT count(*) FROM (SELECT 1 FROM customers_search WHERE customers_search MATCH ? LIMIT ?)`,
+		[]any{`{` + strings.Join(columns, " ") + `} : ` + phrase, limit}, true
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"hash/fnv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/custreg/custreg/internal/domain"
 )
@@ -228,7 +229,16 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 	if spec.desc {
 		dir = " DESC"
 	}
-	q += ` ORDER BY c.` + spec.column + dir + `, c.id` + dir + ` LIMIT ?`
+	orderKey := `c.` + spec.column
+	if t.db.d.SortAfterContains && hasContains(f.Where) {
+		// An expression no index provides: the planner then finds the
+		// matches through the trigram index and sorts them.
+		orderKey = `(` + orderKey + ` || '')`
+		if spec.time {
+			orderKey = `(c.` + spec.column + ` + interval '0')`
+		}
+	}
+	q += ` ORDER BY ` + orderKey + dir + `, c.id` + dir + ` LIMIT ?`
 	args = append(args, limit+1)
 
 	rows, err := t.query(ctx, q, args...)
@@ -266,6 +276,19 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 // matches; anything else is counted up to domain.TotalCountLimit.
 func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *domain.Filter, where string, args []any, page *domain.CustomerPage) error {
 	page.TotalExact = true
+	if scope.IsOrg() && filter != nil && t.db.d.CountContains != nil {
+		if cols, v, ok := containsOnly(*filter); ok {
+			if q, qargs, ok := t.db.d.CountContains(cols, domain.Fold(v), domain.TotalCountLimit+1); ok {
+				var n int64
+				if err := t.queryRow(ctx, q, qargs...).Scan(&n); err != nil {
+					return err
+				}
+				page.Total = min(n, domain.TotalCountLimit)
+				page.TotalExact = n <= domain.TotalCountLimit
+				return nil
+			}
+		}
+	}
 	if scope.IsOrg() && (filter == nil || filter.Op == domain.OpNeq || filter.Op == domain.OpNotIn) {
 		var live int64
 		if err := t.queryRow(ctx, `SELECT sum(n) FROM live_customer_slots`).Scan(&live); err != nil {
@@ -296,4 +319,34 @@ func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *dom
 	page.Total = min(n, domain.TotalCountLimit)
 	page.TotalExact = n <= domain.TotalCountLimit
 	return nil
+}
+
+// containsOnly recognises a filter that is one substring condition, or the
+// search box's "name or code contains", and returns its key columns and
+// value.
+func containsOnly(f domain.Filter) ([]string, string, bool) {
+	if v, ok := searchValue(f); ok {
+		return []string{"name_key", "code_key"}, v, true
+	}
+	if f.Op == domain.OpContains {
+		return []string{filterColumns[f.Field]}, f.Value, true
+	}
+	return nil, "", false
+}
+
+// hasContains reports whether a filter tree has a substring condition of
+// three characters or more (one its trigram index can serve).
+func hasContains(f *domain.Filter) bool {
+	if f == nil {
+		return false
+	}
+	if f.IsGroup() {
+		for i := range f.Conditions {
+			if hasContains(&f.Conditions[i]) {
+				return true
+			}
+		}
+		return false
+	}
+	return (f.Op == domain.OpContains || f.Op == domain.OpNotContains) && utf8.RuneCountInString(f.Value) >= 3
 }

@@ -44,6 +44,14 @@ type Dialect struct {
 	// text" as one condition (the search box); without it the search is an
 	// OR of Contains.
 	ContainsAny func(columns []string, folded string) (string, []any)
+	// CountContains, if set, returns a query counting live customers
+	// whose columns contain the folded text, up to limit, from the
+	// substring index alone; ok is false where it cannot (short text).
+	CountContains func(columns []string, folded string, limit int) (q string, args []any, ok bool)
+	// SortAfterContains makes a page with a substring condition sort its
+	// matches instead of walking the sort key's index: PostgreSQL's planner
+	// otherwise walks the index, filtering every row, to find a rare match.
+	SortAfterContains bool
 	// AfterBegin runs statements at the start of every transaction (for
 	// example SET LOCAL ROLE); may be nil.
 	AfterBegin func(ctx context.Context, tx *sql.Tx) error

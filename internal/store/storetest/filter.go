@@ -253,3 +253,45 @@ func testTotals(t *testing.T, st store.Store) {
 		t.Errorf("after trash: total = %d (exact %v), want %d", got, exact, n-1)
 	}
 }
+
+// testSearchFollowsChanges checks that the substring search sees renames
+// and trash at once.
+func testSearchFollowsChanges(t *testing.T, st store.Store) {
+	c := ctx(t)
+	a := mustCreateCustomer(t, st, customer("Quartzite Holdings", "QTZ-1", t0))
+	mustCreateCustomer(t, st, customer("Quartzite Mining", "QTZ-2", t0))
+	find := func(v string) []string {
+		t.Helper()
+		var names []string
+		mustRead(t, st, func(tx store.Tx) error {
+			page, err := tx.Customers(c, domain.OrgScope, domain.CustomerFilter{Where: domain.SearchFilter(v), Sort: domain.SortNameAsc, Limit: 10})
+			for _, it := range page.Items {
+				names = append(names, it.Name)
+			}
+			if page.Total != int64(len(page.Items)) || !page.TotalExact {
+				t.Errorf("search %q: total %d (exact %v) for %d items", v, page.Total, page.TotalExact, len(page.Items))
+			}
+			return err
+		})
+		return names
+	}
+	if got := find("quartz"); len(got) != 2 {
+		t.Fatalf("search before changes = %v", got)
+	}
+	renamed := a
+	renamed.Name, renamed.Version = "Basalt Holdings", 2
+	mustWrite(t, st, func(tx store.Tx) error { return tx.UpdateCustomer(c, domain.OrgScope, renamed) })
+	if got := find("quartz"); len(got) != 1 || got[0] != "Quartzite Mining" {
+		t.Errorf("after rename, quartz = %v", got)
+	}
+	if got := find("basalt"); len(got) != 1 {
+		t.Errorf("after rename, basalt = %v", got)
+	}
+	if got := find("qtz-1"); len(got) != 1 {
+		t.Errorf("code search after rename = %v", got)
+	}
+	mustWrite(t, st, func(tx store.Tx) error { return tx.TrashCustomer(c, domain.OrgScope, a.ID, t0) })
+	if got := find("basalt"); len(got) != 0 {
+		t.Errorf("a customer in trash is still found: %v", got)
+	}
+}

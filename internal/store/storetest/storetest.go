@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"EntitiesBatch", testEntitiesBatch},
 		{"FilterProperty", testFilterProperty},
 		{"Totals", testTotals},
+		{"SearchFollowsChanges", testSearchFollowsChanges},
 		{"Audit", testAudit},
 		{"RollbackWritesNothing", testRollback},
 		{"ConcurrentUniqueCodes", testConcurrentUnique},
