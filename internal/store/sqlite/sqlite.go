@@ -107,6 +107,10 @@ var Dialect = sqlstore.Dialect{
 	Contains:      contains,
 	ContainsAny:   containsAny,
 	CountContains: countContains,
+	SortIndex: func(column string) string {
+		return `INDEXED BY ` + map[string]string{"name_key": "customers_name_key_live",
+			"code_key": "customers_code_key_live", "created_at": "customers_created_live"}[column]
+	},
 	// One writer: concurrent writes share commits (sqlstore/groupcommit.go).
 	GroupCommit: true,
 }

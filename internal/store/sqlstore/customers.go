@@ -206,7 +206,26 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 	}
 
 	countArgs := append([]any(nil), args...)
-	q := `SELECT ` + customerColumns + ` FROM customers c` + where
+	from := ` FROM customers c`
+	// A substring filter that matches many customers is cheaper to page by
+	// walking the sort key's index, testing each row, than by fetching and
+	// sorting every match; the substring index counts the matches first.
+	var counted *domain.CustomerPage
+	if t.db.d.SortIndex != nil && scope.IsOrg() && f.Where != nil {
+		if cols, v, ok := containsOnly(*f.Where); ok {
+			if cq, cargs, ok := t.db.d.CountContains(cols, domain.Fold(v), domain.TotalCountLimit+1); ok {
+				var n int64
+				if err := t.queryRow(ctx, cq, cargs...).Scan(&n); err != nil {
+					return page, err
+				}
+				counted = &domain.CustomerPage{Total: min(n, domain.TotalCountLimit), TotalExact: n <= domain.TotalCountLimit}
+				if n > broadMatches {
+					from += ` ` + t.db.d.SortIndex(spec.column)
+				}
+			}
+		}
+	}
+	q := `SELECT ` + customerColumns + from + where
 	if f.Cursor != nil {
 		op := ">"
 		if spec.desc {
@@ -261,6 +280,10 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 		page.Items = page.Items[:limit]
 		last := page.Items[limit-1]
 		page.Next = &domain.CustomerCursor{Key: sortKey(spec, last), ID: last.ID}
+	}
+	if counted != nil {
+		page.Total, page.TotalExact = counted.Total, counted.TotalExact
+		return page, nil
 	}
 	if f.Cursor == nil && page.Next == nil {
 		// The first page holds every match: that is the total.
@@ -320,6 +343,11 @@ func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *dom
 	page.TotalExact = n <= domain.TotalCountLimit
 	return nil
 }
+
+// broadMatches is how many substring matches make walking the sort index
+// cheaper than sorting the matches (about 1 in 500 rows at 100,000
+// customers: the walk then finds a page within a few thousand rows).
+const broadMatches = 200
 
 // containsOnly recognises a filter that is one substring condition, or the
 // search box's "name or code contains", and returns its key columns and

@@ -48,6 +48,10 @@ type Dialect struct {
 	// whose columns contain the folded text, up to limit, from the
 	// substring index alone; ok is false where it cannot (short text).
 	CountContains func(columns []string, folded string, limit int) (q string, args []any, ok bool)
+	// SortIndex, if set, names the clause that makes a query walk the
+	// index of a sort key column (SQLite: INDEXED BY); used with
+	// CountContains for substring filters with many matches.
+	SortIndex func(column string) string
 	// SortAfterContains makes a page with a substring condition sort its
 	// matches instead of walking the sort key's index: PostgreSQL's planner
 	// otherwise walks the index, filtering every row, to find a rare match.

@@ -247,6 +247,33 @@ func testTotals(t *testing.T, st store.Store) {
 			}
 		})
 	}
+	// A broad substring filter pages in sort order, every sort.
+	for _, sort := range []domain.CustomerSort{domain.SortNameAsc, domain.SortNameDesc, domain.SortCodeDesc, domain.SortCreatedAtAsc} {
+		var got []string
+		var cursor *domain.CustomerCursor
+		for range 3 {
+			mustRead(t, st, func(tx store.Tx) error {
+				page, err := tx.Customers(c, domain.OrgScope, domain.CustomerFilter{Sort: sort, Limit: 2, Cursor: cursor,
+					Where: &domain.Filter{Op: domain.OpContains, Field: domain.FieldName, Value: "cme 0"}})
+				for _, it := range page.Items {
+					got = append(got, it.Code)
+				}
+				cursor = page.Next
+				return err
+			})
+		}
+		want := map[domain.CustomerSort]string{
+			domain.SortNameAsc: "[A0000 A0001 A0002 A0003 A0004 A0005]", domain.SortNameDesc: "[A0999 A0998 A0997 A0996 A0995 A0994]",
+			domain.SortCodeDesc: "[A0999 A0998 A0997 A0996 A0995 A0994]",
+		}[sort]
+		if want == "" {
+			// Same creation time: ties break on the id, in creation order.
+			want = "[A0000 A0001 A0002 A0003 A0004 A0005]"
+		}
+		if fmt.Sprint(got) != want {
+			t.Errorf("broad contains, sort %s: %v, want %s", sort, got, want)
+		}
+	}
 	// The maintained live count follows trash.
 	mustWrite(t, st, func(tx store.Tx) error { return tx.TrashCustomer(c, domain.OrgScope, first.ID, t0) })
 	if got, exact := total(nil); got != int64(n-1) || !exact {
