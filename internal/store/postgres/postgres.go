@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -101,7 +103,24 @@ var Dialect = sqlstore.Dialect{
 		return db.BeginTx(ctx, nil)
 	},
 	Contains:          contains,
+	CountContains:     countContains,
 	SortAfterContains: true,
+}
+
+// countContains counts live customers whose columns contain the text, up
+// to limit, through the trigram indexes (three characters or more).
+func countContains(columns []string, folded string, limit int) (string, []any, bool) {
+	if utf8.RuneCountInString(folded) < 3 {
+		return "", nil, false
+	}
+	parts := make([]string, len(columns))
+	var args []any
+	for i, col := range columns {
+		q, a := contains(col, folded)
+		parts[i], args = q, append(args, a...)
+	}
+	return `SELECT count(*) FROM (SELECT 1 FROM customers c WHERE c.deleted_at IS NULL AND (` +
+		strings.Join(parts, " OR ") + `) LIMIT ?) m`, append(args, limit), true
 }
 
 // contains is LIKE '%x%' on the key column under the default collation: the

@@ -211,7 +211,8 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 	// walking the sort key's index, testing each row, than by fetching and
 	// sorting every match; the substring index counts the matches first.
 	var counted *domain.CustomerPage
-	if t.db.d.SortIndex != nil && scope.IsOrg() && f.Where != nil {
+	broad := false
+	if t.db.d.CountContains != nil && scope.IsOrg() && f.Where != nil {
 		if cols, v, ok := containsOnly(*f.Where); ok {
 			if cq, cargs, ok := t.db.d.CountContains(cols, domain.Fold(v), domain.TotalCountLimit+1); ok {
 				var n int64
@@ -219,7 +220,8 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 					return page, err
 				}
 				counted = &domain.CustomerPage{Total: min(n, domain.TotalCountLimit), TotalExact: n <= domain.TotalCountLimit}
-				if n > broadMatches {
+				broad = n > broadMatches
+				if broad && t.db.d.SortIndex != nil {
 					from += ` ` + t.db.d.SortIndex(spec.column)
 				}
 			}
@@ -249,7 +251,7 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 		dir = " DESC"
 	}
 	orderKey := `c.` + spec.column
-	if t.db.d.SortAfterContains && hasContains(f.Where) {
+	if t.db.d.SortAfterContains && hasContains(f.Where) && !broad {
 		// An expression no index provides: the planner then finds the
 		// matches through the trigram index and sorts them.
 		orderKey = `(` + orderKey + ` || '')`
@@ -362,8 +364,9 @@ func containsOnly(f domain.Filter) ([]string, string, bool) {
 	return nil, "", false
 }
 
-// hasContains reports whether a filter tree has a substring condition of
-// three characters or more (one its trigram index can serve).
+// hasContains reports whether a filter tree has a positive substring
+// condition of three characters or more (one its trigram index can serve).
+// not_contains matches nearly everything: the sort index serves it best.
 func hasContains(f *domain.Filter) bool {
 	if f == nil {
 		return false
@@ -376,5 +379,5 @@ func hasContains(f *domain.Filter) bool {
 		}
 		return false
 	}
-	return (f.Op == domain.OpContains || f.Op == domain.OpNotContains) && utf8.RuneCountInString(f.Value) >= 3
+	return f.Op == domain.OpContains && utf8.RuneCountInString(f.Value) >= 3
 }

@@ -52,9 +52,10 @@ type Dialect struct {
 	// index of a sort key column (SQLite: INDEXED BY); used with
 	// CountContains for substring filters with many matches.
 	SortIndex func(column string) string
-	// SortAfterContains makes a page with a substring condition sort its
-	// matches instead of walking the sort key's index: PostgreSQL's planner
-	// otherwise walks the index, filtering every row, to find a rare match.
+	// SortAfterContains makes a page with a substring condition that
+	// matches few customers sort its matches instead of walking the sort
+	// key's index: PostgreSQL's planner otherwise walks the index, testing
+	// every row, to find a rare match.
 	SortAfterContains bool
 	// AfterBegin runs statements at the start of every transaction (for
 	// example SET LOCAL ROLE); may be nil.

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -67,7 +68,7 @@ func Bench(b *testing.B, open Opener) {
 	defer st.Close()
 	n := BenchSize()
 	names, codes := Seed(b, st, n)
-	c := ctx(b)
+	c := context.Background() // no deadline: a long benchmark is not a hang
 	r := rand.New(rand.NewPCG(3, 4))
 	piece := func(s string, k int) string {
 		if len(s) <= k {
