@@ -1,0 +1,94 @@
+package domain
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Asset classes (SPEC §2). Each counts against its own license type.
+const (
+	AssetIT     = "it"
+	AssetNonIT  = "non_it"
+	AssetMobile = "mobile"
+)
+
+// AssetClasses lists the classes in the order the UI offers them.
+var AssetClasses = []string{AssetIT, AssetNonIT, AssetMobile}
+
+// Limits of an asset's fields.
+const (
+	MaxAssetName = 200
+	MaxSerial    = 100
+)
+
+// Asset is a device or item the MSP manages, mapped to a customer and
+// optionally to one of that customer's entities (never another's).
+type Asset struct {
+	ID                     string     `json:"id"`
+	Name                   string     `json:"name"`
+	Class                  string     `json:"class"`
+	CustomerID             string     `json:"customer_id,omitempty"`
+	EntityID               string     `json:"entity_id,omitempty"`
+	AvailabilityMonitoring bool       `json:"availability_monitoring"`
+	PerformanceMonitoring  bool       `json:"performance_monitoring"`
+	Serial                 string     `json:"serial,omitempty"`
+	IPAddress              string     `json:"ip_address,omitempty"`
+	CreatedAt              time.Time  `json:"created_at"`
+	UpdatedAt              time.Time  `json:"updated_at"`
+	DeletedAt              *time.Time `json:"deleted_at,omitempty"`
+	Version                int64      `json:"version"`
+}
+
+// AssetInput is the writable part of an asset.
+type AssetInput struct {
+	Name                   string `json:"name"`
+	Class                  string `json:"class"`
+	CustomerID             string `json:"customer_id"`
+	EntityID               string `json:"entity_id"`
+	AvailabilityMonitoring *bool  `json:"availability_monitoring"`
+	PerformanceMonitoring  *bool  `json:"performance_monitoring"`
+	Serial                 string `json:"serial"`
+	IPAddress              string `json:"ip_address"`
+}
+
+// Normalize checks an asset's own fields. Whether the customer and entity
+// exist, are in the caller's scope and belong together is checked in the
+// write transaction.
+func (in AssetInput) Normalize() (Asset, error) {
+	var fe FieldErrors
+	a := Asset{
+		Name: CleanText(in.Name), Class: CleanText(in.Class), CustomerID: CleanText(in.CustomerID),
+		EntityID: CleanText(in.EntityID), Serial: CleanText(in.Serial), IPAddress: CleanText(in.IPAddress),
+		AvailabilityMonitoring: in.AvailabilityMonitoring != nil && *in.AvailabilityMonitoring,
+		PerformanceMonitoring:  in.PerformanceMonitoring != nil && *in.PerformanceMonitoring,
+	}
+	switch n := Len(a.Name); {
+	case n == 0:
+		fe.Add("name", FieldRequired, "Asset name is required.")
+	case n > MaxAssetName:
+		fe.Add("name", FieldTooLong, "Must be at most "+itoa(MaxAssetName)+" characters.")
+	}
+	switch a.Class {
+	case "":
+		fe.Add("class", FieldRequired, "Asset class is required: it, non_it or mobile.")
+	case AssetIT, AssetNonIT, AssetMobile:
+	default:
+		fe.Add("class", FieldUnknown, "Must be it, non_it or mobile.")
+	}
+	if a.EntityID != "" && a.CustomerID == "" {
+		fe.Add("entity_id", FieldUnknown, "An entity belongs to a customer: give customer_id too.")
+	}
+	checkLen(&fe, "serial", a.Serial, MaxSerial)
+	if a.IPAddress != "" {
+		ip, err := netip.ParseAddr(a.IPAddress)
+		if err != nil || ip.Zone() != "" {
+			fe.Add("ip_address", FieldFormat, "Not an IPv4 or IPv6 address.")
+		} else {
+			a.IPAddress = ip.Unmap().String()
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return Asset{}, err
+	}
+	return a, nil
+}
