@@ -92,3 +92,21 @@ func (in AssetInput) Normalize() (Asset, error) {
 	}
 	return a, nil
 }
+
+// NameKey is the folded name the asset list sorts by.
+func (a Asset) NameKey() string { return Fold(a.Name) }
+
+// AssetFilter selects a page of assets, sorted by name.
+type AssetFilter struct {
+	CustomerID string // "" for all in scope
+	EntityID   string
+	Limit      int
+	Cursor     *CustomerCursor
+}
+
+// AssetPage is one page of assets.
+type AssetPage struct {
+	Items []Asset
+	Next  *CustomerCursor
+	Total int64
+}

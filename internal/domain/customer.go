@@ -37,8 +37,10 @@ type Customer struct {
 	DeletedAt      *time.Time `json:"deleted_at,omitempty"`
 	Version        int64      `json:"version"`
 
-	// EntitiesCount is the number of live entities, filled by reads.
+	// EntitiesCount and AssetsCount count live entities and assets,
+	// filled by reads.
 	EntitiesCount int64 `json:"-"`
+	AssetsCount   int64 `json:"-"`
 }
 
 // NameKey is the folded name that uniqueness and search use.

@@ -112,6 +112,21 @@ type Tx interface {
 	// Entities lists the live entities of a customer in scope, by name.
 	Entities(ctx context.Context, scope domain.Scope, customerID string, f domain.EntityFilter) (domain.EntityPage, error)
 
+	// CreateAsset inserts a (ID, times, Version 1 set by the caller) and
+	// counts it on its customer. The caller has checked that the customer
+	// and entity are live, in scope and belong together.
+	CreateAsset(ctx context.Context, a domain.Asset) error
+	// Asset finds a live asset in scope (whose customer, if any, is live).
+	Asset(ctx context.Context, scope domain.Scope, id string) (domain.Asset, error)
+	// UpdateAsset writes a over the live asset in scope whose version is
+	// a.Version-1 (EPrecondition otherwise), moving its count when its
+	// customer changes.
+	UpdateAsset(ctx context.Context, scope domain.Scope, a domain.Asset) error
+	// TrashAsset marks a live asset in scope deleted at t.
+	TrashAsset(ctx context.Context, scope domain.Scope, id string, t time.Time) error
+	// Assets lists live assets in scope by name.
+	Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilter) (domain.AssetPage, error)
+
 	// AppendAudit records changes.
 	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error
 	// Audit lists entries newest first, optionally of one customer.

@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"CustomerListOrderAndPaging", testCustomerList},
 		{"Entities", testEntities},
 		{"EntitiesBatch", testEntitiesBatch},
+		{"Assets", testAssets},
 		{"FilterProperty", testFilterProperty},
 		{"Totals", testTotals},
 		{"SearchFollowsChanges", testSearchFollowsChanges},

@@ -1,0 +1,159 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+const assetColumns = `a.id, a.name, a.class, a.customer_id, a.entity_id, a.availability_monitoring, a.performance_monitoring,
+a.serial, a.ip_address, a.created_at, a.updated_at, a.deleted_at, a.version`
+
+func scanAsset(s scanner) (domain.Asset, error) {
+	var a domain.Asset
+	var cust, ent, serial, ip sql.NullString
+	var created, updated, deleted dbTime
+	err := s.Scan(&a.ID, &a.Name, &a.Class, &cust, &ent, &a.AvailabilityMonitoring, &a.PerformanceMonitoring,
+		&serial, &ip, &created, &updated, &deleted, &a.Version)
+	if err != nil {
+		return a, err
+	}
+	a.CustomerID, a.EntityID, a.Serial, a.IPAddress = cust.String, ent.String, serial.String, ip.String
+	a.CreatedAt, a.UpdatedAt, a.DeletedAt = created.T, updated.T, deleted.ptr()
+	return a, nil
+}
+
+// liveAsset selects live assets (aliased a) whose customer, if any, is live.
+const liveAsset = ` FROM assets a LEFT JOIN customers c ON c.id = a.customer_id
+WHERE a.deleted_at IS NULL AND (a.customer_id IS NULL OR c.deleted_at IS NULL)`
+
+// assetScope restricts assets to scope: a customer's own, and of those
+// only the listed entities' when the scope is narrowed. Organization assets
+// (no customer) are outside every customer scope.
+func assetScope(scope domain.Scope) (string, []any) {
+	if scope.IsOrg() {
+		return "", nil
+	}
+	q := ` AND a.customer_id = ?`
+	args := []any{scope.CustomerID}
+	if len(scope.EntityIDs) > 0 {
+		q += ` AND a.entity_id IN (` + placeholders(len(scope.EntityIDs)) + `)`
+		for _, id := range scope.EntityIDs {
+			args = append(args, id)
+		}
+	}
+	return q, args
+}
+
+func (t *tx) addAssetsCount(ctx context.Context, customerID string, delta int) error {
+	if customerID == "" {
+		return nil
+	}
+	_, err := t.exec(ctx, `UPDATE customers SET assets_count = assets_count + ? WHERE id = ?`, delta, customerID)
+	return err
+}
+
+func (t *tx) CreateAsset(ctx context.Context, a domain.Asset) error {
+	_, err := t.exec(ctx, `INSERT INTO assets (id, name, name_key, class, customer_id, entity_id, availability_monitoring,
+performance_monitoring, serial, ip_address, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Name, a.NameKey(), a.Class, nullString(a.CustomerID), nullString(a.EntityID), a.AvailabilityMonitoring,
+		a.PerformanceMonitoring, nullString(a.Serial), nullString(a.IPAddress), t.time(a.CreatedAt), t.time(a.UpdatedAt), a.Version)
+	if err != nil {
+		return err
+	}
+	return t.addAssetsCount(ctx, a.CustomerID, 1)
+}
+
+func (t *tx) Asset(ctx context.Context, scope domain.Scope, id string) (domain.Asset, error) {
+	sc, sargs := assetScope(scope)
+	a, err := scanAsset(t.queryRow(ctx, `SELECT `+assetColumns+liveAsset+` AND a.id = ?`+sc, append([]any{id}, sargs...)...))
+	return a, rowErr(err, "Asset")
+}
+
+func (t *tx) UpdateAsset(ctx context.Context, scope domain.Scope, a domain.Asset) error {
+	before, err := t.Asset(ctx, scope, a.ID)
+	if err != nil {
+		return err
+	}
+	if before.Version != a.Version-1 {
+		return domain.Errorf(domain.EPrecondition, "The asset was changed by someone else; reload it and try again.")
+	}
+	if _, err := t.exec(ctx, `UPDATE assets SET name = ?, name_key = ?, class = ?, customer_id = ?, entity_id = ?,
+availability_monitoring = ?, performance_monitoring = ?, serial = ?, ip_address = ?, updated_at = ?, version = ?
+WHERE id = ? AND version = ?`,
+		a.Name, a.NameKey(), a.Class, nullString(a.CustomerID), nullString(a.EntityID), a.AvailabilityMonitoring,
+		a.PerformanceMonitoring, nullString(a.Serial), nullString(a.IPAddress), t.time(a.UpdatedAt), a.Version,
+		a.ID, before.Version); err != nil {
+		return err
+	}
+	if before.CustomerID != a.CustomerID {
+		if err := t.addAssetsCount(ctx, before.CustomerID, -1); err != nil {
+			return err
+		}
+		return t.addAssetsCount(ctx, a.CustomerID, 1)
+	}
+	return nil
+}
+
+func (t *tx) TrashAsset(ctx context.Context, scope domain.Scope, id string, at time.Time) error {
+	before, err := t.Asset(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `UPDATE assets SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
+		t.time(at), t.time(at), id); err != nil {
+		return err
+	}
+	return t.addAssetsCount(ctx, before.CustomerID, -1)
+}
+
+func (t *tx) Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilter) (domain.AssetPage, error) {
+	var page domain.AssetPage
+	limit := f.Limit
+	if limit <= 0 || limit > domain.MaxPageSize {
+		limit = domain.DefaultPageSize
+	}
+	sc, args := assetScope(scope)
+	where := liveAsset + sc
+	if f.CustomerID != "" {
+		where += ` AND a.customer_id = ?`
+		args = append(args, f.CustomerID)
+	}
+	if f.EntityID != "" {
+		where += ` AND a.entity_id = ?`
+		args = append(args, f.EntityID)
+	}
+	if err := t.queryRow(ctx, `SELECT count(*)`+where, args...).Scan(&page.Total); err != nil {
+		return page, err
+	}
+	q := `SELECT ` + assetColumns + where
+	if f.Cursor != nil {
+		q += ` AND (a.name_key, a.id) > (?, ?)`
+		args = append(args, f.Cursor.Key, f.Cursor.ID)
+	}
+	q += ` ORDER BY a.name_key, a.id LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return page, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			return page, err
+		}
+		page.Items = append(page.Items, a)
+	}
+	if err := rows.Err(); err != nil {
+		return page, err
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.Next = &domain.CustomerCursor{Key: last.NameKey(), ID: last.ID}
+	}
+	return page, nil
+}
