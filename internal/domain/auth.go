@@ -177,3 +177,18 @@ type AuditEntry struct {
 	Before     []byte // JSON, nil when created
 	After      []byte // JSON, nil when deleted
 }
+
+// UserFilter selects a page of users, sorted by email.
+type UserFilter struct {
+	CustomerID string
+	EntityID   string
+	Limit      int
+	Cursor     *CustomerCursor
+}
+
+// UserPage is one page of users.
+type UserPage struct {
+	Items []User
+	Next  *CustomerCursor
+	Total int64
+}

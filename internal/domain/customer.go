@@ -37,10 +37,11 @@ type Customer struct {
 	DeletedAt      *time.Time `json:"deleted_at,omitempty"`
 	Version        int64      `json:"version"`
 
-	// EntitiesCount and AssetsCount count live entities and assets,
-	// filled by reads.
+	// EntitiesCount, AssetsCount and UsersCount count live entities,
+	// assets and users, filled by reads.
 	EntitiesCount int64 `json:"-"`
 	AssetsCount   int64 `json:"-"`
+	UsersCount    int64 `json:"-"`
 }
 
 // NameKey is the folded name that uniqueness and search use.

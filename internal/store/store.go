@@ -42,12 +42,25 @@ type Tx interface {
 
 	// CountUsers counts all users, live or not.
 	CountUsers(ctx context.Context) (int64, error)
-	// CreateUser inserts u. A taken email is EInvalid "taken" on "email".
+	// CreateUser inserts u with the entities it is narrowed to and counts it
+	// on its customer. A taken email is EInvalid "taken" on "email".
 	CreateUser(ctx context.Context, u domain.User) error
-	// UserByEmail finds a user by its stored (normalized) email.
+	// UserByEmail finds a live user by its stored (normalized) email, with
+	// the entities it is narrowed to.
 	UserByEmail(ctx context.Context, email string) (domain.User, error)
-	// User finds a user by id.
+	// User finds a live user by id, unscoped: for authentication only.
 	User(ctx context.Context, id string) (domain.User, error)
+	// ScopedUser finds a live user (of a live customer, if any) in scope.
+	ScopedUser(ctx context.Context, scope domain.Scope, id string) (domain.User, error)
+	// UpdateUser writes u over the live user in scope whose version is
+	// u.Version-1 (EPrecondition otherwise), with its entities, moving its
+	// count when its customer changes.
+	UpdateUser(ctx context.Context, scope domain.Scope, u domain.User) error
+	// TrashUser marks a live user in scope deleted at t and ends its
+	// sessions.
+	TrashUser(ctx context.Context, scope domain.Scope, id string, t time.Time) error
+	// Users lists live users in scope by email.
+	Users(ctx context.Context, scope domain.Scope, f domain.UserFilter) (domain.UserPage, error)
 
 	// CreateSession stores a session.
 	CreateSession(ctx context.Context, s domain.Session) error

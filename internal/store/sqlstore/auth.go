@@ -54,29 +54,213 @@ func (t *tx) CreateUser(ctx context.Context, u domain.User) error {
 	_, err = t.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.Email, u.Name, u.Kind, u.Role, nullString(u.CustomerID), u.IsActive, u.PasswordHash,
 		t.time(u.CreatedAt), t.time(u.UpdatedAt), u.Version)
+	if err != nil {
+		return err
+	}
+	if err := t.setUserEntities(ctx, u.ID, u.EntityIDs); err != nil {
+		return err
+	}
+	return t.addUsersCount(ctx, u.CustomerID, 1)
+}
+
+// setUserEntities replaces the entities a user is narrowed to.
+func (t *tx) setUserEntities(ctx context.Context, userID string, entityIDs []string) error {
+	if _, err := t.exec(ctx, `DELETE FROM user_entities WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	for _, e := range entityIDs {
+		if _, err := t.exec(ctx, `INSERT INTO user_entities (user_id, entity_id) VALUES (?, ?)`, userID, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) addUsersCount(ctx context.Context, customerID string, delta int) error {
+	if customerID == "" {
+		return nil
+	}
+	_, err := t.exec(ctx, `UPDATE customers SET users_count = users_count + ? WHERE id = ?`, delta, customerID)
 	return err
 }
 
-func (t *tx) scanUser(row *sql.Row) (domain.User, error) {
+func scanUserRow(s scanner) (domain.User, error) {
 	var u domain.User
 	var customerID sql.NullString
 	var created, updated dbTime
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Kind, &u.Role, &customerID, &u.IsActive, &u.PasswordHash,
+	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.Kind, &u.Role, &customerID, &u.IsActive, &u.PasswordHash,
 		&created, &updated, &u.Version)
 	if err != nil {
-		return u, rowErr(err, "User")
+		return u, err
 	}
 	u.CustomerID = customerID.String
 	u.CreatedAt, u.UpdatedAt = created.T, updated.T
 	return u, nil
 }
 
+// loadUser scans one user and the entities it is narrowed to.
+func (t *tx) loadUser(ctx context.Context, row *sql.Row) (domain.User, error) {
+	u, err := scanUserRow(row)
+	if err != nil {
+		return u, rowErr(err, "User")
+	}
+	rows, err := t.query(ctx, `SELECT entity_id FROM user_entities WHERE user_id = ? ORDER BY entity_id`, u.ID)
+	if err != nil {
+		return u, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return u, err
+		}
+		u.EntityIDs = append(u.EntityIDs, e)
+	}
+	return u, rows.Err()
+}
+
+// Live users only: not in trash themselves.
 func (t *tx) UserByEmail(ctx context.Context, email string) (domain.User, error) {
-	return t.scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
+	return t.loadUser(ctx, t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ? AND deleted_at IS NULL`, email))
 }
 
 func (t *tx) User(ctx context.Context, id string) (domain.User, error) {
-	return t.scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return t.loadUser(ctx, t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND deleted_at IS NULL`, id))
+}
+
+// prefixed qualifies each column of a column list with alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// userScope restricts users (aliased u) to scope: a customer's own users,
+// and for a narrowed scope those narrowed to at least one of its entities.
+func userScope(scope domain.Scope) (string, []any) {
+	if scope.IsOrg() {
+		return "", nil
+	}
+	q := ` AND u.customer_id = ?`
+	args := []any{scope.CustomerID}
+	if len(scope.EntityIDs) > 0 {
+		q += ` AND EXISTS (SELECT 1 FROM user_entities ue WHERE ue.user_id = u.id AND ue.entity_id IN (` + placeholders(len(scope.EntityIDs)) + `))`
+		for _, id := range scope.EntityIDs {
+			args = append(args, id)
+		}
+	}
+	return q, args
+}
+
+// liveUser selects live users (aliased u) whose customer, if any, is live.
+const liveUser = ` FROM users u LEFT JOIN customers c ON c.id = u.customer_id
+WHERE u.deleted_at IS NULL AND (u.customer_id IS NULL OR c.deleted_at IS NULL)`
+
+func (t *tx) ScopedUser(ctx context.Context, scope domain.Scope, id string) (domain.User, error) {
+	sc, sargs := userScope(scope)
+	return t.loadUser(ctx, t.queryRow(ctx, `SELECT `+prefixed("u", userColumns)+liveUser+` AND u.id = ?`+sc, append([]any{id}, sargs...)...))
+}
+
+func (t *tx) UpdateUser(ctx context.Context, scope domain.Scope, u domain.User) error {
+	before, err := t.ScopedUser(ctx, scope, u.ID)
+	if err != nil {
+		return err
+	}
+	if before.Version != u.Version-1 {
+		return domain.Errorf(domain.EPrecondition, "The user was changed by someone else; reload it and try again.")
+	}
+	if _, err := t.exec(ctx, `UPDATE users SET name = ?, kind = ?, role = ?, customer_id = ?, is_active = ?,
+password_hash = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
+		u.Name, u.Kind, u.Role, nullString(u.CustomerID), u.IsActive, u.PasswordHash, t.time(u.UpdatedAt), u.Version,
+		u.ID, before.Version); err != nil {
+		return err
+	}
+	if err := t.setUserEntities(ctx, u.ID, u.EntityIDs); err != nil {
+		return err
+	}
+	if before.CustomerID != u.CustomerID {
+		if err := t.addUsersCount(ctx, before.CustomerID, -1); err != nil {
+			return err
+		}
+		return t.addUsersCount(ctx, u.CustomerID, 1)
+	}
+	return nil
+}
+
+func (t *tx) TrashUser(ctx context.Context, scope domain.Scope, id string, at time.Time) error {
+	before, err := t.ScopedUser(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `UPDATE users SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
+		t.time(at), t.time(at), id); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+		return err
+	}
+	return t.addUsersCount(ctx, before.CustomerID, -1)
+}
+
+func (t *tx) Users(ctx context.Context, scope domain.Scope, f domain.UserFilter) (domain.UserPage, error) {
+	var page domain.UserPage
+	limit := f.Limit
+	if limit <= 0 || limit > domain.MaxPageSize {
+		limit = domain.DefaultPageSize
+	}
+	sc, args := userScope(scope)
+	where := liveUser + sc
+	if f.CustomerID != "" {
+		where += ` AND u.customer_id = ?`
+		args = append(args, f.CustomerID)
+	}
+	if f.EntityID != "" {
+		where += ` AND EXISTS (SELECT 1 FROM user_entities ue WHERE ue.user_id = u.id AND ue.entity_id = ?)`
+		args = append(args, f.EntityID)
+	}
+	if err := t.queryRow(ctx, `SELECT count(*)`+where, args...).Scan(&page.Total); err != nil {
+		return page, err
+	}
+	q := `SELECT ` + prefixed("u", userColumns) + where
+	if f.Cursor != nil {
+		q += ` AND u.email > ?`
+		args = append(args, f.Cursor.Key)
+	}
+	q += ` ORDER BY u.email LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return page, err
+	}
+	var users []domain.User
+	for rows.Next() {
+		u, err := scanUserRow(rows)
+		if err != nil {
+			rows.Close()
+			return page, err
+		}
+		users = append(users, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return page, err
+	}
+	if len(users) > limit {
+		users = users[:limit]
+		last := users[limit-1]
+		page.Next = &domain.CustomerCursor{Key: last.Email, ID: last.ID}
+	}
+	for i := range users {
+		u, err := t.loadUser(ctx, t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, users[i].ID))
+		if err != nil {
+			return page, err
+		}
+		users[i].EntityIDs = u.EntityIDs
+	}
+	page.Items = users
+	return page, nil
 }
 
 func (t *tx) CreateSession(ctx context.Context, s domain.Session) error {

@@ -11,7 +11,7 @@ import (
 )
 
 const customerColumns = `c.id, c.name, c.code, c.domain, c.business_email, c.phone, c.website, c.subscription_id, c.is_active,
-` + locationColumns + `, c.created_at, c.updated_at, c.deleted_at, c.version, c.entities_count, c.assets_count`
+` + locationColumns + `, c.created_at, c.updated_at, c.deleted_at, c.version, c.entities_count, c.assets_count, c.users_count`
 
 // locationColumns are the location block's columns of the table aliased c
 // (customers) or, through locationColumnsOf, any other alias.
@@ -47,7 +47,7 @@ func scanCustomer(s scanner) (domain.Customer, error) {
 	var created, updated, deleted dbTime
 	dest := []any{&c.ID, &c.Name, &c.Code, &dom, &email, &phone, &web, &sub, &c.IsActive}
 	dest = append(dest, loc.dest()...)
-	dest = append(dest, &created, &updated, &deleted, &c.Version, &c.EntitiesCount, &c.AssetsCount)
+	dest = append(dest, &created, &updated, &deleted, &c.Version, &c.EntitiesCount, &c.AssetsCount, &c.UsersCount)
 	if err := s.Scan(dest...); err != nil {
 		return c, err
 	}

@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"Entities", testEntities},
 		{"EntitiesBatch", testEntitiesBatch},
 		{"Assets", testAssets},
+		{"CustomerUsers", testCustomerUsers},
 		{"FilterProperty", testFilterProperty},
 		{"Totals", testTotals},
 		{"SearchFollowsChanges", testSearchFollowsChanges},
