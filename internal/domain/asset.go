@@ -52,7 +52,8 @@ type AssetInput struct {
 }
 
 // Normalize checks an asset's own fields. Whether the customer and entity
-// exist, are in the caller's scope and belong together is checked in the
+// exist, are in the caller's scope and belong together (an entity needs its
+// customer, which a customer-scoped caller need not name) is checked in the
 // write transaction.
 func (in AssetInput) Normalize() (Asset, error) {
 	var fe FieldErrors
@@ -74,9 +75,6 @@ func (in AssetInput) Normalize() (Asset, error) {
 	case AssetIT, AssetNonIT, AssetMobile:
 	default:
 		fe.Add("class", FieldUnknown, "Must be it, non_it or mobile.")
-	}
-	if a.EntityID != "" && a.CustomerID == "" {
-		fe.Add("entity_id", FieldUnknown, "An entity belongs to a customer: give customer_id too.")
 	}
 	checkLen(&fe, "serial", a.Serial, MaxSerial)
 	if a.IPAddress != "" {

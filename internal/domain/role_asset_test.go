@@ -81,7 +81,6 @@ func TestAssetInput(t *testing.T) {
 	}{
 		{domain.AssetInput{}, map[string]string{"name": "required", "class": "required"}},
 		{domain.AssetInput{Name: "x", Class: "laptop"}, map[string]string{"class": "unknown"}},
-		{domain.AssetInput{Name: "x", Class: "it", EntityID: "e1"}, map[string]string{"entity_id": "unknown"}},
 		{domain.AssetInput{Name: "x", Class: "it", IPAddress: "10.0.0.256"}, map[string]string{"ip_address": "format"}},
 		{domain.AssetInput{Name: "x", Class: "it", IPAddress: "fe80::1%eth0"}, map[string]string{"ip_address": "format"}},
 		{domain.AssetInput{Name: string(make([]rune, 201)), Class: "mobile"}, map[string]string{"name": "too_long"}},
