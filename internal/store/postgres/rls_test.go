@@ -1,0 +1,130 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store"
+	"github.com/custreg/custreg/internal/store/postgres"
+	"github.com/custreg/custreg/internal/store/storetest"
+)
+
+// TestRowLevelSecurity tests the second wall directly: as the application
+// role, a transaction confined to customer A sees and changes nothing of
+// customer B through queries that carry no scope at all.
+func TestRowLevelSecurity(t *testing.T) {
+	ctx := context.Background()
+	url := storetest.NewPostgresDatabase(t, storetest.PostgresURL(t))
+	st, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	mk := func(name string) domain.Customer {
+		return domain.Customer{ID: uuid.NewString(), Name: name, Code: name, IsActive: true, CreatedAt: now, UpdatedAt: now, Version: 1}
+	}
+	a, b := mk("Alpha"), mk("Beta")
+	if err := st.Write(ctx, func(tx store.Tx) error {
+		for _, c := range []domain.Customer{a, b} {
+			if err := tx.CreateCustomer(ctx, c); err != nil {
+				return err
+			}
+			e := domain.Entity{ID: uuid.NewString(), CustomerID: c.ID, Name: c.Name + " HQ", Type: "branch", IsActive: true, CreatedAt: now, UpdatedAt: now, Version: 1}
+			if err := tx.CreateEntities(ctx, c.ID, []domain.Entity{e}); err != nil {
+				return err
+			}
+			if err := tx.CreateAsset(ctx, domain.Asset{ID: uuid.NewString(), Name: c.Name + " router", Class: "it", CustomerID: c.ID, CreatedAt: now, UpdatedAt: now, Version: 1}); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, domain.AuditEntry{ID: uuid.NewString(), At: now, Action: "customer.create", TargetType: "customer", TargetID: c.ID, CustomerID: c.ID}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// confined runs fn in a transaction as custreg_app, confined to tenant
+	// ("" for none), and rolls it back.
+	confined := func(tenant string, fn func(tx *sql.Tx)) {
+		t.Helper()
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, `SET LOCAL ROLE custreg_app`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('custreg.customer_id', $1, true)`, tenant); err != nil {
+			t.Fatal(err)
+		}
+		fn(tx)
+	}
+	count := func(tx *sql.Tx, q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := tx.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+
+	for _, table := range []string{"customers", "entities", "assets", "audit_log"} {
+		confined(a.ID, func(tx *sql.Tx) {
+			if n := count(tx, `SELECT count(*) FROM `+table); n != 1 {
+				t.Errorf("confined to A, %s shows %d rows, want 1", table, n)
+			}
+		})
+		confined("", func(tx *sql.Tx) {
+			if n := count(tx, `SELECT count(*) FROM `+table); n != 2 {
+				t.Errorf("unconfined, %s shows %d rows, want 2", table, n)
+			}
+		})
+	}
+	confined(a.ID, func(tx *sql.Tx) {
+		if n := count(tx, `SELECT count(*) FROM customers WHERE id = $1`, b.ID); n != 0 {
+			t.Error("confined to A, B's row is visible by id")
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET name = 'Hijacked' WHERE id = $1`, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 0 {
+			t.Error("confined to A, B's row was updated")
+		}
+		res, err = tx.ExecContext(ctx, `DELETE FROM entities WHERE customer_id = $1`, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 0 {
+			t.Error("confined to A, B's entities were deleted")
+		}
+	})
+	confined(a.ID, func(tx *sql.Tx) {
+		_, err := tx.ExecContext(ctx, `INSERT INTO assets (id, name, name_key, class, customer_id, availability_monitoring,
+performance_monitoring, created_at, updated_at, version) VALUES ($1, 'X', 'x', 'it', $2, false, false, now(), now(), 1)`, uuid.NewString(), b.ID)
+		if err == nil {
+			t.Error("confined to A, an asset was written for B")
+		}
+	})
+	// The wall binds only roles that do not bypass it: the test's superuser
+	// connection sees everything, which is why the application must run as
+	// custreg_app.
+	var bypass bool
+	if err := db.QueryRowContext(ctx, `SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = 'custreg_app'`).Scan(&bypass); err != nil || bypass {
+		t.Errorf("custreg_app bypasses row-level security (%v, %v)", bypass, err)
+	}
+}
