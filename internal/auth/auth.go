@@ -15,6 +15,7 @@ import (
 	"github.com/alexedwards/argon2id"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store"
 )
 
 // PasswordParams are the argon2id parameters for new hashes: OWASP's
@@ -126,7 +127,7 @@ func Middleware(a Authenticator, next http.Handler) http.Handler {
 			scheme, secret, _ := strings.Cut(h, " ")
 			if strings.EqualFold(scheme, "Bearer") {
 				if p, err := a.AuthenticateToken(ctx, strings.TrimSpace(secret)); err == nil {
-					r = r.WithContext(WithPrincipal(ctx, p))
+					r = r.WithContext(withCaller(ctx, p))
 				}
 			}
 			next.ServeHTTP(w, r)
@@ -134,9 +135,15 @@ func Middleware(a Authenticator, next http.Handler) http.Handler {
 		}
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 			if p, err := a.AuthenticateSession(ctx, c.Value); err == nil {
-				r = r.WithContext(WithPrincipal(ctx, p))
+				r = r.WithContext(withCaller(ctx, p))
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// withCaller puts p in ctx and confines the store's transactions to p's
+// customer, if p is customer-scoped.
+func withCaller(ctx context.Context, p domain.Principal) context.Context {
+	return store.WithTenant(WithPrincipal(ctx, p), p.CustomerID)
 }

@@ -145,3 +145,20 @@ type Tx interface {
 	// Audit lists entries newest first, optionally of one customer.
 	Audit(ctx context.Context, customerID string, limit int) ([]domain.AuditEntry, error)
 }
+
+type tenantKey struct{}
+
+// WithTenant returns ctx confining the store's transactions to one customer
+// (customerID "" confines nothing). On PostgreSQL every transaction then
+// runs under row-level security for that customer, a second wall behind
+// the scope of each query. Authentication sets it for customer-scoped
+// callers.
+func WithTenant(ctx context.Context, customerID string) context.Context {
+	return context.WithValue(ctx, tenantKey{}, customerID)
+}
+
+// Tenant returns the customer ctx confines transactions to, or "".
+func Tenant(ctx context.Context) string {
+	id, _ := ctx.Value(tenantKey{}).(string)
+	return id
+}

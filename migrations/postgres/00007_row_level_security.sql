@@ -58,7 +58,15 @@ CREATE POLICY tenant ON audit_log
     USING (custreg_tenant() IS NULL OR customer_id = custreg_tenant())
     WITH CHECK (custreg_tenant() IS NULL OR customer_id = custreg_tenant());
 
+-- The organization-wide count of live customers is not a tenant's to read.
+ALTER TABLE live_customer_slots ENABLE ROW LEVEL SECURITY;
+ALTER TABLE live_customer_slots FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON live_customer_slots USING (custreg_tenant() IS NULL) WITH CHECK (custreg_tenant() IS NULL);
+
 -- +goose Down
+DROP POLICY tenant ON live_customer_slots;
+ALTER TABLE live_customer_slots NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE live_customer_slots DISABLE ROW LEVEL SECURITY;
 DROP POLICY tenant ON audit_log;
 ALTER TABLE audit_log NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE audit_log DISABLE ROW LEVEL SECURITY;

@@ -19,6 +19,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store"
 	"github.com/custreg/custreg/internal/store/sqlstore"
 	"github.com/custreg/custreg/migrations"
 )
@@ -105,6 +106,16 @@ var Dialect = sqlstore.Dialect{
 	Contains:          contains,
 	CountContains:     countContains,
 	SortAfterContains: true,
+	AfterBegin:        confine,
+}
+
+// confine runs every transaction as custreg_app, which row-level security
+// binds (migration 00007), confined to the context's tenant if it has one.
+// One round trip: both settings are transaction-local.
+func confine(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `SELECT set_config('role', 'custreg_app', true), set_config('custreg.customer_id', $1, true)`,
+		store.Tenant(ctx))
+	return err
 }
 
 // countContains counts live customers whose columns contain the text, up

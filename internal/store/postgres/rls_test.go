@@ -128,3 +128,61 @@ performance_monitoring, created_at, updated_at, version) VALUES ($1, 'X', 'x', '
 		t.Errorf("custreg_app bypasses row-level security (%v, %v)", bypass, err)
 	}
 }
+
+// TestTenantConfinesTransactions checks the store's wiring of the wall: a
+// transaction whose context is confined to customer A finds nothing of
+// customer B even when a query is given the organization scope by mistake.
+func TestTenantConfinesTransactions(t *testing.T) {
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, storetest.NewPostgresDatabase(t, storetest.PostgresURL(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	var ids []string
+	if err := st.Write(ctx, func(tx store.Tx) error {
+		for _, name := range []string{"Alpha", "Beta"} {
+			c := domain.Customer{ID: uuid.NewString(), Name: name, Code: name, IsActive: true, CreatedAt: now, UpdatedAt: now, Version: 1}
+			if err := tx.CreateCustomer(ctx, c); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a, b := ids[0], ids[1]
+	confined := store.WithTenant(ctx, a)
+	if err := st.Read(confined, func(tx store.Tx) error {
+		page, err := tx.Customers(confined, domain.OrgScope, domain.CustomerFilter{Sort: domain.SortNameAsc, Limit: 10})
+		if err != nil {
+			return err
+		}
+		if len(page.Items) != 1 || page.Items[0].ID != a || page.Total > 1 {
+			t.Errorf("confined list = %d items, total %d", len(page.Items), page.Total)
+		}
+		if _, err := tx.Customer(confined, domain.OrgScope, b); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("confined read of B = %v", err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Write(confined, func(tx store.Tx) error {
+		return tx.UpdateCustomer(confined, domain.OrgScope, domain.Customer{ID: b, Name: "Hijacked", Code: "HJ", Version: 2, UpdatedAt: now})
+	})
+	if domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("confined update of B = %v", err)
+	}
+	if err := st.Read(ctx, func(tx store.Tx) error {
+		c, err := tx.Customer(ctx, domain.OrgScope, b)
+		if err == nil && c.Name != "Beta" {
+			t.Errorf("B was changed: %s", c.Name)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

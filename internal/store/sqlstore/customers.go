@@ -316,7 +316,7 @@ func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *dom
 	}
 	if scope.IsOrg() && (filter == nil || filter.Op == domain.OpNeq || filter.Op == domain.OpNotIn) {
 		var live int64
-		if err := t.queryRow(ctx, `SELECT sum(n) FROM live_customer_slots`).Scan(&live); err != nil {
+		if err := t.queryRow(ctx, `SELECT coalesce(sum(n), 0) FROM live_customer_slots`).Scan(&live); err != nil {
 			return err
 		}
 		if filter == nil {
