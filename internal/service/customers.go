@@ -164,6 +164,13 @@ func (s *Service) UpdateCustomer(ctx context.Context, id string, version int64, 
 		if err := tx.UpdateCustomer(ctx, p.Scope(), c); err != nil {
 			return err
 		}
+		if before.IsActive && !c.IsActive {
+			// Deactivation leaves no session or token behind: reactivating
+			// the customer does not revive them (SPEC §7).
+			if err := tx.EndCustomerSessions(ctx, c.ID); err != nil {
+				return err
+			}
+		}
 		out = c
 		return s.audit(ctx, tx, p, "customer.update", "customer", c.ID, c.ID, before, c)
 	})
@@ -191,6 +198,9 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string, version int64) 
 		}
 		now := s.clock()
 		if err := tx.TrashCustomer(ctx, p.Scope(), id, now); err != nil {
+			return err
+		}
+		if err := tx.EndCustomerSessions(ctx, id); err != nil {
 			return err
 		}
 		after := before

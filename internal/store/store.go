@@ -50,6 +50,9 @@ type Tx interface {
 	UserByEmail(ctx context.Context, email string) (domain.User, error)
 	// User finds a live user by id, unscoped: for authentication only.
 	User(ctx context.Context, id string) (domain.User, error)
+	// EndCustomerSessions deletes every session and API token of the
+	// customer's users.
+	EndCustomerSessions(ctx context.Context, customerID string) error
 	// ScopedUser finds a live user (of a live customer, if any) in scope.
 	ScopedUser(ctx context.Context, scope domain.Scope, id string) (domain.User, error)
 	// UpdateUser writes u over the live user in scope whose version is

@@ -158,6 +158,14 @@ func userScope(scope domain.Scope) (string, []any) {
 const liveUser = ` FROM users u LEFT JOIN customers c ON c.id = u.customer_id
 WHERE u.deleted_at IS NULL AND (u.customer_id IS NULL OR c.deleted_at IS NULL)`
 
+func (t *tx) EndCustomerSessions(ctx context.Context, customerID string) error {
+	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE customer_id = ?)`, customerID); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `DELETE FROM api_tokens WHERE user_id IN (SELECT id FROM users WHERE customer_id = ?)`, customerID)
+	return err
+}
+
 func (t *tx) ScopedUser(ctx context.Context, scope domain.Scope, id string) (domain.User, error) {
 	sc, sargs := userScope(scope)
 	return t.loadUser(ctx, t.queryRow(ctx, `SELECT `+prefixed("u", userColumns)+liveUser+` AND u.id = ?`+sc, append([]any{id}, sargs...)...))
