@@ -58,8 +58,11 @@ func Run(t *testing.T, open Opener) {
 
 var t0 = time.Date(2026, 11, 30, 12, 0, 0, 123456000, time.UTC)
 
+// ctx bounds a test's store calls so that a hang fails instead of blocking
+// the run; the bound is generous because the race detector on a busy
+// two-core machine slows the property tests several times over.
 func ctx(tb testing.TB) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	tb.Cleanup(cancel)
 	return c
 }
