@@ -1,0 +1,149 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"github.com/custreg/custreg/internal/auth"
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store"
+)
+
+// placeUser checks, inside the write transaction, that the caller may give
+// u its customer, entities and role: an organization user holds an
+// organization role and no entities; a customer user holds a customer role,
+// belongs to a live customer in the caller's scope, and is narrowed only to
+// that customer's entities (and the caller's, when the caller is narrowed);
+// and nobody but an organization admin grants a role wider than their own.
+func placeUser(ctx context.Context, tx store.Tx, p domain.Principal, u *domain.User) error {
+	scope := p.Scope()
+	if !scope.IsOrg() && u.CustomerID == "" {
+		u.CustomerID = scope.CustomerID
+	}
+	var fe domain.FieldErrors
+	role, ok := domain.BuiltinRole(u.Role)
+	if !ok {
+		fe.Add("role", domain.FieldUnknown, "No such role.")
+		return fe.Err()
+	}
+	if !p.IsOrgAdmin() {
+		if mine, ok := domain.BuiltinRole(p.Role); !ok || !mine.Covers(role) {
+			fe.Add("role", domain.FieldUnknown, "You cannot grant a role wider than your own.")
+		}
+	}
+	if u.CustomerID == "" {
+		if role.Scope != domain.ScopeOrganization {
+			fe.Add("role", domain.FieldUnknown, "An organization user needs an organization role.")
+		}
+		if len(u.EntityIDs) > 0 {
+			fe.Add("entity_ids", domain.FieldUnknown, "An organization user covers the whole organization.")
+		}
+		return fe.Err()
+	}
+	if err := requireMSP(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.Customer(ctx, scope, u.CustomerID); err != nil {
+		if domain.ErrorCode(err) != domain.ENotFound {
+			return err
+		}
+		fe.Add("customer_id", domain.FieldUnknown, "No such customer.")
+		return fe.Err()
+	}
+	if role.Scope != domain.ScopeCustomer {
+		fe.Add("role", domain.FieldUnknown, "A customer's user needs a customer role.")
+	}
+	if len(scope.EntityIDs) > 0 && len(u.EntityIDs) == 0 {
+		fe.Add("entity_ids", domain.FieldRequired, "Choose from your entities.")
+	}
+	for i, e := range u.EntityIDs {
+		_, err := tx.Entity(ctx, scope, u.CustomerID, e)
+		if domain.ErrorCode(err) == domain.ENotFound || (len(scope.EntityIDs) > 0 && !slices.Contains(scope.EntityIDs, e)) {
+			fe.Add("entity_ids["+strconv.Itoa(i)+"]", domain.FieldUnknown, "No such entity of this customer.")
+		} else if err != nil {
+			return err
+		}
+	}
+	return fe.Err()
+}
+
+// CreateUser creates a user within the caller's scope and rights.
+func (s *Service) CreateUser(ctx context.Context, in domain.UserInput) (domain.User, error) {
+	p, err := authorize(ctx, "users", "add")
+	if err != nil {
+		return domain.User{}, err
+	}
+	u, err := in.Normalize(true)
+	if err != nil {
+		return domain.User{}, err
+	}
+	if u.PasswordHash, err = auth.HashPassword(in.Password); err != nil {
+		return domain.User{}, err
+	}
+	err = s.store.Write(ctx, func(tx store.Tx) error {
+		if err := placeUser(ctx, tx, p, &u); err != nil {
+			return err
+		}
+		now := s.clock()
+		u.ID, u.CreatedAt, u.UpdatedAt, u.Version = newID(), now, now, 1
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, p, "user.create", "user", u.ID, u.CustomerID, nil, userSnapshot(u))
+	})
+	return u, err
+}
+
+// User returns a live user in the caller's scope.
+func (s *Service) User(ctx context.Context, id string) (domain.User, error) {
+	p, err := authorize(ctx, "users", "view")
+	if err != nil {
+		return domain.User{}, err
+	}
+	var u domain.User
+	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
+		u, err = tx.ScopedUser(ctx, p.Scope(), id)
+		return err
+	})
+	return u, err
+}
+
+// ListUsers returns a page of live users in the caller's scope.
+func (s *Service) ListUsers(ctx context.Context, f domain.UserFilter) (domain.UserPage, error) {
+	p, err := authorize(ctx, "users", "view")
+	if err != nil {
+		return domain.UserPage{}, err
+	}
+	var page domain.UserPage
+	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
+		page, err = tx.Users(ctx, p.Scope(), f)
+		return err
+	})
+	return page, err
+}
+
+// DeleteUser moves a live user in scope to trash and ends its sessions.
+// Nobody deletes themselves: an organization could lock itself out.
+func (s *Service) DeleteUser(ctx context.Context, id string, version int64) error {
+	p, err := authorize(ctx, "users", "delete")
+	if err != nil {
+		return err
+	}
+	if id == p.UserID {
+		return domain.Errorf(domain.EConflict, "You cannot delete yourself; another administrator can.")
+	}
+	return s.store.Write(ctx, func(tx store.Tx) error {
+		before, err := tx.ScopedUser(ctx, p.Scope(), id)
+		if err != nil {
+			return err
+		}
+		if version != 0 && version != before.Version {
+			return domain.Errorf(domain.EPrecondition, "The user was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
+		}
+		if err := tx.TrashUser(ctx, p.Scope(), id, s.clock()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, p, "user.delete", "user", id, before.CustomerID, userSnapshot(before), nil)
+	})
+}

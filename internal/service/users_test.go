@@ -1,0 +1,104 @@
+package service_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/custreg/custreg/internal/auth"
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/service"
+)
+
+func TestUsersScopeAndRoles(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		svc, _ := newService(t, kind)
+		ctx := context.Background()
+		if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {
+			t.Fatal(err)
+		}
+		_, p, _ := svc.Login(ctx, admin.Email, admin.Password)
+		org := auth.WithPrincipal(ctx, p)
+		a, _ := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Alpha", Code: "A1"},
+			[]domain.EntityInput{{Name: "North"}, {Name: "South"}})
+		b, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Beta", Code: "B1"})
+		ents, _ := svc.ListEntities(org, a.ID, domain.EntityFilter{})
+		north := ents.Items[0].ID
+		const pw = "a-long-enough-password"
+
+		// The organization creates a customer admin for A; it signs in with
+		// A's scope.
+		ca, err := svc.CreateUser(org, domain.UserInput{Email: "Boss@Alpha.example", Name: "Boss", Role: domain.RoleCustomerAdmin,
+			CustomerID: a.ID, Password: pw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, cap, err := svc.Login(ctx, "boss@alpha.example", pw)
+		if err != nil || cap.CustomerID != a.ID || cap.Role != domain.RoleCustomerAdmin {
+			t.Fatalf("customer admin sign-in = %+v, %v", cap, err)
+		}
+		cadmin := auth.WithPrincipal(ctx, cap)
+
+		// Bad placements, each named by its field.
+		for _, tc := range []struct {
+			caller context.Context
+			in     domain.UserInput
+			field  string
+		}{
+			{org, domain.UserInput{Email: "x1@example.com", Name: "X", Role: domain.RoleCustomerUser, Password: pw}, "role"},
+			{org, domain.UserInput{Email: "x2@example.com", Name: "X", Role: domain.RoleTechnician, CustomerID: a.ID, Password: pw}, "role"},
+			{org, domain.UserInput{Email: "x3@example.com", Name: "X", Role: "root", Password: pw}, "role"},
+			{org, domain.UserInput{Email: "x4@example.com", Name: "X", Role: domain.RoleCustomerUser, CustomerID: b.ID,
+				EntityIDs: []string{north}, Password: pw}, "entity_ids[0]"},
+			{org, domain.UserInput{Email: "x5@example.com", Name: "X", Role: domain.RoleTechnician, EntityIDs: []string{north}, Password: pw}, "entity_ids"},
+			{cadmin, domain.UserInput{Email: "x6@example.com", Name: "X", Role: domain.RoleOrgAdmin, Password: pw}, "role"},
+			{cadmin, domain.UserInput{Email: "x7@example.com", Name: "X", Role: domain.RoleCustomerUser, CustomerID: b.ID, Password: pw}, "customer_id"},
+			{org, domain.UserInput{Email: "boss@ALPHA.example", Name: "X", Role: domain.RoleCustomerUser, CustomerID: a.ID, Password: pw}, "email"},
+			{org, domain.UserInput{Email: "x8@example.com", Name: "X", Role: domain.RoleCustomerUser, CustomerID: a.ID, Password: "short"}, "password"},
+		} {
+			_, err := svc.CreateUser(tc.caller, tc.in)
+			if err == nil {
+				t.Errorf("%s: created", tc.in.Email)
+				continue
+			}
+			fieldCode(t, err, tc.field)
+		}
+
+		// The customer admin creates within A (without naming it), narrowed
+		// to North.
+		nu, err := svc.CreateUser(cadmin, domain.UserInput{Email: "north@alpha.example", Name: "N", Role: domain.RoleCustomerTechnician,
+			EntityIDs: []string{north}, Password: pw})
+		if err != nil || nu.CustomerID != a.ID {
+			t.Fatalf("customer admin create = %+v, %v", nu, err)
+		}
+		if _, err := svc.CreateUser(org, domain.UserInput{Email: "b@beta.example", Name: "B", Role: domain.RoleCustomerUser, CustomerID: b.ID, Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+		if page, err := svc.ListUsers(cadmin, domain.UserFilter{}); err != nil || page.Total != 2 {
+			t.Errorf("customer admin sees %d users (%v), want its 2", page.Total, err)
+		}
+		_, tp, _ := svc.Login(ctx, "north@alpha.example", pw)
+		tech := auth.WithPrincipal(ctx, tp)
+		if len(tp.EntityIDs) != 1 || tp.EntityIDs[0] != north {
+			t.Errorf("narrowed principal entities = %v", tp.EntityIDs)
+		}
+		_, err = svc.CreateUser(tech, domain.UserInput{Email: "y@alpha.example", Name: "Y", Role: domain.RoleCustomerUser, Password: pw})
+		wantCode(t, err, domain.EForbidden)
+		if c, _ := svc.Customer(org, a.ID); c.UsersCount != 2 {
+			t.Errorf("users_count(a) = %d, want 2", c.UsersCount)
+		}
+
+		// Deleting ends the user's sessions; nobody deletes themselves.
+		wantCode(t, svc.DeleteUser(cadmin, ca.ID, 0), domain.EConflict)
+		secret, _, _ := svc.Login(ctx, "north@alpha.example", pw)
+		if err := svc.DeleteUser(cadmin, nu.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.AuthenticateSession(ctx, secret)
+		wantCode(t, err, domain.EUnauthorized)
+		_, _, err = svc.Login(ctx, "north@alpha.example", pw)
+		wantCode(t, err, domain.EUnauthorized)
+		if c, _ := svc.Customer(org, a.ID); c.UsersCount != 1 {
+			t.Errorf("users_count(a) after delete = %d, want 1", c.UsersCount)
+		}
+	})
+}
