@@ -147,3 +147,58 @@ func (s *Service) DeleteUser(ctx context.Context, id string, version int64) erro
 		return s.audit(ctx, tx, p, "user.delete", "user", id, before.CustomerID, userSnapshot(before), nil)
 	})
 }
+
+// UpdateUser changes a live user in scope: name, kind, role, customer,
+// entities, activity and, when given, password. The email is the sign-in
+// name and does not change. Deactivating a user stops its sessions and
+// tokens at once: every request checks that its user is active.
+func (s *Service) UpdateUser(ctx context.Context, id string, version int64, apply func(domain.UserInput) (domain.UserInput, error)) (domain.User, error) {
+	p, err := authorize(ctx, "users", "edit")
+	if err != nil {
+		return domain.User{}, err
+	}
+	var out domain.User
+	err = s.store.Write(ctx, func(tx store.Tx) error {
+		before, err := tx.ScopedUser(ctx, p.Scope(), id)
+		if err != nil {
+			return err
+		}
+		if version != 0 && version != before.Version {
+			return domain.Errorf(domain.EPrecondition, "The user was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
+		}
+		active := before.IsActive
+		in, err := apply(domain.UserInput{Email: before.Email, Name: before.Name, Kind: before.Kind, Role: before.Role,
+			CustomerID: before.CustomerID, EntityIDs: before.EntityIDs, IsActive: &active})
+		if err != nil {
+			return err
+		}
+		u, err := in.Normalize(false)
+		if err != nil {
+			return err
+		}
+		if u.Email != before.Email {
+			var fe domain.FieldErrors
+			fe.Add("email", domain.FieldUnknown, "The email is the sign-in name and cannot change; create a new user instead.")
+			return fe.Err()
+		}
+		if id == p.UserID && (u.Role != before.Role || !u.IsActive || u.CustomerID != before.CustomerID) {
+			return domain.Errorf(domain.EConflict, "You cannot change your own role, customer or activity; another administrator can.")
+		}
+		if err := placeUser(ctx, tx, p, &u); err != nil {
+			return err
+		}
+		u.PasswordHash = before.PasswordHash
+		if in.Password != "" {
+			if u.PasswordHash, err = auth.HashPassword(in.Password); err != nil {
+				return err
+			}
+		}
+		u.ID, u.CreatedAt, u.UpdatedAt, u.Version = before.ID, before.CreatedAt, s.clock(), before.Version+1
+		if err := tx.UpdateUser(ctx, p.Scope(), u); err != nil {
+			return err
+		}
+		out = u
+		return s.audit(ctx, tx, p, "user.update", "user", u.ID, u.CustomerID, userSnapshot(before), userSnapshot(u))
+	})
+	return out, err
+}

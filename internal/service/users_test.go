@@ -102,3 +102,64 @@ func TestUsersScopeAndRoles(t *testing.T) {
 		}
 	})
 }
+
+func TestUpdateUser(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		svc, _ := newService(t, kind)
+		ctx := context.Background()
+		if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {
+			t.Fatal(err)
+		}
+		_, p, _ := svc.Login(ctx, admin.Email, admin.Password)
+		org := auth.WithPrincipal(ctx, p)
+		a, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Alpha", Code: "A1"})
+		b, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Beta", Code: "B1"})
+		const pw = "a-long-enough-password"
+		u, err := svc.CreateUser(org, domain.UserInput{Email: "ann@example.com", Name: "Ann", Role: domain.RoleCustomerUser, CustomerID: a.ID, Password: pw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Move Ann to Beta as a technician with a new password.
+		moved, err := svc.UpdateUser(org, u.ID, 1, func(in domain.UserInput) (domain.UserInput, error) {
+			in.CustomerID, in.Role, in.Password = b.ID, domain.RoleCustomerTechnician, "another-long-password"
+			return in, nil
+		})
+		if err != nil || moved.CustomerID != b.ID || moved.Version != 2 {
+			t.Fatalf("move = %+v, %v", moved, err)
+		}
+		ca, _ := svc.Customer(org, a.ID)
+		cb, _ := svc.Customer(org, b.ID)
+		if ca.UsersCount != 0 || cb.UsersCount != 1 {
+			t.Errorf("counts after move: a %d, b %d", ca.UsersCount, cb.UsersCount)
+		}
+		if _, _, err := svc.Login(ctx, "ann@example.com", "another-long-password"); err != nil {
+			t.Errorf("sign-in with the new password: %v", err)
+		}
+		_, err = svc.UpdateUser(org, u.ID, 1, func(in domain.UserInput) (domain.UserInput, error) { return in, nil })
+		wantCode(t, err, domain.EPrecondition)
+		_, err = svc.UpdateUser(org, u.ID, 0, func(in domain.UserInput) (domain.UserInput, error) {
+			in.Email = "other@example.com"
+			return in, nil
+		})
+		if fieldCode(t, err, "email") != domain.FieldUnknown {
+			t.Errorf("email change: %v", err)
+		}
+		// Deactivation stops the user's sessions at once.
+		secret, _, _ := svc.Login(ctx, "ann@example.com", "another-long-password")
+		inactive := false
+		if _, err := svc.UpdateUser(org, u.ID, 0, func(in domain.UserInput) (domain.UserInput, error) {
+			in.IsActive = &inactive
+			return in, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.AuthenticateSession(ctx, secret)
+		wantCode(t, err, domain.EUnauthorized)
+		// Nobody demotes or deactivates themselves.
+		_, err = svc.UpdateUser(org, p.UserID, 0, func(in domain.UserInput) (domain.UserInput, error) {
+			in.Role = domain.RoleTechnician
+			return in, nil
+		})
+		wantCode(t, err, domain.EConflict)
+	})
+}
