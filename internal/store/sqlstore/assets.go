@@ -150,10 +150,8 @@ func (t *tx) Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilte
 	if err := rows.Err(); err != nil {
 		return page, err
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		page.Next = &domain.CustomerCursor{Key: last.NameKey(), ID: last.ID}
-	}
+	page.Items, page.Next = trimPage(page.Items, limit, func(a domain.Asset) domain.CustomerCursor {
+		return domain.CustomerCursor{Key: a.NameKey(), ID: a.ID}
+	})
 	return page, nil
 }

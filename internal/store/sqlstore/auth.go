@@ -255,11 +255,9 @@ func (t *tx) Users(ctx context.Context, scope domain.Scope, f domain.UserFilter)
 	if err := rows.Err(); err != nil {
 		return page, err
 	}
-	if len(users) > limit {
-		users = users[:limit]
-		last := users[limit-1]
-		page.Next = &domain.CustomerCursor{Key: last.Email, ID: last.ID}
-	}
+	users, page.Next = trimPage(users, limit, func(u domain.User) domain.CustomerCursor {
+		return domain.CustomerCursor{Key: u.Email, ID: u.ID}
+	})
 	for i := range users {
 		u, err := t.loadUser(ctx, t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, users[i].ID))
 		if err != nil {

@@ -278,11 +278,9 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 	if err := rows.Err(); err != nil {
 		return page, err
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		page.Next = &domain.CustomerCursor{Key: sortKey(spec, last), ID: last.ID}
-	}
+	page.Items, page.Next = trimPage(page.Items, limit, func(c domain.Customer) domain.CustomerCursor {
+		return domain.CustomerCursor{Key: sortKey(spec, c), ID: c.ID}
+	})
 	if counted != nil {
 		page.Total, page.TotalExact = counted.Total, counted.TotalExact
 		return page, nil

@@ -183,10 +183,8 @@ func (t *tx) Entities(ctx context.Context, scope domain.Scope, customerID string
 	if err := rows.Err(); err != nil {
 		return page, err
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		page.Next = &domain.CustomerCursor{Key: last.NameKey(), ID: last.ID}
-	}
+	page.Items, page.Next = trimPage(page.Items, limit, func(e domain.Entity) domain.CustomerCursor {
+		return domain.CustomerCursor{Key: e.NameKey(), ID: e.ID}
+	})
 	return page, nil
 }

@@ -334,3 +334,15 @@ func (d dbTime) ptr() *time.Time {
 	t := d.T
 	return &t
 }
+
+// trimPage cuts a result fetched with limit+1 rows down to limit rows and
+// returns the cursor of the next page: the position of the last row kept,
+// or nil when there is no more.
+func trimPage[T any](items []T, limit int, cursor func(T) domain.CustomerCursor) ([]T, *domain.CustomerCursor) {
+	if len(items) <= limit {
+		return items, nil
+	}
+	items = items[:limit]
+	next := cursor(items[limit-1])
+	return items, &next
+}
