@@ -28,11 +28,7 @@ func TestAssetsScopeAndRoles(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
 		svc, _ := newService(t, kind)
 		ctx := context.Background()
-		if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {
-			t.Fatal(err)
-		}
-		_, p, _ := svc.Login(ctx, admin.Email, admin.Password)
-		org := auth.WithPrincipal(ctx, p)
+		org, _ := orgAdmin(t, svc, service.FirstStart{})
 		a, err := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Alpha", Code: "A1"},
 			[]domain.EntityInput{{Name: "North"}, {Name: "South"}})
 		if err != nil {
@@ -140,12 +136,7 @@ func TestAssetsScopeAndRoles(t *testing.T) {
 
 func TestAssetsWithMSPOff(t *testing.T) {
 	svc, _ := newService(t, "sqlite")
-	ctx := context.Background()
-	if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin, MSPDisabled: true}); err != nil {
-		t.Fatal(err)
-	}
-	_, p, _ := svc.Login(ctx, admin.Email, admin.Password)
-	org := auth.WithPrincipal(ctx, p)
+	org, _ := orgAdmin(t, svc, service.FirstStart{MSPDisabled: true})
 	if _, err := svc.CreateAsset(org, domain.AssetInput{Name: "Server", Class: "it"}); err != nil {
 		t.Fatalf("an organization asset with MSP off: %v", err)
 	}

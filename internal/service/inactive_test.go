@@ -20,11 +20,7 @@ func TestInactiveCustomerSignsOut(t *testing.T) {
 		st := apptest.OpenStore(t, kind)
 		svc := service.New(st, service.Options{})
 		ctx := context.Background()
-		if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {
-			t.Fatal(err)
-		}
-		_, p, _ := svc.Login(ctx, admin.Email, admin.Password)
-		org := auth.WithPrincipal(ctx, p)
+		org, _ := orgAdmin(t, svc, service.FirstStart{})
 		c, err := svc.CreateCustomer(org, domain.CustomerInput{Name: "Alpha", Code: "A1"})
 		if err != nil {
 			t.Fatal(err)

@@ -148,11 +148,7 @@ func TestAuditTrail(t *testing.T) {
 		st := apptest.OpenStore(t, kind)
 		svc := service.New(st, service.Options{})
 		ctx := context.Background()
-		if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {
-			t.Fatal(err)
-		}
-		_, p, _ := svc.Login(ctx, admin.Email, admin.Password)
-		actx := auth.WithPrincipal(ctx, p)
+		actx, p := orgAdmin(t, svc, service.FirstStart{})
 		c, err := svc.CreateCustomer(actx, domain.CustomerInput{Name: "Airtel", Code: "AIR001"})
 		if err != nil {
 			t.Fatal(err)

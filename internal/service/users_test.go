@@ -13,11 +13,7 @@ func TestUsersScopeAndRoles(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
 		svc, _ := newService(t, kind)
 		ctx := context.Background()
-		if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {
-			t.Fatal(err)
-		}
-		_, p, _ := svc.Login(ctx, admin.Email, admin.Password)
-		org := auth.WithPrincipal(ctx, p)
+		org, _ := orgAdmin(t, svc, service.FirstStart{})
 		a, _ := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Alpha", Code: "A1"},
 			[]domain.EntityInput{{Name: "North"}, {Name: "South"}})
 		b, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Beta", Code: "B1"})
@@ -107,11 +103,7 @@ func TestUpdateUser(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
 		svc, _ := newService(t, kind)
 		ctx := context.Background()
-		if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {
-			t.Fatal(err)
-		}
-		_, p, _ := svc.Login(ctx, admin.Email, admin.Password)
-		org := auth.WithPrincipal(ctx, p)
+		org, p := orgAdmin(t, svc, service.FirstStart{})
 		a, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Alpha", Code: "A1"})
 		b, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Beta", Code: "B1"})
 		const pw = "a-long-enough-password"
