@@ -8,29 +8,6 @@ import (
 	"github.com/custreg/custreg/internal/store"
 )
 
-// authorize fails unless the caller's role grants action on resource.
-// Organization admins may do everything; other roles are looked up in the
-// built-in catalog (custom roles come with their storage).
-func authorize(ctx context.Context, resource, action string) (domain.Principal, error) {
-	p, err := principal(ctx)
-	if err != nil {
-		return p, err
-	}
-	if p.IsOrgAdmin() {
-		return p, nil
-	}
-	r, ok := domain.BuiltinRole(p.Role)
-	if !ok || !r.Can(resource, action) {
-		return p, domain.Errorf(domain.EForbidden, "Your role does not allow this (%s).", domain.Permission(resource, action))
-	}
-	// A role's scope must match the principal's: a customer role held by an
-	// organization user (or the reverse) grants nothing.
-	if (r.Scope == domain.ScopeCustomer) == (p.CustomerID == "") {
-		return p, domain.Errorf(domain.EForbidden, "Your role does not allow this (%s).", domain.Permission(resource, action))
-	}
-	return p, nil
-}
-
 // placeAsset checks, inside the write transaction, where an asset may be
 // mapped for the caller: the customer must be live and in scope, the entity
 // one of that customer's (and of the caller's entities when narrowed), and
