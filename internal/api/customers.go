@@ -37,6 +37,8 @@ type customerJSON struct {
 	IsActive       bool         `json:"is_active"`
 	Location       locationJSON `json:"location"`
 	EntitiesCount  int64        `json:"entities_count"`
+	AssetsCount    int64        `json:"assets_count"`
+	UsersCount     int64        `json:"users_count"`
 	CreatedAt      time.Time    `json:"created_at"`
 	UpdatedAt      time.Time    `json:"updated_at"`
 	Version        int64        `json:"version"`
@@ -62,6 +64,7 @@ func customerOut(c domain.Customer) customerJSON {
 		ID: c.ID, Name: c.Name, Code: c.Code, Domain: opt(c.Domain), BusinessEmail: opt(c.BusinessEmail),
 		Phone: opt(c.Phone), Website: opt(c.Website), SubscriptionID: opt(c.SubscriptionID), IsActive: c.IsActive,
 		Location: locationOut(c.Location), EntitiesCount: c.EntitiesCount,
+		AssetsCount: c.AssetsCount, UsersCount: c.UsersCount,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
 	}
 }

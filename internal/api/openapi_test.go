@@ -1776,10 +1776,12 @@ func TestOpenAPIResponseSchemasCatchDrift(t *testing.T) {
 		mutate       map[string]func(map[string]any)
 	}{
 		{"Customer", `{"id":"0190b2a4-0000-7000-8000-000000000000","name":"A","code":"AB","domain":null,"business_email":null,"phone":null,
-"website":null,"subscription_id":null,"is_active":true,` + location + `,"entities_count":0,
+"website":null,"subscription_id":null,"is_active":true,` + location + `,"entities_count":0,"assets_count":0,"users_count":0,
 "created_at":"2026-01-02T03:04:05.123456Z","updated_at":"2026-01-02T03:04:05.123456Z","version":1}`,
 			map[string]func(map[string]any){
-				"extra member":          func(m map[string]any) { m["assets_count"] = 0 },
+				"extra member":          func(m map[string]any) { m["licenses"] = nil },
+				"negative assets_count": func(m map[string]any) { m["assets_count"] = -1 },
+				"no users_count":        func(m map[string]any) { delete(m, "users_count") },
 				"missing member":        func(m map[string]any) { delete(m, "website") },
 				"no entities_count":     func(m map[string]any) { delete(m, "entities_count") },
 				"null entities_count":   func(m map[string]any) { m["entities_count"] = nil },

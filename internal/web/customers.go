@@ -49,6 +49,7 @@ type cardView struct {
 	Domain         string
 	Place          string // "New York, United States"
 	Entities       int64
+	Assets, Users  int64
 }
 
 // deleteView is the delete confirmation dialog.
@@ -80,7 +81,8 @@ func (h *Handler) listView(r *http.Request, title string, s listState) (customer
 	v.Count = countLabel(page.Total, page.TotalExact)
 	for _, c := range page.Items {
 		v.Cards = append(v.Cards, cardView{ID: c.ID, Name: c.Name, Code: c.Code, Active: c.IsActive, Domain: c.Domain,
-			Place: place(c.Location), Entities: c.EntitiesCount})
+			Place: place(c.Location), Entities: c.EntitiesCount,
+			Assets: c.AssetsCount, Users: c.UsersCount})
 	}
 	if page.Next != nil {
 		next := s.query().Values()

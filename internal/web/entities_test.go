@@ -232,9 +232,11 @@ func TestWizardSubmitTwoEntities(t *testing.T) {
 	if got := text(fig); got != "Entities 2" {
 		t.Errorf("card figure %q", got)
 	}
-	// Nothing but the entity count: users and assets do not exist yet.
-	if txt := text(card); strings.Contains(txt, "Users") || strings.Contains(txt, "Assets") {
-		t.Errorf("card shows figures that do not exist: %q", txt)
+	for _, want := range []struct{ figure, text string }{{"assets", "Assets 0"}, {"users", "Users 0"}} {
+		fig := find(card, func(n *html.Node) bool { return attr(n, "data-figure") == want.figure })
+		if got := text(fig); got != want.text {
+			t.Errorf("card figure %q, want %q", got, want.text)
+		}
 	}
 
 	t.Run("EditorTakenAsSaved", func(t *testing.T) {
