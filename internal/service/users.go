@@ -202,3 +202,42 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, appl
 	})
 	return out, err
 }
+
+// MoveUsers maps several users to one customer (and, optionally, some of
+// its entities) in one transaction: every user is placed by the same rules
+// as a single update, and all move or none does. Nobody moves themselves.
+func (s *Service) MoveUsers(ctx context.Context, ids []string, customerID string, entityIDs []string) error {
+	p, err := authorize(ctx, "users", "edit")
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 || len(ids) > domain.MaxPageSize {
+		var fe domain.FieldErrors
+		fe.Add("ids", domain.FieldRequired, "Give from 1 to 200 user ids.")
+		return fe.Err()
+	}
+	if slices.Contains(ids, p.UserID) {
+		return domain.Errorf(domain.EConflict, "You cannot move yourself; another administrator can.")
+	}
+	return s.store.Write(ctx, func(tx store.Tx) error {
+		for _, id := range ids {
+			before, err := tx.ScopedUser(ctx, p.Scope(), id)
+			if err != nil {
+				return err
+			}
+			u := before
+			u.CustomerID, u.EntityIDs = customerID, slices.Clone(entityIDs)
+			if err := placeUser(ctx, tx, p, &u); err != nil {
+				return err
+			}
+			u.UpdatedAt, u.Version = s.clock(), before.Version+1
+			if err := tx.UpdateUser(ctx, p.Scope(), u); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, p, "user.move", "user", u.ID, u.CustomerID, userSnapshot(before), userSnapshot(u)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -155,3 +155,49 @@ func TestUpdateUser(t *testing.T) {
 		wantCode(t, err, domain.EConflict)
 	})
 }
+
+func TestMoveUsers(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		svc, _ := newService(t, kind)
+		org, p := orgAdmin(t, svc, service.FirstStart{})
+		a, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Alpha", Code: "A1"})
+		b, _ := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Beta", Code: "B1"}, []domain.EntityInput{{Name: "East"}})
+		east, _ := svc.ListEntities(org, b.ID, domain.EntityFilter{})
+		const pw = "a-long-enough-password"
+		var ids []string
+		for _, e := range []string{"u1@example.com", "u2@example.com", "u3@example.com"} {
+			u, err := svc.CreateUser(org, domain.UserInput{Email: e, Name: "U", Role: domain.RoleCustomerUser, CustomerID: a.ID, Password: pw})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, u.ID)
+		}
+		counts := func() (int64, int64) {
+			ca, _ := svc.Customer(org, a.ID)
+			cb, _ := svc.Customer(org, b.ID)
+			return ca.UsersCount, cb.UsersCount
+		}
+
+		// One bad member refuses the whole move: nothing changes.
+		err := svc.MoveUsers(org, append(ids[:2:2], "01900000-0000-7000-8000-000000000000"), b.ID, nil)
+		wantCode(t, err, domain.ENotFound)
+		if ca, cb := counts(); ca != 3 || cb != 0 {
+			t.Fatalf("after a refused move: a %d, b %d", ca, cb)
+		}
+		err = svc.MoveUsers(org, ids, b.ID, []string{"01900000-0000-7000-8000-000000000000"})
+		fieldCode(t, err, "entity_ids[0]")
+		wantCode(t, svc.MoveUsers(org, []string{p.UserID}, b.ID, nil), domain.EConflict)
+		fieldCode(t, svc.MoveUsers(org, nil, b.ID, nil), "ids")
+
+		if err := svc.MoveUsers(org, ids[:2], b.ID, []string{east.Items[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if ca, cb := counts(); ca != 1 || cb != 2 {
+			t.Errorf("after the move: a %d, b %d, want 1 and 2", ca, cb)
+		}
+		u, err := svc.User(org, ids[0])
+		if err != nil || u.CustomerID != b.ID || len(u.EntityIDs) != 1 || u.EntityIDs[0] != east.Items[0].ID || u.Version != 2 {
+			t.Errorf("moved user = %+v, %v", u, err)
+		}
+	})
+}
