@@ -31,6 +31,7 @@ type Customer struct {
 	Website        string     `json:"website,omitempty"`
 	SubscriptionID string     `json:"subscription_id,omitempty"`
 	IsActive       bool       `json:"is_active"`
+	AdminRole      string     `json:"admin_role"`
 	Location       Location   `json:"location"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
@@ -53,15 +54,18 @@ func (c Customer) CodeKey() string { return Fold(c.Code) }
 // CustomerInput is the writable part of a customer as a client sends it. The
 // JSON names are the API's; the web UI fills the same struct from its form.
 type CustomerInput struct {
-	Name           string   `json:"name"`
-	Code           string   `json:"code"`
-	Domain         string   `json:"domain"`
-	BusinessEmail  string   `json:"business_email"`
-	Phone          string   `json:"phone"`
-	Website        string   `json:"website"`
-	SubscriptionID string   `json:"subscription_id"`
-	IsActive       *bool    `json:"is_active"`
-	Location       Location `json:"location"`
+	Name           string `json:"name"`
+	Code           string `json:"code"`
+	Domain         string `json:"domain"`
+	BusinessEmail  string `json:"business_email"`
+	Phone          string `json:"phone"`
+	Website        string `json:"website"`
+	SubscriptionID string `json:"subscription_id"`
+	IsActive       *bool  `json:"is_active"`
+	// AdminRole is the key of a customer-scope role: the widest role any of
+	// the customer's users may hold. Empty means customer_admin.
+	AdminRole string   `json:"admin_role"`
+	Location  Location `json:"location"`
 }
 
 // Input returns the writable part of c, the base a merge patch applies to.
@@ -76,6 +80,7 @@ func (c Customer) Input() CustomerInput {
 		Website:        c.Website,
 		SubscriptionID: c.SubscriptionID,
 		IsActive:       &active,
+		AdminRole:      c.AdminRole,
 		Location:       c.Location,
 	}
 }
@@ -95,6 +100,10 @@ func (in CustomerInput) Normalize() (Customer, error) {
 		Website:        CleanText(in.Website),
 		SubscriptionID: CleanText(in.SubscriptionID),
 		IsActive:       in.IsActive == nil || *in.IsActive,
+		AdminRole:      CleanText(in.AdminRole),
+	}
+	if c.AdminRole == "" {
+		c.AdminRole = RoleCustomerAdmin
 	}
 
 	switch n := Len(c.Name); {

@@ -40,8 +40,9 @@ func TestAssetsScopeAndRoles(t *testing.T) {
 		bEntity, _ := svc.CreateEntity(org, b.ID, domain.EntityInput{Name: "Beta HQ"})
 
 		as := func(role, customerID string, entities ...string) context.Context {
+			r, _ := domain.BuiltinRole(role)
 			return auth.WithPrincipal(ctx, domain.Principal{UserID: "u-" + role, Email: role + "@example.com", Role: role,
-				CustomerID: customerID, EntityIDs: entities})
+				CustomerID: customerID, EntityIDs: entities, Permissions: r.Permissions, RoleScope: r.Scope})
 		}
 		cadmin := as(domain.RoleCustomerAdmin, a.ID)
 		cuser := as(domain.RoleCustomerUser, a.ID)

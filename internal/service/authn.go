@@ -125,8 +125,10 @@ func (s *Service) CompleteSetup(ctx context.Context, token string, in domain.Adm
 		if err := tx.DeleteSetupTokens(ctx); err != nil {
 			return err
 		}
-		sessionSecret, err = s.newSession(ctx, tx, u)
-		p = principalOf(u)
+		if sessionSecret, err = s.newSession(ctx, tx, u); err != nil {
+			return err
+		}
+		p, err = principalOf(ctx, tx, u)
 		return err
 	})
 	return sessionSecret, p, err
@@ -162,10 +164,13 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionSec
 			return errBadLogin
 		}
 		var err error
-		sessionSecret, err = s.newSession(ctx, tx, u)
+		if sessionSecret, err = s.newSession(ctx, tx, u); err != nil {
+			return err
+		}
+		p, err = principalOf(ctx, tx, u)
 		return err
 	})
-	return sessionSecret, principalOf(u), err
+	return sessionSecret, p, err
 }
 
 func (s *Service) newSession(ctx context.Context, tx store.Tx, u domain.User) (string, error) {
@@ -191,9 +196,19 @@ func (s *Service) checkActive(ctx context.Context, tx store.Tx, u domain.User) e
 	return nil
 }
 
-func principalOf(u domain.User) domain.Principal {
-	return domain.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, Kind: u.Kind, Role: u.Role,
+// principalOf returns the principal of u with its role's permissions; a
+// role missing from the catalog grants nothing.
+func principalOf(ctx context.Context, tx store.Tx, u domain.User) (domain.Principal, error) {
+	p := domain.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, Kind: u.Kind, Role: u.Role,
 		CustomerID: u.CustomerID, EntityIDs: u.EntityIDs}
+	r, err := catalogRole(ctx, tx, u.Role)
+	switch {
+	case err == nil:
+		p.Permissions, p.RoleScope = r.Permissions, r.Scope
+	case domain.ErrorCode(err) != domain.ENotFound:
+		return p, err
+	}
+	return p, nil
 }
 
 // errSignedOut is returned for missing, expired or revoked credentials.
@@ -214,7 +229,9 @@ func (s *Service) AuthenticateSession(ctx context.Context, secret string) (domai
 		if err := s.checkActive(ctx, tx, u); err != nil {
 			return errSignedOut
 		}
-		p = principalOf(u)
+		if p, err = principalOf(ctx, tx, u); err != nil {
+			return err
+		}
 		p.SessionID = sess.IDHash
 		return nil
 	})
@@ -244,7 +261,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (domain.
 		if err := s.checkActive(ctx, tx, u); err != nil {
 			return errSignedOut
 		}
-		p = principalOf(u)
+		if p, err = principalOf(ctx, tx, u); err != nil {
+			return err
+		}
 		p.TokenID = k.ID
 		if k.LastUsedAt == nil || s.clock().Sub(*k.LastUsedAt) > tokenTouchInterval {
 			touch = k.ID

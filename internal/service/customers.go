@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -86,8 +87,15 @@ func (s *Service) customerFieldErrors(ctx context.Context, tx store.Tx, verr err
 			return nil, verr
 		}
 		fe = e.Fields
-		c = domain.Customer{Name: domain.CleanText(in.Name), Code: domain.CleanText(in.Code)}
+		c = domain.Customer{Name: domain.CleanText(in.Name), Code: domain.CleanText(in.Code),
+			AdminRole: cmp.Or(domain.CleanText(in.AdminRole), domain.RoleCustomerAdmin)}
 	}
+	c.ID = exceptID
+	afe, err := checkAdminRole(ctx, tx, c, exceptID != "")
+	if err != nil {
+		return nil, err
+	}
+	fe = append(fe, afe...)
 	probe := c
 	if fe.Has("name") {
 		probe.Name = "" // matches nothing: live names are never empty
@@ -159,7 +167,8 @@ func (s *Service) UpdateCustomer(ctx context.Context, id string, version int64, 
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		c.ID, c.CreatedAt, c.EntitiesCount = before.ID, before.CreatedAt, before.EntitiesCount
+		c.ID, c.CreatedAt = before.ID, before.CreatedAt
+		c.EntitiesCount, c.AssetsCount, c.UsersCount = before.EntitiesCount, before.AssetsCount, before.UsersCount
 		c.UpdatedAt, c.Version = s.clock(), before.Version+1
 		if err := tx.UpdateCustomer(ctx, p.Scope(), c); err != nil {
 			return err

@@ -80,23 +80,14 @@ func requireOrgAdmin(ctx context.Context) (domain.Principal, error) {
 }
 
 // authorize fails unless the caller's role grants action on resource.
-// Organization admins may do everything; other roles are looked up in the
-// built-in catalog (custom roles come with their storage).
+// Organization admins may do everything; the role's permissions were
+// resolved from the catalog when the caller authenticated.
 func authorize(ctx context.Context, resource, action string) (domain.Principal, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return p, err
 	}
-	if p.IsOrgAdmin() {
-		return p, nil
-	}
-	r, ok := domain.BuiltinRole(p.Role)
-	if !ok || !r.Can(resource, action) {
-		return p, domain.Errorf(domain.EForbidden, "Your role does not allow this (%s).", domain.Permission(resource, action))
-	}
-	// A role's scope must match the principal's: a customer role held by an
-	// organization user (or the reverse) grants nothing.
-	if (r.Scope == domain.ScopeCustomer) == (p.CustomerID == "") {
+	if !p.Can(resource, action) {
 		return p, domain.Errorf(domain.EForbidden, "Your role does not allow this (%s).", domain.Permission(resource, action))
 	}
 	return p, nil

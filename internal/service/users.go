@@ -12,29 +12,20 @@ import (
 
 // placeUser checks, inside the write transaction, that the caller may give
 // u its customer, entities and role: an organization user holds an
-// organization role and no entities; a customer user holds a customer role,
-// belongs to a live customer in the caller's scope, and is narrowed only to
-// that customer's entities (and the caller's, when the caller is narrowed);
-// and nobody but an organization admin grants a role wider than their own.
+// organization role and no entities; a customer user holds a customer role
+// its customer's admin role covers, belongs to a live customer in the
+// caller's scope, and is narrowed only to that customer's entities (and the
+// caller's, when the caller is narrowed); and nobody but an organization
+// admin grants a role wider than their own.
 func placeUser(ctx context.Context, tx store.Tx, p domain.Principal, u *domain.User) error {
 	scope := p.Scope()
 	if !scope.IsOrg() && u.CustomerID == "" {
 		u.CustomerID = scope.CustomerID
 	}
-	var fe domain.FieldErrors
-	role, ok := domain.BuiltinRole(u.Role)
-	if !ok {
-		fe.Add("role", domain.FieldUnknown, "No such role.")
-		return fe.Err()
-	}
-	if !p.IsOrgAdmin() {
-		if mine, ok := domain.BuiltinRole(p.Role); !ok || !mine.Covers(role) {
-			fe.Add("role", domain.FieldUnknown, "You cannot grant a role wider than your own.")
-		}
-	}
 	if u.CustomerID == "" {
-		if role.Scope != domain.ScopeOrganization {
-			fe.Add("role", domain.FieldUnknown, "An organization user needs an organization role.")
+		fe, err := grantable(ctx, tx, p, u.Role, "")
+		if err != nil {
+			return err
 		}
 		if len(u.EntityIDs) > 0 {
 			fe.Add("entity_ids", domain.FieldUnknown, "An organization user covers the whole organization.")
@@ -48,11 +39,13 @@ func placeUser(ctx context.Context, tx store.Tx, p domain.Principal, u *domain.U
 		if domain.ErrorCode(err) != domain.ENotFound {
 			return err
 		}
+		var fe domain.FieldErrors
 		fe.Add("customer_id", domain.FieldUnknown, "No such customer.")
 		return fe.Err()
 	}
-	if role.Scope != domain.ScopeCustomer {
-		fe.Add("role", domain.FieldUnknown, "A customer's user needs a customer role.")
+	fe, err := grantable(ctx, tx, p, u.Role, u.CustomerID)
+	if err != nil {
+		return err
 	}
 	if len(scope.EntityIDs) > 0 && len(u.EntityIDs) == 0 {
 		fe.Add("entity_ids", domain.FieldRequired, "Choose from your entities.")

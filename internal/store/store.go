@@ -143,6 +143,22 @@ type Tx interface {
 	// Assets lists live assets in scope by name.
 	Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilter) (domain.AssetPage, error)
 
+	// CustomRoles lists the organization's custom roles by name; the
+	// built-in catalog lives in code (domain.BuiltinRoles).
+	CustomRoles(ctx context.Context) ([]domain.Role, error)
+	// CustomRole finds a custom role by key.
+	CustomRole(ctx context.Context, key string) (domain.Role, error)
+	// CreateRole inserts a custom role created at now.
+	CreateRole(ctx context.Context, r domain.Role, now time.Time) error
+	// DeleteRole removes a custom role; ENotFound if there is none.
+	DeleteRole(ctx context.Context, key string) error
+	// RoleHolders counts the live users holding role key and the live
+	// customers whose admin role it is.
+	RoleHolders(ctx context.Context, key string) (users, customers int64, err error)
+	// CustomerUserRoles lists the distinct roles the live users of a
+	// customer hold.
+	CustomerUserRoles(ctx context.Context, customerID string) ([]string, error)
+
 	// AppendAudit records changes.
 	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error
 	// Audit lists entries newest first, optionally of one customer.

@@ -11,7 +11,7 @@ import (
 )
 
 const customerColumns = `c.id, c.name, c.code, c.domain, c.business_email, c.phone, c.website, c.subscription_id, c.is_active,
-` + locationColumns + `, c.created_at, c.updated_at, c.deleted_at, c.version, c.entities_count, c.assets_count, c.users_count`
+` + locationColumns + `, c.created_at, c.updated_at, c.deleted_at, c.version, c.entities_count, c.assets_count, c.users_count, c.admin_role`
 
 // locationColumns are the location block's columns of the table aliased c
 // (customers) or, through locationColumnsOf, any other alias.
@@ -47,7 +47,7 @@ func scanCustomer(s scanner) (domain.Customer, error) {
 	var created, updated, deleted dbTime
 	dest := []any{&c.ID, &c.Name, &c.Code, &dom, &email, &phone, &web, &sub, &c.IsActive}
 	dest = append(dest, loc.dest()...)
-	dest = append(dest, &created, &updated, &deleted, &c.Version, &c.EntitiesCount, &c.AssetsCount, &c.UsersCount)
+	dest = append(dest, &created, &updated, &deleted, &c.Version, &c.EntitiesCount, &c.AssetsCount, &c.UsersCount, &c.AdminRole)
 	if err := s.Scan(dest...); err != nil {
 		return c, err
 	}
@@ -59,7 +59,7 @@ func scanCustomer(s scanner) (domain.Customer, error) {
 
 func (t *tx) customerArgs(c domain.Customer) []any {
 	args := []any{c.Name, c.NameKey(), c.Code, c.CodeKey(), nullString(c.Domain), nullString(c.BusinessEmail),
-		nullString(c.Phone), nullString(c.Website), nullString(c.SubscriptionID), c.IsActive}
+		nullString(c.Phone), nullString(c.Website), nullString(c.SubscriptionID), c.IsActive, c.AdminRole}
 	args = append(args, locationArgs(c.Location)...)
 	return append(args, t.time(c.UpdatedAt), c.Version)
 }
@@ -67,9 +67,9 @@ func (t *tx) customerArgs(c domain.Customer) []any {
 func (t *tx) CreateCustomer(ctx context.Context, c domain.Customer) error {
 	args := append([]any{c.ID, t.time(c.CreatedAt)}, t.customerArgs(c)...)
 	_, err := t.exec(ctx, `INSERT INTO customers (id, created_at, name, name_key, code, code_key, domain, business_email,
-phone, website, subscription_id, is_active, location_name, country, region, state, district, city, pin_code, landmark,
+phone, website, subscription_id, is_active, admin_role, location_name, country, region, state, district, city, pin_code, landmark,
 address_line1, address_line2, updated_at, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (t *tx) UpdateCustomer(ctx context.Context, scope domain.Scope, c domain.Cu
 	args := append(t.customerArgs(c), c.ID, c.Version-1)
 	args = append(args, sargs...)
 	res, err := t.exec(ctx, `UPDATE customers AS c SET name = ?, name_key = ?, code = ?, code_key = ?, domain = ?, business_email = ?,
-phone = ?, website = ?, subscription_id = ?, is_active = ?, location_name = ?, country = ?, region = ?, state = ?,
+phone = ?, website = ?, subscription_id = ?, is_active = ?, admin_role = ?, location_name = ?, country = ?, region = ?, state = ?,
 district = ?, city = ?, pin_code = ?, landmark = ?, address_line1 = ?, address_line2 = ?, updated_at = ?, version = ?
 WHERE c.id = ? AND c.version = ? AND c.deleted_at IS NULL`+sc, args...)
 	if err != nil {
