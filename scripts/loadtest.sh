@@ -4,12 +4,15 @@
 #
 #   scripts/loadtest.sh sqlite 10000
 #   scripts/loadtest.sh postgres 100000   # needs PostgreSQL on 127.0.0.1:5432
+#   scripts/loadtest.sh sqlite 100000 1000000 5000   # and 1,000,000 assets, 5,000 users
 #
 # The figures in BENCHMARKS.md come from this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 store="${1:-sqlite}"
 customers="${2:-10000}"
+assets="${3:-0}"
+users="${4:-0}"
 work="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -33,7 +36,7 @@ pid=$!
 for _ in $(seq 1 50); do curl -fs http://127.0.0.1:18390/readyz >/dev/null 2>&1 && break; sleep 0.2; done
 
 echo "store: $store; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(go version)"
-"$work/custreg-load" -url http://127.0.0.1:18390 -customers "$customers" -server-pid "$pid"
+"$work/custreg-load" -url http://127.0.0.1:18390 -customers "$customers" -assets "$assets" -users "$users" -server-pid "$pid"
 
 if [ "$store" = postgres ]; then
   kill "$pid"; wait "$pid" 2>/dev/null || true

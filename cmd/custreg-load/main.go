@@ -48,6 +48,8 @@ type config struct {
 	email, pass string
 	customers   int
 	entities    int
+	assets      int // assets spread over the customers
+	users       int // customer users spread over the customers
 	serial      int // customers created at concurrency 1
 	concurrency int
 	samples     int // requests per measured query
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&c.pass, "password", os.Getenv("CUSTREG_ADMIN_PASSWORD"), "organization admin password (env CUSTREG_ADMIN_PASSWORD)")
 	fs.IntVar(&c.customers, "customers", 10000, "customers to create")
 	fs.IntVar(&c.entities, "entities", 3, "entities created with each customer")
+	fs.IntVar(&c.assets, "assets", 0, "assets to create, spread over the customers (every fourth mapped to one of its entities)")
+	fs.IntVar(&c.users, "users", 0, "customer users to create, spread over the customers")
 	fs.IntVar(&c.serial, "serial", 1000, "of those, how many are created one at a time (concurrency 1)")
 	fs.IntVar(&c.concurrency, "concurrency", 8, "concurrency of the rest of the creates")
 	fs.IntVar(&c.samples, "samples", 400, "requests per measured query")
@@ -83,35 +87,55 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	gen := newGenerator(c.seed)
 
-	fmt.Fprintf(out, "custreg-load: %s, %d customers with %d entities each\n\n", c.url, c.customers, c.entities)
+	fmt.Fprintf(out, "custreg-load: %s, %d customers with %d entities each, %d assets, %d users\n\n",
+		c.url, c.customers, c.entities, c.assets, c.users)
 	serial := min(c.serial, c.customers)
 	if serial > 0 {
 		r, err := cl.seed(ctx, gen, serial, 1, c.entities)
 		if err != nil {
 			return err
 		}
-		r.print(out, "create, concurrency 1")
+		r.print(out, "create, concurrency 1", "customers")
 	}
 	if rest := c.customers - serial; rest > 0 {
 		r, err := cl.seed(ctx, gen, rest, c.concurrency, c.entities)
 		if err != nil {
 			return err
 		}
-		r.print(out, "create, concurrency "+strconv.Itoa(c.concurrency))
+		r.print(out, "create, concurrency "+strconv.Itoa(c.concurrency), "customers")
+	}
+	if c.assets > 0 {
+		r, err := cl.run(ctx, c.assets, c.concurrency, func(i int) (string, any, error) { return cl.assetBody(ctx, gen, i) })
+		if err != nil {
+			return err
+		}
+		r.print(out, "assets, concurrency "+strconv.Itoa(c.concurrency), "assets")
+	}
+	if c.users > 0 {
+		r, err := cl.run(ctx, c.users, c.concurrency, func(i int) (string, any, error) { return "/api/v1/users", cl.userBody(i), nil })
+		if err != nil {
+			return err
+		}
+		r.print(out, "users, concurrency "+strconv.Itoa(c.concurrency), "users")
 	}
 	fmt.Fprintln(out)
+	if c.assets > 0 || c.users > 0 {
+		if err := cl.checkCounts(ctx, out, c.assets, c.users); err != nil {
+			return err
+		}
+	}
 
 	queries, err := cl.queries(ctx, gen)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%-34s %8s %8s %8s %9s\n", "query (GET /api/v1/customers?...)", "p50 ms", "p99 ms", "max ms", "avg total")
+	fmt.Fprintf(out, "%-44s %8s %8s %8s %9s\n", "query (GET /api/v1/...)", "p50 ms", "p99 ms", "max ms", "avg total")
 	for _, q := range queries {
 		r, err := cl.measure(ctx, q, c.samples)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "%-34s %8.2f %8.2f %8.2f %9.0f\n", q.name, ms(r.p(50)), ms(r.p(99)), ms(r.p(100)), r.avgTotal)
+		fmt.Fprintf(out, "%-44s %8.2f %8.2f %8.2f %9.0f\n", q.name, ms(r.p(50)), ms(r.p(99)), ms(r.p(100)), r.avgTotal)
 	}
 	if c.serverPID > 0 {
 		if hwm, err := peakMemory(c.serverPID); err == nil {
@@ -159,6 +183,10 @@ type client struct {
 	base  string
 	token string
 	http  *http.Client
+
+	mu        sync.Mutex
+	customers []string            // ids of the customers created
+	entities  map[string][]string // customer id → its entity ids, as fetched
 }
 
 func newClient(ctx context.Context, c config) (*client, error) {
@@ -246,9 +274,9 @@ func (r *result) p(q float64) time.Duration {
 	return r.lat[i]
 }
 
-func (r *result) print(out io.Writer, what string) {
-	fmt.Fprintf(out, "%-28s %7d in %6.1fs = %7.0f customers/s   p50 %.2f ms  p99 %.2f ms\n",
-		what, r.n, r.elapsed.Seconds(), float64(r.n)/r.elapsed.Seconds(), ms(r.p(50)), ms(r.p(99)))
+func (r *result) print(out io.Writer, what, unit string) {
+	fmt.Fprintf(out, "%-28s %8d in %7.1fs = %7.0f %s/s   p50 %.2f ms  p99 %.2f ms\n",
+		what, r.n, r.elapsed.Seconds(), float64(r.n)/r.elapsed.Seconds(), unit, ms(r.p(50)), ms(r.p(99)))
 }
 
 // seed creates n customers with `entities` entities each, from `workers`
@@ -279,6 +307,14 @@ func (cl *client) seed(ctx context.Context, gen *generator, n, workers, entities
 				if err == nil && st != http.StatusCreated {
 					err = fmt.Errorf("create: %d %s", st, body)
 				}
+				if err == nil {
+					var c struct{ ID string }
+					if err = json.Unmarshal(body, &c); err == nil {
+						cl.mu.Lock()
+						cl.customers = append(cl.customers, c.ID)
+						cl.mu.Unlock()
+					}
+				}
 				if err != nil {
 					once.Do(func() { firstErr = err })
 					return
@@ -298,6 +334,7 @@ func (cl *client) seed(ctx context.Context, gen *generator, n, workers, entities
 type query struct {
 	name string
 	pick func(i int) string
+	path string // "" for /api/v1/customers?
 }
 
 // queries builds the measured queries from the data on the server.
@@ -348,11 +385,11 @@ func (cl *client) queries(ctx context.Context, gen *generator) ([]query, error) 
 	}
 	esc := url.QueryEscape
 	qs := []query{
-		{"first page (limit 50)", func(int) string { return "" }},
-		{"deep page (middle, limit 50)", func(int) string { return "cursor=" + esc(cursor) }},
-		{"q=<4 letters of a name>", func(int) string { return "q=" + esc(piece(pickName(), 4)) }},
-		{"q=<2 letters>", func(int) string { return "q=" + esc(piece(pickName(), 2)) }},
-		{"q=<whole code>", func(int) string { return "q=" + esc(pickCode()) }},
+		{name: "first page (limit 50)", pick: func(int) string { return "" }},
+		{name: "deep page (middle, limit 50)", pick: func(int) string { return "cursor=" + esc(cursor) }},
+		{name: "q=<4 letters of a name>", pick: func(int) string { return "q=" + esc(piece(pickName(), 4)) }},
+		{name: "q=<2 letters>", pick: func(int) string { return "q=" + esc(piece(pickName(), 2)) }},
+		{name: "q=<whole code>", pick: func(int) string { return "q=" + esc(pickCode()) }},
 	}
 	for _, field := range []string{"name", "code"} {
 		pick := pickName
@@ -360,16 +397,26 @@ func (cl *client) queries(ctx context.Context, gen *generator) ([]query, error) 
 			pick = pickCode
 		}
 		qs = append(qs,
-			query{field + ".eq", func(int) string { return field + ".eq=" + esc(pick()) }},
-			query{field + ".neq", func(int) string { return field + ".neq=" + esc(pick()) }},
-			query{field + ".in (3 values)", func(int) string {
+			query{name: field + ".eq", pick: func(int) string { return field + ".eq=" + esc(pick()) }},
+			query{name: field + ".neq", pick: func(int) string { return field + ".neq=" + esc(pick()) }},
+			query{name: field + ".in (3 values)", pick: func(int) string {
 				return field + ".in=" + esc(pick()) + "&" + field + ".in=" + esc(pick()) + "&" + field + ".in=" + esc(pick())
 			}},
-			query{field + ".not_in (3 values)", func(int) string {
+			query{name: field + ".not_in (3 values)", pick: func(int) string {
 				return field + ".not_in=" + esc(pick()) + "&" + field + ".not_in=" + esc(pick()) + "&" + field + ".not_in=" + esc(pick())
 			}},
-			query{field + ".contains (4 chars)", func(int) string { return field + ".contains=" + esc(piece(pick(), 4)) }},
-			query{field + ".not_contains (4 chars)", func(int) string { return field + ".not_contains=" + esc(piece(pick(), 4)) }},
+			query{name: field + ".contains (4 chars)", pick: func(int) string { return field + ".contains=" + esc(piece(pick(), 4)) }},
+			query{name: field + ".not_contains (4 chars)", pick: func(int) string { return field + ".not_contains=" + esc(piece(pick(), 4)) }},
+		)
+	}
+	if len(cl.customers) > 0 {
+		pickCustomer := func() string { return cl.customers[r.IntN(len(cl.customers))] }
+		qs = append(qs,
+			query{name: "one customer (customers/{id})", path: "/api/v1/customers/", pick: func(int) string { return pickCustomer() }},
+			query{name: "assets: first page", path: "/api/v1/assets?", pick: func(int) string { return "" }},
+			query{name: "assets of one customer", path: "/api/v1/assets?", pick: func(int) string { return "customer_id=" + pickCustomer() }},
+			query{name: "users: first page", path: "/api/v1/users?", pick: func(int) string { return "" }},
+			query{name: "users of one customer", path: "/api/v1/users?", pick: func(int) string { return "customer_id=" + pickCustomer() }},
 		)
 	}
 	return qs, nil
@@ -377,8 +424,9 @@ func (cl *client) queries(ctx context.Context, gen *generator) ([]query, error) 
 
 func (cl *client) measure(ctx context.Context, q query, samples int) (*result, error) {
 	// A short warm-up, not measured.
+	path := cmp.Or(q.path, "/api/v1/customers?")
 	for i := range min(20, samples) {
-		if _, _, err := cl.do(ctx, "GET", "/api/v1/customers?"+q.pick(i), nil); err != nil {
+		if _, _, err := cl.do(ctx, "GET", path+q.pick(i), nil); err != nil {
 			return nil, err
 		}
 	}
@@ -387,7 +435,7 @@ func (cl *client) measure(ctx context.Context, q query, samples int) (*result, e
 	start := time.Now()
 	for i := range samples {
 		t := time.Now()
-		st, body, err := cl.do(ctx, "GET", "/api/v1/customers?"+q.pick(i), nil)
+		st, body, err := cl.do(ctx, "GET", path+q.pick(i), nil)
 		r.lat = append(r.lat, time.Since(t))
 		if err != nil {
 			return nil, err
@@ -452,4 +500,161 @@ func (g *generator) customer(entities int) map[string]any {
 		"location":       map[string]any{"country": "US", "city": g.word(), "pin_code": fmt.Sprintf("%05d", 10000+g.n%89999)},
 		"entities":       es,
 	}
+}
+
+// run sends n creates from workers goroutines; body returns the path and
+// body of the i-th.
+func (cl *client) run(ctx context.Context, n, workers int, body func(i int) (string, any, error)) (*result, error) {
+	var next atomic.Int64
+	lat := make([]time.Duration, n)
+	var firstErr error
+	var once sync.Once
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				path, b, err := body(i)
+				if err == nil {
+					t := time.Now()
+					var st int
+					var res []byte
+					st, res, err = cl.do(ctx, "POST", path, b)
+					lat[i] = time.Since(t)
+					if err == nil && st != http.StatusCreated {
+						err = fmt.Errorf("POST %s: %d %s", path, st, res)
+					}
+				}
+				if err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return &result{n: n, elapsed: time.Since(start), lat: lat}, ctx.Err()
+}
+
+// entitiesOf returns a customer's entity ids, fetched once.
+func (cl *client) entitiesOf(ctx context.Context, customerID string) ([]string, error) {
+	cl.mu.Lock()
+	ids, ok := cl.entities[customerID]
+	cl.mu.Unlock()
+	if ok {
+		return ids, nil
+	}
+	st, body, err := cl.do(ctx, "GET", "/api/v1/customers/"+customerID+"/entities", nil)
+	if err != nil || st != http.StatusOK {
+		return nil, fmt.Errorf("entities of %s: %d %s %v", customerID, st, body, err)
+	}
+	var page struct{ Items []struct{ ID string } }
+	if err := json.Unmarshal(body, &page); err != nil {
+		return nil, err
+	}
+	for _, e := range page.Items {
+		ids = append(ids, e.ID)
+	}
+	cl.mu.Lock()
+	if cl.entities == nil {
+		cl.entities = map[string][]string{}
+	}
+	cl.entities[customerID] = ids
+	cl.mu.Unlock()
+	return ids, nil
+}
+
+var assetClasses = []string{"it", "it", "it", "non_it", "mobile"}
+
+// assetBody is the i-th asset: customers take turns; every fourth asset is
+// mapped to one of its customer's entities; some are monitored.
+func (cl *client) assetBody(ctx context.Context, gen *generator, i int) (string, any, error) {
+	if len(cl.customers) == 0 {
+		return "", nil, errors.New("no customers to map assets to")
+	}
+	customer := cl.customers[i%len(cl.customers)]
+	b := map[string]any{
+		"name":  fmt.Sprintf("%s %s %d", gen.assetWord(i), []string{"Laptop", "Desktop", "Printer", "Router", "Phone"}[i%5], i+1),
+		"class": assetClasses[i%len(assetClasses)], "customer_id": customer, "serial": fmt.Sprintf("SN%09d", i+1),
+		"availability_monitoring": i%3 == 0, "performance_monitoring": i%5 == 0,
+	}
+	if i%4 == 0 {
+		ents, err := cl.entitiesOf(ctx, customer)
+		if err != nil {
+			return "", nil, err
+		}
+		if len(ents) > 0 {
+			b["entity_id"] = ents[(i/4)%len(ents)]
+		}
+	}
+	return "/api/v1/assets", b, nil
+}
+
+// userBody is the i-th customer user.
+func (cl *client) userBody(i int) any {
+	kind := "user"
+	if i%5 == 0 {
+		kind = "technician"
+	}
+	return map[string]any{
+		"email": fmt.Sprintf("user%07d@load.example.com", i+1), "name": fmt.Sprintf("Load User %d", i+1), "kind": kind,
+		"role": "customer_user", "customer_id": cl.customers[i%len(cl.customers)], "password": "load-test-password",
+	}
+}
+
+// checkCounts walks the whole customer list and checks that its
+// assets_count and users_count add up to what was created.
+func (cl *client) checkCounts(ctx context.Context, out io.Writer, assets, users int) error {
+	start := time.Now()
+	var sumAssets, sumUsers int64
+	cursor := ""
+	pages := 0
+	for {
+		q := "/api/v1/customers?limit=200"
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		st, body, err := cl.do(ctx, "GET", q, nil)
+		if err != nil || st != http.StatusOK {
+			return fmt.Errorf("count walk: %d %s %v", st, body, err)
+		}
+		var page struct {
+			Items []struct {
+				AssetsCount int64 `json:"assets_count"`
+				UsersCount  int64 `json:"users_count"`
+			}
+			NextCursor *string `json:"next_cursor"`
+		}
+		if err := json.Unmarshal(body, &page); err != nil {
+			return err
+		}
+		pages++
+		for _, c := range page.Items {
+			sumAssets += c.AssetsCount
+			sumUsers += c.UsersCount
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		cursor = *page.NextCursor
+	}
+	fmt.Fprintf(out, "counts: the customer list (%d pages of 200, %.1fs) adds up to %d assets and %d users; created %d and %d\n\n",
+		pages, time.Since(start).Seconds(), sumAssets, sumUsers, assets, users)
+	if sumAssets != int64(assets) || sumUsers != int64(users) {
+		return errors.New("the customers' counts do not add up to what was created")
+	}
+	return nil
+}
+
+func (g *generator) assetWord(i int) string {
+	return strings.ToUpper(syllables[i%len(syllables)][:1]) + syllables[i%len(syllables)][1:] + syllables[(i/len(syllables))%len(syllables)]
 }

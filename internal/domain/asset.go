@@ -106,5 +106,8 @@ type AssetFilter struct {
 type AssetPage struct {
 	Items []Asset
 	Next  *CustomerCursor
-	Total int64
+	// Total is exact when TotalExact; otherwise the list holds more than
+	// TotalCountLimit assets and Total is that limit.
+	Total      int64
+	TotalExact bool
 }

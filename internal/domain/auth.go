@@ -208,5 +208,8 @@ type UserFilter struct {
 type UserPage struct {
 	Items []User
 	Next  *CustomerCursor
-	Total int64
+	// Total is exact when TotalExact; otherwise the list holds more than
+	// TotalCountLimit users and Total is that limit.
+	Total      int64
+	TotalExact bool
 }

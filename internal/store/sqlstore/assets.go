@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -125,7 +126,8 @@ func (t *tx) Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilte
 		where += ` AND a.entity_id = ?`
 		args = append(args, f.EntityID)
 	}
-	if err := t.queryRow(ctx, `SELECT count(*)`+where, args...).Scan(&page.Total); err != nil {
+	var err error
+	if page.Total, page.TotalExact, err = t.listTotal(ctx, "assets_count", scope, f.CustomerID, f.EntityID, where, args); err != nil {
 		return page, err
 	}
 	q := `SELECT ` + assetColumns + where
@@ -154,4 +156,33 @@ func (t *tx) Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilte
 		return domain.CustomerCursor{Key: a.NameKey(), ID: a.ID}
 	})
 	return page, nil
+}
+
+// listTotal counts a user or asset list (from where, with args): exactly
+// from the customer's maintained count (column) when the list is all of one
+// customer's, otherwise up to domain.TotalCountLimit, so that a broad list
+// over a million rows does not count them all.
+func (t *tx) listTotal(ctx context.Context, column string, scope domain.Scope, customerID, entityID, where string, args []any) (int64, bool, error) {
+	whole := customerID
+	if !scope.IsOrg() {
+		if customerID != "" && customerID != scope.CustomerID {
+			whole = ""
+		} else {
+			whole = scope.CustomerID
+		}
+	}
+	if whole != "" && entityID == "" && len(scope.EntityIDs) == 0 && (customerID == "" || customerID == whole) {
+		var n int64
+		err := t.queryRow(ctx, `SELECT `+column+` FROM customers WHERE id = ? AND deleted_at IS NULL`, whole).Scan(&n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, true, nil
+		}
+		return n, true, err
+	}
+	var n int64
+	if err := t.queryRow(ctx, `SELECT count(*) FROM (SELECT 1`+where+` LIMIT ?) m`,
+		append(append([]any{}, args...), domain.TotalCountLimit+1)...).Scan(&n); err != nil {
+		return 0, false, err
+	}
+	return min(n, domain.TotalCountLimit), n <= domain.TotalCountLimit, nil
 }

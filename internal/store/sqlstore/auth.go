@@ -228,7 +228,8 @@ func (t *tx) Users(ctx context.Context, scope domain.Scope, f domain.UserFilter)
 		where += ` AND EXISTS (SELECT 1 FROM user_entities ue WHERE ue.user_id = u.id AND ue.entity_id = ?)`
 		args = append(args, f.EntityID)
 	}
-	if err := t.queryRow(ctx, `SELECT count(*)`+where, args...).Scan(&page.Total); err != nil {
+	var err error
+	if page.Total, page.TotalExact, err = t.listTotal(ctx, "users_count", scope, f.CustomerID, f.EntityID, where, args); err != nil {
 		return page, err
 	}
 	q := `SELECT ` + prefixed("u", userColumns) + where
@@ -258,12 +259,8 @@ func (t *tx) Users(ctx context.Context, scope domain.Scope, f domain.UserFilter)
 	users, page.Next = trimPage(users, limit, func(u domain.User) domain.CustomerCursor {
 		return domain.CustomerCursor{Key: u.Email, ID: u.ID}
 	})
-	for i := range users {
-		u, err := t.loadUser(ctx, t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, users[i].ID))
-		if err != nil {
-			return page, err
-		}
-		users[i].EntityIDs = u.EntityIDs
+	if err := t.loadEntityIDs(ctx, users); err != nil {
+		return page, err
 	}
 	page.Items = users
 	return page, nil
@@ -442,4 +439,30 @@ func (t *tx) Audit(ctx context.Context, customerID string, limit int) ([]domain.
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// loadEntityIDs fills the entities each of users is narrowed to, in one
+// query for the page.
+func (t *tx) loadEntityIDs(ctx context.Context, users []domain.User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	at := make(map[string]int, len(users))
+	args := make([]any, len(users))
+	for i, u := range users {
+		at[u.ID], args[i] = i, u.ID
+	}
+	rows, err := t.query(ctx, `SELECT user_id, entity_id FROM user_entities WHERE user_id IN (`+placeholders(len(users))+`) ORDER BY user_id, entity_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u, e string
+		if err := rows.Scan(&u, &e); err != nil {
+			return err
+		}
+		users[at[u]].EntityIDs = append(users[at[u]].EntityIDs, e)
+	}
+	return rows.Err()
 }

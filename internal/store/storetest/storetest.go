@@ -39,6 +39,8 @@ func Run(t *testing.T, open Opener) {
 		{"Entities", testEntities},
 		{"EntitiesBatch", testEntitiesBatch},
 		{"Assets", testAssets},
+		{"AssetTotals", testAssetTotals},
+		{"CustomRoles", testCustomRoles},
 		{"CustomerUsers", testCustomerUsers},
 		{"FilterProperty", testFilterProperty},
 		{"Totals", testTotals},
