@@ -100,6 +100,10 @@ func (h *Handler) listView(r *http.Request, title string, s listState) (customer
 const fragmentHeader = "X-Custreg-Fragment"
 
 func (h *Handler) customers(w http.ResponseWriter, r *http.Request) error {
+	if p := principalOf(r); p.CustomerID != "" {
+		// A customer's people have one customer: theirs.
+		return seeOther(w, r, "/customers/"+url.PathEscape(p.CustomerID))
+	}
 	w.Header().Set("Vary", fragmentHeader)
 	vals := r.URL.Query()
 	if isBuilderForm(vals) {
@@ -157,6 +161,20 @@ func requireAdmin(r *http.Request) error {
 		return domain.Errorf(domain.EForbidden, "Only an organization admin can add, edit or delete customers.")
 	}
 	return nil
+}
+
+// requireAdminFor refuses the pages that change customer id to anyone who
+// is not an organization admin: 404 when the customer is hidden from them,
+// since they must not learn that it exists, else 403.
+func (h *Handler) requireAdminFor(r *http.Request, id string) error {
+	err := requireAdmin(r)
+	if err == nil {
+		return nil
+	}
+	if _, cerr := h.svc.Customer(r.Context(), id); cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 func (h *Handler) newCustomer(w http.ResponseWriter, r *http.Request) error {
@@ -236,7 +254,7 @@ func formStatus(err error) (int, error) {
 }
 
 func (h *Handler) editCustomer(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
+	if err := h.requireAdminFor(r, r.PathValue("id")); err != nil {
 		return err
 	}
 	c, err := h.svc.Customer(r.Context(), r.PathValue("id"))
@@ -264,6 +282,9 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
+	if err := h.requireAdminFor(r, id); err != nil {
+		return err
+	}
 	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	if err != nil || version < 1 {
 		return domain.Errorf(domain.EBadRequest, "The form is missing the customer's version; open the customer again.")
@@ -493,7 +514,7 @@ func domainErr(err error) *domain.Error {
 }
 
 func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
+	if err := h.requireAdminFor(r, r.PathValue("id")); err != nil {
 		return err
 	}
 	c, err := h.svc.Customer(r.Context(), r.PathValue("id"))
@@ -513,7 +534,7 @@ func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	if err := requireAdmin(r); err != nil {
+	if err := h.requireAdminFor(r, r.PathValue("id")); err != nil {
 		return err
 	}
 	c, err := h.svc.Customer(r.Context(), r.PathValue("id"))

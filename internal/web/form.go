@@ -124,6 +124,11 @@ type fieldDef struct {
 	Hint         string
 	Wide         bool // spans both columns of the form grid
 	Code         bool // a code: no spell checking, no capitalisation
+	ReadOnly     bool // shown but not changed (a user's email once created)
+	Disabled     bool // shown but not offered (a choice the caller cannot make)
+	// OnLabel and OffLabel are a toggle's words; "Active" and "Inactive"
+	// when empty.
+	OnLabel, OffLabel string
 }
 
 // maxPhoneNumber leaves room in domain.MaxPhoneInputChars for the "+<code> "

@@ -24,8 +24,13 @@ type Shell struct {
 	// may use is in it.
 	Nav    []NavItem
 	Active string
-	Flash  string // a one-time notice from the previous request
-	h      *Handler
+	// ListTitle names the list a page's sidebar or dialog opens over, for
+	// the script's tab title once it closes.
+	ListTitle string
+	// MSP is set while MSP mode is on: customers exist.
+	MSP   bool
+	Flash string // a one-time notice from the previous request
+	h     *Handler
 }
 
 // NavItem is one entry of the side menu.
@@ -53,8 +58,25 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 		if org.Name != "" {
 			s.OrgName = org.Name
 		}
-		if org.MSPEnabled {
-			s.Nav = append(s.Nav, NavItem{Key: "customers", Label: "Customers", Href: "/customers", Icon: "i-customers"})
+		s.MSP = org.MSPEnabled
+		if org.MSPEnabled && can(p, "customers", "view") {
+			label := "Customers"
+			if p.CustomerID != "" {
+				// A customer's people see their own customer only.
+				label = "Customer"
+			}
+			s.Nav = append(s.Nav, NavItem{Key: "customers", Label: label, Href: "/customers", Icon: "i-customers"})
+		}
+	}
+	if can(p, "users", "view") {
+		s.Nav = append(s.Nav, NavItem{Key: "users", Label: "Users", Href: "/users", Icon: "i-users"})
+	}
+	if can(p, "assets", "view") {
+		s.Nav = append(s.Nav, NavItem{Key: "assets", Label: "Assets", Href: "/assets", Icon: "i-assets"})
+	}
+	for _, n := range s.Nav {
+		if n.Key == active {
+			s.ListTitle = n.Label
 		}
 	}
 	return s
@@ -108,6 +130,9 @@ var pageFiles = map[string]string{
 	"setup":     "templates/setup.html",
 	"customers": "templates/customers.html",
 	"home":      "templates/home.html",
+	"users":     "templates/users.html",
+	"assets":    "templates/assets.html",
+	"customer":  "templates/customer.html",
 	"error":     "templates/error.html",
 }
 
@@ -116,6 +141,8 @@ func (h *Handler) parsePages() (map[string]*template.Template, error) {
 		"plural":   pluralize,
 		"initials": initials,
 		"step":     func(i int) int { return i + 1 },
+		"listLink": listLink,
+		"join":     strings.Join,
 		"problems": func(n int) string {
 			if n == 1 {
 				return "There is a problem with 1 field"

@@ -27,10 +27,34 @@
 //	                             Details); POST saves (carries the version) or runs an
 //	                             entity action (add, edit, delete an entity)
 //	GET  /customers/{id}/delete  the page with the delete dialog open; POST deletes
+//	GET  /customers/{id}         one customer: details, figures, entities, links to its
+//	                             users and assets; a customer's own people start here
+//	                             (GET /customers sends them to it)
+//	GET  /customers/{id}/entities/{eid}  one entity of it
+//	GET  /users, /assets         the user and asset tables (users.go, assets.go,
+//	                             records.go): ?customer_id=…&entity_id=… filter them,
+//	                             cursor pages them (bound to each list's own order)
+//	GET  /users/new, POST        the page with the Add User sidebar open; POST creates,
+//	                             or with op=customer shows the chosen customer's
+//	                             entities (the round trip without the script)
+//	GET  /users/{id}/edit, POST  edit (moving to another customer or entities)
+//	GET  /users/{id}/delete, POST  the delete dialog; POST deletes
+//	POST /users/move             moves the checked users (ids) to move_customer_id and
+//	                             move_entity_ids in one request
+//	     /assets/…               the same for assets (one move_entity_id)
+//	GET  /pickers/entities?kind=…&customer_id=…  the entity picker alone, which the
+//	                             script swaps in when a customer is chosen
 //	GET  /static/…               embedded assets, cached for good when the URL has ?v=<hash>
 //
 // While MSP mode is off the customer pages answer 404 with a page that says
-// so, and the menu has no Customers entry.
+// so, and the menu has no Customers entry; users and assets are the
+// organization's, without customer or entity pickers.
+//
+// What a page offers follows the caller: the menu and the add, edit,
+// delete and move controls show only what the caller's role allows
+// (scope.go). A customer-scoped caller sees only its own customer: no
+// customer picker, no customer list, and another customer's pages answer
+// 404 like pages that do not exist.
 package web
 
 import (
@@ -127,6 +151,28 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /customers/{id}/edit", h.page(h.updateCustomer))
 	mux.Handle("GET /customers/{id}/delete", h.page(h.confirmDelete))
 	mux.Handle("POST /customers/{id}/delete", h.page(h.deleteCustomer))
+	mux.Handle("GET /customers/{id}", h.page(h.showCustomer))
+	mux.Handle("GET /customers/{id}/entities/{eid}", h.page(h.showEntity))
+
+	mux.Handle("GET /users", h.page(h.users))
+	mux.Handle("GET /users/new", h.page(h.newUser))
+	mux.Handle("POST /users/new", h.page(h.createUser))
+	mux.Handle("POST /users/move", h.page(h.moveUsers))
+	mux.Handle("GET /users/{id}/edit", h.page(h.editUser))
+	mux.Handle("POST /users/{id}/edit", h.page(h.updateUser))
+	mux.Handle("GET /users/{id}/delete", h.page(h.confirmDeleteUser))
+	mux.Handle("POST /users/{id}/delete", h.page(h.deleteUser))
+
+	mux.Handle("GET /assets", h.page(h.assets))
+	mux.Handle("GET /assets/new", h.page(h.newAsset))
+	mux.Handle("POST /assets/new", h.page(h.createAsset))
+	mux.Handle("POST /assets/move", h.page(h.moveAssets))
+	mux.Handle("GET /assets/{id}/edit", h.page(h.editAsset))
+	mux.Handle("POST /assets/{id}/edit", h.page(h.updateAsset))
+	mux.Handle("GET /assets/{id}/delete", h.page(h.confirmDeleteAsset))
+	mux.Handle("POST /assets/{id}/delete", h.page(h.deleteAsset))
+
+	mux.Handle("GET /pickers/entities", h.page(h.pickerEntities))
 
 	// Everything else that no other handler claims is a page that does not
 	// exist; answer with a page, not the mux's plain text.

@@ -20,6 +20,10 @@
 //     and removes rows and takes "in" values as chips; chips and sort
 //     update the cards in place; the address bar always holds the query;
 //   - "Load more customers" appends the next page;
+//   - on the Users and Assets pages, choosing a customer refreshes the
+//     entity picker that follows it (without the script, "Show its
+//     entities" is a round trip), the filter applies on change, and one
+//     checkbox checks every row for the move bar;
 //   - the side menu collapses to icons.
 (function () {
   'use strict';
@@ -37,7 +41,9 @@
   // list under it, "Customers · Org · custreg".
   function listPageTitle(t) {
     var i = t.indexOf(' · ');
-    return i < 0 ? t : 'Customers' + t.slice(i);
+    var main = doc.getElementById('main');
+    var list = (main && main.getAttribute('data-list')) || 'Customers';
+    return i < 0 ? t : list + t.slice(i);
   }
 
   function $(sel, root) { return (root || doc).querySelector(sel); }
@@ -72,7 +78,7 @@
   // ---- Opening ----
 
   function isDialogURL(path) {
-    return /^\/customers\/(new|[^/]+\/edit|[^/]+\/delete)$/.test(path);
+    return /^\/(customers|users|assets)\/(new|[^/]+\/edit|[^/]+\/delete)$/.test(path);
   }
 
   function openFrom(link) {
@@ -205,7 +211,7 @@
         target = $(m[2] === 'edit' ? 'a[href$="/edit"]' : 'a[href$="/delete"]', card);
       }
     }
-    target = target || $('#add-customer') || $('#main');
+    target = target || $('#add-customer, [data-add]') || $('#main');
     if (target) { target.focus(); }
   }
 
@@ -866,6 +872,51 @@
       location.reload();
     }
   });
+
+  // ---- Customer and entity pickers (Users, Assets) ----
+
+  // refreshPicker swaps in the entity picker of the customer just chosen
+  // in sel. If that fails, the no-script button stays the way to do it.
+  function refreshPicker(sel) {
+    var box = doc.getElementById(sel.getAttribute('data-picker-target'));
+    if (!box) { return; }
+    box.setAttribute('aria-busy', 'true');
+    var url = sel.getAttribute('data-picker-url') + '&customer_id=' + encodeURIComponent(sel.value);
+    fetchHTML(url)
+      .then(function (r) {
+        if (!r.res.ok) { throw new Error('status ' + r.res.status); }
+        var next = r.page.getElementById(box.id);
+        var cur = doc.getElementById(box.id);
+        if (!next || !cur) { throw new Error('no picker'); }
+        if ((next.getAttribute('data-customer') || '') !== sel.value) { return; } // a later choice wins
+        cur.parentNode.replaceChild(doc.importNode(next, true), cur);
+        var n = $$('option[value]:not([value=""]), input[type=checkbox]', next).length;
+        announce(sel.value === '' ? 'No customer chosen.' : (n === 1 ? '1 entity to choose from.' : n + ' entities to choose from.'));
+      })
+      .catch(function () {
+        box.removeAttribute('aria-busy');
+        var btn = doc.getElementById(sel.id + '-refresh');
+        if (btn) { btn.classList.remove('nojs-only'); }
+      });
+  }
+
+  doc.addEventListener('change', function (e) {
+    var t = e.target;
+    if (!t.matches) { return; }
+    if (t.matches('select[data-customer-picker][data-picker-url]')) {
+      refreshPicker(t);
+    } else if (t.matches('select[data-autosubmit]') && t.form) {
+      if (t.matches('[data-customer-picker]')) {
+        // A new customer: an entity of the old one means nothing.
+        var ent = $('#filter-entity', t.form);
+        if (ent) { ent.value = ''; }
+      }
+      t.form.requestSubmit();
+    } else if (t.matches('input[data-select-all]')) {
+      $$('input[type=checkbox][name=ids][form=move-form]').forEach(function (c) { c.checked = t.checked; });
+    }
+  });
+  $$('input[data-select-all]').forEach(function (c) { c.hidden = false; });
 
   // ---- Side menu ----
 
