@@ -35,6 +35,7 @@ type customerJSON struct {
 	Website        *string      `json:"website"`
 	SubscriptionID *string      `json:"subscription_id"`
 	IsActive       bool         `json:"is_active"`
+	AdminRole      string       `json:"admin_role"`
 	Location       locationJSON `json:"location"`
 	EntitiesCount  int64        `json:"entities_count"`
 	AssetsCount    int64        `json:"assets_count"`
@@ -62,7 +63,7 @@ func locationOut(l domain.Location) locationJSON {
 func customerOut(c domain.Customer) customerJSON {
 	return customerJSON{
 		ID: c.ID, Name: c.Name, Code: c.Code, Domain: opt(c.Domain), BusinessEmail: opt(c.BusinessEmail),
-		Phone: opt(c.Phone), Website: opt(c.Website), SubscriptionID: opt(c.SubscriptionID), IsActive: c.IsActive,
+		Phone: opt(c.Phone), Website: opt(c.Website), SubscriptionID: opt(c.SubscriptionID), IsActive: c.IsActive, AdminRole: c.AdminRole,
 		Location: locationOut(c.Location), EntitiesCount: c.EntitiesCount,
 		AssetsCount: c.AssetsCount, UsersCount: c.UsersCount,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,

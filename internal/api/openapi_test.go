@@ -37,7 +37,6 @@ import (
 
 	"github.com/custreg/custreg/internal/api"
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/server"
 	"github.com/custreg/custreg/internal/service"
@@ -640,7 +639,8 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	}
 	for _, name := range []string{"Customer", "Location", "CustomerCreate", "CustomerPatch", "CustomerList", "Filter",
 		"Entity", "EntityInput", "EntityPatch", "EntityList", "Principal", "Token", "TokenCreated", "TokenList",
-		"OrgSettings", "OrgSettingsPatch", "Login", "Problem"} {
+		"OrgSettings", "OrgSettingsPatch", "Login", "Problem", "User", "UserCreate", "UserPatch", "UserList", "UserMove",
+		"Asset", "AssetCreate", "AssetPatch", "AssetList", "AssetMove", "Role", "RoleCreate", "RoleList"} {
 		if schemas[name] == nil {
 			t.Errorf("components/schemas/%s is missing", name)
 		}
@@ -729,6 +729,15 @@ func (c *oasClient) do(r oasReq, want int) oasResp {
 	if res.status != want {
 		c.t.Fatalf("%s %s: status %d, want %d; body: %s", r.method, r.path, res.status, want, res.body)
 	}
+	c.check(r, res, sent, ct)
+	return res
+}
+
+// doAny sends r and validates the response against the document like do,
+// whatever its status.
+func (c *oasClient) doAny(r oasReq) oasResp {
+	c.t.Helper()
+	res, sent, ct := c.send(r)
 	c.check(r, res, sent, ct)
 	return res
 }
@@ -1573,22 +1582,22 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 		oasWantType(t, admin.do(oasReq{method: "GET", path: customers + q}, 400), typ)
 	}
 
-	// A customer-scoped user who is not an organization admin. No route
-	// creates users yet, so it goes straight into the store.
-	hash, err := auth.HashPassword("customer-admin-password")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A customer-scoped user who is not an organization admin, created
+	// through the API.
+	users, assets, roles := "/api/v1/users", "/api/v1/assets", "/api/v1/roles"
 	jioID := minimal["id"].(string)
-	if err := stack.st.Write(context.Background(), func(tx store.Tx) error {
-		return tx.CreateUser(context.Background(), domain.User{ID: "0190b2a4-0000-7000-8000-0000000000aa", Email: "ops@jio.example",
-			Name: "Jio Ops", Kind: domain.KindTechnician, Role: "customer_admin", CustomerID: jioID, IsActive: true,
-			PasswordHash: hash, CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC(), Version: 1})
-	}); err != nil {
-		t.Fatalf("creating a customer user: %v", err)
+	res = admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "ops@jio.example", "name": "Jio Ops", "kind": "technician",
+		"role": "customer_admin", "customer_id": jioID, "password": "customer-admin-password"}}, 201)
+	if u := res.json(t); u["customer_id"] != jioID || u["role"] != "customer_admin" || len(u["entity_ids"].([]any)) != 0 {
+		t.Errorf("created customer user = %s", res.body)
 	}
-	res = c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "ops@jio.example", "password": "customer-admin-password"}}, 200)
-	scoped := c.with(map[string]string{"Cookie": "custreg_session=" + (&http.Response{Header: res.header}).Cookies()[0].Value})
+	// signIn signs a user in and returns a client with its session.
+	signIn := func(email, password string) *oasClient {
+		t.Helper()
+		res := c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": email, "password": password}}, 200)
+		return c.with(map[string]string{"Cookie": "custreg_session=" + (&http.Response{Header: res.header}).Cookies()[0].Value})
+	}
+	scoped := signIn("ops@jio.example", "customer-admin-password")
 	if me := scoped.do(oasReq{method: "GET", path: "/api/v1/me"}, 200).json(t); me["scope"] != "customer" || me["customer_id"] != jioID {
 		t.Errorf("me = %v", me)
 	}
@@ -1612,10 +1621,528 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	scoped.do(oasReq{method: "GET", path: org}, 200)
 	scoped.do(oasReq{method: "POST", path: tokens, body: map[string]any{"name": "scoped"}}, 201)
 
+	// The role catalog. Organization users see every role; a customer's
+	// users only the customer-scope roles its admin role covers.
+	if l := admin.do(oasReq{method: "GET", path: roles}, 200).json(t)["items"].([]any); len(l) != len(domain.BuiltinRoles) {
+		t.Errorf("roles = %v", l)
+	}
+	var scopedRoles []string
+	for _, it := range scoped.do(oasReq{method: "GET", path: roles}, 200).json(t)["items"].([]any) {
+		scopedRoles = append(scopedRoles, it.(map[string]any)["key"].(string))
+	}
+	if want := []string{"customer_admin", "customer_technician", "customer_user"}; !slices.Equal(scopedRoles, want) {
+		t.Errorf("roles of a customer admin = %v, want %v", scopedRoles, want)
+	}
+	oasWantType(t, admin.do(oasReq{method: "GET", path: roles + "?scope=customer"}, 400), "unknown-parameter")
+	if r := admin.do(oasReq{method: "GET", path: roles + "/org_admin"}, 200).json(t); r["builtin"] != true || r["scope"] != "organization" {
+		t.Errorf("org_admin = %v", r)
+	}
+	scoped.do(oasReq{method: "GET", path: roles + "/customer_user"}, 200)
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: roles + "/org_admin"}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: roles + "/nope"}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: roles + "/org_admin?x=1"}, 400), "unknown-parameter")
+	res = admin.do(oasReq{method: "POST", path: roles, body: map[string]any{"key": "site_lead", "name": "Site Lead", "scope": "customer",
+		"permissions": []any{"users.view", "assets.view", "customers.view", "assets.view"}}}, 201)
+	if r := res.json(t); res.header.Get("Location") != roles+"/site_lead" || r["builtin"] != false ||
+		fmt.Sprint(r["permissions"]) != "[assets.view customers.view users.view]" {
+		t.Errorf("created role: Location %q, %s", res.header.Get("Location"), res.body)
+	}
+	admin.do(oasReq{method: "POST", path: roles, body: map[string]any{"key": "auditor", "name": "Auditor", "scope": "organization",
+		"permissions": []any{"customers.view"}}}, 201)
+	admin.do(oasReq{method: "POST", path: roles, body: map[string]any{"key": "asset_viewer", "name": "Asset viewer", "scope": "customer",
+		"permissions": []any{"assets.view"}}}, 201)
+	admin.do(oasReq{method: "POST", path: roles, body: map[string]any{"key": "short_lived", "name": "Short-lived", "scope": "customer", "permissions": nil}}, 201)
+	for _, tc := range []struct {
+		body map[string]any
+		want []string
+	}{
+		{map[string]any{"key": "Site Lead", "name": "", "scope": "global", "permissions": []any{"assets.move"}},
+			[]string{"key: format", "name: required", "permissions[0]: unknown", "scope: unknown"}},
+		{map[string]any{"key": "customer_admin", "name": "Mine", "scope": "customer"}, []string{"key: taken"}},
+		{map[string]any{"key": "site_lead", "name": "SITE lead", "scope": "customer"}, []string{"key: taken", "name: taken"}},
+		{map[string]any{"key": "lead", "name": "Lead", "scope": "customer", "permissions": []any{"users.view", "customers.edit"}}, []string{"permissions[1]: unknown"}},
+		{map[string]any{"key": strings.Repeat("k", domain.MaxRoleKey+1), "name": strings.Repeat("n", domain.MaxRoleName+1), "scope": "customer"},
+			[]string{"key: too_long", "name: too_long"}},
+	} {
+		if got := oasFieldCodes(t, admin.do(oasReq{method: "POST", path: roles, body: tc.body}, 422)); !slices.Equal(got, tc.want) {
+			t.Errorf("role %v: %v, want %v", tc.body, got, tc.want)
+		}
+	}
+	oasWantType(t, admin.do(oasReq{method: "POST", path: roles, body: map[string]any{"key": 5, "name": "X", "scope": "customer"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: roles, body: map[string]any{"key": "x", "name": "X", "scope": "customer", "builtin": true}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: roles, body: `{"key":"x"}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: roles, body: big("name")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: roles, body: map[string]any{"key": "x"}, header: crossSite}, 403), "cross-origin")
+	oasWantType(t, scoped.do(oasReq{method: "POST", path: roles, body: map[string]any{"key": "mine", "name": "Mine", "scope": "customer"}}, 403), "forbidden")
+	if l := admin.do(oasReq{method: "GET", path: roles}, 200).json(t)["items"].([]any); len(l) != len(domain.BuiltinRoles)+4 {
+		t.Errorf("roles after creates = %d", len(l))
+	}
+	// A custom role the customer's admin role covers is offered inside the
+	// customer; one it does not cover is not.
+	scopedRoles = nil
+	for _, it := range scoped.do(oasReq{method: "GET", path: roles}, 200).json(t)["items"].([]any) {
+		scopedRoles = append(scopedRoles, it.(map[string]any)["key"].(string))
+	}
+	if !slices.Contains(scopedRoles, "site_lead") || slices.Contains(scopedRoles, "auditor") {
+		t.Errorf("roles of a customer admin after creates = %v", scopedRoles)
+	}
+
+	// Users: create.
+	northID, delhiID, jioHQID := north["id"].(string), delhi["id"].(string), jioHQ["id"].(string)
+	res = admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": " Tech@Example.COM ", "name": "Tech", "kind": "technician",
+		"role": "technician", "password": "technician-password"}}, 201)
+	tech := res.json(t)
+	techPath := users + "/" + tech["id"].(string)
+	if res.header.Get("Location") != techPath || res.header.Get("ETag") != `"1"` || tech["email"] != "tech@example.com" ||
+		tech["customer_id"] != nil || len(tech["entity_ids"].([]any)) != 0 || tech["is_active"] != true {
+		t.Errorf("created user: Location %q, ETag %q, %s", res.header.Get("Location"), res.header.Get("ETag"), res.body)
+	}
+	res = admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "north@airtel.example", "name": "North User", "kind": nil,
+		"role": "customer_user", "customer_id": fullID, "entity_ids": []any{northID, northID}, "is_active": nil, "password": "north-user-password"}}, 201)
+	northUser := res.json(t)
+	northUserPath := users + "/" + northUser["id"].(string)
+	if northUser["kind"] != "user" || fmt.Sprint(northUser["entity_ids"]) != "["+northID+"]" {
+		t.Errorf("created customer user = %s", res.body)
+	}
+	lead := admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "lead@airtel.example", "name": "Site Lead",
+		"role": "site_lead", "customer_id": fullID, "is_active": false, "password": "site-lead-password"}}, 201).json(t)
+	admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "auditor@example.com", "name": "Auditor", "role": "auditor",
+		"customer_id": "", "entity_ids": nil, "password": "auditor-password"}}, 201)
+	for _, tc := range []struct {
+		body map[string]any
+		want []string
+	}{
+		{map[string]any{"email": "nope", "name": "", "kind": "robot", "password": "short"},
+			[]string{"email: format", "kind: unknown", "name: required", "password: too_short", "role: required"}},
+		{map[string]any{"email": "TECH@example.com", "name": "Again", "role": "technician", "password": "technician-password"}, []string{"email: taken"}},
+		{map[string]any{"email": "x@example.com", "name": "X", "role": "customer_user", "password": "a-good-password"}, []string{"role: unknown"}},
+		{map[string]any{"email": "x@example.com", "name": "X", "role": "nope", "password": "a-good-password"}, []string{"role: unknown"}},
+		{map[string]any{"email": "x@example.com", "name": "X", "role": "technician", "entity_ids": []any{northID}, "password": "a-good-password"},
+			[]string{"entity_ids: unknown"}},
+		{map[string]any{"email": "x@example.com", "name": "X", "role": "technician", "customer_id": fullID, "password": "a-good-password"},
+			[]string{"role: unknown"}},
+		{map[string]any{"email": "x@example.com", "name": "X", "role": "customer_user", "customer_id": fullID, "entity_ids": []any{northID, jioHQID},
+			"password": "a-good-password"}, []string{"entity_ids[1]: unknown"}},
+		{map[string]any{"email": "x@example.com", "name": "X", "role": "customer_user", "customer_id": anyID, "password": "a-good-password"},
+			[]string{"customer_id: unknown"}},
+		{map[string]any{"email": "x@example.com", "name": strings.Repeat("n", domain.MaxUserName+1), "role": "technician",
+			"password": strings.Repeat("p", domain.MaxPassword+1)}, []string{"name: too_long", "password: too_long"}},
+	} {
+		res := admin.do(oasReq{method: "POST", path: users, body: tc.body}, 422)
+		if got := oasFieldCodes(t, res); !slices.Equal(got, tc.want) {
+			t.Errorf("user %v: %v, want %v", tc.body, got, tc.want)
+		}
+	}
+	oasWantType(t, admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": 5, "name": true, "entity_ids": "x", "password": "x"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "x@example.com", "is_admin": true}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: users, body: `[]`}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: users, body: `{}`, contentType: "application/merge-patch+json"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: users, body: big("email")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: users + "?notify=1", body: map[string]any{"email": "x@example.com"}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "x@example.com"}, header: crossSite}, 403), "cross-origin")
+	// A customer admin creates users of its own customer only, with roles
+	// its customer's admin role covers.
+	desk := scoped.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "desk@jio.example", "name": "Jio Desk", "role": "customer_user",
+		"password": "jio-desk-password"}}, 201).json(t)
+	if desk["customer_id"] != jioID {
+		t.Errorf("a customer admin's user = %v", desk)
+	}
+	for _, tc := range []struct {
+		body map[string]any
+		want []string
+	}{
+		{map[string]any{"email": "y@jio.example", "name": "Y", "role": "technician", "password": "a-good-password"}, []string{"role: unknown"}},
+		{map[string]any{"email": "y@jio.example", "name": "Y", "role": "customer_user", "customer_id": fullID, "password": "a-good-password"},
+			[]string{"customer_id: unknown"}},
+		{map[string]any{"email": "y@jio.example", "name": "Y", "role": "customer_user", "entity_ids": []any{northID}, "password": "a-good-password"},
+			[]string{"entity_ids[0]: unknown"}},
+	} {
+		if got := oasFieldCodes(t, scoped.do(oasReq{method: "POST", path: users, body: tc.body}, 422)); !slices.Equal(got, tc.want) {
+			t.Errorf("a customer admin's user %v: %v, want %v", tc.body, got, tc.want)
+		}
+	}
+	// A customer's admin role bounds what its users may hold, and cannot be
+	// narrowed below what they hold.
+	res = admin.do(oasReq{method: "PATCH", path: customers + "/" + jioID, body: map[string]any{"admin_role": "customer_technician"}}, 422)
+	if got := oasFieldCodes(t, res); !slices.Equal(got, []string{"admin_role: unknown"}) {
+		t.Errorf("narrowing a held admin role: %v", got)
+	}
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"admin_role": "org_admin"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"admin_role": 7}}, 422), "validation")
+	if cu := admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"admin_role": nil}, contentType: "application/merge-patch+json"}, 200).json(t); cu["admin_role"] != "customer_admin" || cu["users_count"] != 2.0 {
+		t.Errorf("customer after an admin_role reset = %v", cu)
+	}
+	// Signed in with a role that lacks users.view.
+	auditor := signIn("auditor@example.com", "auditor-password")
+	oasWantType(t, auditor.do(oasReq{method: "GET", path: users}, 403), "forbidden")
+	oasWantType(t, auditor.do(oasReq{method: "GET", path: techPath}, 403), "forbidden")
+	oasWantType(t, auditor.do(oasReq{method: "GET", path: assets}, 403), "forbidden")
+	oasWantType(t, auditor.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "X", "class": "it"}}, 403), "forbidden")
+	oasWantType(t, auditor.do(oasReq{method: "POST", path: users + "/move", body: map[string]any{"ids": []any{anyID}}}, 403), "forbidden")
+	auditor.do(oasReq{method: "GET", path: roles}, 200)
+
+	// Users: get and list.
+	res = admin.do(oasReq{method: "GET", path: northUserPath}, 200)
+	if res.header.Get("ETag") != `"1"` {
+		t.Errorf("user ETag = %q", res.header.Get("ETag"))
+	}
+	scoped.do(oasReq{method: "GET", path: users + "/" + desk["id"].(string)}, 200)
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: northUserPath}, 404), "not-found")
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: techPath}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: users + "/" + anyID}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: northUserPath + "?fields=email"}, 400), "unknown-parameter")
+	var emails []string
+	q = url.Values{"limit": {"2"}}
+	var userCursor string
+	for page := 0; ; page++ {
+		if page > 10 {
+			t.Fatal("users: more pages than users")
+		}
+		l := admin.do(oasReq{method: "GET", path: users + "?" + q.Encode()}, 200).json(t)
+		for _, it := range l["items"].([]any) {
+			emails = append(emails, it.(map[string]any)["email"].(string))
+		}
+		if l["total"] != 7.0 || l["total_exact"] != true {
+			t.Errorf("users total = %v (exact %v), want 7", l["total"], l["total_exact"])
+		}
+		next, _ := l["next_cursor"].(string)
+		if next == "" {
+			break
+		}
+		userCursor = next
+		q.Set("cursor", next)
+	}
+	if len(emails) != 7 || !slices.IsSorted(emails) {
+		t.Errorf("paged users = %v", emails)
+	}
+	for query, want := range map[string]float64{"customer_id=" + fullID: 2, "customer_id=" + jioID: 2, "entity_id=" + northID: 1,
+		"customer_id=" + fullID + "&entity_id=" + northID + "&limit=200": 1, "customer_id=" + anyID: 0, "customer_id=&entity_id=": 7} {
+		if l := admin.do(oasReq{method: "GET", path: users + "?" + query}, 200).json(t); l["total"] != want || len(l["items"].([]any)) != int(want) || l["total_exact"] != true {
+			t.Errorf("users?%s: %v, want %v", query, l["total"], want)
+		}
+	}
+	if l := scoped.do(oasReq{method: "GET", path: users}, 200).json(t); l["total"] != 2.0 {
+		t.Errorf("users of a customer admin = %v", l)
+	}
+	if l := scoped.do(oasReq{method: "GET", path: users + "?customer_id=" + fullID}, 200).json(t); l["total"] != 0.0 {
+		t.Errorf("another customer's users, for a customer admin = %v", l)
+	}
+	for q, typ := range map[string]string{"?limit=0": "bad-request", "?limit=201": "bad-request", "?cursor=zz": "bad-cursor",
+		"?cursor=" + entCursor: "bad-cursor", "?q=tech": "unknown-parameter", "?sort=email": "unknown-parameter"} {
+		oasWantType(t, admin.do(oasReq{method: "GET", path: users + q}, 400), typ)
+	}
+
+	// Users: patch.
+	res = admin.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"name": "North Lead", "entity_ids": nil, "kind": "technician"},
+		contentType: "application/merge-patch+json", header: map[string]string{"If-Match": `"1"`}}, 200)
+	if u := res.json(t); res.header.Get("ETag") != `"2"` || u["name"] != "North Lead" || len(u["entity_ids"].([]any)) != 0 || u["version"] != 2.0 {
+		t.Errorf("patched user: ETag %q, %s", res.header.Get("ETag"), res.body)
+	}
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"name": "Stale"}, header: map[string]string{"If-Match": `"1"`}}, 412), "precondition-failed")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"name": "Bad"}, header: map[string]string{"If-Match": "W/\"2\""}}, 400), "bad-request")
+	admin.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"entity_ids": []any{northID, delhiID}, "email": "NORTH@airtel.example",
+		"password": "a-brand-new-password"}, header: map[string]string{"If-Match": "*"}}, 200)
+	signIn("north@airtel.example", "a-brand-new-password")
+	for _, tc := range []struct {
+		body map[string]any
+		want []string
+	}{
+		{map[string]any{"email": "south@airtel.example"}, []string{"email: unknown"}},
+		{map[string]any{"password": "short"}, []string{"password: too_short"}},
+		{map[string]any{"name": nil, "role": nil}, []string{"name: required", "role: required"}},
+		{map[string]any{"role": "technician"}, []string{"role: unknown"}},
+		{map[string]any{"customer_id": nil}, []string{"entity_ids: unknown", "role: unknown"}},
+		{map[string]any{"entity_ids": []any{jioHQID}}, []string{"entity_ids[0]: unknown"}},
+	} {
+		if got := oasFieldCodes(t, admin.do(oasReq{method: "PATCH", path: northUserPath, body: tc.body}, 422)); !slices.Equal(got, tc.want) {
+			t.Errorf("user patch %v: %v, want %v", tc.body, got, tc.want)
+		}
+	}
+	// To the organization and back.
+	if u := admin.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"customer_id": nil, "entity_ids": nil, "role": "technician"}}, 200).json(t); u["customer_id"] != nil {
+		t.Errorf("user moved to the organization = %v", u)
+	}
+	admin.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"customer_id": fullID, "entity_ids": []any{northID}, "role": "customer_user"}}, 200)
+	meID := me["id"].(string)
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: users + "/" + meID, body: map[string]any{"role": "technician"}}, 409), "conflict")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: users + "/" + meID, body: map[string]any{"is_active": false}}, 409), "conflict")
+	admin.do(oasReq{method: "PATCH", path: users + "/" + meID, body: map[string]any{"name": "Admin"}}, 200)
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"is_active": "no"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"version": 3}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"password_hash": "x"}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northUserPath, body: `null`}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northUserPath, body: `{}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northUserPath, body: big("name")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northUserPath + "?force=1", body: map[string]any{"name": "X"}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: users + "/" + anyID, body: map[string]any{"name": "X"}}, 404), "not-found")
+	oasWantType(t, scoped.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"name": "X"}}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: northUserPath, body: map[string]any{"name": "X"}, header: crossSite}, 403), "cross-origin")
+
+	// Users: bulk move, all or nothing.
+	move := users + "/move"
+	res = admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{northUser["id"], tech["id"]}, "customer_id": fullID,
+		"entity_ids": []any{delhiID}}}, 422)
+	if got := oasFieldCodes(t, res); !slices.Equal(got, []string{"role: unknown"}) {
+		t.Errorf("moving an organization user to a customer: %v", got)
+	}
+	if u := admin.do(oasReq{method: "GET", path: northUserPath}, 200).json(t); fmt.Sprint(u["entity_ids"]) != "["+northID+"]" {
+		t.Errorf("a refused move changed a user: %v", u)
+	}
+	admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{northUser["id"], lead["id"]}, "customer_id": fullID,
+		"entity_ids": []any{delhiID}}}, 204)
+	if l := admin.do(oasReq{method: "GET", path: users + "?entity_id=" + delhiID}, 200).json(t); l["total"] != 2.0 {
+		t.Errorf("users of Delhi after the move = %v", l["total"])
+	}
+	admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{lead["id"]}, "customer_id": jioID, "entity_ids": nil}}, 204)
+	if n := admin.do(oasReq{method: "GET", path: customers + "/" + jioID}, 200).json(t)["users_count"]; n != 3.0 {
+		t.Errorf("Jio users_count after a move = %v, want 3", n)
+	}
+	oasWantType(t, admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{lead["id"], anyID}, "customer_id": fullID}}, 404), "not-found")
+	oasWantType(t, scoped.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{northUser["id"]}}}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{meID}}}, 409), "conflict")
+	if got := oasFieldCodes(t, admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{}, "customer_id": fullID}}, 422)); !slices.Equal(got, []string{"ids: required"}) {
+		t.Errorf("an empty move: %v", got)
+	}
+	tooMany := make([]any, domain.MaxPageSize+1)
+	for i := range tooMany {
+		tooMany[i] = anyID
+	}
+	oasWantType(t, admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": tooMany}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{lead["id"]}, "customer_id": anyID}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": "all"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{lead["id"]}, "entity_id": delhiID}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: move, body: `{"ids":[]}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: move, body: big("customer_id")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: move + "?dry_run=1", body: map[string]any{"ids": []any{lead["id"]}}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{lead["id"]}}, header: crossSite}, 403), "cross-origin")
+
+	// Assets: create.
+	res = admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "Core Switch", "class": "it", "ip_address": "::ffff:10.0.0.1",
+		"serial": " SN-001 ", "availability_monitoring": true}}, 201)
+	core := res.json(t)
+	corePath := assets + "/" + core["id"].(string)
+	if res.header.Get("Location") != corePath || res.header.Get("ETag") != `"1"` || core["customer_id"] != nil || core["ip_address"] != "10.0.0.1" ||
+		core["serial"] != "SN-001" || core["performance_monitoring"] != false {
+		t.Errorf("created asset: Location %q, ETag %q, %s", res.header.Get("Location"), res.header.Get("ETag"), res.body)
+	}
+	laptop := admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "laptop 1", "class": "mobile", "customer_id": fullID,
+		"entity_id": northID, "ip_address": "2001:DB8::1", "serial": nil, "performance_monitoring": nil}}, 201).json(t)
+	laptopPath := assets + "/" + laptop["id"].(string)
+	if laptop["entity_id"] != northID || laptop["ip_address"] != "2001:db8::1" {
+		t.Errorf("created asset = %v", laptop)
+	}
+	admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "Printer", "class": "non_it", "customer_id": jioID, "entity_id": ""}}, 201)
+	router := scoped.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "Jio Router", "class": "it", "entity_id": jioHQID}}, 201).json(t)
+	if router["customer_id"] != jioID || router["entity_id"] != jioHQID {
+		t.Errorf("a customer admin's asset = %v", router)
+	}
+	for _, tc := range []struct {
+		body map[string]any
+		want []string
+	}{
+		{map[string]any{"name": " ", "class": "cloud", "ip_address": "10.0.0.256", "serial": strings.Repeat("s", domain.MaxSerial+1)},
+			[]string{"class: unknown", "ip_address: format", "name: required", "serial: too_long"}},
+		{map[string]any{"name": strings.Repeat("n", domain.MaxAssetName+1), "ip_address": "fe80::1%eth0"}, []string{"class: required", "ip_address: format", "name: too_long"}},
+		{map[string]any{"name": "X", "class": "it", "entity_id": northID}, []string{"entity_id: unknown"}},
+		{map[string]any{"name": "X", "class": "it", "customer_id": jioID, "entity_id": northID}, []string{"entity_id: unknown"}},
+		{map[string]any{"name": "X", "class": "it", "customer_id": anyID}, []string{"customer_id: unknown"}},
+	} {
+		if got := oasFieldCodes(t, admin.do(oasReq{method: "POST", path: assets, body: tc.body}, 422)); !slices.Equal(got, tc.want) {
+			t.Errorf("asset %v: %v, want %v", tc.body, got, tc.want)
+		}
+	}
+	if got := oasFieldCodes(t, scoped.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "X", "class": "it", "customer_id": fullID}}, 422)); !slices.Equal(got, []string{"customer_id: unknown"}) {
+		t.Errorf("a customer admin's asset at another customer: %v", got)
+	}
+	oasWantType(t, admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": 1, "class": "it", "availability_monitoring": "yes"}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "X", "class": "it", "owner": "me"}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: assets, body: ``}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: assets, body: `{}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: assets, body: big("name")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: assets + "?dry_run=1", body: map[string]any{"name": "X", "class": "it"}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "X", "class": "it"}, header: crossSite}, 403), "cross-origin")
+	if cu := admin.do(oasReq{method: "GET", path: one}, 200).json(t); cu["assets_count"] != 1.0 {
+		t.Errorf("assets_count = %v, want 1", cu["assets_count"])
+	}
+
+	// Assets: get and list.
+	res = admin.do(oasReq{method: "GET", path: laptopPath}, 200)
+	if res.header.Get("ETag") != `"1"` {
+		t.Errorf("asset ETag = %q", res.header.Get("ETag"))
+	}
+	scoped.do(oasReq{method: "GET", path: assets + "/" + router["id"].(string)}, 200)
+	oasWantType(t, auditor.do(oasReq{method: "GET", path: laptopPath}, 403), "forbidden")
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: corePath}, 404), "not-found")
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: laptopPath}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: assets + "/" + anyID}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: corePath + "?fields=name"}, 400), "unknown-parameter")
+	var assetNames []string
+	q = url.Values{"limit": {"1"}}
+	for page := 0; ; page++ {
+		if page > 10 {
+			t.Fatal("assets: more pages than assets")
+		}
+		l := admin.do(oasReq{method: "GET", path: assets + "?" + q.Encode()}, 200).json(t)
+		for _, it := range l["items"].([]any) {
+			assetNames = append(assetNames, it.(map[string]any)["name"].(string))
+		}
+		if l["total"] != 4.0 {
+			t.Errorf("assets total = %v, want 4", l["total"])
+		}
+		next, _ := l["next_cursor"].(string)
+		if next == "" {
+			break
+		}
+		q.Set("cursor", next)
+	}
+	if strings.Join(assetNames, ",") != "Core Switch,Jio Router,laptop 1,Printer" {
+		t.Errorf("paged assets = %v", assetNames)
+	}
+	for query, want := range map[string]float64{"customer_id=" + fullID: 1, "customer_id=" + jioID: 2, "entity_id=" + northID: 1,
+		"entity_id=" + jioHQID + "&limit=200": 1, "customer_id=" + anyID: 0} {
+		if l := admin.do(oasReq{method: "GET", path: assets + "?" + query}, 200).json(t); l["total"] != want {
+			t.Errorf("assets?%s: total %v, want %v", query, l["total"], want)
+		}
+	}
+	if l := scoped.do(oasReq{method: "GET", path: assets}, 200).json(t); l["total"] != 2.0 {
+		t.Errorf("assets of a customer admin = %v", l)
+	}
+	for q, typ := range map[string]string{"?limit=0": "bad-request", "?limit=ten": "bad-request", "?cursor=zz": "bad-cursor",
+		"?cursor=" + userCursor: "bad-cursor", "?class=it": "unknown-parameter"} {
+		oasWantType(t, admin.do(oasReq{method: "GET", path: assets + q}, 400), typ)
+	}
+
+	// Assets: patch.
+	res = admin.do(oasReq{method: "PATCH", path: laptopPath, body: map[string]any{"name": "Laptop 1", "ip_address": nil, "performance_monitoring": true},
+		contentType: "application/merge-patch+json", header: map[string]string{"If-Match": `"1"`}}, 200)
+	if a := res.json(t); res.header.Get("ETag") != `"2"` || a["ip_address"] != nil || a["performance_monitoring"] != true || a["entity_id"] != northID {
+		t.Errorf("patched asset: ETag %q, %s", res.header.Get("ETag"), res.body)
+	}
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: laptopPath, body: map[string]any{"name": "Stale"}, header: map[string]string{"If-Match": `"1"`}}, 412), "precondition-failed")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: laptopPath, body: map[string]any{"name": "Bad"}, header: map[string]string{"If-Match": "2"}}, 400), "bad-request")
+	for _, tc := range []struct {
+		body map[string]any
+		want []string
+	}{
+		{map[string]any{"customer_id": nil}, []string{"entity_id: unknown"}},
+		{map[string]any{"class": nil, "name": nil}, []string{"class: required", "name: required"}},
+		{map[string]any{"entity_id": jioHQID}, []string{"entity_id: unknown"}},
+	} {
+		if got := oasFieldCodes(t, admin.do(oasReq{method: "PATCH", path: laptopPath, body: tc.body}, 422)); !slices.Equal(got, tc.want) {
+			t.Errorf("asset patch %v: %v, want %v", tc.body, got, tc.want)
+		}
+	}
+	if a := admin.do(oasReq{method: "PATCH", path: laptopPath, body: map[string]any{"customer_id": nil, "entity_id": nil}}, 200).json(t); a["customer_id"] != nil {
+		t.Errorf("asset moved to the organization = %v", a)
+	}
+	admin.do(oasReq{method: "PATCH", path: laptopPath, body: map[string]any{"customer_id": fullID, "entity_id": delhiID}, header: map[string]string{"If-Match": "*"}}, 200)
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: laptopPath, body: map[string]any{"class": 3}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: laptopPath, body: map[string]any{"id": anyID}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: laptopPath, body: `[]`}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: laptopPath, body: `{}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: laptopPath, body: big("name")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: laptopPath + "?force=1", body: map[string]any{"name": "X"}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: assets + "/" + anyID, body: map[string]any{"name": "X"}}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "PATCH", path: laptopPath, body: map[string]any{"name": "X"}, header: crossSite}, 403), "cross-origin")
+
+	// Assets: bulk move, all or nothing.
+	amove := assets + "/move"
+	res = admin.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": []any{core["id"], router["id"]}, "customer_id": fullID, "entity_id": jioHQID}}, 422)
+	if got := oasFieldCodes(t, res); !slices.Equal(got, []string{"entity_id: unknown"}) {
+		t.Errorf("moving assets to another customer's entity: %v", got)
+	}
+	admin.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": []any{core["id"], laptop["id"]}, "customer_id": fullID, "entity_id": northID}}, 204)
+	if l := admin.do(oasReq{method: "GET", path: assets + "?entity_id=" + northID}, 200).json(t); l["total"] != 2.0 {
+		t.Errorf("assets of North after the move = %v", l["total"])
+	}
+	if cu := admin.do(oasReq{method: "GET", path: one}, 200).json(t); cu["assets_count"] != 2.0 {
+		t.Errorf("assets_count after the move = %v, want 2", cu["assets_count"])
+	}
+	scoped.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": []any{router["id"]}, "entity_id": nil}}, 204)
+	oasWantType(t, scoped.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": []any{router["id"], core["id"]}}}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": []any{anyID}}}, 404), "not-found")
+	if got := oasFieldCodes(t, admin.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": nil}}, 422)); !slices.Equal(got, []string{"ids: required"}) {
+		t.Errorf("an empty asset move: %v", got)
+	}
+	oasWantType(t, admin.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": []any{core["id"]}, "entity_id": northID}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": []any{1}}}, 422), "validation")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": []any{core["id"]}, "entity_ids": []any{}}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: amove, body: `{"ids":[]}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: amove, body: big("customer_id")}, 413), "too-large")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: amove + "?x=1", body: map[string]any{"ids": []any{core["id"]}}}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": []any{core["id"]}}, header: crossSite}, 403), "cross-origin")
+
+	// Assets: delete.
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: corePath, header: map[string]string{"If-Match": `"1"`}}, 412), "precondition-failed")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: corePath, header: map[string]string{"If-Match": "one"}}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: corePath + "?purge=1"}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: corePath, header: crossSite}, 403), "cross-origin")
+	oasWantType(t, scoped.do(oasReq{method: "DELETE", path: corePath}, 404), "not-found")
+	coreETag := admin.do(oasReq{method: "GET", path: corePath}, 200).header.Get("ETag")
+	admin.do(oasReq{method: "DELETE", path: corePath, header: map[string]string{"If-Match": coreETag}}, 204)
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: corePath}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: corePath}, 404), "not-found")
+	scoped.do(oasReq{method: "DELETE", path: assets + "/" + router["id"].(string)}, 204)
+	if cu := admin.do(oasReq{method: "GET", path: one}, 200).json(t); cu["assets_count"] != 1.0 {
+		t.Errorf("assets_count after a delete = %v, want 1", cu["assets_count"])
+	}
+
+	// Users: delete.
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: users + "/" + meID}, 409), "conflict")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: techPath, header: map[string]string{"If-Match": `"7"`}}, 412), "precondition-failed")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: techPath, header: map[string]string{"If-Match": "W/\"1\""}}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: techPath + "?purge=1"}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: techPath, header: crossSite}, 403), "cross-origin")
+	oasWantType(t, scoped.do(oasReq{method: "DELETE", path: techPath}, 404), "not-found")
+	oasWantType(t, auditor.do(oasReq{method: "DELETE", path: techPath}, 403), "forbidden")
+	admin.do(oasReq{method: "DELETE", path: techPath, header: map[string]string{"If-Match": `"1"`}}, 204)
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: techPath}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: techPath}, 404), "not-found")
+	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "tech@example.com", "password": "technician-password"}}, 401), "unauthorized")
+	// A deleted user's email stays taken.
+	oasWantType(t, admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "tech@example.com", "name": "Tech",
+		"role": "technician", "password": "technician-password"}}, 422), "validation")
+	scoped.do(oasReq{method: "DELETE", path: users + "/" + desk["id"].(string)}, 204)
+
+	// Roles: delete. Built-in roles and roles in use stay.
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: roles + "/customer_admin"}, 409), "conflict")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: roles + "/site_lead"}, 409), "conflict")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: roles + "/auditor"}, 409), "conflict")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: roles + "/nope"}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: roles + "/short_lived?force=1"}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: roles + "/short_lived", header: crossSite}, 403), "cross-origin")
+	oasWantType(t, scoped.do(oasReq{method: "DELETE", path: roles + "/short_lived"}, 403), "forbidden")
+	admin.do(oasReq{method: "DELETE", path: roles + "/short_lived"}, 204)
+	oasWantType(t, admin.do(oasReq{method: "GET", path: roles + "/short_lived"}, 404), "not-found")
+	// A custom role that is a customer's admin role stays too.
+	admin.do(oasReq{method: "PATCH", path: customers + "/" + jioID, body: map[string]any{"admin_role": "site_lead"}}, 422)
+	admin.do(oasReq{method: "PATCH", path: one, body: map[string]any{"admin_role": "customer_user"}}, 200)
+	admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Asset Only", "code": "AONLY", "admin_role": "asset_viewer"}}, 201)
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: roles + "/asset_viewer"}, 409), "conflict")
+
 	// Turning MSP mode off is refused while customers exist.
 	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"msp_enabled": false}}, 409), "msp-has-customers")
 
-	// Entities: delete.
+	// Entities: delete. One that assets are mapped to, or users narrowed
+	// to, stays (409) until they are moved off it.
+	northID, northCustomer := north["id"].(string), north["customer_id"].(string)
+	admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "North Router", "class": "it",
+		"customer_id": northCustomer, "entity_id": northID}}, 201)
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: northPath}, 409), "conflict")
+	moveOff := func(entityID, customerID string) {
+		t.Helper()
+		for _, list := range []string{assets, users} {
+			var ids []string
+			for _, it := range admin.do(oasReq{method: "GET", path: list + "?limit=200&entity_id=" + entityID}, 200).json(t)["items"].([]any) {
+				ids = append(ids, it.(map[string]any)["id"].(string))
+			}
+			if len(ids) > 0 {
+				admin.do(oasReq{method: "POST", path: list + "/move", body: map[string]any{"ids": ids, "customer_id": customerID}}, 204)
+			}
+		}
+	}
+	moveOff(northID, northCustomer)
+	moveOff(delhi["id"].(string), northCustomer)
 	cur := admin.do(oasReq{method: "GET", path: northPath}, 200).header.Get("ETag")
 	oasWantType(t, admin.do(oasReq{method: "DELETE", path: northPath, header: map[string]string{"If-Match": `"1"`}}, 412), "precondition-failed")
 	oasWantType(t, admin.do(oasReq{method: "DELETE", path: northPath, header: map[string]string{"If-Match": "1"}}, 400), "bad-request")
@@ -1670,28 +2197,81 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	admin.do(oasReq{method: "POST", path: logout}, 204)
 
 	// A deployment with MSP mode off: every customer and entity route is a
-	// 404.
+	// 404 msp-disabled. No other route is gated as a whole: organization
+	// users, organization assets and the role catalog exist without MSP
+	// mode, and only placing a user or an asset at a customer is refused.
 	single := oasNewStack(t, kind, true)
 	sc := &oasClient{t: t, d: d, base: single.srv.URL, hc: single.srv.Client(), stats: stats}
 	sres := sc.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "correct-horse-battery"}}, 200)
 	sadmin := sc.with(map[string]string{"Cookie": "custreg_session=" + (&http.Response{Header: sres.header}).Cookies()[0].Value})
-	n := 0
+	gated, ungated := 0, 0
 	for _, rt := range api.Routes() {
-		if !strings.HasPrefix(rt.Path, customers) {
+		if rt.Public {
 			continue
 		}
 		r := oasReq{method: rt.Method, path: oasPathFor(rt.Path, anyID)}
 		switch {
 		case rt.Method == "POST" && rt.Path == customers:
 			r.body = oasFullCustomer()
+		case rt.Method == "POST" && rt.Path == users:
+			r.body = map[string]any{"email": "org.user@example.com", "name": "Org User", "role": "technician", "password": "org-user-password"}
+		case rt.Method == "POST" && rt.Path == assets:
+			r.body = map[string]any{"name": "Rack PDU", "class": "non_it"}
+		case rt.Method == "POST" && strings.HasSuffix(rt.Path, "/move"):
+			r.body = map[string]any{"ids": []any{anyID}}
 		case rt.Method == "POST" || rt.Method == "PATCH":
 			r.body = map[string]any{"name": "X"}
 		}
-		oasWantType(t, sadmin.do(r, 404), "msp-disabled")
-		n++
+		if strings.HasPrefix(rt.Path, customers+"/") || rt.Path == customers {
+			oasWantType(t, sadmin.do(r, 404), "msp-disabled")
+			gated++
+			continue
+		}
+		if res := sadmin.doAny(r); res.status == 404 && res.problemType(t) == "msp-disabled" {
+			t.Errorf("%s %s: msp-disabled, but only customer routes are gated by MSP mode", rt.Method, rt.Path)
+		}
+		ungated++
 	}
-	if n < 10 {
-		t.Errorf("only %d customer and entity routes", n)
+	if gated < 10 || ungated < 16 {
+		t.Errorf("only %d customer and entity routes and %d others", gated, ungated)
+	}
+	sassets := sadmin.do(oasReq{method: "GET", path: assets}, 200).json(t)["items"].([]any)
+	if len(sassets) != 1 || sassets[0].(map[string]any)["name"] != "Rack PDU" || sassets[0].(map[string]any)["customer_id"] != nil {
+		t.Errorf("organization assets with MSP mode off = %v", sassets)
+	}
+	pdu := sassets[0].(map[string]any)["id"].(string)
+	pdu2 := sadmin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "Rack PDU 2", "class": "non_it", "customer_id": ""}}, 201).json(t)
+	if l := sadmin.do(oasReq{method: "GET", path: assets + "?limit=1"}, 200).json(t); l["total"] != 2.0 || l["next_cursor"] == nil {
+		t.Errorf("organization assets with MSP mode off = %v", l)
+	}
+	sadmin.do(oasReq{method: "POST", path: assets + "/move", body: map[string]any{"ids": []any{pdu, pdu2["id"]}}}, 204)
+	sadmin.do(oasReq{method: "PATCH", path: assets + "/" + pdu, body: map[string]any{"serial": "PDU-1"}}, 200)
+	sadmin.do(oasReq{method: "DELETE", path: assets + "/" + pdu2["id"].(string)}, 204)
+	ouser := sadmin.do(oasReq{method: "GET", path: users + "?limit=200"}, 200).json(t)["items"].([]any)
+	if len(ouser) != 2 {
+		t.Errorf("organization users with MSP mode off = %v", ouser)
+	}
+	var orgUserID string
+	for _, u := range ouser {
+		if u.(map[string]any)["email"] == "org.user@example.com" {
+			orgUserID = u.(map[string]any)["id"].(string)
+		}
+	}
+	sadmin.do(oasReq{method: "GET", path: users + "/" + orgUserID}, 200)
+	sadmin.do(oasReq{method: "GET", path: roles + "/technician"}, 200)
+	for _, r := range []oasReq{
+		{method: "POST", path: assets, body: map[string]any{"name": "Rack PDU 3", "class": "non_it", "customer_id": anyID}},
+		{method: "PATCH", path: assets + "/" + pdu, body: map[string]any{"customer_id": anyID}},
+		{method: "POST", path: assets + "/move", body: map[string]any{"ids": []any{pdu}, "customer_id": anyID}},
+		{method: "POST", path: users, body: map[string]any{"email": "c.user@example.com", "name": "C", "role": "customer_user", "customer_id": anyID,
+			"password": "customer-user-password"}},
+		{method: "PATCH", path: users + "/" + orgUserID, body: map[string]any{"customer_id": anyID, "role": "customer_user"}},
+		{method: "POST", path: users + "/move", body: map[string]any{"ids": []any{orgUserID}, "customer_id": anyID}},
+	} {
+		oasWantType(t, sadmin.do(r, 404), "msp-disabled")
+	}
+	if l := sadmin.do(oasReq{method: "GET", path: assets}, 200).json(t)["items"].([]any); len(l) != 1 || l[0].(map[string]any)["customer_id"] != nil {
+		t.Errorf("assets after refused placements = %v", l)
 	}
 	if s := sadmin.do(oasReq{method: "GET", path: org}, 200).json(t); s["msp_enabled"] != false {
 		t.Errorf("settings = %v", s)
@@ -1710,6 +2290,21 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 		path := oasPathFor(tmpl, anyID)
 		for _, m := range []string{"PUT", "POST", "PATCH", "DELETE", "GET"} {
 			if d.operations(t)[m+" "+tmpl] != nil {
+				continue
+			}
+			if sib := oasShadowed(d.operations(t), m, tmpl); sib != "" {
+				// ServeMux routes it to the operation of a template with a
+				// parameter where this one has a literal segment
+				// (GET /users/move is GET /users/{id} with id "move"), so
+				// it is that operation's 404, not a 405.
+				r := oasReq{method: m, path: path}
+				if m != "GET" {
+					r.body = map[string]any{}
+				}
+				res, _, _ := withTok2.send(r)
+				if res.status != 404 || res.problemType(t) != "not-found" {
+					t.Errorf("%s %s (served by %s): %d %s", m, path, sib, res.status, res.body)
+				}
 				continue
 			}
 			r := oasReq{method: m, path: path}
@@ -1755,6 +2350,31 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	t.Logf("declared but not provoked: %s", strings.Join(untested, ", "))
 }
 
+// oasShadowed returns the operation "METHOD template" that ServeMux serves
+// a request for method on the literal path tmpl through, when tmpl itself
+// has no such operation: one whose template has a parameter where tmpl has
+// a literal segment. "" if none.
+func oasShadowed(ops map[string]map[string]any, method, tmpl string) string {
+	segs := strings.Split(tmpl, "/")
+	for key := range ops {
+		m, other, _ := strings.Cut(key, " ")
+		os := strings.Split(other, "/")
+		if m != method || other == tmpl || len(os) != len(segs) {
+			continue
+		}
+		fits := true
+		for i, s := range os {
+			if s != segs[i] && !(strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}")) {
+				fits = false
+			}
+		}
+		if fits {
+			return key
+		}
+	}
+	return ""
+}
+
 func oasUnmarshal(t *testing.T, b []byte) any {
 	t.Helper()
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
@@ -1776,7 +2396,7 @@ func TestOpenAPIResponseSchemasCatchDrift(t *testing.T) {
 		mutate       map[string]func(map[string]any)
 	}{
 		{"Customer", `{"id":"0190b2a4-0000-7000-8000-000000000000","name":"A","code":"AB","domain":null,"business_email":null,"phone":null,
-"website":null,"subscription_id":null,"is_active":true,` + location + `,"entities_count":0,"assets_count":0,"users_count":0,
+"website":null,"subscription_id":null,"is_active":true,"admin_role":"customer_admin",` + location + `,"entities_count":0,"assets_count":0,"users_count":0,
 "created_at":"2026-01-02T03:04:05.123456Z","updated_at":"2026-01-02T03:04:05.123456Z","version":1}`,
 			map[string]func(map[string]any){
 				"extra member":          func(m map[string]any) { m["licenses"] = nil },
@@ -1798,6 +2418,37 @@ func TestOpenAPIResponseSchemasCatchDrift(t *testing.T) {
 				"empty code":      func(m map[string]any) { m["code"] = "" },
 				"no location":     func(m map[string]any) { m["location"] = nil },
 				"deleted_at sent": func(m map[string]any) { m["deleted_at"] = nil },
+			}},
+		{"User", `{"id":"0190b2a4-0000-7000-8000-000000000002","email":"ops@jio.example","name":"Ops","kind":"user","role":"customer_user",
+"customer_id":"0190b2a4-0000-7000-8000-000000000000","entity_ids":["0190b2a4-0000-7000-8000-000000000001"],"is_active":true,
+"created_at":"2026-01-02T03:04:05.123456Z","updated_at":"2026-01-02T03:04:05.123456Z","version":1}`,
+			map[string]func(map[string]any){
+				"password sent":              func(m map[string]any) { m["password"] = "correct-horse-battery" },
+				"password_hash sent":         func(m map[string]any) { m["password_hash"] = "x" },
+				"no entity_ids":              func(m map[string]any) { delete(m, "entity_ids") },
+				"null entity_ids":            func(m map[string]any) { m["entity_ids"] = nil },
+				"organization with entities": func(m map[string]any) { m["customer_id"] = nil },
+				"unknown kind":               func(m map[string]any) { m["kind"] = "robot" },
+				"absent customer_id":         func(m map[string]any) { delete(m, "customer_id") },
+			}},
+		{"Asset", `{"id":"0190b2a4-0000-7000-8000-000000000003","name":"Core switch","class":"it","customer_id":"0190b2a4-0000-7000-8000-000000000000",
+"entity_id":null,"availability_monitoring":true,"performance_monitoring":false,"serial":null,"ip_address":"10.0.0.1",
+"created_at":"2026-01-02T03:04:05.123456Z","updated_at":"2026-01-02T03:04:05.123456Z","version":1}`,
+			map[string]func(map[string]any){
+				"unknown class":             func(m map[string]any) { m["class"] = "cloud" },
+				"entity without customer":   func(m map[string]any) { m["customer_id"], m["entity_id"] = nil, "0190b2a4-0000-7000-8000-000000000001" },
+				"not an address":            func(m map[string]any) { m["ip_address"] = "10.0.0" },
+				"empty serial":              func(m map[string]any) { m["serial"] = "" },
+				"no performance_monitoring": func(m map[string]any) { delete(m, "performance_monitoring") },
+				"deleted_at sent":           func(m map[string]any) { m["deleted_at"] = nil },
+			}},
+		{"Role", `{"key":"site_lead","name":"Site lead","scope":"customer","permissions":["assets.view","users.view"],"builtin":false}`,
+			map[string]func(map[string]any){
+				"unknown scope":       func(m map[string]any) { m["scope"] = "global" },
+				"unknown permission":  func(m map[string]any) { m["permissions"] = []any{"assets.move"} },
+				"repeated permission": func(m map[string]any) { m["permissions"] = []any{"assets.view", "assets.view"} },
+				"upper-case key":      func(m map[string]any) { m["key"] = "Site_Lead" },
+				"no builtin":          func(m map[string]any) { delete(m, "builtin") },
 			}},
 	} {
 		sch := d.schema(t, oasPointer("components", "schemas", tc.schema))
@@ -2002,6 +2653,11 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"LocationInput":    reflect.TypeFor[domain.Location](),
 		"LocationPatch":    reflect.TypeFor[domain.Location](),
 		"OrgSettingsPatch": reflect.TypeFor[service.OrgPatch](),
+		"UserCreate":       reflect.TypeFor[domain.UserInput](),
+		"UserPatch":        reflect.TypeFor[domain.UserInput](),
+		"AssetCreate":      reflect.TypeFor[domain.AssetInput](),
+		"AssetPatch":       reflect.TypeFor[domain.AssetInput](),
+		"RoleCreate":       reflect.TypeFor[domain.RoleInput](),
 	}
 	for k, v := range api.OpenAPIRequestTypes {
 		req[k] = v
@@ -2183,9 +2839,73 @@ func TestOpenAPILimitsMatchDomain(t *testing.T) {
 	limits[sch("CustomerList", "items/maxItems")] = domain.MaxPageSize
 	limits[sch("EntityList", "items/maxItems")] = domain.MaxPageSize
 
+	// Users, assets and roles.
+	roleKey := "^[a-z][a-z0-9_]*$"
+	for _, s := range []string{"Customer", "CustomerCreate", "CustomerPatch"} {
+		limits[sch(s, "admin_role/maxLength")] = domain.MaxRoleKey
+	}
+	pattern[sch("Customer", "admin_role/pattern")] = roleKey
+	for _, s := range []string{"User", "UserCreate", "UserPatch"} {
+		limits[sch(s, "name/maxLength")] = domain.MaxUserName
+		limits[sch(s, "email/maxLength")] = domain.MaxEmail
+	}
+	limits[sch("User", "role/maxLength")] = domain.MaxRoleKey
+	pattern[sch("User", "role/pattern")] = roleKey
+	limits[sch("UserCreate", "password/minLength")] = domain.MinPassword
+	limits[sch("UserCreate", "password/maxLength")] = domain.MaxPassword
+	limits[sch("UserPatch", "password/maxLength")] = domain.MaxPassword
+	limits[sch("UserPatch", "password/not/maxLength")] = domain.MinPassword - 1
+	for _, s := range []string{"User", "UserCreate", "UserPatch"} {
+		want := sorted(domain.KindUser, domain.KindTechnician)
+		if s != "User" {
+			want = sorted(domain.KindUser, domain.KindTechnician, "")
+		}
+		if got := strs(sch(s, "kind/enum")); !slices.Equal(got, want) {
+			t.Errorf("%s kind enum = %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"Asset", "AssetCreate", "AssetPatch"} {
+		limits[sch(s, "name/maxLength")] = domain.MaxAssetName
+		limits[sch(s, "serial/maxLength")] = domain.MaxSerial
+		if got, want := strs(sch(s, "class/enum")), sorted(domain.AssetClasses...); !slices.Equal(got, want) {
+			t.Errorf("%s class enum = %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"UserMove", "AssetMove"} {
+		limits[sch(s, "ids/maxItems")] = domain.MaxPageSize
+		limits[sch(s, "ids/minItems")] = 1
+	}
+	limits[sch("UserList", "items/maxItems")] = domain.MaxPageSize
+	limits[sch("AssetList", "items/maxItems")] = domain.MaxPageSize
+	for _, s := range []string{"Role", "RoleCreate"} {
+		limits[sch(s, "key/maxLength")] = domain.MaxRoleKey
+		limits[sch(s, "name/maxLength")] = domain.MaxRoleName
+		pattern[sch(s, "key/pattern")] = roleKey
+		if got, want := strs(sch(s, "scope/enum")), sorted(domain.ScopeOrganization, domain.ScopeCustomer); !slices.Equal(got, want) {
+			t.Errorf("%s scope enum = %v, want %v", s, got, want)
+		}
+		var perms []string
+		for _, r := range domain.Resources {
+			for _, a := range domain.Actions {
+				perms = append(perms, domain.Permission(r, a))
+			}
+		}
+		if got := strs(sch(s, "permissions/items/enum")); !slices.Equal(got, sorted(perms...)) {
+			t.Errorf("%s permissions enum = %v, want %v", s, got, sorted(perms...))
+		}
+	}
+	// Every built-in role's key fits the pattern and limit the document
+	// states for keys.
+	keyRE := regexp.MustCompile(roleKey)
+	for _, r := range domain.BuiltinRoles {
+		if !keyRE.MatchString(r.Key) || len(r.Key) > domain.MaxRoleKey || domain.Len(r.Name) > domain.MaxRoleName {
+			t.Errorf("built-in role %q does not fit the document's key and name limits", r.Key)
+		}
+	}
+
 	// The lists' query parameters.
 	customers, entities := "/api/v1/customers", "/api/v1/customers/{id}/entities"
-	for _, path := range []string{customers, entities} {
+	for _, path := range []string{customers, entities, "/api/v1/users", "/api/v1/assets"} {
 		limits[param(path, "GET", "limit")+"/schema/maximum"] = domain.MaxPageSize
 		limits[param(path, "GET", "limit")+"/schema/default"] = domain.DefaultPageSize
 	}

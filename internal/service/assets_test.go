@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/custreg/custreg/internal/auth"
@@ -145,4 +146,41 @@ func TestAssetsWithMSPOff(t *testing.T) {
 	if e, ok := err.(*domain.Error); !ok || e.Type != "msp-disabled" {
 		t.Errorf("a customer asset with MSP off: %v", err)
 	}
+}
+
+func TestDeleteEntityInUse(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		svc, _ := newService(t, kind)
+		org, _ := orgAdmin(t, svc, service.FirstStart{})
+		a, _ := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Alpha", Code: "A1"}, []domain.EntityInput{{Name: "North"}})
+		ents, _ := svc.ListEntities(org, a.ID, domain.EntityFilter{})
+		north := ents.Items[0].ID
+		x, err := svc.CreateAsset(org, domain.AssetInput{Name: "Switch", Class: domain.AssetIT, CustomerID: a.ID, EntityID: north})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := svc.CreateUser(org, domain.UserInput{Email: "n@alpha.example", Name: "N", Role: domain.RoleCustomerUser, CustomerID: a.ID,
+			EntityIDs: []string{north}, Password: "a-long-enough-password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = svc.DeleteEntity(org, a.ID, north, 0)
+		wantCode(t, err, domain.EConflict)
+		if !strings.Contains(err.Error(), "1 assets") || !strings.Contains(err.Error(), "1 users") {
+			t.Errorf("the refusal does not say what holds the entity: %v", err)
+		}
+		if err := svc.MoveAssets(org, []string{x.ID}, a.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, svc.DeleteEntity(org, a.ID, north, 0), domain.EConflict)
+		if err := svc.MoveUsers(org, []string{u.ID}, a.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.DeleteEntity(org, a.ID, north, 0); err != nil {
+			t.Fatalf("delete once nothing is mapped to it: %v", err)
+		}
+		if c, _ := svc.Customer(org, a.ID); c.EntitiesCount != 0 || c.AssetsCount != 1 || c.UsersCount != 1 {
+			t.Errorf("counts after delete: %d entities, %d assets, %d users", c.EntitiesCount, c.AssetsCount, c.UsersCount)
+		}
+	})
 }

@@ -190,7 +190,9 @@ func (s *Service) UpdateEntity(ctx context.Context, customerID, id string, versi
 }
 
 // DeleteEntity removes a live entity from its customer (kept, marked
-// deleted, in the audit log's before image).
+// deleted, in the audit log's before image). An entity that live assets
+// are mapped to, or live users are narrowed to, is not removed (409): they
+// would point at nothing; move them first.
 func (s *Service) DeleteEntity(ctx context.Context, customerID, id string, version int64) error {
 	p, err := requireOrgAdmin(ctx)
 	if err != nil {
@@ -206,6 +208,13 @@ func (s *Service) DeleteEntity(ctx context.Context, customerID, id string, versi
 		}
 		if version != 0 && version != before.Version {
 			return domain.Errorf(domain.EPrecondition, "The entity was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
+		}
+		assets, users, err := tx.EntityHolders(ctx, id)
+		if err != nil {
+			return err
+		}
+		if assets > 0 || users > 0 {
+			return domain.Errorf(domain.EConflict, "%d assets are mapped to %s and %d users narrowed to it; move them to another entity or to the customer first.", assets, before.Name, users)
 		}
 		now := s.clock()
 		if err := tx.TrashEntity(ctx, p.Scope(), customerID, id, now); err != nil {

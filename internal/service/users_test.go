@@ -147,6 +147,11 @@ func TestUpdateUser(t *testing.T) {
 		}
 		_, err = svc.AuthenticateSession(ctx, secret)
 		wantCode(t, err, domain.EUnauthorized)
+		// An inactive user is still one of the customer's users: the count
+		// is of live users, active or not.
+		if cb, _ := svc.Customer(org, b.ID); cb.UsersCount != 1 {
+			t.Errorf("users_count(b) after deactivation = %d, want 1", cb.UsersCount)
+		}
 		// Nobody demotes or deactivates themselves.
 		_, err = svc.UpdateUser(org, p.UserID, 0, func(in domain.UserInput) (domain.UserInput, error) {
 			in.Role = domain.RoleTechnician

@@ -125,6 +125,9 @@ type Tx interface {
 	// TrashEntity marks a live entity deleted at t and subtracts one from
 	// its customer's entities count.
 	TrashEntity(ctx context.Context, scope domain.Scope, customerID, id string, t time.Time) error
+	// EntityHolders counts the live assets mapped to an entity and the live
+	// users narrowed to it.
+	EntityHolders(ctx context.Context, entityID string) (assets, users int64, err error)
 	// Entities lists the live entities of a customer in scope, by name.
 	Entities(ctx context.Context, scope domain.Scope, customerID string, f domain.EntityFilter) (domain.EntityPage, error)
 

@@ -188,3 +188,11 @@ func (t *tx) Entities(ctx context.Context, scope domain.Scope, customerID string
 	})
 	return page, nil
 }
+
+func (t *tx) EntityHolders(ctx context.Context, entityID string) (assets, users int64, err error) {
+	err = t.queryRow(ctx, `SELECT
+  (SELECT count(*) FROM assets WHERE entity_id = ? AND deleted_at IS NULL),
+  (SELECT count(*) FROM user_entities ue JOIN users u ON u.id = ue.user_id WHERE ue.entity_id = ? AND u.deleted_at IS NULL)`,
+		entityID, entityID).Scan(&assets, &users)
+	return assets, users, err
+}

@@ -1,0 +1,156 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/listquery"
+)
+
+// userJSON is a user as the API returns it; the password never leaves.
+type userJSON struct {
+	ID         string    `json:"id"`
+	Email      string    `json:"email"`
+	Name       string    `json:"name"`
+	Kind       string    `json:"kind"`
+	Role       string    `json:"role"`
+	CustomerID *string   `json:"customer_id"`
+	EntityIDs  []string  `json:"entity_ids"`
+	IsActive   bool      `json:"is_active"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	Version    int64     `json:"version"`
+}
+
+func userOut(u domain.User) userJSON {
+	ids := u.EntityIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Kind: u.Kind, Role: u.Role, CustomerID: opt(u.CustomerID),
+		EntityIDs: ids, IsActive: u.IsActive, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version}
+}
+
+// userList is a page of users.
+type userList struct {
+	Items      []userJSON `json:"items"`
+	NextCursor *string    `json:"next_cursor"`
+	Total      int64      `json:"total"`
+	TotalExact bool       `json:"total_exact"`
+}
+
+// Cursors of the user and asset lists are bound to their orders.
+const (
+	userCursorSort  = domain.CustomerSort("user:email")
+	assetCursorSort = domain.CustomerSort("asset:name")
+)
+
+// placementParams are the query parameters of the user and asset lists.
+var placementParams = []string{"customer_id", "entity_id", "limit", "cursor"}
+
+// pageParams reads limit and cursor, the cursor bound to sort.
+func pageParams(r *http.Request, sort domain.CustomerSort) (int, *domain.CustomerCursor, error) {
+	q := r.URL.Query()
+	n, err := listquery.ParseLimit(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	if _, ok := q["cursor"]; !ok {
+		return n, nil, nil
+	}
+	c, err := listquery.DecodeCursor(q.Get("cursor"), sort)
+	return n, c, err
+}
+
+func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
+	limit, cursor, err := pageParams(r, userCursorSort)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	page, err := a.svc.ListUsers(r.Context(), domain.UserFilter{CustomerID: q.Get("customer_id"), EntityID: q.Get("entity_id"),
+		Limit: limit, Cursor: cursor})
+	if err != nil {
+		return err
+	}
+	items := make([]userJSON, len(page.Items))
+	for i, u := range page.Items {
+		items[i] = userOut(u)
+	}
+	return writeJSON(w, http.StatusOK, userList{Items: items, NextCursor: listquery.EncodeCursor(userCursorSort, page.Next), Total: page.Total, TotalExact: page.TotalExact})
+}
+
+func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
+	var in domain.UserInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	u, err := a.svc.CreateUser(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", BasePath+"/users/"+u.ID)
+	w.Header().Set("ETag", etag(u.Version))
+	return writeJSON(w, http.StatusCreated, userOut(u))
+}
+
+func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
+	u, err := a.svc.User(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(u.Version))
+	return writeJSON(w, http.StatusOK, userOut(u))
+}
+
+func (a *API) patchUser(w http.ResponseWriter, r *http.Request) error {
+	version, err := parseIfMatch(r)
+	if err != nil {
+		return err
+	}
+	patch, _, err := readMergePatch(w, r, &domain.UserInput{})
+	if err != nil {
+		return err
+	}
+	u, err := a.svc.UpdateUser(r.Context(), r.PathValue("id"), version, func(cur domain.UserInput) (domain.UserInput, error) {
+		var next domain.UserInput
+		return next, applyMergePatch(cur, patch, &next)
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(u.Version))
+	return writeJSON(w, http.StatusOK, userOut(u))
+}
+
+func (a *API) deleteUser(w http.ResponseWriter, r *http.Request) error {
+	version, err := parseIfMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.DeleteUser(r.Context(), r.PathValue("id"), version); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// userMove is the body of POST /users/move.
+type userMove struct {
+	IDs        []string `json:"ids"`
+	CustomerID string   `json:"customer_id"`
+	EntityIDs  []string `json:"entity_ids"`
+}
+
+func (a *API) moveUsers(w http.ResponseWriter, r *http.Request) error {
+	var in userMove
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.svc.MoveUsers(r.Context(), in.IDs, in.CustomerID, in.EntityIDs); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
