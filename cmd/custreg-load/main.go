@@ -105,14 +105,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		r.print(out, "create, concurrency "+strconv.Itoa(c.concurrency), "customers")
 	}
 	if c.assets > 0 {
-		r, err := cl.run(ctx, c.assets, c.concurrency, func(i int) (string, any, error) { return cl.assetBody(ctx, gen, i) })
+		r, err := cl.run(ctx, c.assets, c.concurrency, func(i int) (string, any, error) { return cl.assetBody(ctx, gen, i) }, nil)
 		if err != nil {
 			return err
 		}
 		r.print(out, "assets, concurrency "+strconv.Itoa(c.concurrency), "assets")
 	}
 	if c.users > 0 {
-		r, err := cl.run(ctx, c.users, c.concurrency, func(i int) (string, any, error) { return "/api/v1/users", cl.userBody(i), nil })
+		r, err := cl.run(ctx, c.users, c.concurrency, func(i int) (string, any, error) { return "/api/v1/users", cl.userBody(i), nil }, nil)
 		if err != nil {
 			return err
 		}
@@ -280,53 +280,23 @@ func (r *result) print(out io.Writer, what, unit string) {
 }
 
 // seed creates n customers with `entities` entities each, from `workers`
-// goroutines.
+// goroutines, and keeps their ids.
 func (cl *client) seed(ctx context.Context, gen *generator, n, workers, entities int) (*result, error) {
 	bodies := make([]map[string]any, n)
 	for i := range bodies {
 		bodies[i] = gen.customer(entities)
 	}
-	var next atomic.Int64
-	lat := make([]time.Duration, n)
-	var firstErr error
-	var once sync.Once
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				t := time.Now()
-				st, body, err := cl.do(ctx, "POST", "/api/v1/customers", bodies[i])
-				lat[i] = time.Since(t)
-				if err == nil && st != http.StatusCreated {
-					err = fmt.Errorf("create: %d %s", st, body)
-				}
-				if err == nil {
-					var c struct{ ID string }
-					if err = json.Unmarshal(body, &c); err == nil {
-						cl.mu.Lock()
-						cl.customers = append(cl.customers, c.ID)
-						cl.mu.Unlock()
-					}
-				}
-				if err != nil {
-					once.Do(func() { firstErr = err })
-					return
-				}
+	return cl.run(ctx, n, workers, func(i int) (string, any, error) { return "/api/v1/customers", bodies[i], nil },
+		func(body []byte) error {
+			var c struct{ ID string }
+			if err := json.Unmarshal(body, &c); err != nil {
+				return err
 			}
-		}()
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	return &result{n: n, elapsed: time.Since(start), lat: lat}, ctx.Err()
+			cl.mu.Lock()
+			cl.customers = append(cl.customers, c.ID)
+			cl.mu.Unlock()
+			return nil
+		})
 }
 
 // query is one measured list query; pick returns its query string for one
@@ -503,8 +473,8 @@ func (g *generator) customer(entities int) map[string]any {
 }
 
 // run sends n creates from workers goroutines; body returns the path and
-// body of the i-th.
-func (cl *client) run(ctx context.Context, n, workers int, body func(i int) (string, any, error)) (*result, error) {
+// body of the i-th, and created, if not nil, receives each answer.
+func (cl *client) run(ctx context.Context, n, workers int, body func(i int) (string, any, error), created func([]byte) error) (*result, error) {
 	var next atomic.Int64
 	lat := make([]time.Duration, n)
 	var firstErr error
@@ -529,6 +499,9 @@ func (cl *client) run(ctx context.Context, n, workers int, body func(i int) (str
 					lat[i] = time.Since(t)
 					if err == nil && st != http.StatusCreated {
 						err = fmt.Errorf("POST %s: %d %s", path, st, res)
+					}
+					if err == nil && created != nil {
+						err = created(res)
 					}
 				}
 				if err != nil {
