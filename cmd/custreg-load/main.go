@@ -469,6 +469,10 @@ func (g *generator) customer(entities int) map[string]any {
 		"business_email": "ops@" + strings.ToLower(g.word()) + ".example.com",
 		"location":       map[string]any{"country": "US", "city": g.word(), "pin_code": fmt.Sprintf("%05d", 10000+g.n%89999)},
 		"entities":       es,
+		// Room for the assets and users the generator spreads over the
+		// customers (the pools are unlimited on a fresh server).
+		"licenses": map[string]int{"users": 50, "technicians": 50, "it_assets": 50, "non_it_assets": 50,
+			"mobile_devices": 50, "availability_monitoring": 50, "performance_monitoring": 50},
 	}
 }
 

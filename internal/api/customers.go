@@ -6,6 +6,7 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/service"
 )
 
 // locationJSON is the location block as the API returns it: absent fields
@@ -75,6 +76,7 @@ func customerOut(c domain.Customer) customerJSON {
 type customerCreate struct {
 	domain.CustomerInput
 	Entities []domain.EntityInput `json:"entities"`
+	Licenses domain.LicenseCounts `json:"licenses"`
 }
 
 func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
@@ -82,7 +84,7 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.svc.CreateCustomerWithEntities(r.Context(), in.CustomerInput, in.Entities)
+	c, err := a.svc.RegisterCustomer(r.Context(), service.NewCustomer{Customer: in.CustomerInput, Entities: in.Entities, Licenses: in.Licenses})
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ import (
 	"github.com/custreg/custreg/internal/apptest"
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/service"
 )
 
 const leakPassword = "a-long-enough-password"
@@ -114,11 +115,11 @@ func buildLeakWorld(t *testing.T, app *apptest.App) *leakWorld {
 		Permissions: []string{"assets.view"}})
 	must(err)
 
-	a, err := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Alpha Leakcheck", Code: "ALPHA1"},
-		[]domain.EntityInput{{Name: "Alpha North", Code: "AN1"}, {Name: "Alpha South", Code: "AS1"}})
+	a, err := svc.RegisterCustomer(org, service.NewCustomer{Customer: domain.CustomerInput{Name: "Alpha Leakcheck", Code: "ALPHA1"},
+		Entities: []domain.EntityInput{{Name: "Alpha North", Code: "AN1"}, {Name: "Alpha South", Code: "AS1"}}, Licenses: apptest.Roomy()})
 	must(err)
-	b, err := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Bravo Secretco", Code: "BRAVO9", Domain: "bravo-secret.example"},
-		[]domain.EntityInput{{Name: "Bravo Eastwing", Code: "BE7"}, {Name: "Bravo Westwing", Code: "BW7"}})
+	b, err := svc.RegisterCustomer(org, service.NewCustomer{Customer: domain.CustomerInput{Name: "Bravo Secretco", Code: "BRAVO9", Domain: "bravo-secret.example"},
+		Entities: []domain.EntityInput{{Name: "Bravo Eastwing", Code: "BRAVOE7"}, {Name: "Bravo Westwing", Code: "BRAVOW7"}}, Licenses: apptest.Roomy()})
 	must(err)
 	aEnts, err := svc.ListEntities(org, a.ID, domain.EntityFilter{})
 	must(err)
@@ -255,8 +256,13 @@ func queryVariants(t *testing.T, rt api.Route) []url.Values {
 // writeBodies are the bodies each write is sent with, aimed at B; a write
 // route missing here fails the suite. A body may also override the path.
 var writeBodies = map[string][]struct{ path, body string }{
-	"POST /tokens":          {{"", `{"name":"⟦B.name⟧"}`}},
-	"PATCH /org/settings":   {{"", `{"name":"⟦B.name⟧"}`}},
+	"POST /tokens":        {{"", `{"name":"⟦B.name⟧"}`}},
+	"PATCH /org/settings": {{"", `{"name":"⟦B.name⟧"}`}},
+	"PUT /org/licenses":   {{"", `{"pool":{"it_assets":0,"users":1}}`}},
+	"PUT /customers/{id}/licenses": {
+		{"", `{"it_assets":0,"users":1000}`},
+		{"/customers/⟦A.customer⟧/licenses", `{"it_assets":1000}`},
+	},
 	"POST /customers":       {{"", `{"name":"⟦B.name⟧","code":"⟦B.code⟧"}`}},
 	"PATCH /customers/{id}": {{"", `{"name":"Renamed by A"}`}, {"", `{"is_active":false}`}},
 	"POST /customers/{id}/entities": {

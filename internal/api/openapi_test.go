@@ -1586,6 +1586,14 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	// through the API.
 	users, assets, roles := "/api/v1/users", "/api/v1/assets", "/api/v1/roles"
 	jioID := minimal["id"].(string)
+	// Room in every customer's licenses for the users and assets below.
+	roomy := map[string]any{}
+	for _, typ := range domain.LicenseTypes {
+		roomy[typ] = 1000
+	}
+	for _, it := range admin.do(oasReq{method: "GET", path: customers + "?limit=200"}, 200).json(t)["items"].([]any) {
+		admin.do(oasReq{method: "PUT", path: customers + "/" + it.(map[string]any)["id"].(string) + "/licenses", body: roomy}, 200)
+	}
 	res = admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "ops@jio.example", "name": "Jio Ops", "kind": "technician",
 		"role": "customer_admin", "customer_id": jioID, "password": "customer-admin-password"}}, 201)
 	if u := res.json(t); u["customer_id"] != jioID || u["role"] != "customer_admin" || len(u["entity_ids"].([]any)) != 0 {

@@ -20,6 +20,14 @@ type problem struct {
 	Detail   string              `json:"detail"`
 	Instance string              `json:"instance,omitempty"`
 	Errors   []domain.FieldError `json:"errors,omitempty"`
+	// A license-exceeded problem says which invariant the request would
+	// break: the type, the kind and value of the limit, the figure the
+	// request would have reached, and the customer (if it is one's).
+	LicenseType string `json:"license_type,omitempty"`
+	LimitKind   string `json:"limit_kind,omitempty"`
+	Limit       *int64 `json:"limit,omitempty"`
+	WouldBe     *int64 `json:"would_be,omitempty"`
+	CustomerID  string `json:"customer_id,omitempty"`
 }
 
 // statuses maps each domain error code to its one HTTP status and default
@@ -61,8 +69,11 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if de.Code == domain.EUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="custreg"`)
 	}
-	a.writeProblem(w, r, problem{Type: typePrefix + slug, Title: http.StatusText(st.status), Status: st.status,
-		Detail: de.Message, Errors: de.Fields})
+	p := problem{Type: typePrefix + slug, Title: http.StatusText(st.status), Status: st.status, Detail: de.Message, Errors: de.Fields}
+	if x := de.License; x != nil {
+		p.LicenseType, p.LimitKind, p.Limit, p.WouldBe, p.CustomerID = x.Type, x.Limit, &x.LimitValue, &x.Result, x.CustomerID
+	}
+	a.writeProblem(w, r, p)
 }
 
 func (a *API) writeProblem(w http.ResponseWriter, r *http.Request, p problem) {

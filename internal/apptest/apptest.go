@@ -186,3 +186,14 @@ func (c *Client) Do(method, path string, body any, header map[string]string) Res
 	}
 	return Response{Status: res.StatusCode, Header: res.Header, Body: b}
 }
+
+// Roomy is a license allocation with room for every test's records, for
+// tests about something other than licenses.
+func Roomy() domain.LicenseCounts {
+	out := domain.LicenseCounts{}
+	for _, t := range domain.LicenseTypes {
+		n := int64(1000)
+		out[t] = &n
+	}
+	return out
+}

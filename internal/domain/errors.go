@@ -48,6 +48,8 @@ type Error struct {
 	Type    string // a stable slug refining Code, e.g. "msp-disabled"; optional
 	Message string
 	Fields  []FieldError
+	// License names the license invariant a refused change would break.
+	License *LicenseExcess
 }
 
 // FieldError names one bad input field by its JSON path (for example

@@ -75,6 +75,9 @@ func (s *Service) CreateAsset(ctx context.Context, in domain.AssetInput) (domain
 		if err := tx.CreateAsset(ctx, a); err != nil {
 			return err
 		}
+		if err := moveUsage(ctx, tx, "", nil, a.CustomerID, a.Usage()); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, p, "asset.create", "asset", a.ID, a.CustomerID, nil, a)
 	})
 	return a, err
@@ -139,6 +142,9 @@ func (s *Service) UpdateAsset(ctx context.Context, id string, version int64, app
 		if err := tx.UpdateAsset(ctx, p.Scope(), a); err != nil {
 			return err
 		}
+		if err := moveUsage(ctx, tx, before.CustomerID, before.Usage(), a.CustomerID, a.Usage()); err != nil {
+			return err
+		}
 		out = a
 		return s.audit(ctx, tx, p, "asset.update", "asset", a.ID, a.CustomerID, before, a)
 	})
@@ -172,6 +178,9 @@ func (s *Service) MoveAssets(ctx context.Context, ids []string, customerID, enti
 			if err := tx.UpdateAsset(ctx, p.Scope(), a); err != nil {
 				return err
 			}
+			if err := moveUsage(ctx, tx, before.CustomerID, before.Usage(), a.CustomerID, a.Usage()); err != nil {
+				return err
+			}
 			if err := s.audit(ctx, tx, p, "asset.move", "asset", a.ID, a.CustomerID, before, a); err != nil {
 				return err
 			}
@@ -196,6 +205,9 @@ func (s *Service) DeleteAsset(ctx context.Context, id string, version int64) err
 		}
 		now := s.clock()
 		if err := tx.TrashAsset(ctx, p.Scope(), id, now); err != nil {
+			return err
+		}
+		if err := moveUsage(ctx, tx, before.CustomerID, before.Usage(), before.CustomerID, nil); err != nil {
 			return err
 		}
 		after := before

@@ -30,12 +30,12 @@ func TestAssetsScopeAndRoles(t *testing.T) {
 		svc, _ := newService(t, kind)
 		ctx := context.Background()
 		org, _ := orgAdmin(t, svc, service.FirstStart{})
-		a, err := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Alpha", Code: "A1"},
+		a, err := createCustomerWith(svc, org, domain.CustomerInput{Name: "Alpha", Code: "A1"},
 			[]domain.EntityInput{{Name: "North"}, {Name: "South"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Beta", Code: "B1"})
+		b, _ := createCustomer(svc, org, domain.CustomerInput{Name: "Beta", Code: "B1"})
 		ents, _ := svc.ListEntities(org, a.ID, domain.EntityFilter{})
 		north, south := ents.Items[0].ID, ents.Items[1].ID
 		bEntity, _ := svc.CreateEntity(org, b.ID, domain.EntityInput{Name: "Beta HQ"})
@@ -152,7 +152,7 @@ func TestDeleteEntityInUse(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
 		svc, _ := newService(t, kind)
 		org, _ := orgAdmin(t, svc, service.FirstStart{})
-		a, _ := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Alpha", Code: "A1"}, []domain.EntityInput{{Name: "North"}})
+		a, _ := createCustomerWith(svc, org, domain.CustomerInput{Name: "Alpha", Code: "A1"}, []domain.EntityInput{{Name: "North"}})
 		ents, _ := svc.ListEntities(org, a.ID, domain.EntityFilter{})
 		north := ents.Items[0].ID
 		x, err := svc.CreateAsset(org, domain.AssetInput{Name: "Switch", Class: domain.AssetIT, CustomerID: a.ID, EntityID: north})

@@ -83,6 +83,9 @@ func (s *Service) createAdmin(ctx context.Context, tx store.Tx, actor domain.Pri
 	if err := tx.CreateUser(ctx, u); err != nil {
 		return domain.User{}, err
 	}
+	if err := moveUsage(ctx, tx, "", nil, "", u.Usage()); err != nil {
+		return domain.User{}, err
+	}
 	return u, s.audit(ctx, tx, actor, "user.create", "user", u.ID, "", nil, userSnapshot(u))
 }
 

@@ -20,10 +20,26 @@ func (s *Service) CreateCustomer(ctx context.Context, in domain.CustomerInput) (
 }
 
 // CreateCustomerWithEntities creates a customer and its first entities in
-// one transaction: the Add Customer wizard's Submit. One bad entity refuses
-// the whole request, with errors such as "entities[1].name", together with
-// every other bad field.
+// one transaction (RegisterCustomer without licenses).
 func (s *Service) CreateCustomerWithEntities(ctx context.Context, in domain.CustomerInput, entities []domain.EntityInput) (domain.Customer, error) {
+	return s.RegisterCustomer(ctx, NewCustomer{Customer: in, Entities: entities})
+}
+
+// NewCustomer is everything the Add Customer wizard submits at once.
+type NewCustomer struct {
+	Customer domain.CustomerInput
+	Entities []domain.EntityInput
+	// Licenses is the customer's allocation per type; types not given are 0.
+	Licenses domain.LicenseCounts
+}
+
+// RegisterCustomer creates a customer, its first entities and its license
+// allocation in one transaction: the Add Customer wizard's Submit. Every
+// bad field — the customer's, "entities[1].name", "licenses.users" — is
+// reported together; an allocation beyond the pool is a 409 naming the
+// type; and then nothing is written.
+func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.Customer, error) {
+	in, entities := nc.Customer, nc.Entities
 	p, err := requireOrgAdmin(ctx)
 	if err != nil {
 		return domain.Customer{}, err
@@ -32,6 +48,13 @@ func (s *Service) CreateCustomerWithEntities(ctx context.Context, in domain.Cust
 		var fe domain.FieldErrors
 		fe.Add("entities", domain.FieldTooLong, fmt.Sprintf("At most %d entities can be created with a customer; add more afterwards.", domain.MaxEntitiesPerRequest))
 		return domain.Customer{}, fe.Err()
+	}
+	alloc, lerr := allocation(nc.Licenses, "licenses.")
+	var lfe domain.FieldErrors
+	if de, ok := lerr.(*domain.Error); ok {
+		lfe = de.Fields
+	} else if lerr != nil {
+		return domain.Customer{}, lerr
 	}
 	c, verr := in.Normalize()
 	es, efe := normalizeEntities(entities)
@@ -44,7 +67,7 @@ func (s *Service) CreateCustomerWithEntities(ctx context.Context, in domain.Cust
 		if err != nil {
 			return err
 		}
-		if err := append(fe, efe...).Err(); err != nil {
+		if err := append(append(fe, efe...), lfe...).Err(); err != nil {
 			return err
 		}
 		now := s.clock()
@@ -69,6 +92,14 @@ func (s *Service) CreateCustomerWithEntities(ctx context.Context, in domain.Cust
 		}
 		if err := tx.AppendAudit(ctx, entries...); err != nil {
 			return err
+		}
+		if len(alloc) > 0 {
+			if err := named(tx.SetAllocation(ctx, c.ID, alloc), c.Name); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, p, "customer.licenses", "customer", c.ID, c.ID, nil, domain.Licenses(alloc)); err != nil {
+				return err
+			}
 		}
 		c.EntitiesCount = int64(len(es))
 		out = c

@@ -41,3 +41,24 @@ func orgAdmin(t *testing.T, svc *service.Service, fs service.FirstStart) (contex
 	}
 	return auth.WithPrincipal(ctx, p), p
 }
+
+// roomy is an allocation with room for every test's records, for tests
+// about something other than licenses.
+func roomy() domain.LicenseCounts {
+	out := domain.LicenseCounts{}
+	for _, t := range domain.LicenseTypes {
+		out[t] = n(1000)
+	}
+	return out
+}
+
+// createCustomer registers a customer with a roomy allocation.
+func createCustomer(svc *service.Service, ctx context.Context, in domain.CustomerInput) (domain.Customer, error) {
+	return svc.RegisterCustomer(ctx, service.NewCustomer{Customer: in, Licenses: roomy()})
+}
+
+// createCustomerWith registers a customer and its entities with a roomy
+// allocation.
+func createCustomerWith(svc *service.Service, ctx context.Context, in domain.CustomerInput, entities []domain.EntityInput) (domain.Customer, error) {
+	return svc.RegisterCustomer(ctx, service.NewCustomer{Customer: in, Entities: entities, Licenses: roomy()})
+}

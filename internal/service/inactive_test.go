@@ -21,7 +21,7 @@ func TestInactiveCustomerSignsOut(t *testing.T) {
 		svc := service.New(st, service.Options{})
 		ctx := context.Background()
 		org, _ := orgAdmin(t, svc, service.FirstStart{})
-		c, err := svc.CreateCustomer(org, domain.CustomerInput{Name: "Alpha", Code: "A1"})
+		c, err := createCustomer(svc, org, domain.CustomerInput{Name: "Alpha", Code: "A1"})
 		if err != nil {
 			t.Fatal(err)
 		}

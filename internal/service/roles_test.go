@@ -38,11 +38,11 @@ func TestCustomRoles(t *testing.T) {
 
 		// A customer whose admin role is the narrow one: its users hold
 		// nothing wider, whoever grants it.
-		a, err := svc.CreateCustomer(org, domain.CustomerInput{Name: "Alpha", Code: "A1", AdminRole: "asset_keeper"})
+		a, err := createCustomer(svc, org, domain.CustomerInput{Name: "Alpha", Code: "A1", AdminRole: "asset_keeper"})
 		if err != nil || a.AdminRole != "asset_keeper" {
 			t.Fatalf("create with admin role = %+v, %v", a, err)
 		}
-		_, err = svc.CreateCustomer(org, domain.CustomerInput{Name: "Beta", Code: "B1", AdminRole: domain.RoleTechnician})
+		_, err = createCustomer(svc, org, domain.CustomerInput{Name: "Beta", Code: "B1", AdminRole: domain.RoleTechnician})
 		fieldCode(t, err, "admin_role")
 		_, err = svc.CreateUser(org, domain.UserInput{Email: "wide@alpha.example", Name: "W", Role: domain.RoleCustomerAdmin, CustomerID: a.ID, Password: pw})
 		fieldCode(t, err, "role")

@@ -83,6 +83,9 @@ func (s *Service) CreateUser(ctx context.Context, in domain.UserInput) (domain.U
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
+		if err := moveUsage(ctx, tx, "", nil, u.CustomerID, u.Usage()); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, p, "user.create", "user", u.ID, u.CustomerID, nil, userSnapshot(u))
 	})
 	return u, err
@@ -135,6 +138,9 @@ func (s *Service) DeleteUser(ctx context.Context, id string, version int64) erro
 			return domain.Errorf(domain.EPrecondition, "The user was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
 		}
 		if err := tx.TrashUser(ctx, p.Scope(), id, s.clock()); err != nil {
+			return err
+		}
+		if err := moveUsage(ctx, tx, before.CustomerID, before.Usage(), before.CustomerID, nil); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, p, "user.delete", "user", id, before.CustomerID, userSnapshot(before), nil)
@@ -190,6 +196,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, appl
 		if err := tx.UpdateUser(ctx, p.Scope(), u); err != nil {
 			return err
 		}
+		if err := moveUsage(ctx, tx, before.CustomerID, before.Usage(), u.CustomerID, u.Usage()); err != nil {
+			return err
+		}
 		out = u
 		return s.audit(ctx, tx, p, "user.update", "user", u.ID, u.CustomerID, userSnapshot(before), userSnapshot(u))
 	})
@@ -225,6 +234,9 @@ func (s *Service) MoveUsers(ctx context.Context, ids []string, customerID string
 			}
 			u.UpdatedAt, u.Version = s.clock(), before.Version+1
 			if err := tx.UpdateUser(ctx, p.Scope(), u); err != nil {
+				return err
+			}
+			if err := moveUsage(ctx, tx, before.CustomerID, before.Usage(), u.CustomerID, u.Usage()); err != nil {
 				return err
 			}
 			if err := s.audit(ctx, tx, p, "user.move", "user", u.ID, u.CustomerID, userSnapshot(before), userSnapshot(u)); err != nil {

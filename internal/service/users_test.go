@@ -14,9 +14,9 @@ func TestUsersScopeAndRoles(t *testing.T) {
 		svc, _ := newService(t, kind)
 		ctx := context.Background()
 		org, _ := orgAdmin(t, svc, service.FirstStart{})
-		a, _ := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Alpha", Code: "A1"},
+		a, _ := createCustomerWith(svc, org, domain.CustomerInput{Name: "Alpha", Code: "A1"},
 			[]domain.EntityInput{{Name: "North"}, {Name: "South"}})
-		b, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Beta", Code: "B1"})
+		b, _ := createCustomer(svc, org, domain.CustomerInput{Name: "Beta", Code: "B1"})
 		ents, _ := svc.ListEntities(org, a.ID, domain.EntityFilter{})
 		north := ents.Items[0].ID
 		const pw = "a-long-enough-password"
@@ -104,8 +104,8 @@ func TestUpdateUser(t *testing.T) {
 		svc, _ := newService(t, kind)
 		ctx := context.Background()
 		org, p := orgAdmin(t, svc, service.FirstStart{})
-		a, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Alpha", Code: "A1"})
-		b, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Beta", Code: "B1"})
+		a, _ := createCustomer(svc, org, domain.CustomerInput{Name: "Alpha", Code: "A1"})
+		b, _ := createCustomer(svc, org, domain.CustomerInput{Name: "Beta", Code: "B1"})
 		const pw = "a-long-enough-password"
 		u, err := svc.CreateUser(org, domain.UserInput{Email: "ann@example.com", Name: "Ann", Role: domain.RoleCustomerUser, CustomerID: a.ID, Password: pw})
 		if err != nil {
@@ -165,8 +165,8 @@ func TestMoveUsers(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
 		svc, _ := newService(t, kind)
 		org, p := orgAdmin(t, svc, service.FirstStart{})
-		a, _ := svc.CreateCustomer(org, domain.CustomerInput{Name: "Alpha", Code: "A1"})
-		b, _ := svc.CreateCustomerWithEntities(org, domain.CustomerInput{Name: "Beta", Code: "B1"}, []domain.EntityInput{{Name: "East"}})
+		a, _ := createCustomer(svc, org, domain.CustomerInput{Name: "Alpha", Code: "A1"})
+		b, _ := createCustomerWith(svc, org, domain.CustomerInput{Name: "Beta", Code: "B1"}, []domain.EntityInput{{Name: "East"}})
 		east, _ := svc.ListEntities(org, b.ID, domain.EntityFilter{})
 		const pw = "a-long-enough-password"
 		var ids []string

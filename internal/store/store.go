@@ -162,6 +162,26 @@ type Tx interface {
 	// customer hold.
 	CustomerUserRoles(ctx context.Context, customerID string) ([]string, error)
 
+	// OrgLicenses returns the organization's license types in display
+	// order: pool, allocated, used by everyone and by records of no customer.
+	OrgLicenses(ctx context.Context) ([]domain.OrgLicense, error)
+	// SetPool sets a type's pool (nil: unlimited), refusing (license
+	// excess) one below what customers are allocated plus what the
+	// organization's own records use.
+	SetPool(ctx context.Context, typ string, pool *int64) error
+	// CustomerLicenses returns a live customer's allocation and use per
+	// type, in display order.
+	CustomerLicenses(ctx context.Context, scope domain.Scope, customerID string) ([]domain.CustomerLicense, error)
+	// SetAllocation sets a live customer's allocation of the given types,
+	// refusing (license excess) one below its use or beyond the pool.
+	SetAllocation(ctx context.Context, customerID string, alloc map[string]int64) error
+	// AddUsage adds delta to what customerID ("" for the organization's own
+	// records) uses, refusing (license excess) use beyond its allocation or,
+	// for the organization, beyond the unallocated pool. Decreases always
+	// succeed. Creating a customer gives it zero of every type; trashing it
+	// returns its allocation and takes its use out of the totals.
+	AddUsage(ctx context.Context, customerID string, delta domain.Licenses) error
+
 	// AppendAudit records changes.
 	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error
 	// Audit lists entries newest first, optionally of one customer.

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/custreg/custreg/internal/apptest"
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/server"
@@ -151,7 +152,7 @@ func (s *stack) customers() []domain.Customer {
 // MustCreateCustomer creates a customer through the service.
 func (s *stack) MustCreateCustomer(in domain.CustomerInput) domain.Customer {
 	s.t.Helper()
-	c, err := s.svc.CreateCustomer(s.admin, in)
+	c, err := s.svc.RegisterCustomer(s.admin, service.NewCustomer{Customer: in, Licenses: apptest.Roomy()})
 	if err != nil {
 		s.t.Fatalf("create customer: %v", err)
 	}

@@ -73,6 +73,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 
 	if err != nil {
 		return err
 	}
+	if err := t.initCustomerLicenses(ctx, c.ID); err != nil {
+		return err
+	}
 	return t.addLiveCustomers(ctx, c.ID, 1)
 }
 
@@ -138,6 +141,12 @@ WHERE c.id = ? AND c.version = ? AND c.deleted_at IS NULL`+sc, args...)
 }
 
 func (t *tx) TrashCustomer(ctx context.Context, scope domain.Scope, id string, at time.Time) error {
+	if _, err := t.Customer(ctx, scope, id); err != nil {
+		return err
+	}
+	if err := t.releaseCustomerLicenses(ctx, id); err != nil {
+		return err
+	}
 	sc, sargs := scopeClause(scope)
 	args := append([]any{t.time(at), t.time(at), id}, sargs...)
 	res, err := t.exec(ctx, `UPDATE customers AS c SET deleted_at = ?, updated_at = ?, version = version + 1

@@ -57,6 +57,10 @@ type Dialect struct {
 	// key's index: PostgreSQL's planner otherwise walks the index, testing
 	// every row, to find a rare match.
 	SortAfterContains bool
+	// ForUpdate ends a SELECT that locks the rows it reads until the
+	// transaction ends (" FOR UPDATE"); "" where writes are serialized
+	// anyway (SQLite).
+	ForUpdate string
 	// AfterBegin runs statements at the start of every transaction (for
 	// example SET LOCAL ROLE); may be nil.
 	AfterBegin func(ctx context.Context, tx *sql.Tx) error

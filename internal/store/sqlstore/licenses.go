@@ -1,0 +1,300 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"hash/fnv"
+	"slices"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+// Every license check is one conditional UPDATE: it changes the row only
+// if the invariant holds with the change, under the row's lock, so two
+// writers racing for the last unit cannot both win — on SQLite (one
+// writer) and on PostgreSQL alike (at READ COMMITTED an UPDATE re-reads a
+// row changed by a concurrent transaction before it tests its WHERE). When
+// it changes nothing, the row is read to say which figure would have
+// broken the limit. Rows are locked in one order everywhere — a customer's
+// rows before the organization's, types in domain.LicenseTypes order — so
+// that writers do not deadlock.
+
+func (t *tx) initCustomerLicenses(ctx context.Context, customerID string) error {
+	_, err := t.exec(ctx, `INSERT INTO customer_licenses (customer_id, type, allocated, used)
+SELECT ?, type, 0, 0 FROM license_types`, customerID)
+	return err
+}
+
+func (t *tx) OrgLicenses(ctx context.Context) ([]domain.OrgLicense, error) {
+	rows, err := t.query(ctx, `SELECT o.type, o.pool, o.allocated, o.org_used,
+  (SELECT coalesce(sum(s.n), 0) FROM license_used_slots s WHERE s.type = o.type)
+FROM org_licenses o JOIN license_types lt ON lt.type = o.type ORDER BY lt.position`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.OrgLicense
+	for rows.Next() {
+		var l domain.OrgLicense
+		var pool sql.NullInt64
+		var customersUsed int64
+		if err := rows.Scan(&l.Type, &pool, &l.Allocated, &l.OrgUsed, &customersUsed); err != nil {
+			return nil, err
+		}
+		if pool.Valid {
+			l.Pool = &pool.Int64
+		}
+		l.Used = customersUsed + l.OrgUsed
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) orgLicense(ctx context.Context, typ string) (domain.OrgLicense, error) {
+	all, err := t.OrgLicenses(ctx)
+	if err != nil {
+		return domain.OrgLicense{}, err
+	}
+	for _, l := range all {
+		if l.Type == typ {
+			return l, nil
+		}
+	}
+	return domain.OrgLicense{}, notFound("License type")
+}
+
+func (t *tx) SetPool(ctx context.Context, typ string, pool *int64) error {
+	var p any
+	if pool != nil {
+		p = *pool
+	}
+	res, err := t.exec(ctx, `UPDATE org_licenses SET pool = ? WHERE type = ? AND (CAST(? AS BIGINT) IS NULL OR allocated + org_used <= ?)`, p, typ, p, p)
+	if err != nil {
+		return err
+	}
+	if ok, err := changed(res); err != nil || ok {
+		return err
+	}
+	l, err := t.orgLicense(ctx, typ)
+	if err != nil {
+		return err
+	}
+	return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: *pool, Result: l.Allocated + l.OrgUsed}, "")
+}
+
+func (t *tx) CustomerLicenses(ctx context.Context, scope domain.Scope, customerID string) ([]domain.CustomerLicense, error) {
+	if !scope.IsOrg() && scope.CustomerID != customerID {
+		return nil, notFound("Customer")
+	}
+	rows, err := t.query(ctx, `SELECT cl.type, cl.allocated, cl.used FROM customer_licenses cl
+JOIN customers c ON c.id = cl.customer_id JOIN license_types lt ON lt.type = cl.type
+WHERE cl.customer_id = ? AND c.deleted_at IS NULL ORDER BY lt.position`, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.CustomerLicense
+	for rows.Next() {
+		var l domain.CustomerLicense
+		if err := rows.Scan(&l.Type, &l.Allocated, &l.Used); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, notFound("Customer")
+	}
+	return out, nil
+}
+
+func (t *tx) customerLicense(ctx context.Context, customerID, typ string) (domain.CustomerLicense, error) {
+	l := domain.CustomerLicense{Type: typ}
+	err := t.queryRow(ctx, `SELECT allocated, used FROM customer_licenses WHERE customer_id = ? AND type = ?`, customerID, typ).
+		Scan(&l.Allocated, &l.Used)
+	return l, rowErr(err, "Customer")
+}
+
+// lockCustomerLicense reads a customer's row of one type and holds it until
+// the transaction ends, so that the change computed from it is not based on
+// a value another writer is changing.
+func (t *tx) lockCustomerLicense(ctx context.Context, customerID, typ string) (domain.CustomerLicense, error) {
+	l := domain.CustomerLicense{Type: typ}
+	err := t.queryRow(ctx, `SELECT allocated, used FROM customer_licenses WHERE customer_id = ? AND type = ?`+t.db.d.ForUpdate, customerID, typ).
+		Scan(&l.Allocated, &l.Used)
+	return l, rowErr(err, "Customer")
+}
+
+func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[string]int64) error {
+	types := licenseOrder(alloc)
+	deltas := map[string]int64{}
+	for _, typ := range types {
+		n := alloc[typ]
+		before, err := t.lockCustomerLicense(ctx, customerID, typ)
+		if err != nil {
+			return err
+		}
+		if err := t.requireLiveCustomer(ctx, customerID); err != nil {
+			return err
+		}
+		res, err := t.exec(ctx, `UPDATE customer_licenses SET allocated = ? WHERE customer_id = ? AND type = ? AND used <= ?`,
+			n, customerID, typ, n)
+		if err != nil {
+			return err
+		}
+		if ok, err := changed(res); err != nil {
+			return err
+		} else if !ok {
+			cur, err := t.customerLicense(ctx, customerID, typ)
+			if err != nil {
+				return err
+			}
+			return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitAllocation, LimitValue: n, Result: cur.Used, CustomerID: customerID}, "")
+		}
+		deltas[typ] = n - before.Allocated
+	}
+	for _, typ := range types {
+		d := deltas[typ]
+		if d == 0 {
+			continue
+		}
+		res, err := t.exec(ctx, `UPDATE org_licenses SET allocated = allocated + ? WHERE type = ? AND (? <= 0 OR pool IS NULL OR allocated + ? + org_used <= pool)`,
+			d, typ, d, d)
+		if err != nil {
+			return err
+		}
+		if ok, err := changed(res); err != nil {
+			return err
+		} else if !ok {
+			l, err := t.orgLicense(ctx, typ)
+			if err != nil {
+				return err
+			}
+			return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: *l.Pool, Result: l.Allocated + d + l.OrgUsed}, "")
+		}
+	}
+	return nil
+}
+
+func (t *tx) AddUsage(ctx context.Context, customerID string, delta domain.Licenses) error {
+	for _, typ := range licenseOrder(delta) {
+		d := delta[typ]
+		if d == 0 {
+			continue
+		}
+		if customerID == "" {
+			res, err := t.exec(ctx, `UPDATE org_licenses SET org_used = org_used + ? WHERE type = ? AND (? <= 0 OR pool IS NULL OR org_used + ? <= pool - allocated)`,
+				d, typ, d, d)
+			if err != nil {
+				return err
+			}
+			if ok, err := changed(res); err != nil {
+				return err
+			} else if !ok {
+				l, err := t.orgLicense(ctx, typ)
+				if err != nil {
+					return err
+				}
+				return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitUnallocated, LimitValue: *l.Unallocated(), Result: l.OrgUsed + d}, "")
+			}
+			continue
+		}
+		res, err := t.exec(ctx, `UPDATE customer_licenses SET used = used + ? WHERE customer_id = ? AND type = ? AND (? <= 0 OR used + ? <= allocated)`,
+			d, customerID, typ, d, d)
+		if err != nil {
+			return err
+		}
+		if ok, err := changed(res); err != nil {
+			return err
+		} else if !ok {
+			l, err := t.customerLicense(ctx, customerID, typ)
+			if err != nil {
+				return err
+			}
+			return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitAllocation, LimitValue: l.Allocated, Result: l.Used + d, CustomerID: customerID}, "")
+		}
+		if err := t.requireLiveCustomer(ctx, customerID); err != nil {
+			return err
+		}
+	}
+	return t.addCustomersUsed(ctx, customerID, delta, 1)
+}
+
+// requireLiveCustomer fails if the customer went to trash. Called once the
+// writer holds one of the customer's license rows, it sees a trash that
+// committed while it waited for that lock (the trash holds them all), so
+// that nothing is counted for a customer whose counts were just released.
+func (t *tx) requireLiveCustomer(ctx context.Context, customerID string) error {
+	var live bool
+	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customers WHERE id = ? AND deleted_at IS NULL)`, customerID).Scan(&live)
+	if err == nil && !live {
+		err = notFound("Customer")
+	}
+	return err
+}
+
+// addCustomersUsed adds a customer's usage delta to the organization's
+// total, in the customer's slot.
+func (t *tx) addCustomersUsed(ctx context.Context, customerID string, delta domain.Licenses, sign int64) error {
+	if customerID == "" {
+		return nil
+	}
+	h := fnv.New32a()
+	h.Write([]byte(customerID))
+	slot := int(h.Sum32() % liveSlots)
+	for _, typ := range licenseOrder(delta) {
+		if d := sign * delta[typ]; d != 0 {
+			if _, err := t.exec(ctx, `UPDATE license_used_slots SET n = n + ? WHERE type = ? AND slot = ?`, d, typ, slot); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// releaseCustomerLicenses returns a customer's allocation to the pool and
+// takes its use out of the organization's total: a customer in trash holds
+// nothing (its own rows stay, for a restore).
+func (t *tx) releaseCustomerLicenses(ctx context.Context, customerID string) error {
+	used := domain.Licenses{}
+	var held []domain.CustomerLicense
+	for _, typ := range domain.LicenseTypes {
+		l, err := t.lockCustomerLicense(ctx, customerID, typ)
+		if err != nil {
+			return err
+		}
+		used[l.Type] = l.Used
+		held = append(held, l)
+	}
+	for _, l := range held {
+		if l.Allocated != 0 {
+			if _, err := t.exec(ctx, `UPDATE org_licenses SET allocated = allocated - ? WHERE type = ?`, l.Allocated, l.Type); err != nil {
+				return err
+			}
+		}
+	}
+	return t.addCustomersUsed(ctx, customerID, used, -1)
+}
+
+// licenseOrder returns the types of m in domain.LicenseTypes order.
+func licenseOrder[V any](m map[string]V) []string {
+	var out []string
+	for _, typ := range domain.LicenseTypes {
+		if _, ok := m[typ]; ok {
+			out = append(out, typ)
+		}
+	}
+	for typ := range m {
+		if !slices.Contains(domain.LicenseTypes, typ) {
+			out = append(out, typ) // unknown: the foreign key refuses it
+		}
+	}
+	return out
+}
+
+func changed(res sql.Result) (bool, error) {
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
