@@ -48,19 +48,37 @@ func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
 
 // Migrate applies the embedded PostgreSQL migrations.
 func Migrate(ctx context.Context, db *sql.DB) error {
-	fsys, err := fs.Sub(migrations.Postgres, "postgres")
+	p, err := provider(db)
 	if err != nil {
 		return err
+	}
+	return sqlstore.Migrate(ctx, p)
+}
+
+// MigrateTo applies the embedded migrations up to version, leaving the
+// database as an older release would: for upgrade tests.
+func MigrateTo(ctx context.Context, db *sql.DB, version int64) error {
+	p, err := provider(db)
+	if err != nil {
+		return err
+	}
+	return sqlstore.MigrateTo(ctx, p, version)
+}
+
+func provider(db *sql.DB) (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations.Postgres, "postgres")
+	if err != nil {
+		return nil, err
 	}
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	return sqlstore.Migrate(ctx, p)
+	return p, nil
 }
 
 // uniqueFields maps unique constraints to the input field they guard.

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 
 	"github.com/custreg/custreg/internal/store"
@@ -30,4 +31,25 @@ func BenchmarkCustomerList(b *testing.B) {
 		}
 		return st
 	})
+}
+
+func TestLicenseUpgrade(t *testing.T) {
+	dsn := storetest.NewPostgresDatabase(t, storetest.PostgresURL(t))
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	storetest.LicenseUpgrade(t,
+		func(q string) error { _, err := db.ExecContext(ctx, q); return err },
+		func(v int64) error { return postgres.MigrateTo(ctx, db, v) },
+		func() store.Store {
+			st, err := postgres.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		})
 }

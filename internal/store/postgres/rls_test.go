@@ -94,6 +94,38 @@ func TestRowLevelSecurity(t *testing.T) {
 			}
 		})
 	}
+	// Each customer has one license row per type.
+	confined(a.ID, func(tx *sql.Tx) {
+		if n := count(tx, `SELECT count(*) FROM customer_licenses`); n != len(domain.LicenseTypes) {
+			t.Errorf("confined to A, customer_licenses shows %d rows, want %d", n, len(domain.LicenseTypes))
+		}
+	})
+	// Every table that holds a customer's rows (a customer_id column) is
+	// under a policy that its owner obeys too: a new tenant table cannot
+	// be forgotten.
+	rows, err := db.QueryContext(ctx, `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
+  EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)
+FROM pg_class c JOIN information_schema.columns col ON col.table_name = c.relname AND col.table_schema = 'public'
+WHERE col.column_name = 'customer_id' AND c.relkind = 'r'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenantTables := 0
+	for rows.Next() {
+		var name string
+		var enabled, forced, policy bool
+		if err := rows.Scan(&name, &enabled, &forced, &policy); err != nil {
+			t.Fatal(err)
+		}
+		tenantTables++
+		if !enabled || !forced || !policy {
+			t.Errorf("table %s holds customer rows but row-level security is enabled=%v forced=%v with policy=%v", name, enabled, forced, policy)
+		}
+	}
+	rows.Close()
+	if tenantTables < 5 {
+		t.Errorf("only %d tables with a customer_id column", tenantTables)
+	}
 	confined(a.ID, func(tx *sql.Tx) {
 		if n := count(tx, `SELECT count(*) FROM customers WHERE id = $1`, b.ID); n != 0 {
 			t.Error("confined to A, B's row is visible by id")

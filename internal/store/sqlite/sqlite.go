@@ -70,15 +70,33 @@ func dsn(path string, write bool) string {
 // Migrate applies the embedded SQLite migrations and refuses a database whose
 // schema is newer than this binary knows.
 func Migrate(ctx context.Context, db *sql.DB) error {
-	fsys, err := fs.Sub(migrations.SQLite, "sqlite")
+	p, err := provider(db)
 	if err != nil {
 		return err
 	}
+	return sqlstore.Migrate(ctx, p)
+}
+
+// MigrateTo applies the embedded migrations up to version, leaving the
+// database as an older release would: for upgrade tests.
+func MigrateTo(ctx context.Context, db *sql.DB, version int64) error {
+	p, err := provider(db)
+	if err != nil {
+		return err
+	}
+	return sqlstore.MigrateTo(ctx, p, version)
+}
+
+func provider(db *sql.DB) (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations.SQLite, "sqlite")
+	if err != nil {
+		return nil, err
+	}
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	return sqlstore.Migrate(ctx, p)
+	return p, nil
 }
 
 // Dialect is SQLite's flavour of the shared SQL.

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -48,4 +49,25 @@ func BenchmarkCustomerList(b *testing.B) {
 		}
 		return st
 	})
+}
+
+func TestLicenseUpgrade(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "custreg.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	storetest.LicenseUpgrade(t,
+		func(q string) error { _, err := db.ExecContext(ctx, q); return err },
+		func(v int64) error { return sqlite.MigrateTo(ctx, db, v) },
+		func() store.Store {
+			st, err := sqlite.Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		})
 }

@@ -27,3 +27,12 @@ func Migrate(ctx context.Context, p *goose.Provider) error {
 	}
 	return nil
 }
+
+// MigrateTo applies the migrations of p up to and including version: the
+// upgrade tests build a database as an older release left it.
+func MigrateTo(ctx context.Context, p *goose.Provider, version int64) error {
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	return nil
+}

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"Assets", testAssets},
 		{"AssetTotals", testAssetTotals},
 		{"CustomRoles", testCustomRoles},
+		{"Licenses", testLicenses},
 		{"CustomerUsers", testCustomerUsers},
 		{"FilterProperty", testFilterProperty},
 		{"Totals", testTotals},

@@ -1,0 +1,170 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store"
+)
+
+func excess(t *testing.T, err error, typ, limit string, value, result int64) {
+	t.Helper()
+	de, ok := err.(*domain.Error)
+	if !ok || de.License == nil {
+		t.Fatalf("err = %v, want a license excess", err)
+	}
+	if x := de.License; x.Type != typ || x.Limit != limit || x.LimitValue != value || x.Result != result {
+		t.Errorf("excess = %+v, want %s %s %d → %d", *x, typ, limit, value, result)
+	}
+}
+
+func licenseOf(tb testing.TB, st store.Store, customerID, typ string) domain.CustomerLicense {
+	tb.Helper()
+	var out domain.CustomerLicense
+	mustRead(tb, st, func(tx store.Tx) error {
+		ls, err := tx.CustomerLicenses(ctx(tb), domain.OrgScope, customerID)
+		for _, l := range ls {
+			if l.Type == typ {
+				out = l
+			}
+		}
+		return err
+	})
+	return out
+}
+
+func orgLicenseOf(tb testing.TB, st store.Store, typ string) domain.OrgLicense {
+	tb.Helper()
+	var out domain.OrgLicense
+	mustRead(tb, st, func(tx store.Tx) error {
+		ls, err := tx.OrgLicenses(ctx(tb))
+		for _, l := range ls {
+			if l.Type == typ {
+				out = l
+			}
+		}
+		return err
+	})
+	return out
+}
+
+// testLicenses: the store keeps the three invariants of SPEC §3 with its
+// conditional updates, and refuses with the figures.
+func testLicenses(t *testing.T, st store.Store) {
+	c := ctx(t)
+	a := mustCreateCustomer(t, st, customer("Alpha", "A1", t0))
+	b := mustCreateCustomer(t, st, customer("Beta", "B1", t0))
+	it := domain.LicenseITAssets
+	if l := licenseOf(t, st, a.ID, it); l.Allocated != 0 || l.Used != 0 {
+		t.Fatalf("a new customer holds %+v", l)
+	}
+	if o := orgLicenseOf(t, st, it); o.Pool != nil || o.Allocated != 0 {
+		t.Fatalf("a new organization's pool = %+v", o)
+	}
+	err := st.Write(c, func(tx store.Tx) error { return tx.AddUsage(c, a.ID, domain.Licenses{it: 1}) })
+	excess(t, err, it, domain.LimitAllocation, 0, 1)
+
+	pool := int64(5)
+	mustWrite(t, st, func(tx store.Tx) error { return tx.SetPool(c, it, &pool) })
+	mustWrite(t, st, func(tx store.Tx) error { return tx.SetAllocation(c, a.ID, map[string]int64{it: 3}) })
+	err = st.Write(c, func(tx store.Tx) error { return tx.SetAllocation(c, b.ID, map[string]int64{it: 3}) })
+	excess(t, err, it, domain.LimitPool, 5, 6)
+	mustWrite(t, st, func(tx store.Tx) error { return tx.SetAllocation(c, b.ID, map[string]int64{it: 1}) })
+	mustWrite(t, st, func(tx store.Tx) error { return tx.AddUsage(c, a.ID, domain.Licenses{it: 3}) })
+	err = st.Write(c, func(tx store.Tx) error { return tx.AddUsage(c, a.ID, domain.Licenses{it: 1}) })
+	excess(t, err, it, domain.LimitAllocation, 3, 4)
+	// The organization's own records use what no customer holds.
+	mustWrite(t, st, func(tx store.Tx) error { return tx.AddUsage(c, "", domain.Licenses{it: 1}) })
+	err = st.Write(c, func(tx store.Tx) error { return tx.AddUsage(c, "", domain.Licenses{it: 1}) })
+	excess(t, err, it, domain.LimitUnallocated, 1, 2)
+	err = st.Write(c, func(tx store.Tx) error { return tx.SetAllocation(c, a.ID, map[string]int64{it: 2}) })
+	excess(t, err, it, domain.LimitAllocation, 2, 3)
+	low := int64(4)
+	err = st.Write(c, func(tx store.Tx) error { return tx.SetPool(c, it, &low) })
+	excess(t, err, it, domain.LimitPool, 4, 5)
+
+	// A refused write inside a transaction that did other things rolls
+	// them back with it.
+	err = st.Write(c, func(tx store.Tx) error {
+		if err := tx.AddUsage(c, b.ID, domain.Licenses{it: 1}); err != nil {
+			return err
+		}
+		return tx.AddUsage(c, b.ID, domain.Licenses{it: 1})
+	})
+	excess(t, err, it, domain.LimitAllocation, 1, 2)
+	if l := licenseOf(t, st, b.ID, it); l.Used != 0 {
+		t.Errorf("a refused transaction left %d used", l.Used)
+	}
+	if o := orgLicenseOf(t, st, it); *o.Pool != 5 || o.Allocated != 4 || o.Used != 4 || o.OrgUsed != 1 {
+		t.Errorf("org = pool %d, %+v; want 5, allocated 4, used 4 (1 the organization's)", *o.Pool, o)
+	}
+
+	// Trash returns the allocation and takes the use out of the totals.
+	mustWrite(t, st, func(tx store.Tx) error { return tx.TrashCustomer(c, domain.OrgScope, a.ID, t0) })
+	if o := orgLicenseOf(t, st, it); o.Allocated != 1 || o.Used != 1 {
+		t.Errorf("after trash: %+v; want allocated 1, used 1", o)
+	}
+	err = st.Write(c, func(tx store.Tx) error { return tx.SetAllocation(c, a.ID, map[string]int64{it: 1}) })
+	wantCode(t, err, domain.ENotFound)
+	err = st.Write(c, func(tx store.Tx) error { return tx.AddUsage(c, a.ID, domain.Licenses{it: -1}) })
+	wantCode(t, err, domain.ENotFound)
+	mustWrite(t, st, func(tx store.Tx) error { return tx.SetPool(c, it, nil) })
+	if o := orgLicenseOf(t, st, it); o.Pool != nil || o.Unallocated() != nil {
+		t.Errorf("unlimited again: %+v", o)
+	}
+}
+
+// LicenseUpgrade checks migration 00009 on a database an older release
+// left with customers, users and assets: each customer is allocated what
+// it uses, the pools stay unlimited, and the totals are right. exec runs
+// SQL on the database; migrateTo brings it to a version; open migrates the
+// rest and opens the store.
+func LicenseUpgrade(t *testing.T, exec func(q string) error, migrateTo func(version int64) error, open func() store.Store) {
+	if err := migrateTo(8); err != nil {
+		t.Fatal(err)
+	}
+	at := "'2026-11-30T12:00:00.000000Z'"
+	for _, q := range []string{
+		`INSERT INTO customers (id, name, name_key, code, code_key, is_active, created_at, updated_at, version)
+		 VALUES ('c-a', 'Alpha', 'alpha', 'A1', 'a1', TRUE, ` + at + `, ` + at + `, 1),
+		        ('c-b', 'Beta', 'beta', 'B1', 'b1', TRUE, ` + at + `, ` + at + `, 1)`,
+		`INSERT INTO users (id, email, name, kind, role, customer_id, is_active, password_hash, created_at, updated_at, version) VALUES
+		 ('u1', 'u1@a.example', 'U1', 'user', 'customer_user', 'c-a', TRUE, 'x', ` + at + `, ` + at + `, 1),
+		 ('u2', 'u2@a.example', 'U2', 'user', 'customer_user', 'c-a', FALSE, 'x', ` + at + `, ` + at + `, 1),
+		 ('u3', 'u3@a.example', 'U3', 'technician', 'customer_admin', 'c-a', TRUE, 'x', ` + at + `, ` + at + `, 1),
+		 ('u4', 'admin@example.com', 'Admin', 'user', 'org_admin', NULL, TRUE, 'x', ` + at + `, ` + at + `, 1)`,
+		`INSERT INTO assets (id, name, name_key, class, customer_id, availability_monitoring, performance_monitoring, created_at, updated_at, version) VALUES
+		 ('x1', 'X1', 'x1', 'it', 'c-a', TRUE, FALSE, ` + at + `, ` + at + `, 1),
+		 ('x2', 'X2', 'x2', 'it', 'c-a', TRUE, TRUE, ` + at + `, ` + at + `, 1),
+		 ('x3', 'X3', 'x3', 'mobile', 'c-b', FALSE, FALSE, ` + at + `, ` + at + `, 1),
+		 ('x4', 'X4', 'x4', 'non_it', NULL, FALSE, FALSE, ` + at + `, ` + at + `, 1)`,
+		`INSERT INTO assets (id, name, name_key, class, customer_id, availability_monitoring, performance_monitoring, created_at, updated_at, deleted_at, version) VALUES
+		 ('x5', 'X5', 'x5', 'it', 'c-a', FALSE, FALSE, ` + at + `, ` + at + `, ` + at + `, 2)`,
+	} {
+		if err := exec(q); err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
+	}
+	st := open()
+	want := map[string]map[string]int64{
+		"c-a": {domain.LicenseUsers: 1, domain.LicenseTechnicians: 1, domain.LicenseITAssets: 2, domain.LicenseAvailability: 2, domain.LicensePerformance: 1},
+		"c-b": {domain.LicenseMobileDevices: 1},
+	}
+	for id, types := range want {
+		for _, typ := range domain.LicenseTypes {
+			if l := licenseOf(t, st, id, typ); l.Allocated != types[typ] || l.Used != types[typ] {
+				t.Errorf("%s %s = %+v, want allocated = used = %d", id, typ, l, types[typ])
+			}
+		}
+	}
+	for typ, used := range map[string]int64{domain.LicenseUsers: 2, domain.LicenseNonITAssets: 1, domain.LicenseITAssets: 2} {
+		o := orgLicenseOf(t, st, typ)
+		if o.Pool != nil || o.Used != used {
+			t.Errorf("org %s = %+v, want unlimited with %d used", typ, o, used)
+		}
+	}
+	if o := orgLicenseOf(t, st, domain.LicenseNonITAssets); o.OrgUsed != 1 || o.Allocated != 0 {
+		t.Errorf("org non_it = %+v", o)
+	}
+
+}
