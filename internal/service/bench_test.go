@@ -3,9 +3,15 @@ package service_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/custreg/custreg/internal/apptest"
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
@@ -45,5 +51,101 @@ func benchmarkCreate(b *testing.B, entities int) {
 		if _, err := svc.CreateCustomerWithEntities(actx, in, es); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkLicenseContention measures allocation changes and asset
+// creations racing for the same licences: 16 goroutines on 4 customers,
+// a third of the operations setting a customer's allocation to about what
+// it uses (a unit below, which is refused, to six above) and the rest
+// creating assets in it (refused once it is full). It reports
+// operations per second, the p99 of each kind, and the share refused.
+//
+//	go test -run X -bench LicenseContention -benchtime 4000x ./internal/service
+func BenchmarkLicenseContention(b *testing.B) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		b.Run(kind, func(b *testing.B) {
+			st := apptest.OpenStore(b, kind)
+			svc := service.New(st, service.Options{})
+			ctx := context.Background()
+			if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {
+				b.Fatal(err)
+			}
+			_, p, err := svc.Login(ctx, admin.Email, admin.Password)
+			if err != nil {
+				b.Fatal(err)
+			}
+			org := auth.WithPrincipal(ctx, p)
+			if _, err := svc.SetOrgPool(org, domain.LicenseCounts{domain.LicenseITAssets: n(1 << 20)}); err != nil {
+				b.Fatal(err)
+			}
+			var customers []string
+			for i := range 4 {
+				c, err := svc.RegisterCustomer(org, service.NewCustomer{Customer: domain.CustomerInput{Name: fmt.Sprintf("Racer %d", i), Code: fmt.Sprintf("R%d", i)}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				customers = append(customers, c.ID)
+			}
+			created := map[string]*atomic.Int64{}
+			for _, c := range customers {
+				created[c] = &atomic.Int64{}
+			}
+			var mu sync.Mutex
+			var allocLat, assetLat []time.Duration
+			var refused, ops atomic.Int64
+			var seq atomic.Int64
+			b.SetParallelism(8) // 16 goroutines on 2 cores
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				r := rand.New(rand.NewPCG(uint64(seq.Add(1)), 7))
+				var mine, myAssets []time.Duration
+				for pb.Next() {
+					cust := customers[r.IntN(len(customers))]
+					t0 := time.Now()
+					var err error
+					alloc := r.IntN(3) == 0
+					if alloc {
+						// Allocations follow the assets created, a unit or two
+						// ahead (or one behind, which is refused), so that
+						// creations keep racing for a customer's last units.
+						_, err = svc.SetCustomerLicenses(org, cust, domain.LicenseCounts{domain.LicenseITAssets: n(max(created[cust].Load()+int64(r.IntN(8))-1, 0))})
+						mine = append(mine, time.Since(t0))
+					} else {
+						_, err = svc.CreateAsset(org, domain.AssetInput{Name: fmt.Sprintf("a%d", seq.Add(1)), Class: domain.AssetIT, CustomerID: cust})
+						myAssets = append(myAssets, time.Since(t0))
+						if err == nil {
+							created[cust].Add(1)
+						}
+					}
+					ops.Add(1)
+					if err != nil {
+						if de, ok := err.(*domain.Error); ok && de.License != nil {
+							refused.Add(1)
+							continue
+						}
+						b.Error(err)
+						return
+					}
+				}
+				mu.Lock()
+				allocLat, assetLat = append(allocLat, mine...), append(assetLat, myAssets...)
+				mu.Unlock()
+			})
+			elapsed := time.Since(start)
+			b.StopTimer()
+			p99 := func(d []time.Duration) float64 {
+				if len(d) == 0 {
+					return 0
+				}
+				slices.Sort(d)
+				return float64(d[(len(d)-1)*99/100].Microseconds()) / 1000
+			}
+			b.ReportMetric(float64(ops.Load())/elapsed.Seconds(), "ops/s")
+			b.ReportMetric(p99(allocLat), "alloc-p99-ms")
+			b.ReportMetric(p99(assetLat), "asset-p99-ms")
+			b.ReportMetric(100*float64(refused.Load())/float64(max(ops.Load(), 1)), "%refused")
+		})
 	}
 }
