@@ -210,6 +210,15 @@ func typeErrors(v any, t reflect.Type, prefix string, fe *domain.FieldErrors) {
 		for i, val := range a {
 			typeErrors(val, t.Elem(), field+"["+strconv.Itoa(i)+"].", fe)
 		}
+	case reflect.Map: // string keys: license counts by type
+		m, ok := v.(map[string]any)
+		if !ok {
+			want = "an object"
+			break
+		}
+		for k, val := range m {
+			typeErrors(val, t.Elem(), prefix+k+".", fe)
+		}
 	}
 	if want != "" {
 		fe.Add(field, domain.FieldType, "Must be "+want+".")

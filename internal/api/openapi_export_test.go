@@ -22,6 +22,11 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 	"TokenCreated": reflect.TypeFor[tokenJSON](),
 	"OrgSettings":  reflect.TypeFor[orgJSON](),
 	"Problem":      reflect.TypeFor[problem](),
+
+	"OrgLicense":          reflect.TypeFor[orgLicenseJSON](),
+	"OrgLicenseList":      reflect.TypeFor[orgLicenseList](),
+	"CustomerLicense":     reflect.TypeFor[customerLicenseJSON](),
+	"CustomerLicenseList": reflect.TypeFor[customerLicenseList](),
 }
 
 // OpenAPIRequestTypes maps the document's request schemas to the Go types
@@ -33,4 +38,5 @@ var OpenAPIRequestTypes = map[string]reflect.Type{
 	"TokenRequest":   reflect.TypeFor[tokenRequest](),
 	"UserMove":       reflect.TypeFor[userMove](),
 	"AssetMove":      reflect.TypeFor[assetMove](),
+	"PoolPut":        reflect.TypeFor[poolPut](),
 }

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -1064,6 +1065,22 @@ func oasWantType(t *testing.T, r oasResp, typ string) {
 	t.Helper()
 	if got := r.problemType(t); got != typ {
 		t.Errorf("problem type = %q, want %q; body: %s", got, typ, r.body)
+	}
+}
+
+// oasWantLicense checks a 409 license-exceeded problem: the type, the kind
+// and value of the limit, the figure the write would have reached, and the
+// customer, present only when the limit is its allocation.
+func oasWantLicense(t *testing.T, r oasResp, typ, kind string, limit, wouldBe int64, customerID string) {
+	t.Helper()
+	oasWantType(t, r, "license-exceeded")
+	p := r.json(t)
+	var cust any
+	if customerID != "" {
+		cust = customerID
+	}
+	if p["license_type"] != typ || p["limit_kind"] != kind || p["limit"] != float64(limit) || p["would_be"] != float64(wouldBe) || p["customer_id"] != cust {
+		t.Errorf("license-exceeded = %s\nwant license_type %s, limit_kind %s, limit %d, would_be %d, customer_id %q", r.body, typ, kind, limit, wouldBe, customerID)
 	}
 }
 
@@ -2128,6 +2145,248 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Asset Only", "code": "AONLY", "admin_role": "asset_viewer"}}, 201)
 	oasWantType(t, admin.do(oasReq{method: "DELETE", path: roles + "/asset_viewer"}, 409), "conflict")
 
+	// Licenses. Every customer so far holds a roomy allocation, and the
+	// pools are unlimited until an organization admin sets them.
+	orgLic := "/api/v1/org/licenses"
+	num := func(v any) int64 { return int64(v.(float64)) }
+	// licItems returns a license list's items by type, checking that they
+	// come in display order and, for a customer's, that available and
+	// percent_used follow from allocated and used.
+	licItems := func(res oasResp) map[string]map[string]any {
+		t.Helper()
+		out := map[string]map[string]any{}
+		var order []string
+		for _, it := range res.json(t)["items"].([]any) {
+			m := it.(map[string]any)
+			typ := m["type"].(string)
+			out[typ], order = m, append(order, typ)
+			if _, ok := m["available"]; ok {
+				a, u := num(m["allocated"]), num(m["used"])
+				pct := int64(0)
+				if a > 0 {
+					pct = u * 100 / a
+				}
+				if num(m["available"]) != a-u || num(m["percent_used"]) != pct {
+					t.Errorf("license %v: available or percent_used does not follow", m)
+				}
+			}
+		}
+		if !slices.Equal(order, domain.LicenseTypes) {
+			t.Errorf("license types %v, want %v", order, domain.LicenseTypes)
+		}
+		return out
+	}
+	// orgOwn returns the organization's licenses and, per type, what its
+	// own records use, checking that the live customers' allocations add
+	// up to allocated and their use to no more than used.
+	orgOwn := func() (map[string]map[string]any, map[string]int64) {
+		t.Helper()
+		ol := licItems(admin.do(oasReq{method: "GET", path: orgLic}, 200))
+		allocated, used := map[string]int64{}, map[string]int64{}
+		for _, it := range admin.do(oasReq{method: "GET", path: customers + "?limit=200"}, 200).json(t)["items"].([]any) {
+			for typ, l := range licItems(admin.do(oasReq{method: "GET", path: customers + "/" + it.(map[string]any)["id"].(string) + "/licenses"}, 200)) {
+				allocated[typ] += num(l["allocated"])
+				used[typ] += num(l["used"])
+			}
+		}
+		own := map[string]int64{}
+		for typ, l := range ol {
+			own[typ] = num(l["used"]) - used[typ]
+			if num(l["allocated"]) != allocated[typ] || own[typ] < 0 {
+				t.Errorf("organization's %s = %v; the customers hold %d and use %d", typ, l, allocated[typ], used[typ])
+			}
+			if (l["pool"] == nil) != (l["unallocated"] == nil) || (l["pool"] != nil && num(l["unallocated"]) != num(l["pool"])-num(l["allocated"])) {
+				t.Errorf("organization's %s: unallocated does not follow from pool: %v", typ, l)
+			}
+		}
+		return ol, own
+	}
+	ol, _ := orgOwn()
+	for typ, l := range ol {
+		if l["pool"] != nil || num(l["allocated"]) < 4000 {
+			t.Errorf("organization's %s before any pool is set = %v", typ, l)
+		}
+	}
+	// Who may see and change them: organization users whose role grants
+	// licenses.view see the organization's; only organization admins
+	// change pools and allocations; a customer's users see their own
+	// customer's only.
+	admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "viewer@example.com", "name": "Viewer", "role": "technician",
+		"kind": "user", "password": "license-viewer-password"}}, 201)
+	viewer := signIn("viewer@example.com", "license-viewer-password")
+	viewer.do(oasReq{method: "GET", path: orgLic}, 200)
+	viewer.do(oasReq{method: "GET", path: customers + "/" + jioID + "/licenses"}, 200)
+	oasWantType(t, viewer.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{"pool": map[string]any{"users": 10}}}, 403), "forbidden")
+	oasWantType(t, viewer.do(oasReq{method: "PUT", path: customers + "/" + jioID + "/licenses", body: map[string]any{"users": 10}}, 403), "forbidden")
+	oasWantType(t, auditor.do(oasReq{method: "GET", path: orgLic}, 403), "forbidden")
+	oasWantType(t, auditor.do(oasReq{method: "GET", path: customers + "/" + jioID + "/licenses"}, 403), "forbidden")
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: orgLic}, 403), "forbidden")
+	oasWantType(t, scoped.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{"pool": map[string]any{"users": nil}}}, 403), "forbidden")
+	oasWantType(t, scoped.do(oasReq{method: "PUT", path: customers + "/" + jioID + "/licenses", body: map[string]any{"users": 1000}}, 403), "forbidden")
+	if l := licItems(scoped.do(oasReq{method: "GET", path: customers + "/" + jioID + "/licenses"}, 200)); num(l["users"]["allocated"]) != 1000 {
+		t.Errorf("Jio's licenses, for its admin = %v", l)
+	}
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: customers + "/" + fullID + "/licenses"}, 404), "not-found")
+
+	// A customer registered with its allocation: what is not given is 0.
+	licCustomer := admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Licensed", "code": "LIC",
+		"licenses": map[string]any{"users": 2, "it_assets": 1, "technicians": 0}}}, 201).json(t)
+	licID := licCustomer["id"].(string)
+	licPath := customers + "/" + licID + "/licenses"
+	for typ, l := range licItems(admin.do(oasReq{method: "GET", path: licPath}, 200)) {
+		want := map[string]float64{"users": 2, "it_assets": 1}[typ]
+		if l["allocated"] != want || l["used"] != 0.0 {
+			t.Errorf("registered allocation of %s = %v, want %v", typ, l, want)
+		}
+	}
+	// A customer without an allocation of a type holds none of it, and a
+	// write that would take one more than allocated is refused whole.
+	oasWantLicense(t, admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "Phone", "class": "mobile", "customer_id": licID}}, 409),
+		"mobile_devices", "allocation", 0, 1, licID)
+	oasWantLicense(t, admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "Watched PC", "class": "it", "customer_id": licID,
+		"availability_monitoring": true}}, 409), "availability_monitoring", "allocation", 0, 1, licID)
+	licPC := admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "Licensed PC", "class": "it", "customer_id": licID}}, 201).json(t)
+	licPCPath := assets + "/" + licPC["id"].(string)
+	oasWantLicense(t, admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "Second PC", "class": "it", "customer_id": licID}}, 409),
+		"it_assets", "allocation", 1, 2, licID)
+	oasWantLicense(t, admin.do(oasReq{method: "PATCH", path: licPCPath, body: map[string]any{"class": "mobile"}}, 409), "mobile_devices", "allocation", 0, 1, licID)
+	oasWantLicense(t, admin.do(oasReq{method: "PATCH", path: licPCPath, body: map[string]any{"performance_monitoring": true}}, 409),
+		"performance_monitoring", "allocation", 0, 1, licID)
+	spare := admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "Spare PC", "class": "it"}}, 201).json(t)
+	oasWantLicense(t, admin.do(oasReq{method: "POST", path: amove, body: map[string]any{"ids": []any{spare["id"]}, "customer_id": licID}}, 409),
+		"it_assets", "allocation", 1, 2, licID)
+	for i := range 2 {
+		admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": fmt.Sprintf("user%d@lic.example", i), "name": "Licensed User",
+			"role": "customer_user", "customer_id": licID, "password": "licensed-user-password"}}, 201)
+	}
+	oasWantLicense(t, admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "user2@lic.example", "name": "One Too Many",
+		"role": "customer_user", "customer_id": licID, "password": "licensed-user-password"}}, 409), "users", "allocation", 2, 3, licID)
+	// An inactive user takes no license until it is activated.
+	idle := admin.do(oasReq{method: "POST", path: users, body: map[string]any{"email": "idle@lic.example", "name": "Idle", "role": "customer_user",
+		"customer_id": licID, "is_active": false, "password": "licensed-user-password"}}, 201).json(t)
+	idlePath := users + "/" + idle["id"].(string)
+	oasWantLicense(t, admin.do(oasReq{method: "PATCH", path: idlePath, body: map[string]any{"is_active": true}}, 409), "users", "allocation", 2, 3, licID)
+	oasWantLicense(t, admin.do(oasReq{method: "PATCH", path: idlePath, body: map[string]any{"is_active": true, "kind": "technician"}}, 409),
+		"technicians", "allocation", 0, 1, licID)
+	// North User, a technician of Airtel, does not fit either.
+	oasWantLicense(t, admin.do(oasReq{method: "POST", path: move, body: map[string]any{"ids": []any{northUser["id"]}, "customer_id": licID}}, 409),
+		"technicians", "allocation", 0, 1, licID)
+	if cu := admin.do(oasReq{method: "GET", path: customers + "/" + licID}, 200).json(t); cu["assets_count"] != 1.0 || cu["users_count"] != 3.0 {
+		t.Errorf("Licensed after refused writes: %v assets, %v users", cu["assets_count"], cu["users_count"])
+	}
+
+	// Allocations: types not given keep theirs, and one below what the
+	// customer uses is refused, with nothing changed.
+	oasWantLicense(t, admin.do(oasReq{method: "PUT", path: licPath, body: map[string]any{"users": 5, "it_assets": 0}}, 409), "it_assets", "allocation", 0, 1, licID)
+	l := licItems(admin.do(oasReq{method: "PUT", path: licPath, body: map[string]any{"technicians": 3}}, 200))
+	if num(l["users"]["allocated"]) != 2 || num(l["users"]["used"]) != 2 || num(l["users"]["percent_used"]) != 100 ||
+		num(l["technicians"]["allocated"]) != 3 || num(l["it_assets"]["used"]) != 1 {
+		t.Errorf("Licensed after setting technicians = %v", l)
+	}
+	l = licItems(admin.do(oasReq{method: "PUT", path: licPath, body: map[string]any{"users": 4}}, 200))
+	if num(l["users"]["available"]) != 2 || num(l["users"]["percent_used"]) != 50 {
+		t.Errorf("Licensed users after raising = %v", l["users"])
+	}
+
+	// Pools. One below what the customers hold plus the organization's own
+	// use is refused; exactly that much leaves the organization's own
+	// records no room; and then no allocation can grow.
+	ol, own := orgOwn()
+	need := num(ol["it_assets"]["allocated"]) + own["it_assets"]
+	oasWantLicense(t, admin.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{"pool": map[string]any{"users": nil, "it_assets": need - 1}}}, 409),
+		"it_assets", "pool", need-1, need, "")
+	ol = licItems(admin.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{"pool": map[string]any{"it_assets": need}}}, 200))
+	if num(ol["it_assets"]["pool"]) != need || num(ol["it_assets"]["unallocated"]) != own["it_assets"] || ol["users"]["pool"] != nil {
+		t.Errorf("organization's licenses after setting a pool = %v", ol)
+	}
+	oasWantLicense(t, admin.do(oasReq{method: "POST", path: assets, body: map[string]any{"name": "Unlicensed PC", "class": "it"}}, 409),
+		"it_assets", "unallocated", own["it_assets"], own["it_assets"]+1, "")
+	oasWantLicense(t, admin.do(oasReq{method: "PUT", path: licPath, body: map[string]any{"it_assets": 2}}, 409), "it_assets", "pool", need, need+1, "")
+	oasWantLicense(t, admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Overbooked", "code": "OVER",
+		"licenses": map[string]any{"users": 1, "it_assets": 1}}}, 409), "it_assets", "pool", need, need+1, "")
+	if l := admin.do(oasReq{method: "GET", path: customers + "?code.eq=OVER"}, 200).json(t); l["total"] != 0.0 {
+		t.Errorf("a refused registration wrote its customer: %v", l)
+	}
+	// Types not given keep their pool; null makes a pool unlimited again.
+	ol = licItems(admin.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{"pool": map[string]any{"non_it_assets": domain.MaxLicenseCount}}}, 200))
+	if num(ol["it_assets"]["pool"]) != need || num(ol["non_it_assets"]["unallocated"]) != domain.MaxLicenseCount-num(ol["non_it_assets"]["allocated"]) {
+		t.Errorf("organization's licenses after setting another pool = %v", ol)
+	}
+	ol = licItems(admin.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{"pool": map[string]any{"it_assets": nil}}}, 200))
+	if ol["it_assets"]["pool"] != nil || ol["it_assets"]["unallocated"] != nil || ol["non_it_assets"]["pool"] == nil {
+		t.Errorf("organization's licenses after unlimiting a pool = %v", ol)
+	}
+	admin.do(oasReq{method: "PUT", path: licPath, body: map[string]any{"it_assets": 2}}, 200)
+	admin.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{"pool": map[string]any{"non_it_assets": nil}}}, 200)
+	admin.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{"pool": nil}}, 200)
+	for typ, l := range licItems(admin.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{}}, 200)) {
+		if l["pool"] != nil {
+			t.Errorf("organization's %s after resetting = %v", typ, l)
+		}
+	}
+
+	// Malformed and invalid license requests.
+	res = admin.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{"pool": map[string]any{"robots": 1, "users": -1, "technicians": domain.MaxLicenseCount + 1}}}, 422)
+	if got, want := oasFieldCodes(t, res), []string{"pool.robots: unknown", "pool.technicians: format", "pool.users: format"}; !slices.Equal(got, want) {
+		t.Errorf("bad pools: %v, want %v", got, want)
+	}
+	// Counts of the wrong JSON type are field errors too, not a bare 400.
+	for _, tc := range []struct {
+		path string
+		body any
+		want string
+	}{
+		{orgLic, map[string]any{"pool": map[string]any{"users": "5"}}, "pool.users: type"},
+		{orgLic, map[string]any{"pool": 5}, "pool: type"},
+		{licPath, map[string]any{"users": 1.5}, "users: type"},
+		{customers, map[string]any{"name": "Typed", "code": "TYPED", "licenses": map[string]any{"users": "ten"}}, "licenses.users: type"},
+	} {
+		method := "PUT"
+		if tc.path == customers {
+			method = "POST"
+		}
+		res := admin.do(oasReq{method: method, path: tc.path, body: tc.body}, 422)
+		if got := oasFieldCodes(t, res); !slices.Contains(got, tc.want) {
+			t.Errorf("%s %v: %v, want %s", tc.path, tc.body, got, tc.want)
+		}
+	}
+	res = admin.do(oasReq{method: "PUT", path: licPath, body: map[string]any{"robots": 1, "users": nil, "it_assets": -1}}, 422)
+	if got, want := oasFieldCodes(t, res), []string{"it_assets: format", "robots: unknown", "users: required"}; !slices.Equal(got, want) {
+		t.Errorf("bad allocation: %v, want %v", got, want)
+	}
+	res = admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Bad Licenses", "code": "BADLIC",
+		"licenses": map[string]any{"robots": 1, "users": -1, "it_assets": nil}}}, 422)
+	if got, want := oasFieldCodes(t, res), []string{"licenses.it_assets: required", "licenses.robots: unknown", "licenses.users: format"}; !slices.Equal(got, want) {
+		t.Errorf("bad registered allocation: %v, want %v", got, want)
+	}
+	for _, p := range []string{orgLic, licPath} {
+		oasWantType(t, admin.do(oasReq{method: "GET", path: p + "?type=users"}, 400), "unknown-parameter")
+		oasWantType(t, admin.do(oasReq{method: "PUT", path: p + "?dry_run=1", body: map[string]any{}}, 400), "unknown-parameter")
+		oasWantType(t, admin.do(oasReq{method: "PUT", path: p, body: `[]`}, 400), "bad-request")
+		oasWantType(t, admin.do(oasReq{method: "PUT", path: p, body: `{}`, contentType: "text/plain"}, 415), "unsupported-media-type")
+		oasWantType(t, admin.do(oasReq{method: "PUT", path: p, body: `{}`, contentType: "application/merge-patch+json"}, 415), "unsupported-media-type")
+		oasWantType(t, admin.do(oasReq{method: "PUT", path: p, body: big("pool")}, 413), "too-large")
+		oasWantType(t, admin.do(oasReq{method: "PUT", path: p, body: map[string]any{}, header: crossSite}, 403), "cross-origin")
+	}
+	oasWantType(t, admin.do(oasReq{method: "PUT", path: orgLic, body: map[string]any{"pools": map[string]any{"users": 1}}}, 400), "unknown-field")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/" + anyID + "/licenses"}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "PUT", path: customers + "/" + anyID + "/licenses", body: map[string]any{"users": 1}}, 404), "not-found")
+
+	// A customer in trash holds nothing: its allocation returns to the
+	// pool, and its records' use no longer counts.
+	before, _ := orgOwn()
+	held := licItems(admin.do(oasReq{method: "GET", path: licPath}, 200))
+	admin.do(oasReq{method: "DELETE", path: customers + "/" + licID}, 204)
+	after, _ := orgOwn()
+	for _, typ := range domain.LicenseTypes {
+		if num(after[typ]["allocated"]) != num(before[typ]["allocated"])-num(held[typ]["allocated"]) ||
+			num(after[typ]["used"]) != num(before[typ]["used"])-num(held[typ]["used"]) {
+			t.Errorf("%s: before %v, after %v deleting a customer that held %v", typ, before[typ], after[typ], held[typ])
+		}
+	}
+	oasWantType(t, admin.do(oasReq{method: "GET", path: licPath}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "PUT", path: licPath, body: map[string]any{"users": 1}}, 404), "not-found")
+
 	// Turning MSP mode off is refused while customers exist.
 	oasWantType(t, admin.do(oasReq{method: "PATCH", path: org, body: map[string]any{"msp_enabled": false}}, 409), "msp-has-customers")
 
@@ -2229,6 +2488,8 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 			r.body = map[string]any{"ids": []any{anyID}}
 		case rt.Method == "POST" || rt.Method == "PATCH":
 			r.body = map[string]any{"name": "X"}
+		case rt.Method == "PUT":
+			r.body = map[string]any{}
 		}
 		if strings.HasPrefix(rt.Path, customers+"/") || rt.Path == customers {
 			oasWantType(t, sadmin.do(r, 404), "msp-disabled")
@@ -2267,6 +2528,9 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	}
 	sadmin.do(oasReq{method: "GET", path: users + "/" + orgUserID}, 200)
 	sadmin.do(oasReq{method: "GET", path: roles + "/technician"}, 200)
+	// The organization's licenses exist without MSP mode.
+	sadmin.do(oasReq{method: "GET", path: "/api/v1/org/licenses"}, 200)
+	sadmin.do(oasReq{method: "PUT", path: "/api/v1/org/licenses", body: map[string]any{"pool": map[string]any{"users": 100}}}, 200)
 	for _, r := range []oasReq{
 		{method: "POST", path: assets, body: map[string]any{"name": "Rack PDU 3", "class": "non_it", "customer_id": anyID}},
 		{method: "PATCH", path: assets + "/" + pdu, body: map[string]any{"customer_id": anyID}},
@@ -2449,6 +2713,35 @@ func TestOpenAPIResponseSchemasCatchDrift(t *testing.T) {
 				"empty serial":              func(m map[string]any) { m["serial"] = "" },
 				"no performance_monitoring": func(m map[string]any) { delete(m, "performance_monitoring") },
 				"deleted_at sent":           func(m map[string]any) { m["deleted_at"] = nil },
+			}},
+		{"Problem", `{"type":"urn:custreg:problem:license-exceeded","title":"Conflict","status":409,"detail":"IT assets: Acme is allocated 0.",
+"instance":"/api/v1/assets","license_type":"it_assets","limit_kind":"allocation","limit":0,"would_be":1,"customer_id":"0190b2a4-0000-7000-8000-000000000000"}`,
+			map[string]func(map[string]any){
+				"no limit":                      func(m map[string]any) { delete(m, "limit") },
+				"no would_be":                   func(m map[string]any) { delete(m, "would_be") },
+				"allocation without customer":   func(m map[string]any) { delete(m, "customer_id") },
+				"pool with a customer":          func(m map[string]any) { m["limit_kind"] = "pool" },
+				"license members on a conflict": func(m map[string]any) { m["type"] = "urn:custreg:problem:conflict" },
+				"unknown limit_kind":            func(m map[string]any) { m["limit_kind"] = "quota" },
+				"unknown license_type":          func(m map[string]any) { m["license_type"] = "robots" },
+				"negative limit":                func(m map[string]any) { m["limit"] = -1 },
+				"limit as text":                 func(m map[string]any) { m["limit"] = "0" },
+			}},
+		{"OrgLicense", `{"type":"users","pool":10,"allocated":6,"unallocated":4,"used":5}`,
+			map[string]func(map[string]any){
+				"unlimited with unallocated": func(m map[string]any) { m["pool"] = nil },
+				"pool without unallocated":   func(m map[string]any) { m["unallocated"] = nil },
+				"no pool":                    func(m map[string]any) { delete(m, "pool") },
+				"unknown type":               func(m map[string]any) { m["type"] = "robots" },
+				"negative unallocated":       func(m map[string]any) { m["unallocated"] = -1 },
+				"extra member":               func(m map[string]any) { m["available"] = 4 },
+			}},
+		{"CustomerLicense", `{"type":"it_assets","allocated":4,"used":1,"available":3,"percent_used":25}`,
+			map[string]func(map[string]any){
+				"over 100 percent":   func(m map[string]any) { m["percent_used"] = 101 },
+				"negative available": func(m map[string]any) { m["available"] = -1 },
+				"no percent_used":    func(m map[string]any) { delete(m, "percent_used") },
+				"pool sent":          func(m map[string]any) { m["pool"] = nil },
 			}},
 		{"Role", `{"key":"site_lead","name":"Site lead","scope":"customer","permissions":["assets.view","users.view"],"builtin":false}`,
 			map[string]func(map[string]any){
@@ -2666,6 +2959,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"AssetCreate":      reflect.TypeFor[domain.AssetInput](),
 		"AssetPatch":       reflect.TypeFor[domain.AssetInput](),
 		"RoleCreate":       reflect.TypeFor[domain.RoleInput](),
+		"LicenseCounts":    reflect.TypeFor[domain.LicenseCounts](),
 	}
 	for k, v := range api.OpenAPIRequestTypes {
 		req[k] = v
@@ -2688,7 +2982,21 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 				required[x.(string)] = true
 			}
 		}
-		fields := oasJSONFields(rt)
+		var fields map[string]oasField
+		switch {
+		case rt == reflect.TypeFor[domain.LicenseCounts]():
+			// A map: the members the service accepts are the license
+			// types, each a count.
+			fields = map[string]oasField{}
+			for _, typ := range domain.LicenseTypes {
+				fields[typ] = oasField{typ: rt.Elem()}
+			}
+		case rt.Kind() != reflect.Struct:
+			t.Errorf("%s: %v is not a struct", name, rt)
+			return
+		default:
+			fields = oasJSONFields(rt)
+		}
 		for n, f := range fields {
 			if _, ok := props[n]; !ok {
 				if !(response && f.omitempty && oasNeverSent[name+"."+n]) {
@@ -2708,7 +3016,9 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 			if want := oasJSONType(base); !types[want] {
 				t.Errorf("%s.%s: %v is sent as %s, the schema allows %v", name, n, f.typ, want, types)
 			}
-			if response && base.Kind() != reflect.Slice && base.Kind() != reflect.Map && nullable != types["null"] {
+			// encoding/json leaves out a nil pointer member with
+			// omitempty: such a member is never null.
+			if response && base.Kind() != reflect.Slice && base.Kind() != reflect.Map && (nullable && !f.omitempty) != types["null"] {
 				t.Errorf("%s.%s: %v, but the schema allows null = %v", name, n, f.typ, types["null"])
 			}
 			elem := base
@@ -2902,6 +3212,36 @@ func TestOpenAPILimitsMatchDomain(t *testing.T) {
 			t.Errorf("%s permissions enum = %v, want %v", s, got, sorted(perms...))
 		}
 	}
+	// Licenses: the types, in display order, and the counts' bounds.
+	types := sorted(domain.LicenseTypes...)
+	for _, ptr := range []string{sch("OrgLicense", "type/enum"), sch("CustomerLicense", "type/enum"), sch("Problem", "license_type/enum")} {
+		if got := strs(ptr); !slices.Equal(got, types) {
+			t.Errorf("%s = %v, want %v", ptr, got, types)
+		}
+	}
+	if got, want := strs(sch("Problem", "limit_kind/enum")), sorted(domain.LimitAllocation, domain.LimitPool, domain.LimitUnallocated); !slices.Equal(got, want) {
+		t.Errorf("Problem limit_kind enum = %v, want %v", got, want)
+	}
+	for _, s := range []string{"OrgLicenseList", "CustomerLicenseList"} {
+		limits[sch(s, "items/minItems")] = len(domain.LicenseTypes)
+		limits[sch(s, "items/maxItems")] = len(domain.LicenseTypes)
+	}
+	limits[sch("OrgLicense", "pool/maximum")] = domain.MaxLicenseCount
+	limits[sch("CustomerLicense", "allocated/maximum")] = domain.MaxLicenseCount
+	for _, counts := range []string{"#/components/schemas/LicenseCounts", sch("PoolPut", "pool")} {
+		props, _ := get(counts + "/properties").(map[string]any)
+		if got := slices.Sorted(maps.Keys(props)); !slices.Equal(got, types) {
+			t.Errorf("%s members = %v, want %v", counts, got, types)
+		}
+		for _, typ := range domain.LicenseTypes {
+			limits[counts+"/properties/"+typ+"/minimum"] = 0
+			limits[counts+"/properties/"+typ+"/maximum"] = domain.MaxLicenseCount
+		}
+		if get(counts+"/additionalProperties") != false {
+			t.Errorf("%s takes other members", counts)
+		}
+	}
+
 	// Every built-in role's key fits the pattern and limit the document
 	// states for keys.
 	keyRE := regexp.MustCompile(roleKey)

@@ -153,6 +153,9 @@ type LicenseExcess struct {
 	LimitValue int64  `json:"limit"`
 	Result     int64  `json:"would_be"`
 	CustomerID string `json:"customer_id,omitempty"`
+	// Lowering is set when an allocation was asked below what is used:
+	// LimitValue is the allocation asked for, Result the use.
+	Lowering bool `json:"-"`
 }
 
 // ErrLicense returns the 409 problem for x, with a message that says what
@@ -162,8 +165,8 @@ func ErrLicense(x LicenseExcess, customerName string) *Error {
 	var msg string
 	switch x.Limit {
 	case LimitAllocation:
-		if x.Result < 0 {
-			msg = fmt.Sprintf("%s: %s uses more than the allocation of %d would allow; remove or move some first.", name, customerName, x.LimitValue)
+		if x.Lowering {
+			msg = fmt.Sprintf("%s: %s uses %d, so its allocation cannot be lowered to %d. Free some first, or allocate at least %d.", name, customerName, x.Result, x.LimitValue, x.Result)
 		} else {
 			msg = fmt.Sprintf("%s: %s is allocated %d and this would make %d used. Raise its allocation or free some first.", name, customerName, x.LimitValue, x.Result)
 		}

@@ -104,16 +104,16 @@ func (s *Service) SetCustomerLicenses(ctx context.Context, customerID string, in
 	if err != nil {
 		return nil, err
 	}
-	alloc, err := allocation(in, "")
-	if err != nil {
-		return nil, err
-	}
 	var out []domain.CustomerLicense
 	err = s.store.Write(ctx, func(tx store.Tx) error {
 		if err := requireMSP(ctx, tx); err != nil {
 			return err
 		}
 		c, err := tx.Customer(ctx, p.Scope(), customerID)
+		if err != nil {
+			return err
+		}
+		alloc, err := allocation(in, "")
 		if err != nil {
 			return err
 		}

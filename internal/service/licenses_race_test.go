@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
@@ -198,7 +199,8 @@ func TestLicenseRaceTwoProcesses(t *testing.T) {
 	org, _ := orgAdmin(t, svc, service.FirstStart{})
 	customers := raceSetup(t, svc, org)
 
-	type report struct{ Created, Deleted int64 }
+	type report struct{ Created, Deleted, Start, End int64 }
+	start := time.Now().Add(3 * time.Second) // both processes begin together
 	var wg sync.WaitGroup
 	reports := make([]report, 2)
 	errs := make([]error, 2)
@@ -208,7 +210,8 @@ func TestLicenseRaceTwoProcesses(t *testing.T) {
 			defer wg.Done()
 			cmd := exec.Command(os.Args[0], "-test.run=^TestLicenseRaceWorker$", "-test.v")
 			cmd.Env = append(os.Environ(), "CUSTREG_RACE_WORKER_DSN="+dsn, "CUSTREG_RACE_WORKER_SEED="+strconv.Itoa(i+10),
-				"CUSTREG_RACE_WORKER_CUSTOMERS="+strings.Join(customers, ","))
+				"CUSTREG_RACE_WORKER_CUSTOMERS="+strings.Join(customers, ","),
+				"CUSTREG_RACE_WORKER_START="+strconv.FormatInt(start.UnixNano(), 10))
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				errs[i] = fmt.Errorf("worker process %d: %v\n%s", i, err, out)
@@ -228,11 +231,14 @@ func TestLicenseRaceTwoProcesses(t *testing.T) {
 		}
 	}
 	var live int64
-	for i, r := range reports {
-		if r.Created == 0 {
-			t.Errorf("process %d created nothing", i)
-		}
+	for _, r := range reports {
 		live += r.Created - r.Deleted
+	}
+	if live == 0 {
+		t.Error("the processes created nothing: they raced for nothing")
+	}
+	if max(reports[0].Start, reports[1].Start) >= min(reports[0].End, reports[1].End) {
+		t.Errorf("the two processes did not run at the same time: %+v", reports)
 	}
 	checkLicenseInvariants(t, svc, org, customers, live)
 }
@@ -256,10 +262,13 @@ func TestLicenseRaceWorker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	at, _ := strconv.ParseInt(os.Getenv("CUSTREG_RACE_WORKER_START"), 10, 64)
+	time.Sleep(time.Until(time.Unix(0, at)))
+	begin := time.Now()
 	created, deleted, err := raceWork(auth.WithPrincipal(context.Background(), p), svc, customers, 8, 40, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := json.Marshal(map[string]int64{"Created": created, "Deleted": deleted})
+	b, _ := json.Marshal(map[string]int64{"Created": created, "Deleted": deleted, "Start": begin.UnixNano(), "End": time.Now().UnixNano()})
 	fmt.Printf("RACE-REPORT %s\n", b)
 }

@@ -151,7 +151,7 @@ func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[str
 			if err != nil {
 				return err
 			}
-			return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitAllocation, LimitValue: n, Result: cur.Used, CustomerID: customerID}, "")
+			return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitAllocation, LimitValue: n, Result: cur.Used, CustomerID: customerID, Lowering: true}, "")
 		}
 		deltas[typ] = n - before.Allocated
 	}
