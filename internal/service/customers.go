@@ -170,6 +170,16 @@ func (s *Service) Customer(ctx context.Context, id string) (domain.Customer, err
 // must equal the stored version (EPrecondition otherwise), so that two
 // administrators cannot silently overwrite each other.
 func (s *Service) UpdateCustomer(ctx context.Context, id string, version int64, apply func(domain.CustomerInput) (domain.CustomerInput, error)) (domain.Customer, error) {
+	return s.UpdateCustomerWithLicenses(ctx, id, version, apply, nil)
+}
+
+// UpdateCustomerWithLicenses changes a live customer and, in the same
+// transaction, the allocation of the license types given (the edit mode's
+// Submit): the details are checked as UpdateCustomer checks them, the
+// allocation as SetCustomerLicenses does (field errors "licenses.<type>",
+// 409 beyond the pool or below use), and a refusal of either changes
+// nothing.
+func (s *Service) UpdateCustomerWithLicenses(ctx context.Context, id string, version int64, apply func(domain.CustomerInput) (domain.CustomerInput, error), licenses domain.LicenseCounts) (domain.Customer, error) {
 	p, err := requireOrgAdmin(ctx)
 	if err != nil {
 		return domain.Customer{}, err
@@ -195,6 +205,12 @@ func (s *Service) UpdateCustomer(ctx context.Context, id string, version int64, 
 		if err != nil {
 			return err
 		}
+		alloc, lerr := allocation(licenses, "licenses.")
+		if de, ok := lerr.(*domain.Error); ok {
+			fe = append(fe, de.Fields...)
+		} else if lerr != nil {
+			return lerr
+		}
 		if err := fe.Err(); err != nil {
 			return err
 		}
@@ -211,8 +227,27 @@ func (s *Service) UpdateCustomer(ctx context.Context, id string, version int64, 
 				return err
 			}
 		}
+		if err := s.audit(ctx, tx, p, "customer.update", "customer", c.ID, c.ID, before, c); err != nil {
+			return err
+		}
+		if len(alloc) > 0 {
+			prev, err := tx.CustomerLicenses(ctx, p.Scope(), id)
+			if err != nil {
+				return err
+			}
+			if err := named(tx.SetAllocation(ctx, id, alloc), before.Name); err != nil {
+				return err
+			}
+			next, err := tx.CustomerLicenses(ctx, p.Scope(), id)
+			if err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, p, "customer.licenses", "customer", id, id, allocSnapshot(prev), allocSnapshot(next)); err != nil {
+				return err
+			}
+		}
 		out = c
-		return s.audit(ctx, tx, p, "customer.update", "customer", c.ID, c.ID, before, c)
+		return nil
 	})
 	return out, err
 }

@@ -130,6 +130,25 @@ func TestLicenseRules(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// The edit's Submit: details and allocation together, or neither.
+		_, err = svc.UpdateCustomerWithLicenses(org, a.ID, 0, func(in domain.CustomerInput) (domain.CustomerInput, error) {
+			in.Name = "Alpha Renamed"
+			return in, nil
+		}, domain.LicenseCounts{domain.LicenseUsers: n(3), domain.LicenseITAssets: n(0)})
+		wantExcess(t, err, domain.LicenseITAssets, domain.LimitAllocation, 0, 1)
+		if c, _ := svc.Customer(org, a.ID); c.Name != "Alpha" {
+			t.Errorf("a refused edit renamed the customer to %q", c.Name)
+		}
+		if l := customerLicense(t, svc, org, a.ID, domain.LicenseUsers); l.Allocated != 1 {
+			t.Errorf("a refused edit allocated %d users", l.Allocated)
+		}
+		_, err = svc.UpdateCustomerWithLicenses(org, a.ID, 0, func(in domain.CustomerInput) (domain.CustomerInput, error) {
+			in.Code = "!"
+			return in, nil
+		}, domain.LicenseCounts{"seats": n(1)})
+		fieldCode(t, err, "code")
+		fieldCode(t, err, "licenses.seats")
+
 		// The pool: what customers are allocated plus what the organization's
 		// own records use.
 		if _, err := svc.SetOrgPool(org, domain.LicenseCounts{domain.LicenseITAssets: n(3)}); err != nil {

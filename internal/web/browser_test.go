@@ -354,6 +354,18 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("entity-1")),
 	)
+	// The last step: License Allocation, where Submit is.
+	b.do("next to License Allocation",
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-licenses-users")),
+		chromedp.WaitVisible(chromedp.ID("customer-submit")),
+	)
+	if got := b.eval("document.activeElement.id"); got != "f-licenses-users" {
+		t.Errorf("after Next to License Allocation, focus is on %q", got)
+	}
+	if got := b.eval(`String(document.getElementById("wizard-next").hidden)`); got != "true" {
+		t.Errorf("Next shows on the last step")
+	}
 	b.do("submit",
 		chromedp.Click(chromedp.ID("customer-submit")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
@@ -404,6 +416,8 @@ func TestBrowser(t *testing.T) {
 	b.do("fix name, next, submit",
 		chromedp.SendKeys(chromedp.ID("f-name"), "Zed"),
 		chromedp.WaitNotPresent(chromedp.ID("f-name-error")),
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
 		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("customer-submit")),
 		chromedp.Click(chromedp.ID("customer-submit")),
@@ -773,9 +787,11 @@ func TestBrowserNoScript(t *testing.T) {
 	if got := b.value("#f-code"); got != "BHA01" {
 		t.Errorf("after Back, code %q", got)
 	}
-	b.do("submit",
+	b.do("next, next, submit",
 		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("entity-0")),
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-licenses-users")),
 		chromedp.Click(chromedp.ID("customer-submit")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
 	)

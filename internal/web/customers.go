@@ -11,6 +11,7 @@ import (
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/service"
 )
 
 // customersView is the Customer Registration page, with the sidebar or the
@@ -25,6 +26,10 @@ type customersView struct {
 	CanEdit bool
 	Form    *customerForm
 	Delete  *deleteView
+	// Licenses is the license sidebar open over the list.
+	Licenses *licenseSidebar
+	// CanLicenses offers each card's Customer License control.
+	CanLicenses bool
 
 	// The list's query (list.go).
 	URL         string // the canonical URL of this view
@@ -67,6 +72,7 @@ func (h *Handler) listView(r *http.Request, title string, s listState) (customer
 	v := customersView{Shell: h.shell(r, "customers", title)}
 	if p, ok := auth.FromContext(r.Context()); ok {
 		v.CanEdit = p.IsOrgAdmin()
+		v.CanLicenses = can(p, "licenses", "view")
 	}
 	v.listControls(s)
 	first := s
@@ -181,9 +187,13 @@ func (h *Handler) newCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	wz := &wizard{step: stepDetails, customer: url.Values{"is_active": {"on"}}}
+	pool, err := h.orgPool(r.Context())
+	if err != nil {
+		return err
+	}
+	wz := &wizard{step: stepDetails, customer: url.Values{"is_active": {"on"}}, licenses: defaultAllocation()}
 	wz.clearDraft()
-	return h.openForm(w, r, "Add Customer", wz.addForm(formErrors{}, panelNote{}))
+	return h.openForm(w, r, "Add Customer", wz.addForm(formErrors{}, panelNote{}, pool))
 }
 
 // createCustomer answers every button of the Add wizard: moving between
@@ -200,11 +210,15 @@ func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pool, err := h.orgPool(r.Context())
+	if err != nil {
+		return err
+	}
 	op, arg := wz.resolveOp(r.PostFormValue("op"))
 	switch {
 	case op == "step":
 		errs, status := wizardStep(wz, arg)
-		form := wz.addForm(errs, panelNote{})
+		form := wz.addForm(errs, panelNote{}, pool)
 		form.Dirty = true
 		return h.showForm(w, r, status, "Add Customer", form)
 	case strings.HasPrefix(op, "entity_"):
@@ -212,12 +226,13 @@ func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		form := wz.addForm(errs, note)
+		form := wz.addForm(errs, note, pool)
 		form.Dirty = true
 		return h.showForm(w, r, status, "Add Customer", form)
 	}
 	entities := wz.entityInputs()
-	c, err := h.svc.CreateCustomerWithEntities(r.Context(), customerInput(wz.customer), entities)
+	c, err := h.svc.RegisterCustomer(r.Context(), service.NewCustomer{Customer: customerInput(wz.customer), Entities: entities,
+		Licenses: allocationCounts(wz.licenses)})
 	if err == nil {
 		msg := "Customer “" + c.Name + "” (" + c.Code + ") was added"
 		if n := len(entities); n > 0 {
@@ -231,7 +246,10 @@ func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
 		return ferr
 	}
 	errs, note := wz.submitErrors(err)
-	form := wz.addForm(errs, note)
+	if pool, err = h.orgPool(r.Context()); err != nil {
+		return err
+	}
+	form := wz.addForm(errs, note, pool)
 	form.Dirty = true
 	return h.showForm(w, r, status, "Add Customer", form)
 }
@@ -261,10 +279,7 @@ func (h *Handler) editCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wz := &wizard{edit: true, step: stepDetails, customer: customerValues(c.Input())}
-	if r.URL.Query().Get("step") == stepEntities {
-		wz.step = stepEntities
-	}
+	wz := &wizard{edit: true, step: validStep(r.URL.Query().Get("step")), customer: customerValues(c.Input()), licenses: url.Values{}}
 	wz.clearDraft()
 	form, err := h.editForm(r.Context(), c, c.Version, wz, formErrors{}, panelNote{})
 	if err != nil {
@@ -341,23 +356,34 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 		note.alert = "Save or cancel the entity in the form below before you submit the customer."
 		status = http.StatusConflict
 	default:
+		stored, err := h.svc.CustomerLicenses(ctx, id)
+		if err != nil {
+			return err
+		}
+		changed := changedAllocation(wz.licenses, stored)
 		posted := customerInput(wz.customer)
-		c, err := h.svc.UpdateCustomer(ctx, id, version, func(domain.CustomerInput) (domain.CustomerInput, error) {
+		// The details and the allocation are saved in one transaction: a
+		// refusal of either changes nothing.
+		c, err := h.svc.UpdateCustomerWithLicenses(ctx, id, version, func(domain.CustomerInput) (domain.CustomerInput, error) {
 			// The form shows every writable field, so what was posted is
 			// the whole new state.
 			return posted, nil
-		})
+		}, changed)
 		if err == nil {
-			setFlash(w, "Customer “"+c.Name+"” ("+c.Code+") was saved.")
+			msg := "Customer “" + c.Name + "” (" + c.Code + ") was saved"
+			if len(changed) > 0 {
+				msg += " with its new license allocation"
+			}
+			setFlash(w, msg+".")
 			return seeOther(w, r, "/customers")
 		}
 		var ferr error
 		if status, ferr = formStatus(err); ferr != nil {
 			return ferr
 		}
-		errs = newFormErrors(err, customerRefs)
-		wz.step = stepDetails
+		errs, note = wz.submitErrors(err)
 		if domain.ErrorCode(err) == domain.EPrecondition {
+			wz.step = stepDetails
 			errs = formErrors{Alert: "Someone else changed this customer after you opened it, so your changes were not saved. " +
 				"Open the latest version to see what changed, then make your changes again.",
 				Reload: "/customers/" + url.PathEscape(id) + "/edit"}

@@ -222,12 +222,58 @@ func fieldLabel(sections []section, path string) string {
 	return path
 }
 
-// Wizard steps. Only the steps that exist are listed; Settings and License
-// Allocation are added here with their own panel once they exist.
+// Wizard steps, in the order the step indicator shows them (UI.md:
+// Customer Details → Entity Details → Settings → License Allocation). Only
+// the steps that exist are listed in wizardSteps; Settings is added there,
+// with its own panel, once it exists.
 const (
 	stepDetails  = "details"
 	stepEntities = "entities"
+	stepLicenses = "licenses"
 )
+
+// wizardSteps are the steps of the sidebar, in order, with their labels.
+var wizardSteps = []struct{ Key, Label string }{
+	{stepDetails, "Customer Details"},
+	{stepEntities, "Entity Details"},
+	{stepLicenses, "License Allocation"},
+}
+
+// stepIndex returns the position of step key, or -1.
+func stepIndex(key string) int {
+	for i, s := range wizardSteps {
+		if s.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// validStep returns key if it names a step, else the first step.
+func validStep(key string) string {
+	if stepIndex(key) < 0 {
+		return stepDetails
+	}
+	return key
+}
+
+// nextStep and prevStep return the step after and before key, or "".
+func nextStep(key string) string {
+	if i := stepIndex(key); i >= 0 && i+1 < len(wizardSteps) {
+		return wizardSteps[i+1].Key
+	}
+	return ""
+}
+
+func prevStep(key string) string {
+	if i := stepIndex(key); i > 0 {
+		return wizardSteps[i-1].Key
+	}
+	return ""
+}
+
+// lastStep is the step the Add wizard submits from.
+var lastStep = wizardSteps[len(wizardSteps)-1].Key
 
 // step is one step of the sidebar's step indicator.
 type step struct {
@@ -250,6 +296,8 @@ type customerForm struct {
 	Errors  formErrors
 	// Entities is the Entity Details step.
 	Entities entityPanel
+	// Licenses is the License Allocation step.
+	Licenses licensePanel
 	// Focus is the id of the input that has focus when the sidebar opens:
 	// the first invalid field of the current step, or its first field.
 	Focus string
@@ -359,7 +407,11 @@ func (f *customerForm) StepHidden(key string) bool { return f.Step != key }
 // SubmitHidden reports whether Submit is kept out of view on the current
 // step: the Add wizard submits from its last step; an edit can be saved
 // from any step.
-func (f *customerForm) SubmitHidden() bool { return !f.Edit && f.Step != stepEntities }
+func (f *customerForm) SubmitHidden() bool { return !f.Edit && f.Step != lastStep }
+
+// NextStep and PrevStep are the steps Next and Back go to ("" for none).
+func (f *customerForm) NextStep() string { return nextStep(f.Step) }
+func (f *customerForm) PrevStep() string { return prevStep(f.Step) }
 
 var countryList = sync.OnceValue(domain.Countries)
 
@@ -515,10 +567,9 @@ func customerInput(v url.Values) domain.CustomerInput {
 
 // customerSteps returns the step indicator with current marked.
 func customerSteps(current string) []step {
-	steps := []step{{Key: stepDetails, Label: "Customer Details"}, {Key: stepEntities, Label: "Entity Details"}}
-	for i := range steps {
-		steps[i].Num = i + 1
-		steps[i].Current = steps[i].Key == current
+	steps := make([]step, len(wizardSteps))
+	for i, ws := range wizardSteps {
+		steps[i] = step{Key: ws.Key, Label: ws.Label, Num: i + 1, Current: ws.Key == current}
 	}
 	return steps
 }

@@ -74,6 +74,11 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 	if can(p, "assets", "view") {
 		s.Nav = append(s.Nav, NavItem{Key: "assets", Label: "Assets", Href: "/assets", Icon: "i-assets"})
 	}
+	if p.CustomerID == "" && can(p, "licenses", "view") {
+		// The pool is the organization's; a customer's people see their
+		// own allocation in its license sidebar.
+		s.Nav = append(s.Nav, NavItem{Key: "licenses", Label: "Licenses", Href: "/licenses", Icon: "i-license"})
+	}
 	for _, n := range s.Nav {
 		if n.Key == active {
 			s.ListTitle = n.Label
@@ -134,6 +139,7 @@ var pageFiles = map[string]string{
 	"assets":    "templates/assets.html",
 	"customer":  "templates/customer.html",
 	"error":     "templates/error.html",
+	"licenses":  "templates/licenses.html",
 }
 
 func (h *Handler) parsePages() (map[string]*template.Template, error) {

@@ -22,10 +22,18 @@
 //	                             alone (list.go)
 //	GET  /customers/new          the page with the Add Customer wizard open; POST answers
 //	                             its buttons and, on Submit, creates the customer with
-//	                             its entities in one request (wizard.go)
-//	GET  /customers/{id}/edit    the sidebar in edit mode (?step=entities opens Entity
-//	                             Details); POST saves (carries the version) or runs an
-//	                             entity action (add, edit, delete an entity)
+//	                             its entities and license allocation in one request
+//	                             (wizard.go)
+//	GET  /customers/{id}/edit    the sidebar in edit mode (?step=entities or
+//	                             ?step=licenses opens that step); POST saves (carries
+//	                             the version: the allocation, then the details) or runs
+//	                             an entity action (add, edit, delete an entity)
+//	GET  /customers/{id}/licenses  the license sidebar: used against allocated per type
+//	                             (licenses.go), over the list, or over the customer's
+//	                             page for its own people
+//	GET  /licenses, POST         the organization's pool, allocated, unallocated and
+//	                             used per type, and its spread over customers (?cursor=
+//	                             pages them); POST sets the pool (organization admins)
 //	GET  /customers/{id}/delete  the page with the delete dialog open; POST deletes
 //	GET  /customers/{id}         one customer: details, figures, entities, links to its
 //	                             users and assets; a customer's own people start here
@@ -153,6 +161,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /customers/{id}/delete", h.page(h.deleteCustomer))
 	mux.Handle("GET /customers/{id}", h.page(h.showCustomer))
 	mux.Handle("GET /customers/{id}/entities/{eid}", h.page(h.showEntity))
+	mux.Handle("GET /customers/{id}/licenses", h.page(h.showLicenses))
+
+	mux.Handle("GET /licenses", h.page(h.licensesPage))
+	mux.Handle("POST /licenses", h.page(h.setPool))
 
 	mux.Handle("GET /users", h.page(h.users))
 	mux.Handle("GET /users/new", h.page(h.newUser))

@@ -26,15 +26,18 @@ import (
 //	entity.name, …         the entity editor: a new entity or one being edited
 //	entity.index           Add only: the list row being edited ("" for a new one)
 //	entity.id, .version    Edit only: the stored entity being edited
+//	licenses.<type>        the License Allocation step's counts (licenses.go)
 //	op                     the button pressed: "step:entities", "entity_save",
 //	                       "entity_edit:<row or id>", "entity_remove:<row>",
 //	                       "entity_delete:<id>", "entity_delete_confirm:<id>:<version>",
 //	                       "entity_cancel", "submit", or "enter" (the Enter key)
 //
-// In the Add wizard the entities are created with the customer in one
-// request (CreateCustomerWithEntities). In edit mode each entity action is
-// its own request to the service (CreateEntity, UpdateEntity, DeleteEntity),
-// carrying the entity's version.
+// In the Add wizard the entities and the license allocation are created
+// with the customer in one request (RegisterCustomer). In edit mode each
+// entity action is its own request to the service (CreateEntity,
+// UpdateEntity, DeleteEntity), carrying the entity's version; Submit saves
+// the customer's details and the changed allocation in one transaction
+// (UpdateCustomerWithLicenses).
 
 // maxWizardBytes bounds the Add Customer form, which carries up to
 // domain.MaxEntitiesPerRequest entities.
@@ -182,15 +185,23 @@ type wizard struct {
 	draftIndex   int
 	draftID      string
 	draftVersion int64
+	// licenses are the License Allocation counts as typed, by type; in
+	// edit mode only the types posted.
+	licenses url.Values
 }
 
 // readWizard reads the posted sidebar form.
 func readWizard(posted url.Values, edit bool) (*wizard, error) {
-	wz := &wizard{edit: edit, step: stepDetails, customer: formValues(posted), draftIndex: -1}
-	if posted.Get("step") == stepEntities {
-		wz.step = stepEntities
-	}
+	wz := &wizard{edit: edit, step: validStep(posted.Get("step")), customer: formValues(posted), draftIndex: -1}
 	wz.draft = pickValues(posted, entitySections, editorPrefix)
+	wz.licenses = readCounts(posted, allocPrefix)
+	if !edit {
+		for t, v := range defaultAllocation() {
+			if _, ok := wz.licenses[t]; !ok {
+				wz.licenses[t] = v
+			}
+		}
+	}
 	if edit {
 		wz.draftID = strings.TrimSpace(posted.Get(editorPrefix + "id"))
 		if wz.draftID != "" {
@@ -244,7 +255,7 @@ func readWizard(posted url.Values, edit bool) (*wizard, error) {
 
 // resolveOp reads the button pressed. The Enter key presses the form's
 // hidden first button ("enter"); it means what a person expects where they
-// are: Save in the entity editor, Next on the Add wizard's first step,
+// are: Save in the entity editor, Next before the Add wizard's last step,
 // Submit otherwise.
 func (wz *wizard) resolveOp(raw string) (op, arg string) {
 	op, arg, _ = strings.Cut(raw, ":")
@@ -252,8 +263,8 @@ func (wz *wizard) resolveOp(raw string) (op, arg string) {
 		switch {
 		case wz.step == stepEntities && !entityBlank(wz.draft):
 			return "entity_save", ""
-		case wz.step == stepDetails && !wz.edit:
-			return "step", stepEntities
+		case wz.step != lastStep && !wz.edit:
+			return "step", nextStep(wz.step)
 		default:
 			return "submit", ""
 		}
@@ -387,10 +398,12 @@ func place(l domain.Location) string {
 	return strings.Join(parts, ", ")
 }
 
-// form builds the sidebar of an Add wizard.
-func (wz *wizard) addForm(errs formErrors, note panelNote) *customerForm {
+// addForm builds the sidebar of an Add wizard; pool is the organization's
+// licenses by type, for the License Allocation step.
+func (wz *wizard) addForm(errs formErrors, note panelNote, pool map[string]domain.OrgLicense) *customerForm {
 	f := &customerForm{Action: "/customers/new", Title: "Add Customer", Step: wz.step, Steps: customerSteps(wz.step),
 		Values: wz.customer, Errors: errs}
+	f.Licenses = buildLicensePanel(false, wz.licenses, errs, pool, nil)
 	p := entityPanel{Alert: note.alert, Status: note.status, Focus: note.focus}
 	for i, row := range wz.rows {
 		in := entityInput(row)
@@ -425,11 +438,28 @@ func (wz *wizard) addForm(errs formErrors, note panelNote) *customerForm {
 func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64, wz *wizard, errs formErrors, note panelNote) (*customerForm, error) {
 	f := &customerForm{Edit: true, Action: "/customers/" + url.PathEscape(c.ID) + "/edit", ID: c.ID, Version: version,
 		Title: "Edit Customer", Step: wz.step, Steps: customerSteps(wz.step), Values: wz.customer, Errors: errs}
-	f.Dirty = !sameValues(wz.customer, customerValues(c.Input()))
 	page, err := h.svc.ListEntities(ctx, c.ID, domain.EntityFilter{Limit: domain.MaxPageSize})
 	if err != nil {
 		return nil, err
 	}
+	stored, err := h.svc.CustomerLicenses(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := h.orgPool(ctx)
+	if err != nil {
+		return nil, err
+	}
+	used := map[string]domain.CustomerLicense{}
+	for _, l := range stored {
+		used[l.Type] = l
+	}
+	alloc := allocationValues(stored)
+	f.Dirty = !sameValues(wz.customer, customerValues(c.Input())) || len(changedAllocation(wz.licenses, stored)) > 0
+	for t := range wz.licenses {
+		alloc.Set(t, wz.licenses.Get(t))
+	}
+	f.Licenses = buildLicensePanel(true, alloc, errs, pool, used)
 	p := entityPanel{Edit: true, Total: page.Total, Alert: note.alert, Status: note.status, Focus: note.focus}
 	for i, e := range page.Items {
 		p.Rows = append(p.Rows, entityRow{Key: e.ID, Num: i + 1, Name: e.Name, Code: e.Code, Type: entityTypeLabel(e.Type),
@@ -454,8 +484,22 @@ func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64
 // finish decides what has focus when the sidebar shows: on Customer
 // Details the first invalid field, or the first field when there is no
 // alert to read first; on Entity Details the first invalid field of the
-// editor, else what the last action named, else the editor's first field.
+// editor, else what the last action named, else the editor's first field;
+// on License Allocation the first invalid count, else the first count.
 func (f *customerForm) finish() {
+	if f.Step == stepLicenses {
+		f.Focus = firstInvalidLicense(f.Errors)
+		if f.Focus == "" && !f.Errors.Any() {
+			f.Focus = fieldID(allocPrefix + domain.LicenseTypes[0])
+		}
+		for i := range f.Licenses.Groups {
+			for j := range f.Licenses.Groups[i].Fields {
+				lf := &f.Licenses.Groups[i].Fields[j]
+				lf.Autofocus = lf.ID == f.Focus
+			}
+		}
+		return
+	}
 	if f.Step == stepEntities {
 		f.Focus = firstInvalid(entitySections, editorPrefix, f.Errors)
 		if f.Focus == "" {
@@ -513,9 +557,7 @@ func (h *Handler) showForm(w http.ResponseWriter, r *http.Request, status int, t
 // wizardStep moves to another step. Leaving Customer Details checks its
 // fields (the service checks them again on Submit, with uniqueness).
 func wizardStep(wz *wizard, target string) (formErrors, int) {
-	if target != stepEntities {
-		target = stepDetails
-	}
+	target = validStep(target)
 	if wz.step == stepDetails && target != stepDetails {
 		if _, err := customerInput(wz.customer).Normalize(); err != nil {
 			return newFormErrors(err, customerRefs), http.StatusUnprocessableEntity
@@ -611,14 +653,17 @@ func cloneValues(v url.Values) url.Values {
 // problem.
 func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 	var note panelNote
+	err = excessAsField(err, allocPrefix)
 	de := domainErr(err)
-	first, customerBad := -1, false
+	first, customerBad, licenseBad := -1, false, false
 	if de != nil {
 		for _, fe := range de.Fields {
 			if i, _, ok := entityPath(fe.Field); ok && i < len(wz.rows) {
 				if first < 0 || i < first {
 					first = i
 				}
+			} else if _, ok := licenseTypeOf(fe.Field, allocPrefix); ok && strings.HasPrefix(fe.Field, allocPrefix) {
+				licenseBad = true
 			} else {
 				customerBad = true
 			}
@@ -628,13 +673,18 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 		wz.draft, wz.draftIndex = cloneValues(wz.rows[first]), first
 	}
 	switch {
-	case customerBad || first < 0:
+	case customerBad || (first < 0 && !licenseBad):
 		wz.step = stepDetails
-	default:
+	case first >= 0:
 		wz.step = stepEntities
+	default:
+		wz.step = stepLicenses
 	}
 	note.problems = map[int][]string{}
 	errs := formErrorsFrom(err, func(field string) (string, fieldRef, bool) {
+		if t, ok := licenseTypeOf(field, allocPrefix); ok && strings.HasPrefix(field, allocPrefix) {
+			return field, allocRef(t), true
+		}
 		i, rel, ok := entityPath(field)
 		if !ok || i >= len(wz.rows) {
 			ref, ok := customerRefs[field]

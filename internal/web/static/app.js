@@ -12,7 +12,8 @@
 //   - Cancel asks before throwing away typed input;
 //   - after a rejected form, focus goes to the first invalid field;
 //   - the wizard's Next and Back switch steps in the page (Next checks the
-//     required fields first); the entity buttons send the form and swap in
+//     required fields first), whatever the number of steps;
+//   - the license sidebar opens in place like the customer sidebar; the entity buttons send the form and swap in
 //     the Entity Details panel the server answers with; deleting a stored
 //     entity asks first, in its row;
 //   - Delete stays disabled until the customer's code is typed;
@@ -78,7 +79,8 @@
   // ---- Opening ----
 
   function isDialogURL(path) {
-    return /^\/(customers|users|assets)\/(new|[^/]+\/edit|[^/]+\/delete)$/.test(path);
+    return /^\/(customers|users|assets)\/(new|[^/]+\/edit|[^/]+\/delete)$/.test(path) ||
+      /^\/customers\/[^/]+\/licenses$/.test(path);
   }
 
   function openFrom(link) {
@@ -86,7 +88,7 @@
     fetchHTML(href)
       .then(function (r) {
         if (!r.res.ok) { throw new Error('status ' + r.res.status); }
-        var found = $('dialog#sidebar, dialog#delete-dialog', r.page);
+        var found = $('dialog#sidebar, dialog#delete-dialog, dialog#license-sidebar', r.page);
         if (!found) { throw new Error('no dialog in response'); }
         var el = doc.importNode(found, true);
         el.classList.remove('no-anim');
@@ -127,7 +129,8 @@
       (entityPanel && entityPanel.dataset.focus && doc.getElementById(entityPanel.dataset.focus)) ||
       $('#entity-alert', panel) ||
       $('#confirm-code', el) ||
-      $('input:not([type=hidden]), select', entityPanel ? $('#entity-editor', entityPanel) : panel);
+      $('input:not([type=hidden]), select', entityPanel ? $('#entity-editor', entityPanel) : panel) ||
+      $('[data-close]', el);
     if (target) {
       target.focus();
       if (target.select && target.type !== 'checkbox' && target.getAttribute('aria-invalid') !== 'true' && target.id !== 'confirm-code') {
@@ -205,10 +208,14 @@
     if (!target) {
       // Opened by the server (a full page load): go back to the card or
       // the button that opens it.
-      var m = /^\/customers\/([^/]+)\/(edit|delete)$/.exec(new URL($('form', el).action).pathname);
+      var form = $('form', el);
+      var path = el.getAttribute('data-path') || (form ? new URL(form.action).pathname : '');
+      var m = /^\/customers\/([^/]+)\/(edit|delete|licenses)$/.exec(path);
       var card = m && doc.getElementById('customer-' + m[1]);
       if (card) {
-        target = $(m[2] === 'edit' ? 'a[href$="/edit"]' : 'a[href$="/delete"]', card);
+        target = $('a[href$="/' + m[2] + '"]', card);
+      } else if (m && m[2] === 'licenses') {
+        target = $('#customer-licenses');
       }
     }
     target = target || $('#add-customer, [data-add]') || $('#main');
@@ -269,8 +276,14 @@
     return true;
   }
 
+  // stepKeys lists the wizard's steps in order.
+  function stepKeys(form) {
+    return $$('[data-step-item]', form).map(function (li) { return li.getAttribute('data-step-item'); });
+  }
+
   // goStep shows step key. Leaving Customer Details checks its required
   // fields unless opts.force; opts.noFocus leaves focus to the caller.
+  // Back and Next then name the steps before and after it.
   function goStep(form, key, opts) {
     opts = opts || {};
     var stepInput = $('#wizard-step', form);
@@ -293,9 +306,15 @@
       }
     });
     var edit = form.dataset.mode === 'edit';
-    $('#wizard-back', form).hidden = key === 'details';
-    $('#wizard-next', form).hidden = key !== 'details';
-    $('#customer-submit', form).hidden = !edit && key === 'details';
+    var keys = stepKeys(form);
+    var at = keys.indexOf(key);
+    var back = $('#wizard-back', form);
+    var next = $('#wizard-next', form);
+    back.hidden = at <= 0;
+    back.value = at > 0 ? 'step:' + keys[at - 1] : '';
+    next.hidden = at >= keys.length - 1;
+    next.value = at < keys.length - 1 ? 'step:' + keys[at + 1] : '';
+    $('#customer-submit', form).hidden = !edit && at !== keys.length - 1;
     $('#sidebar-body', form).scrollTop = 0;
     announce(label);
     if (!opts.noFocus) {
@@ -305,12 +324,14 @@
     }
   }
 
-  // enterOp says what the Enter key means where the focus is.
+  // enterOp says what the Enter key means where the focus is: Save in the
+  // entity editor, Next before the Add wizard's last step, else Submit.
   function enterOp(form) {
     var a = doc.activeElement;
-    var step = $('#wizard-step', form).value;
+    var keys = stepKeys(form);
+    var at = keys.indexOf($('#wizard-step', form).value);
     if (a && a.closest('#entity-editor')) { return 'entity_save'; }
-    if (step === 'details' && form.dataset.mode !== 'edit') { return 'step:entities'; }
+    if (form.dataset.mode !== 'edit' && at >= 0 && at < keys.length - 1) { return 'step:' + keys[at + 1]; }
     return 'submit';
   }
 
@@ -941,7 +962,7 @@
 
   // ---- A sidebar or dialog the server rendered open ----
 
-  var open = $('dialog[open]#sidebar, dialog[open]#delete-dialog');
+  var open = $('dialog[open]#sidebar, dialog[open]#delete-dialog, dialog[open]#license-sidebar');
   if (open && typeof open.showModal === 'function') {
     returnURL = open.getAttribute('data-return') || '/customers';
     open.close();
