@@ -68,18 +68,28 @@ func (t *tx) SetPool(ctx context.Context, typ string, pool *int64) error {
 	if pool != nil {
 		p = *pool
 	}
-	res, err := t.exec(ctx, `UPDATE org_licenses SET pool = ? WHERE type = ? AND (CAST(? AS BIGINT) IS NULL OR allocated + org_used <= ?)`, p, typ, p, p)
+	return t.guarded(ctx, func() (domain.LicenseExcess, error) {
+		l, err := t.orgLicense(ctx, typ)
+		return domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: *pool, Result: l.Allocated + l.OrgUsed}, err
+	}, `UPDATE org_licenses SET pool = ? WHERE type = ? AND (CAST(? AS BIGINT) IS NULL OR allocated + org_used <= ?)`, p, typ, p, p)
+}
+
+// guarded runs a conditional UPDATE whose WHERE holds only if the change
+// keeps a license rule; when it changes no row, the change would have
+// broken the rule, and refused says how.
+func (t *tx) guarded(ctx context.Context, refused func() (domain.LicenseExcess, error), q string, args ...any) error {
+	res, err := t.exec(ctx, q, args...)
 	if err != nil {
 		return err
 	}
-	if ok, err := changed(res); err != nil || ok {
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
 		return err
 	}
-	l, err := t.orgLicense(ctx, typ)
+	x, err := refused()
 	if err != nil {
 		return err
 	}
-	return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: *pool, Result: l.Allocated + l.OrgUsed}, "")
+	return domain.ErrLicense(x, "")
 }
 
 func (t *tx) CustomerLicenses(ctx context.Context, scope domain.Scope, customerID string) ([]domain.CustomerLicense, error) {
@@ -139,19 +149,11 @@ func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[str
 		if err := t.requireLiveCustomer(ctx, customerID); err != nil {
 			return err
 		}
-		res, err := t.exec(ctx, `UPDATE customer_licenses SET allocated = ? WHERE customer_id = ? AND type = ? AND used <= ?`,
-			n, customerID, typ, n)
-		if err != nil {
-			return err
-		}
-		if ok, err := changed(res); err != nil {
-			return err
-		} else if !ok {
+		if err := t.guarded(ctx, func() (domain.LicenseExcess, error) {
 			cur, err := t.customerLicense(ctx, customerID, typ)
-			if err != nil {
-				return err
-			}
-			return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitAllocation, LimitValue: n, Result: cur.Used, CustomerID: customerID, Lowering: true}, "")
+			return domain.LicenseExcess{Type: typ, Limit: domain.LimitAllocation, LimitValue: n, Result: cur.Used, CustomerID: customerID, Lowering: true}, err
+		}, `UPDATE customer_licenses SET allocated = ? WHERE customer_id = ? AND type = ? AND used <= ?`, n, customerID, typ, n); err != nil {
+			return err
 		}
 		deltas[typ] = n - before.Allocated
 	}
@@ -160,61 +162,41 @@ func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[str
 		if d == 0 {
 			continue
 		}
-		res, err := t.exec(ctx, `UPDATE org_licenses SET allocated = allocated + ? WHERE type = ? AND (? <= 0 OR pool IS NULL OR allocated + ? + org_used <= pool)`,
-			d, typ, d, d)
-		if err != nil {
-			return err
-		}
-		if ok, err := changed(res); err != nil {
-			return err
-		} else if !ok {
+		if err := t.guarded(ctx, func() (domain.LicenseExcess, error) {
 			l, err := t.orgLicense(ctx, typ)
-			if err != nil {
-				return err
-			}
-			return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: *l.Pool, Result: l.Allocated + d + l.OrgUsed}, "")
+			return domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: deref(l.Pool), Result: l.Allocated + d + l.OrgUsed}, err
+		}, `UPDATE org_licenses SET allocated = allocated + ? WHERE type = ? AND (? <= 0 OR pool IS NULL OR allocated + ? + org_used <= pool)`, d, typ, d, d); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
 func (t *tx) AddUsage(ctx context.Context, customerID string, delta domain.Licenses) error {
+	locked := false // holds one of the customer's rows
 	for _, typ := range licenseOrder(delta) {
 		d := delta[typ]
 		if d == 0 {
 			continue
 		}
 		if customerID == "" {
-			res, err := t.exec(ctx, `UPDATE org_licenses SET org_used = org_used + ? WHERE type = ? AND (? <= 0 OR pool IS NULL OR org_used + ? <= pool - allocated)`,
-				d, typ, d, d)
-			if err != nil {
-				return err
-			}
-			if ok, err := changed(res); err != nil {
-				return err
-			} else if !ok {
+			if err := t.guarded(ctx, func() (domain.LicenseExcess, error) {
 				l, err := t.orgLicense(ctx, typ)
-				if err != nil {
-					return err
-				}
-				return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitUnallocated, LimitValue: *l.Unallocated(), Result: l.OrgUsed + d}, "")
+				return domain.LicenseExcess{Type: typ, Limit: domain.LimitUnallocated, LimitValue: deref(l.Unallocated()), Result: l.OrgUsed + d}, err
+			}, `UPDATE org_licenses SET org_used = org_used + ? WHERE type = ? AND (? <= 0 OR pool IS NULL OR org_used + ? <= pool - allocated)`, d, typ, d, d); err != nil {
+				return err
 			}
 			continue
 		}
-		res, err := t.exec(ctx, `UPDATE customer_licenses SET used = used + ? WHERE customer_id = ? AND type = ? AND (? <= 0 OR used + ? <= allocated)`,
-			d, customerID, typ, d, d)
-		if err != nil {
-			return err
-		}
-		if ok, err := changed(res); err != nil {
-			return err
-		} else if !ok {
+		if err := t.guarded(ctx, func() (domain.LicenseExcess, error) {
 			l, err := t.customerLicense(ctx, customerID, typ)
-			if err != nil {
-				return err
-			}
-			return domain.ErrLicense(domain.LicenseExcess{Type: typ, Limit: domain.LimitAllocation, LimitValue: l.Allocated, Result: l.Used + d, CustomerID: customerID}, "")
+			return domain.LicenseExcess{Type: typ, Limit: domain.LimitAllocation, LimitValue: l.Allocated, Result: l.Used + d, CustomerID: customerID}, err
+		}, `UPDATE customer_licenses SET used = used + ? WHERE customer_id = ? AND type = ? AND (? <= 0 OR used + ? <= allocated)`, d, customerID, typ, d, d); err != nil {
+			return err
 		}
+		locked = true
+	}
+	if locked {
 		if err := t.requireLiveCustomer(ctx, customerID); err != nil {
 			return err
 		}
@@ -294,7 +276,9 @@ func licenseOrder[V any](m map[string]V) []string {
 	return out
 }
 
-func changed(res sql.Result) (bool, error) {
-	n, err := res.RowsAffected()
-	return n > 0, err
+func deref(n *int64) int64 {
+	if n == nil {
+		return 0
+	}
+	return *n
 }
