@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -200,30 +201,67 @@ func TestLicenseRaceTwoProcesses(t *testing.T) {
 	customers := raceSetup(t, svc, org)
 
 	type report struct{ Created, Deleted, Start, End int64 }
-	start := time.Now().Add(3 * time.Second) // both processes begin together
-	var wg sync.WaitGroup
 	reports := make([]report, 2)
 	errs := make([]error, 2)
+	// Each process opens the database and signs in, says READY, and waits
+	// for a line on its standard input: both then begin together.
+	var ready, wg sync.WaitGroup
+	begin := make(chan struct{})
 	for i := range 2 {
 		wg.Add(1)
+		ready.Add(1)
 		go func() {
 			defer wg.Done()
+			signalled := false
+			defer func() {
+				if !signalled {
+					ready.Done()
+				}
+			}()
 			cmd := exec.Command(os.Args[0], "-test.run=^TestLicenseRaceWorker$", "-test.v")
 			cmd.Env = append(os.Environ(), "CUSTREG_RACE_WORKER_DSN="+dsn, "CUSTREG_RACE_WORKER_SEED="+strconv.Itoa(i+10),
-				"CUSTREG_RACE_WORKER_CUSTOMERS="+strings.Join(customers, ","),
-				"CUSTREG_RACE_WORKER_START="+strconv.FormatInt(start.UnixNano(), 10))
-			out, err := cmd.CombinedOutput()
+				"CUSTREG_RACE_WORKER_CUSTOMERS="+strings.Join(customers, ","))
+			stdin, err := cmd.StdinPipe()
 			if err != nil {
-				errs[i] = fmt.Errorf("worker process %d: %v\n%s", i, err, out)
+				errs[i] = err
 				return
 			}
-			_, line, ok := strings.Cut(string(out), "RACE-REPORT ")
-			line, _, _ = strings.Cut(line, "\n")
-			if !ok || json.Unmarshal([]byte(line), &reports[i]) != nil {
-				errs[i] = fmt.Errorf("worker process %d printed no report:\n%s", i, out)
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			cmd.Stderr = cmd.Stdout
+			if err := cmd.Start(); err != nil {
+				errs[i] = err
+				return
+			}
+			var out strings.Builder
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				line := sc.Text()
+				out.WriteString(line + "\n")
+				switch {
+				case line == "READY":
+					signalled = true
+					ready.Done()
+					<-begin
+					fmt.Fprintln(stdin, "GO")
+				case strings.HasPrefix(line, "RACE-REPORT "):
+					if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "RACE-REPORT ")), &reports[i]); err != nil {
+						errs[i] = err
+					}
+				}
+			}
+			if err := cmd.Wait(); err != nil {
+				errs[i] = fmt.Errorf("worker process %d: %v\n%s", i, err, out.String())
+			} else if reports[i].End == 0 && errs[i] == nil {
+				errs[i] = fmt.Errorf("worker process %d printed no report:\n%s", i, out.String())
 			}
 		}()
 	}
+	ready.Wait()
+	close(begin)
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
@@ -262,8 +300,10 @@ func TestLicenseRaceWorker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at, _ := strconv.ParseInt(os.Getenv("CUSTREG_RACE_WORKER_START"), 10, 64)
-	time.Sleep(time.Until(time.Unix(0, at)))
+	fmt.Println("READY")
+	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
 	begin := time.Now()
 	created, deleted, err := raceWork(auth.WithPrincipal(context.Background(), p), svc, customers, 8, 40, seed)
 	if err != nil {

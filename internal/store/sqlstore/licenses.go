@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 
 	"github.com/custreg/custreg/internal/domain"
 )
@@ -127,41 +129,47 @@ func (t *tx) customerLicense(ctx context.Context, customerID, typ string) (domai
 	return l, rowErr(err, "Customer")
 }
 
-// lockCustomerLicense reads a customer's row of one type and holds it until
-// the transaction ends, so that the change computed from it is not based on
-// a value another writer is changing.
-func (t *tx) lockCustomerLicense(ctx context.Context, customerID, typ string) (domain.CustomerLicense, error) {
-	l := domain.CustomerLicense{Type: typ}
-	err := t.queryRow(ctx, `SELECT allocated, used FROM customer_licenses WHERE customer_id = ? AND type = ?`+t.db.d.ForUpdate, customerID, typ).
-		Scan(&l.Allocated, &l.Used)
-	return l, rowErr(err, "Customer")
-}
-
 func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[string]int64) error {
 	types := licenseOrder(alloc)
-	deltas := map[string]int64{}
-	for _, typ := range types {
-		n := alloc[typ]
-		before, err := t.lockCustomerLicense(ctx, customerID, typ)
-		if err != nil {
-			return err
-		}
-		if err := t.requireLiveCustomer(ctx, customerID); err != nil {
-			return err
-		}
-		if err := t.guarded(ctx, func() (domain.LicenseExcess, error) {
-			cur, err := t.customerLicense(ctx, customerID, typ)
-			return domain.LicenseExcess{Type: typ, Limit: domain.LimitAllocation, LimitValue: n, Result: cur.Used, CustomerID: customerID, Lowering: true}, err
-		}, `UPDATE customer_licenses SET allocated = ? WHERE customer_id = ? AND type = ? AND used <= ?`, n, customerID, typ, n); err != nil {
-			return err
-		}
-		deltas[typ] = n - before.Allocated
+	if len(types) == 0 {
+		return nil
 	}
-	for _, typ := range types {
-		d := deltas[typ]
-		if d == 0 {
-			continue
+	// Hold the customer's rows of these types (in the one order every
+	// writer takes them) while the change is computed from them.
+	held, err := t.lockCustomerLicenses(ctx, customerID, types)
+	if err != nil {
+		return err
+	}
+	if len(held) < len(types) {
+		return notFound("Customer")
+	}
+	if err := t.requireLiveCustomer(ctx, customerID); err != nil {
+		return err
+	}
+	set, setArgs := caseByType(alloc, types)
+	changed := map[string]int64{}
+	for _, l := range held {
+		n := alloc[l.Type]
+		if n < l.Used {
+			return domain.ErrLicense(domain.LicenseExcess{Type: l.Type, Limit: domain.LimitAllocation, LimitValue: n, Result: l.Used,
+				CustomerID: customerID, Lowering: true}, "")
 		}
+		if d := n - l.Allocated; d != 0 {
+			changed[l.Type] = d
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	args := append(setArgs, customerID)
+	for _, typ := range types {
+		args = append(args, typ)
+	}
+	if _, err := t.exec(ctx, `UPDATE customer_licenses SET allocated = `+set+` WHERE customer_id = ? AND type IN (`+placeholders(len(types))+`)`, args...); err != nil {
+		return err
+	}
+	for _, typ := range licenseOrder(changed) {
+		d := changed[typ]
 		if err := t.guarded(ctx, func() (domain.LicenseExcess, error) {
 			l, err := t.orgLicense(ctx, typ)
 			return domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: deref(l.Pool), Result: l.Allocated + d + l.OrgUsed}, err
@@ -170,6 +178,55 @@ func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[str
 		}
 	}
 	return nil
+}
+
+// lockCustomerLicenses reads a customer's rows of types and holds them
+// until the transaction ends, taking them in domain.LicenseTypes order.
+func (t *tx) lockCustomerLicenses(ctx context.Context, customerID string, types []string) ([]domain.CustomerLicense, error) {
+	args := []any{customerID}
+	for _, typ := range types {
+		args = append(args, typ)
+	}
+	rows, err := t.query(ctx, `SELECT type, allocated, used FROM customer_licenses WHERE customer_id = ? AND type IN (`+
+		placeholders(len(types))+`) ORDER BY `+typeOrder+t.db.d.ForUpdate, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.CustomerLicense
+	for rows.Next() {
+		var l domain.CustomerLicense
+		if err := rows.Scan(&l.Type, &l.Allocated, &l.Used); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// typeOrder sorts rows with a type column in domain.LicenseTypes order.
+var typeOrder = func() string {
+	var b strings.Builder
+	b.WriteString("CASE type")
+	for i, typ := range domain.LicenseTypes {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", typ, i)
+	}
+	b.WriteString(" END")
+	return b.String()
+}()
+
+// caseByType returns "CASE type WHEN ? THEN ? ... END" over types with
+// their values in m, and its arguments.
+func caseByType(m map[string]int64, types []string) (string, []any) {
+	var b strings.Builder
+	var args []any
+	b.WriteString("CASE type")
+	for _, typ := range types {
+		b.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+		args = append(args, typ, m[typ])
+	}
+	b.WriteString(" END")
+	return b.String(), args
 }
 
 func (t *tx) AddUsage(ctx context.Context, customerID string, delta domain.Licenses) error {
@@ -223,34 +280,38 @@ func (t *tx) addCustomersUsed(ctx context.Context, customerID string, delta doma
 	if customerID == "" {
 		return nil
 	}
-	h := fnv.New32a()
-	h.Write([]byte(customerID))
-	slot := int(h.Sum32() % liveSlots)
-	for _, typ := range licenseOrder(delta) {
-		if d := sign * delta[typ]; d != 0 {
-			if _, err := t.exec(ctx, `UPDATE license_used_slots SET n = n + ? WHERE type = ? AND slot = ?`, d, typ, slot); err != nil {
-				return err
-			}
+	d := map[string]int64{}
+	for typ, n := range delta {
+		if n != 0 {
+			d[typ] = sign * n
 		}
 	}
-	return nil
+	if len(d) == 0 {
+		return nil
+	}
+	h := fnv.New32a()
+	h.Write([]byte(customerID))
+	types := licenseOrder(d)
+	add, args := caseByType(d, types)
+	args = append(args, int(h.Sum32()%liveSlots))
+	for _, typ := range types {
+		args = append(args, typ)
+	}
+	_, err := t.exec(ctx, `UPDATE license_used_slots SET n = n + `+add+` WHERE slot = ? AND type IN (`+placeholders(len(types))+`)`, args...)
+	return err
 }
 
 // releaseCustomerLicenses returns a customer's allocation to the pool and
 // takes its use out of the organization's total: a customer in trash holds
 // nothing (its own rows stay, for a restore).
 func (t *tx) releaseCustomerLicenses(ctx context.Context, customerID string) error {
-	used := domain.Licenses{}
-	var held []domain.CustomerLicense
-	for _, typ := range domain.LicenseTypes {
-		l, err := t.lockCustomerLicense(ctx, customerID, typ)
-		if err != nil {
-			return err
-		}
-		used[l.Type] = l.Used
-		held = append(held, l)
+	held, err := t.lockCustomerLicenses(ctx, customerID, domain.LicenseTypes)
+	if err != nil {
+		return err
 	}
+	used := domain.Licenses{}
 	for _, l := range held {
+		used[l.Type] = l.Used
 		if l.Allocated != 0 {
 			if _, err := t.exec(ctx, `UPDATE org_licenses SET allocated = allocated - ? WHERE type = ?`, l.Allocated, l.Type); err != nil {
 				return err
