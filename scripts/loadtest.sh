@@ -19,6 +19,7 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/custreg" ./cmd/custreg
 go build -o "$work/custreg-load" ./cmd/custreg-load
 
+after_seed=""
 case "$store" in
   sqlite) db="$work/custreg.db" ;;
   postgres)
@@ -26,6 +27,12 @@ case "$store" in
     name="custreg_load_$$"
     psql "$base" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
     db="${base%%/postgres\?*}/$name?sslmode=disable"
+    # A PostgreSQL without autovacuum (this project's development machine
+    # runs one) has no statistics after a bulk load, and plans as if the
+    # tables were empty; analyze as autovacuum would have.
+    if [ "$(psql "$base" -Atc 'SHOW autovacuum')" = off ]; then
+      after_seed="psql '$db' -qc ANALYZE"
+    fi
     ;;
   *) echo "store must be sqlite or postgres" >&2; exit 2 ;;
 esac
@@ -36,7 +43,8 @@ pid=$!
 for _ in $(seq 1 50); do curl -fs http://127.0.0.1:18390/readyz >/dev/null 2>&1 && break; sleep 0.2; done
 
 echo "store: $store; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(go version)"
-"$work/custreg-load" -url http://127.0.0.1:18390 -customers "$customers" -assets "$assets" -users "$users" -server-pid "$pid"
+"$work/custreg-load" -url http://127.0.0.1:18390 -customers "$customers" -assets "$assets" -users "$users" -server-pid "$pid" \
+  ${after_seed:+-after-seed "$after_seed"}
 
 if [ "$store" = postgres ]; then
   kill "$pid"; wait "$pid" 2>/dev/null || true

@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"os/signal"
 	"slices"
 	"strconv"
@@ -55,6 +56,7 @@ type config struct {
 	samples     int // requests per measured query
 	serverPID   int
 	seed        uint64
+	afterSeed   string // a shell command run between seeding and measuring
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -72,6 +74,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&c.samples, "samples", 400, "requests per measured query")
 	fs.IntVar(&c.serverPID, "server-pid", 0, "server process id, to report its peak memory (VmHWM) at the end")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed of the generated data")
+	fs.StringVar(&c.afterSeed, "after-seed", "", "shell command to run after seeding, before the queries are measured (e.g. ANALYZE on a PostgreSQL without autovacuum)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -125,6 +128,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 
+	if c.afterSeed != "" {
+		start := time.Now()
+		cmd := exec.CommandContext(ctx, "sh", "-c", c.afterSeed)
+		cmd.Stdout, cmd.Stderr = out, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("-after-seed: %w", err)
+		}
+		fmt.Fprintf(out, "after seeding: %q (%.1fs)\n\n", c.afterSeed, time.Since(start).Seconds())
+	}
 	queries, err := cl.queries(ctx, gen)
 	if err != nil {
 		return err
