@@ -153,8 +153,9 @@ type LicenseExcess struct {
 	LimitValue int64  `json:"limit"`
 	Result     int64  `json:"would_be"`
 	CustomerID string `json:"customer_id,omitempty"`
-	// Lowering is set when an allocation was asked below what is used:
-	// LimitValue is the allocation asked for, Result the use.
+	// Lowering is set when an allocation or a pool was asked below what
+	// is already taken: LimitValue is the value asked for, Result what is
+	// taken.
 	Lowering bool `json:"-"`
 }
 
@@ -171,7 +172,11 @@ func ErrLicense(x LicenseExcess, customerName string) *Error {
 			msg = fmt.Sprintf("%s: %s is allocated %d and this would make %d used. Raise its allocation or free some first.", name, customerName, x.LimitValue, x.Result)
 		}
 	case LimitPool:
-		msg = fmt.Sprintf("%s: the organization's pool is %d and this would make %d allocated to customers and used by the organization. Raise the pool or lower other allocations first.", name, x.LimitValue, x.Result)
+		if x.Lowering {
+			msg = fmt.Sprintf("%s: the new pool is %d, but customers' allocations and the organization's own use already take %d. Lower allocations first.", name, x.LimitValue, x.Result)
+		} else {
+			msg = fmt.Sprintf("%s: the organization's pool is %d, and this would take %d of it (customers' allocations plus the organization's own use). Raise the pool or lower other allocations first.", name, x.LimitValue, x.Result)
+		}
 	case LimitUnallocated:
 		msg = fmt.Sprintf("%s: the organization's own records may use the %d not allocated to customers, and this would make %d. Raise the pool or lower allocations first.", name, x.LimitValue, x.Result)
 	}

@@ -72,7 +72,7 @@ func (t *tx) SetPool(ctx context.Context, typ string, pool *int64) error {
 	}
 	return t.guarded(ctx, func() (domain.LicenseExcess, error) {
 		l, err := t.orgLicense(ctx, typ)
-		return domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: *pool, Result: l.Allocated + l.OrgUsed}, err
+		return domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: *pool, Result: l.Allocated + l.OrgUsed, Lowering: true}, err
 	}, `UPDATE org_licenses SET pool = ? WHERE type = ? AND (CAST(? AS BIGINT) IS NULL OR allocated + org_used <= ?)`, p, typ, p, p)
 }
 
