@@ -42,21 +42,11 @@ type entityList struct {
 const entityCursorSort = domain.CustomerSort("entity:name")
 
 func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
-	f := domain.EntityFilter{}
-	q := r.URL.Query()
-	n, err := listquery.ParseLimit(q)
+	limit, cursor, err := pageParams(r, entityCursorSort)
 	if err != nil {
 		return err
 	}
-	f.Limit = n
-	if v := q.Get("cursor"); v != "" || len(q["cursor"]) > 0 {
-		c, err := listquery.DecodeCursor(v, entityCursorSort)
-		if err != nil {
-			return err
-		}
-		f.Cursor = c
-	}
-	page, err := a.svc.ListEntities(r.Context(), r.PathValue("id"), f)
+	page, err := a.svc.ListEntities(r.Context(), r.PathValue("id"), domain.EntityFilter{Limit: limit, Cursor: cursor})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -55,7 +56,7 @@ func TestLeakSuite(t *testing.T) {
 		w := buildLeakWorld(t, app)
 		before := leakSnapshot(t, app, w)
 		var seq atomic.Int64
-		callers := slices.Sorted(mapsKeys(w.callers))
+		callers := slices.Sorted(maps.Keys(w.callers))
 		for _, name := range callers {
 			t.Run(name, func(t *testing.T) {
 				c := app.Client(t)
@@ -86,16 +87,6 @@ func TestLeakSuite(t *testing.T) {
 			t.Errorf("B or the organization changed:\nbefore %s\nafter  %s", before, after)
 		}
 	})
-}
-
-func mapsKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func buildLeakWorld(t *testing.T, app *apptest.App) *leakWorld {

@@ -3,6 +3,7 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -195,12 +196,8 @@ func (c LicenseCounts) Normalize(prefix string, nullable bool) (map[string]*int6
 	out := map[string]*int64{}
 	for t, n := range c {
 		field := prefix + t
-		known := false
-		for _, k := range LicenseTypes {
-			known = known || k == t
-		}
 		switch {
-		case !known:
+		case !slices.Contains(LicenseTypes, t):
 			fe.Add(field, FieldUnknown, "Not a license type.")
 		case n == nil && !nullable:
 			fe.Add(field, FieldRequired, "Give a count from 0 to "+strconv.Itoa(MaxLicenseCount)+".")

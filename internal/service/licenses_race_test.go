@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -95,7 +96,7 @@ func raceWork(org context.Context, svc *service.Service, customers []string, wor
 					}
 				}
 				var de *domain.Error
-				if err != nil && !(asError(err, &de) && de.License != nil) {
+				if err != nil && !(errors.As(err, &de) && de.License != nil) {
 					mu.Lock()
 					unexpected = fmt.Errorf("worker %d op %d: %w", w, i, err)
 					mu.Unlock()
@@ -105,12 +106,6 @@ func raceWork(org context.Context, svc *service.Service, customers []string, wor
 	}
 	wg.Wait()
 	return c.Load(), d.Load(), unexpected
-}
-
-func asError(err error, de **domain.Error) bool {
-	e, ok := err.(*domain.Error)
-	*de = e
-	return ok
 }
 
 // checkLicenseInvariants recounts the records and checks SPEC §3's three
