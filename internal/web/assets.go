@@ -180,13 +180,8 @@ func (h *Handler) assetMoveBar(ctx context.Context, pl placement, customerID, en
 	return mb, nil
 }
 
-func (h *Handler) assetsPlacement(r *http.Request) (placement, error) {
-	s := h.shell(r, "assets", "")
-	return h.placement(r.Context(), principalOf(r), s.MSP)
-}
-
 func (h *Handler) assets(w http.ResponseWriter, r *http.Request) error {
-	pl, err := h.assetsPlacement(r)
+	pl, err := h.recordsPlacement(r, "assets")
 	if err != nil {
 		return err
 	}
@@ -218,7 +213,7 @@ func (h *Handler) newAsset(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCan(r, "assets", "add"); err != nil {
 		return err
 	}
-	pl, err := h.assetsPlacement(r)
+	pl, err := h.recordsPlacement(r, "assets")
 	if err != nil {
 		return err
 	}
@@ -241,7 +236,7 @@ func (h *Handler) createAsset(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCan(r, "assets", "add"); err != nil {
 		return err
 	}
-	pl, err := h.assetsPlacement(r)
+	pl, err := h.recordsPlacement(r, "assets")
 	if err != nil {
 		return err
 	}
@@ -269,14 +264,11 @@ func (h *Handler) createAsset(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) editAsset(w http.ResponseWriter, r *http.Request) error {
-	a, err := h.svc.Asset(r.Context(), r.PathValue("id"))
+	a, err := recordFor(r, h.svc.Asset, "assets", "edit")
 	if err != nil {
 		return err
 	}
-	if err := requireCan(r, "assets", "edit"); err != nil {
-		return err
-	}
-	pl, err := h.assetsPlacement(r)
+	pl, err := h.recordsPlacement(r, "assets")
 	if err != nil {
 		return err
 	}
@@ -304,7 +296,7 @@ func (h *Handler) updateAsset(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pl, err := h.assetsPlacement(r)
+	pl, err := h.recordsPlacement(r, "assets")
 	if err != nil {
 		return err
 	}
@@ -343,14 +335,11 @@ func assetDelete(a domain.Asset) *recordDelete {
 }
 
 func (h *Handler) confirmDeleteAsset(w http.ResponseWriter, r *http.Request) error {
-	a, err := h.svc.Asset(r.Context(), r.PathValue("id"))
+	a, err := recordFor(r, h.svc.Asset, "assets", "delete")
 	if err != nil {
 		return err
 	}
-	if err := requireCan(r, "assets", "delete"); err != nil {
-		return err
-	}
-	pl, err := h.assetsPlacement(r)
+	pl, err := h.recordsPlacement(r, "assets")
 	if err != nil {
 		return err
 	}
@@ -367,11 +356,8 @@ func (h *Handler) deleteAsset(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	a, err := h.svc.Asset(r.Context(), r.PathValue("id"))
+	a, err := recordFor(r, h.svc.Asset, "assets", "delete")
 	if err != nil {
-		return err
-	}
-	if err := requireCan(r, "assets", "delete"); err != nil {
 		return err
 	}
 	version, err := versionOf(r, "asset")
@@ -387,7 +373,7 @@ func (h *Handler) deleteAsset(w http.ResponseWriter, r *http.Request) error {
 	if de == nil || (de.Code != domain.EPrecondition && de.Code != domain.EConflict) {
 		return err
 	}
-	pl, perr := h.assetsPlacement(r)
+	pl, perr := h.recordsPlacement(r, "assets")
 	if perr != nil {
 		return perr
 	}
@@ -420,7 +406,7 @@ func (h *Handler) moveAssets(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCan(r, "assets", "edit"); err != nil {
 		return err
 	}
-	pl, err := h.assetsPlacement(r)
+	pl, err := h.recordsPlacement(r, "assets")
 	if err != nil {
 		return err
 	}

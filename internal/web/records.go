@@ -288,3 +288,21 @@ func moveStatus(err error) (int, error) {
 	}
 	return 0, err
 }
+
+// recordFor reads the user or asset the request's path names and checks
+// that the caller's role allows action on it. The read comes first, so a
+// record outside the caller's scope is a 404 whatever its role.
+func recordFor[T any](r *http.Request, get func(context.Context, string) (T, error), resource, action string) (T, error) {
+	rec, err := get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return rec, err
+	}
+	return rec, requireCan(r, resource, action)
+}
+
+// recordsPlacement reads what the caller may pick customers from on a
+// Users or Assets page.
+func (h *Handler) recordsPlacement(r *http.Request, page string) (placement, error) {
+	s := h.shell(r, page, "")
+	return h.placement(r.Context(), principalOf(r), s.MSP)
+}

@@ -263,14 +263,8 @@ func (h *Handler) userMoveBar(ctx context.Context, pl placement, customerID stri
 	return mb, nil
 }
 
-// usersPlacement reads what the caller may pick customers from.
-func (h *Handler) usersPlacement(r *http.Request) (placement, error) {
-	s := h.shell(r, "users", "")
-	return h.placement(r.Context(), principalOf(r), s.MSP)
-}
-
 func (h *Handler) users(w http.ResponseWriter, r *http.Request) error {
-	pl, err := h.usersPlacement(r)
+	pl, err := h.recordsPlacement(r, "users")
 	if err != nil {
 		return err
 	}
@@ -304,7 +298,7 @@ func (h *Handler) newUser(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCan(r, "users", "add"); err != nil {
 		return err
 	}
-	pl, err := h.usersPlacement(r)
+	pl, err := h.recordsPlacement(r, "users")
 	if err != nil {
 		return err
 	}
@@ -331,7 +325,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCan(r, "users", "add"); err != nil {
 		return err
 	}
-	pl, err := h.usersPlacement(r)
+	pl, err := h.recordsPlacement(r, "users")
 	if err != nil {
 		return err
 	}
@@ -360,14 +354,11 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) editUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := h.svc.User(r.Context(), r.PathValue("id"))
+	u, err := recordFor(r, h.svc.User, "users", "edit")
 	if err != nil {
 		return err
 	}
-	if err := requireCan(r, "users", "edit"); err != nil {
-		return err
-	}
-	pl, err := h.usersPlacement(r)
+	pl, err := h.recordsPlacement(r, "users")
 	if err != nil {
 		return err
 	}
@@ -396,7 +387,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pl, err := h.usersPlacement(r)
+	pl, err := h.recordsPlacement(r, "users")
 	if err != nil {
 		return err
 	}
@@ -446,14 +437,11 @@ func userDelete(u domain.User, pl placement) *recordDelete {
 }
 
 func (h *Handler) confirmDeleteUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := h.svc.User(r.Context(), r.PathValue("id"))
+	u, err := recordFor(r, h.svc.User, "users", "delete")
 	if err != nil {
 		return err
 	}
-	if err := requireCan(r, "users", "delete"); err != nil {
-		return err
-	}
-	pl, err := h.usersPlacement(r)
+	pl, err := h.recordsPlacement(r, "users")
 	if err != nil {
 		return err
 	}
@@ -473,11 +461,8 @@ func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	u, err := h.svc.User(r.Context(), r.PathValue("id"))
+	u, err := recordFor(r, h.svc.User, "users", "delete")
 	if err != nil {
-		return err
-	}
-	if err := requireCan(r, "users", "delete"); err != nil {
 		return err
 	}
 	version, err := versionOf(r, "user")
@@ -493,7 +478,7 @@ func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if de == nil || (de.Code != domain.EPrecondition && de.Code != domain.EConflict) {
 		return err
 	}
-	pl, perr := h.usersPlacement(r)
+	pl, perr := h.recordsPlacement(r, "users")
 	if perr != nil {
 		return perr
 	}
@@ -532,7 +517,7 @@ func (h *Handler) moveUsers(w http.ResponseWriter, r *http.Request) error {
 	if err := requireCan(r, "users", "edit"); err != nil {
 		return err
 	}
-	pl, err := h.usersPlacement(r)
+	pl, err := h.recordsPlacement(r, "users")
 	if err != nil {
 		return err
 	}
