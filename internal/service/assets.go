@@ -120,16 +120,29 @@ func (s *Service) UpdateAsset(ctx context.Context, id string, version int64, app
 	}
 	var out domain.Asset
 	err = s.store.Write(ctx, func(tx store.Tx) error {
-		before, err := tx.Asset(ctx, p.Scope(), id)
+		// Which customer the asset goes to is known only once the change
+		// is applied to what it is now: read it, then lock both customers
+		// and read it again under its lock.
+		peek, err := tx.Asset(ctx, p.Scope(), id)
 		if err != nil {
 			return err
 		}
+		in, err := apply(assetInput(peek))
+		if err != nil {
+			return err
+		}
+		held, err := holdAssets(ctx, tx, p.Scope(), []string{id}, in.CustomerID, p.CustomerID)
+		if err != nil {
+			return err
+		}
+		before := held[0]
 		if version != 0 && version != before.Version {
 			return domain.Errorf(domain.EPrecondition, "The asset was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
 		}
-		in, err := apply(assetInput(before))
-		if err != nil {
-			return err
+		if before.Version != peek.Version {
+			if in, err = apply(assetInput(before)); err != nil {
+				return err
+			}
 		}
 		a, err := in.Normalize()
 		if err != nil {
@@ -164,11 +177,11 @@ func (s *Service) MoveAssets(ctx context.Context, ids []string, customerID, enti
 		return fe.Err()
 	}
 	return s.store.Write(ctx, func(tx store.Tx) error {
-		for _, id := range ids {
-			before, err := tx.Asset(ctx, p.Scope(), id)
-			if err != nil {
-				return err
-			}
+		held, err := holdAssets(ctx, tx, p.Scope(), ids, customerID, p.CustomerID)
+		if err != nil {
+			return err
+		}
+		for _, before := range held {
 			a := before
 			a.CustomerID, a.EntityID = customerID, entityID
 			if err := placeAsset(ctx, tx, p, &a); err != nil {
@@ -196,15 +209,16 @@ func (s *Service) DeleteAsset(ctx context.Context, id string, version int64) err
 		return err
 	}
 	return s.store.Write(ctx, func(tx store.Tx) error {
-		before, err := tx.Asset(ctx, p.Scope(), id)
+		held, err := holdAssets(ctx, tx, p.Scope(), []string{id})
 		if err != nil {
 			return err
 		}
+		before := held[0]
 		if version != 0 && version != before.Version {
 			return domain.Errorf(domain.EPrecondition, "The asset was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
 		}
 		now := s.clock()
-		if err := tx.TrashAsset(ctx, p.Scope(), id, now); err != nil {
+		if err := tx.TrashAsset(ctx, p.Scope(), id, before.Version, now); err != nil {
 			return err
 		}
 		if err := moveUsage(ctx, tx, before.CustomerID, before.Usage(), before.CustomerID, nil); err != nil {

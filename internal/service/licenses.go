@@ -162,14 +162,20 @@ func moveUsage(ctx context.Context, tx store.Tx, fromCustomer string, from domai
 		delta.Add(from, -1)
 		return usageErr(ctx, tx, tx.AddUsage(ctx, toCustomer, delta))
 	}
-	if len(from) > 0 {
-		neg := domain.Licenses{}
-		neg.Add(from, -1)
-		if err := tx.AddUsage(ctx, fromCustomer, neg); err != nil {
-			return err
-		}
+	neg := domain.Licenses{}
+	neg.Add(from, -1)
+	give := func() error { return tx.AddUsage(ctx, fromCustomer, neg) }
+	take := func() error { return usageErr(ctx, tx, tx.AddUsage(ctx, toCustomer, maps.Clone(to))) }
+	// License rows are taken in the one lock order: customers' in id
+	// order, the organization's ("") last.
+	first, second := give, take
+	if fromCustomer == "" || (toCustomer != "" && toCustomer < fromCustomer) {
+		first, second = take, give
 	}
-	return usageErr(ctx, tx, tx.AddUsage(ctx, toCustomer, maps.Clone(to)))
+	if err := first(); err != nil {
+		return err
+	}
+	return second()
 }
 
 // usageErr names the customer in a license refusal.

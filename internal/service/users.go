@@ -130,14 +130,15 @@ func (s *Service) DeleteUser(ctx context.Context, id string, version int64) erro
 		return domain.Errorf(domain.EConflict, "You cannot delete yourself; another administrator can.")
 	}
 	return s.store.Write(ctx, func(tx store.Tx) error {
-		before, err := tx.ScopedUser(ctx, p.Scope(), id)
+		held, err := holdUsers(ctx, tx, p.Scope(), []string{id})
 		if err != nil {
 			return err
 		}
+		before := held[0]
 		if version != 0 && version != before.Version {
 			return domain.Errorf(domain.EPrecondition, "The user was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
 		}
-		if err := tx.TrashUser(ctx, p.Scope(), id, s.clock()); err != nil {
+		if err := tx.TrashUser(ctx, p.Scope(), id, before.Version, s.clock()); err != nil {
 			return err
 		}
 		if err := moveUsage(ctx, tx, before.CustomerID, before.Usage(), before.CustomerID, nil); err != nil {
@@ -158,18 +159,28 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, appl
 	}
 	var out domain.User
 	err = s.store.Write(ctx, func(tx store.Tx) error {
-		before, err := tx.ScopedUser(ctx, p.Scope(), id)
+		// As for assets: read, apply to learn the customer it goes to,
+		// lock both customers, read again under the user's lock.
+		peek, err := tx.ScopedUser(ctx, p.Scope(), id)
 		if err != nil {
 			return err
 		}
+		in, err := apply(userInput(peek))
+		if err != nil {
+			return err
+		}
+		held, err := holdUsers(ctx, tx, p.Scope(), []string{id}, in.CustomerID, p.CustomerID)
+		if err != nil {
+			return err
+		}
+		before := held[0]
 		if version != 0 && version != before.Version {
 			return domain.Errorf(domain.EPrecondition, "The user was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
 		}
-		active := before.IsActive
-		in, err := apply(domain.UserInput{Email: before.Email, Name: before.Name, Kind: before.Kind, Role: before.Role,
-			CustomerID: before.CustomerID, EntityIDs: before.EntityIDs, IsActive: &active})
-		if err != nil {
-			return err
+		if before.Version != peek.Version {
+			if in, err = apply(userInput(before)); err != nil {
+				return err
+			}
 		}
 		u, err := in.Normalize(false)
 		if err != nil {
@@ -222,11 +233,11 @@ func (s *Service) MoveUsers(ctx context.Context, ids []string, customerID string
 		return domain.Errorf(domain.EConflict, "You cannot move yourself; another administrator can.")
 	}
 	return s.store.Write(ctx, func(tx store.Tx) error {
-		for _, id := range ids {
-			before, err := tx.ScopedUser(ctx, p.Scope(), id)
-			if err != nil {
-				return err
-			}
+		held, err := holdUsers(ctx, tx, p.Scope(), ids, customerID, p.CustomerID)
+		if err != nil {
+			return err
+		}
+		for _, before := range held {
 			u := before
 			u.CustomerID, u.EntityIDs = customerID, slices.Clone(entityIDs)
 			if err := placeUser(ctx, tx, p, &u); err != nil {
@@ -245,4 +256,12 @@ func (s *Service) MoveUsers(ctx context.Context, ids []string, customerID string
 		}
 		return nil
 	})
+}
+
+// userInput is the input that would recreate u as it is (the password
+// aside).
+func userInput(u domain.User) domain.UserInput {
+	active := u.IsActive
+	return domain.UserInput{Email: u.Email, Name: u.Name, Kind: u.Kind, Role: u.Role,
+		CustomerID: u.CustomerID, EntityIDs: slices.Clone(u.EntityIDs), IsActive: &active}
 }

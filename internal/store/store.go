@@ -7,6 +7,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -31,7 +32,31 @@ type Store interface {
 // Tx is one transaction. Methods return *domain.Error values with ENotFound
 // for missing rows (never nil, nil), EInvalid with code "taken" for a unique
 // violation of a live name or code, and other errors unchanged.
+//
+// In a write transaction every read of one record by id (Customer, Entity,
+// Asset, User, ScopedUser) holds that row until the transaction ends
+// (PostgreSQL: FOR UPDATE), so a write is computed from the row it
+// replaces and a concurrent writer of the same row waits for it. Every
+// Update and Trash guards itself as well: its WHERE names the row, its
+// liveness, the scope and the version it replaces, and a statement that
+// changes nothing is ENotFound or EPrecondition, never a silent success.
+//
+// Locks are taken in one order by every use case: customers' rows (in id
+// order, LockCustomers), then records (in id order), then entities, then
+// customers' license rows, then the organization's license rows (in
+// domain.LicenseTypes order). Taking them in one order is what keeps two
+// writers from waiting on each other.
 type Tx interface {
+	// LockCustomers holds the rows of the given live customers, taken in
+	// id order, until the transaction ends. Unknown ids are ignored.
+	LockCustomers(ctx context.Context, ids []string) error
+	// AssetCustomers returns the distinct customers ("" for the
+	// organization) that the given live assets are mapped to now, without
+	// locking: a use case reads them to know which customers to lock.
+	AssetCustomers(ctx context.Context, ids []string) ([]string, error)
+	// UserCustomers is AssetCustomers for users.
+	UserCustomers(ctx context.Context, ids []string) ([]string, error)
+
 	// Org returns the organization row. It exists from the first migration.
 	Org(ctx context.Context) (domain.Org, error)
 	// OrgInitialized reports whether first-start settings were applied.
@@ -59,9 +84,9 @@ type Tx interface {
 	// u.Version-1 (EPrecondition otherwise), with its entities, moving its
 	// count when its customer changes.
 	UpdateUser(ctx context.Context, scope domain.Scope, u domain.User) error
-	// TrashUser marks a live user in scope deleted at t and ends its
-	// sessions.
-	TrashUser(ctx context.Context, scope domain.Scope, id string, t time.Time) error
+	// TrashUser marks the live user in scope at version deleted at t and
+	// ends its sessions (EPrecondition if its version differs).
+	TrashUser(ctx context.Context, scope domain.Scope, id string, version int64, t time.Time) error
 	// Users lists live users in scope by email.
 	Users(ctx context.Context, scope domain.Scope, f domain.UserFilter) (domain.UserPage, error)
 
@@ -141,8 +166,9 @@ type Tx interface {
 	// a.Version-1 (EPrecondition otherwise), moving its count when its
 	// customer changes.
 	UpdateAsset(ctx context.Context, scope domain.Scope, a domain.Asset) error
-	// TrashAsset marks a live asset in scope deleted at t.
-	TrashAsset(ctx context.Context, scope domain.Scope, id string, t time.Time) error
+	// TrashAsset marks the live asset in scope at version deleted at t
+	// (EPrecondition if its version differs).
+	TrashAsset(ctx context.Context, scope domain.Scope, id string, version int64, t time.Time) error
 	// Assets lists live assets in scope by name.
 	Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilter) (domain.AssetPage, error)
 
@@ -187,6 +213,12 @@ type Tx interface {
 	// Audit lists entries newest first, optionally of one customer.
 	Audit(ctx context.Context, customerID string, limit int) ([]domain.AuditEntry, error)
 }
+
+// ErrRetry is returned by a use case that found, once it held its locks,
+// that a row it had read to decide which locks to take changed under it (a
+// record moved to another customer meanwhile). Write runs the transaction
+// again from the start, a bounded number of times.
+var ErrRetry = errors.New("store: a record changed while its locks were taken; run the transaction again")
 
 type tenantKey struct{}
 

@@ -93,6 +93,8 @@ var uniqueFields = map[string]struct{ field, message string }{
 // SQLSTATE codes custreg reacts to.
 const (
 	uniqueViolation      = "23505"
+	checkViolation       = "23514"
+	foreignKeyViolation  = "23503"
 	serializationFailure = "40001"
 	deadlockDetected     = "40P01"
 )
@@ -112,6 +114,11 @@ var Dialect = sqlstore.Dialect{
 				return fe.Err()
 			}
 			return domain.Errorf(domain.EConflict, "The record conflicts with an existing one.")
+		}
+		if errors.As(err, &pe) && (pe.Code == checkViolation || pe.Code == foreignKeyViolation) {
+			// A kept count or a reference the use case's own checks
+			// should have kept: refused whole, never a raw 500.
+			return domain.Errorf(domain.EConflict, "The change conflicts with another one made at the same time; reload and try again.")
 		}
 		return err
 	},

@@ -53,3 +53,24 @@ func TestLicenseUpgrade(t *testing.T) {
 			return st
 		})
 }
+
+func TestCountsRepair(t *testing.T) {
+	dsn := storetest.NewPostgresDatabase(t, storetest.PostgresURL(t))
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	storetest.CountsRepair(t,
+		func(q string) error { _, err := db.ExecContext(ctx, q); return err },
+		func(v int64) error { return postgres.MigrateTo(ctx, db, v) },
+		func() store.Store {
+			st, err := postgres.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		})
+}

@@ -111,6 +111,10 @@ var Dialect = sqlstore.Dialect{
 				// The service checks uniqueness inside the same IMMEDIATE
 				// transaction, so this is a backstop that should never fire.
 				return domain.Errorf(domain.EConflict, "The record conflicts with an existing one.")
+			case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_TRIGGER, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+				// A kept count or a reference the use case's own checks
+				// should have kept: refused whole, never a raw 500.
+				return domain.Errorf(domain.EConflict, "The change conflicts with another one made at the same time; reload and try again.")
 			}
 		}
 		return err

@@ -71,3 +71,24 @@ func TestLicenseUpgrade(t *testing.T) {
 			return st
 		})
 }
+
+func TestCountsRepair(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "custreg.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	storetest.CountsRepair(t,
+		func(q string) error { _, err := db.ExecContext(ctx, q); return err },
+		func(v int64) error { return sqlite.MigrateTo(ctx, db, v) },
+		func() store.Store {
+			st, err := sqlite.Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		})
+}

@@ -69,8 +69,44 @@ performance_monitoring, serial, ip_address, created_at, updated_at, version) VAL
 
 func (t *tx) Asset(ctx context.Context, scope domain.Scope, id string) (domain.Asset, error) {
 	sc, sargs := assetScope(scope)
-	a, err := scanAsset(t.queryRow(ctx, `SELECT `+assetColumns+liveAsset+` AND a.id = ?`+sc, append([]any{id}, sargs...)...))
+	a, err := scanAsset(t.queryRow(ctx, `SELECT `+assetColumns+liveAsset+` AND a.id = ?`+sc+t.lockRow("a"), append([]any{id}, sargs...)...))
 	return a, rowErr(err, "Asset")
+}
+
+func (t *tx) AssetCustomers(ctx context.Context, ids []string) ([]string, error) {
+	return t.recordCustomers(ctx, "assets", ids)
+}
+
+// recordCustomers returns the distinct customers of live records of table.
+func (t *tx) recordCustomers(ctx context.Context, table string, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := t.query(ctx, `SELECT DISTINCT coalesce(customer_id, '') FROM `+table+` WHERE deleted_at IS NULL AND id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// assetGuard is the WHERE of a write to one asset: the row, live, in scope,
+// at the version it replaces.
+func assetGuard(scope domain.Scope, id string, version int64) (string, []any) {
+	sc, sargs := assetScope(scope)
+	return ` WHERE a.id = ? AND a.deleted_at IS NULL AND a.version = ?` + sc, append([]any{id, version}, sargs...)
 }
 
 func (t *tx) UpdateAsset(ctx context.Context, scope domain.Scope, a domain.Asset) error {
@@ -78,15 +114,12 @@ func (t *tx) UpdateAsset(ctx context.Context, scope domain.Scope, a domain.Asset
 	if err != nil {
 		return err
 	}
-	if before.Version != a.Version-1 {
-		return domain.Errorf(domain.EPrecondition, "The asset was changed by someone else; reload it and try again.")
-	}
-	if _, err := t.exec(ctx, `UPDATE assets SET name = ?, name_key = ?, class = ?, customer_id = ?, entity_id = ?,
-availability_monitoring = ?, performance_monitoring = ?, serial = ?, ip_address = ?, updated_at = ?, version = ?
-WHERE id = ? AND version = ?`,
-		a.Name, a.NameKey(), a.Class, nullString(a.CustomerID), nullString(a.EntityID), a.AvailabilityMonitoring,
-		a.PerformanceMonitoring, nullString(a.Serial), nullString(a.IPAddress), t.time(a.UpdatedAt), a.Version,
-		a.ID, before.Version); err != nil {
+	where, wargs := assetGuard(scope, a.ID, a.Version-1)
+	if err := t.changeRow(ctx, "asset", func() error { _, err := t.Asset(ctx, scope, a.ID); return err },
+		`UPDATE assets AS a SET name = ?, name_key = ?, class = ?, customer_id = ?, entity_id = ?,
+availability_monitoring = ?, performance_monitoring = ?, serial = ?, ip_address = ?, updated_at = ?, version = ?`+where,
+		append([]any{a.Name, a.NameKey(), a.Class, nullString(a.CustomerID), nullString(a.EntityID), a.AvailabilityMonitoring,
+			a.PerformanceMonitoring, nullString(a.Serial), nullString(a.IPAddress), t.time(a.UpdatedAt), a.Version}, wargs...)...); err != nil {
 		return err
 	}
 	if before.CustomerID != a.CustomerID {
@@ -98,13 +131,15 @@ WHERE id = ? AND version = ?`,
 	return nil
 }
 
-func (t *tx) TrashAsset(ctx context.Context, scope domain.Scope, id string, at time.Time) error {
+func (t *tx) TrashAsset(ctx context.Context, scope domain.Scope, id string, version int64, at time.Time) error {
 	before, err := t.Asset(ctx, scope, id)
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `UPDATE assets SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
-		t.time(at), t.time(at), id); err != nil {
+	where, wargs := assetGuard(scope, id, version)
+	if err := t.changeRow(ctx, "asset", func() error { _, err := t.Asset(ctx, scope, id); return err },
+		`UPDATE assets AS a SET deleted_at = ?, updated_at = ?, version = version + 1`+where,
+		append([]any{t.time(at), t.time(at)}, wargs...)...); err != nil {
 		return err
 	}
 	return t.addAssetsCount(ctx, before.CustomerID, -1)

@@ -125,7 +125,7 @@ func (t *tx) UserByEmail(ctx context.Context, email string) (domain.User, error)
 }
 
 func (t *tx) User(ctx context.Context, id string) (domain.User, error) {
-	return t.loadUser(ctx, t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND deleted_at IS NULL`, id))
+	return t.loadUser(ctx, t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ? AND deleted_at IS NULL`+t.lockRow("users"), id))
 }
 
 // prefixed qualifies each column of a column list with alias.
@@ -168,7 +168,18 @@ func (t *tx) EndCustomerSessions(ctx context.Context, customerID string) error {
 
 func (t *tx) ScopedUser(ctx context.Context, scope domain.Scope, id string) (domain.User, error) {
 	sc, sargs := userScope(scope)
-	return t.loadUser(ctx, t.queryRow(ctx, `SELECT `+prefixed("u", userColumns)+liveUser+` AND u.id = ?`+sc, append([]any{id}, sargs...)...))
+	return t.loadUser(ctx, t.queryRow(ctx, `SELECT `+prefixed("u", userColumns)+liveUser+` AND u.id = ?`+sc+t.lockRow("u"), append([]any{id}, sargs...)...))
+}
+
+func (t *tx) UserCustomers(ctx context.Context, ids []string) ([]string, error) {
+	return t.recordCustomers(ctx, "users", ids)
+}
+
+// userGuard is the WHERE of a write to one user: the row, live, in scope,
+// at the version it replaces.
+func userGuard(scope domain.Scope, id string, version int64) (string, []any) {
+	sc, sargs := userScope(scope)
+	return ` WHERE u.id = ? AND u.deleted_at IS NULL AND u.version = ?` + sc, append([]any{id, version}, sargs...)
 }
 
 func (t *tx) UpdateUser(ctx context.Context, scope domain.Scope, u domain.User) error {
@@ -176,13 +187,11 @@ func (t *tx) UpdateUser(ctx context.Context, scope domain.Scope, u domain.User) 
 	if err != nil {
 		return err
 	}
-	if before.Version != u.Version-1 {
-		return domain.Errorf(domain.EPrecondition, "The user was changed by someone else; reload it and try again.")
-	}
-	if _, err := t.exec(ctx, `UPDATE users SET name = ?, kind = ?, role = ?, customer_id = ?, is_active = ?,
-password_hash = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
-		u.Name, u.Kind, u.Role, nullString(u.CustomerID), u.IsActive, u.PasswordHash, t.time(u.UpdatedAt), u.Version,
-		u.ID, before.Version); err != nil {
+	where, wargs := userGuard(scope, u.ID, u.Version-1)
+	if err := t.changeRow(ctx, "user", func() error { _, err := t.ScopedUser(ctx, scope, u.ID); return err },
+		`UPDATE users AS u SET name = ?, kind = ?, role = ?, customer_id = ?, is_active = ?,
+password_hash = ?, updated_at = ?, version = ?`+where,
+		append([]any{u.Name, u.Kind, u.Role, nullString(u.CustomerID), u.IsActive, u.PasswordHash, t.time(u.UpdatedAt), u.Version}, wargs...)...); err != nil {
 		return err
 	}
 	if err := t.setUserEntities(ctx, u.ID, u.EntityIDs); err != nil {
@@ -197,13 +206,15 @@ password_hash = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
 	return nil
 }
 
-func (t *tx) TrashUser(ctx context.Context, scope domain.Scope, id string, at time.Time) error {
+func (t *tx) TrashUser(ctx context.Context, scope domain.Scope, id string, version int64, at time.Time) error {
 	before, err := t.ScopedUser(ctx, scope, id)
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `UPDATE users SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
-		t.time(at), t.time(at), id); err != nil {
+	where, wargs := userGuard(scope, id, version)
+	if err := t.changeRow(ctx, "user", func() error { _, err := t.ScopedUser(ctx, scope, id); return err },
+		`UPDATE users AS u SET deleted_at = ?, updated_at = ?, version = version + 1`+where,
+		append([]any{t.time(at), t.time(at)}, wargs...)...); err != nil {
 		return err
 	}
 	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {

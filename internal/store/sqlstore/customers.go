@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"hash/fnv"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -103,8 +104,32 @@ func scopeClause(scope domain.Scope) (string, []any) {
 func (t *tx) Customer(ctx context.Context, scope domain.Scope, id string) (domain.Customer, error) {
 	sc, sargs := scopeClause(scope)
 	args := append([]any{id}, sargs...)
-	c, err := scanCustomer(t.queryRow(ctx, `SELECT `+customerColumns+` FROM customers c WHERE c.id = ? AND c.deleted_at IS NULL`+sc, args...))
+	c, err := scanCustomer(t.queryRow(ctx, `SELECT `+customerColumns+` FROM customers c WHERE c.id = ? AND c.deleted_at IS NULL`+sc+t.lockRow("c"), args...))
 	return c, rowErr(err, "Customer")
+}
+
+func (t *tx) LockCustomers(ctx context.Context, ids []string) error {
+	if t.db.d.ForUpdate == "" {
+		return nil // one writer at a time: nothing to order
+	}
+	var args []any
+	for _, id := range ids {
+		if id != "" && !slices.Contains(args, any(id)) {
+			args = append(args, id)
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	// The rows are locked as they come out of the sort, so in id order.
+	rows, err := t.query(ctx, `SELECT id FROM customers WHERE deleted_at IS NULL AND id IN (`+placeholders(len(args))+`) ORDER BY id`+t.db.d.ForUpdate, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	return rows.Err()
 }
 
 func (t *tx) CustomerTaken(ctx context.Context, nameKey, codeKey, exceptID string) (bool, bool, error) {

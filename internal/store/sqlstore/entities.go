@@ -97,7 +97,7 @@ WHERE e.deleted_at IS NULL AND c.deleted_at IS NULL`
 func (t *tx) Entity(ctx context.Context, scope domain.Scope, customerID, id string) (domain.Entity, error) {
 	sc, sargs := entityScope(scope)
 	args := append([]any{customerID, id}, sargs...)
-	e, err := scanEntity(t.queryRow(ctx, `SELECT `+entityColumns+liveEntity+` AND e.customer_id = ? AND e.id = ?`+sc, args...))
+	e, err := scanEntity(t.queryRow(ctx, `SELECT `+entityColumns+liveEntity+` AND e.customer_id = ? AND e.id = ?`+sc+t.lockRow("e"), args...))
 	return e, rowErr(err, "Entity")
 }
 

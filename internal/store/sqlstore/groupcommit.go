@@ -126,7 +126,12 @@ func (db *DB) runBatch(batch []*writeReq) {
 // function fails (or panics), the savepoint is rolled back and the
 // function's error returned; the transaction goes on for the others.
 func (db *DB) runSavepoint(r *writeReq, sqltx *sql.Tx) (err error) {
-	if _, err := sqltx.ExecContext(r.ctx, "SAVEPOINT w"); err != nil {
+	// Every statement of the batch runs under a context no caller can
+	// cancel (tx.shared): a cancellation interrupts the connection, and
+	// with it the transaction every member shares. A caller cancelled
+	// before its turn is not run (runBatch); once running, its write
+	// completes and the caller, who waits for the outcome, hears the truth.
+	if _, err := sqltx.ExecContext(context.Background(), "SAVEPOINT w"); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
 	defer func() {
@@ -145,5 +150,5 @@ func (db *DB) runSavepoint(r *writeReq, sqltx *sql.Tx) (err error) {
 			err = fmt.Errorf("release savepoint: %w", rerr)
 		}
 	}()
-	return r.fn(&tx{db: db, tx: sqltx})
+	return r.fn(&tx{db: db, tx: sqltx, write: true, shared: true})
 }

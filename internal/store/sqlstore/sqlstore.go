@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -82,7 +83,8 @@ type DB struct {
 	write, read *sql.DB
 	d           Dialect
 	obs         Observer
-	rebound     sync.Map // query string -> rebound query string
+	rebound     sync.Map     // query string -> rebound query string
+	reboundN    atomic.Int64 // entries in rebound, at most maxRebound
 
 	// Group commit (groupcommit.go).
 	writes  chan *writeReq
@@ -118,7 +120,7 @@ func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxWriteAttempts; attempt++ {
 		err = db.run(ctx, true, fn)
-		if err == nil || db.d.Retryable == nil || !db.d.Retryable(err) {
+		if err == nil || !db.retryable(err) {
 			return err
 		}
 		if ctx.Err() != nil {
@@ -127,6 +129,13 @@ func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 		time.Sleep(time.Duration(attempt*attempt) * time.Millisecond)
 	}
 	return err
+}
+
+// retryable reports whether a failed write transaction may run again: the
+// dialect's serialization failures and deadlocks, and a use case that found
+// a row moved under it (store.ErrRetry).
+func (db *DB) retryable(err error) bool {
+	return errors.Is(err, store.ErrRetry) || (db.d.Retryable != nil && db.d.Retryable(err))
 }
 
 // Read implements store.Store.
@@ -162,7 +171,7 @@ func (db *DB) run(ctx context.Context, write bool, fn func(store.Tx) error) (err
 			return err
 		}
 	}
-	if err = fn(&tx{db: db, tx: sqltx}); err != nil {
+	if err = fn(&tx{db: db, tx: sqltx, write: write}); err != nil {
 		return err
 	}
 	if err = sqltx.Commit(); err != nil {
@@ -217,14 +226,77 @@ func (db *DB) rebind(q string) string {
 		b.WriteByte(q[i])
 	}
 	out := b.String()
-	db.rebound.Store(q, out)
+	// Queries are built from a fixed set of shapes, but filter trees and
+	// IN lists make their number open-ended: past maxRebound the text is
+	// rewritten each time instead of kept.
+	if db.reboundN.Load() < maxRebound {
+		if _, loaded := db.rebound.LoadOrStore(q, out); !loaded {
+			db.reboundN.Add(1)
+		}
+	}
 	return out
 }
 
+// maxRebound bounds the cache of rewritten statement texts.
+const maxRebound = 2048
+
 // tx implements store.Tx.
 type tx struct {
-	db *DB
-	tx *sql.Tx
+	db    *DB
+	tx    *sql.Tx
+	write bool // a read-write transaction: reads of one record lock it
+	// shared marks a transaction that group commit runs for several
+	// callers: its statements ignore the cancellation of the caller's
+	// context (keeping its values), since the driver answers one by
+	// interrupting the connection, which would end the whole batch's
+	// transaction and every other caller's writes with it.
+	shared bool
+}
+
+// stmtCtx is the context a statement runs under.
+func (t *tx) stmtCtx(ctx context.Context) context.Context {
+	if t.shared {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
+// lockRow ends a SELECT of one record (aliased alias) in a write
+// transaction so that it holds the row until the transaction ends: the
+// write that follows is computed from what it replaces, and a concurrent
+// writer of the same row waits, then reads what this one wrote. "" in read
+// transactions and where writes are serialized anyway (SQLite).
+func (t *tx) lockRow(alias string) string {
+	if !t.write || t.db.d.ForUpdate == "" {
+		return ""
+	}
+	return t.db.d.ForUpdate + " OF " + alias
+}
+
+// changeRow runs one UPDATE of one live record. Its WHERE names the row,
+// its liveness, the caller's scope and, where the write replaces a version,
+// that version, so the statement guards itself whatever was read before.
+// One row changed is success. None means the row is gone or out of scope
+// (find then returns ENotFound) or was changed meanwhile (EPrecondition).
+func (t *tx) changeRow(ctx context.Context, what string, find func() error, q string, args ...any) error {
+	res, err := t.exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 1 {
+		return nil
+	}
+	if n > 1 {
+		return fmt.Errorf("sqlstore: a write of one %s changed %d rows", what, n)
+	}
+	if err := find(); err != nil {
+		return err
+	}
+	return domain.Errorf(domain.EPrecondition, "The %s was changed by someone else; reload it and try again.", what)
 }
 
 // observe records a statement's latency under its first keyword.
@@ -241,7 +313,7 @@ func (t *tx) observe(q string, start time.Time) {
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	defer t.observe(q, time.Now())
-	res, err := t.tx.ExecContext(ctx, t.db.rebind(q), args...)
+	res, err := t.tx.ExecContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
 	if err != nil {
 		return nil, t.db.d.MapError(err)
 	}
@@ -250,7 +322,7 @@ func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	defer t.observe(q, time.Now())
-	rows, err := t.tx.QueryContext(ctx, t.db.rebind(q), args...)
+	rows, err := t.tx.QueryContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
 	if err != nil {
 		return nil, t.db.d.MapError(err)
 	}
@@ -259,7 +331,7 @@ func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	defer t.observe(q, time.Now())
-	return t.tx.QueryRowContext(ctx, t.db.rebind(q), args...)
+	return t.tx.QueryRowContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
 }
 
 // time converts t for the dialect.

@@ -103,7 +103,7 @@ func testAssets(t *testing.T, st store.Store) {
 		up.Name, up.Version = "Hijacked", 2
 		err := st.Write(c, func(tx store.Tx) error { return tx.UpdateAsset(c, scopeB, up) })
 		wantCode(t, err, domain.ENotFound)
-		err = st.Write(c, func(tx store.Tx) error { return tx.TrashAsset(c, scopeB, full.ID, t0) })
+		err = st.Write(c, func(tx store.Tx) error { return tx.TrashAsset(c, scopeB, full.ID, 1, t0) })
 		wantCode(t, err, domain.ENotFound)
 	})
 
@@ -119,8 +119,11 @@ func testAssets(t *testing.T, st store.Store) {
 	})
 
 	t.Run("Trash", func(t *testing.T) {
-		mustWrite(t, st, func(tx store.Tx) error { return tx.TrashAsset(c, domain.OrgScope, full.ID, t0) })
-		err := st.Write(c, func(tx store.Tx) error { return tx.TrashAsset(c, domain.OrgScope, full.ID, t0) })
+		// A trash guards the version it replaces, like an update.
+		err := st.Write(c, func(tx store.Tx) error { return tx.TrashAsset(c, domain.OrgScope, full.ID, 1, t0) })
+		wantCode(t, err, domain.EPrecondition)
+		mustWrite(t, st, func(tx store.Tx) error { return tx.TrashAsset(c, domain.OrgScope, full.ID, 2, t0) })
+		err = st.Write(c, func(tx store.Tx) error { return tx.TrashAsset(c, domain.OrgScope, full.ID, 3, t0) })
 		wantCode(t, err, domain.ENotFound)
 		if nb := assetsCount(t, st, b.ID); nb != 1 {
 			t.Errorf("after trash: b %d, want 1", nb)

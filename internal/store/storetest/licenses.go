@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/store"
@@ -167,4 +169,59 @@ func LicenseUpgrade(t *testing.T, exec func(q string) error, migrateTo func(vers
 		t.Errorf("org non_it = %+v", o)
 	}
 
+}
+
+// CountsRepair checks migration 00010 on a database whose kept figures an
+// older release got wrong under racing writes: every count and license use
+// is recounted from the records, an allocation below the recount is raised
+// to it, and from then on a write that would take a kept count below zero
+// is refused with a domain error (a check), never a raw driver error.
+func CountsRepair(t *testing.T, exec func(q string) error, migrateTo func(version int64) error, open func() store.Store) {
+	if err := migrateTo(9); err != nil {
+		t.Fatal(err)
+	}
+	at := "'2026-11-30T12:00:00.000000Z'"
+	for _, q := range []string{
+		`INSERT INTO customers (id, name, name_key, code, code_key, is_active, created_at, updated_at, version, assets_count, users_count, entities_count)
+		 VALUES ('c-a', 'Alpha', 'alpha', 'A1', 'a1', TRUE, ` + at + `, ` + at + `, 1, 0, 5, 3)`,
+		`INSERT INTO customer_licenses (customer_id, type, allocated, used) SELECT 'c-a', type, 0, 0 FROM license_types`,
+		`INSERT INTO users (id, email, name, kind, role, customer_id, is_active, password_hash, created_at, updated_at, version) VALUES
+		 ('u1', 'u1@a.example', 'U1', 'user', 'customer_user', 'c-a', TRUE, 'x', ` + at + `, ` + at + `, 1)`,
+		`INSERT INTO assets (id, name, name_key, class, customer_id, availability_monitoring, performance_monitoring, created_at, updated_at, version) VALUES
+		 ('x1', 'X1', 'x1', 'it', 'c-a', TRUE, FALSE, ` + at + `, ` + at + `, 1),
+		 ('x2', 'X2', 'x2', 'it', 'c-a', FALSE, FALSE, ` + at + `, ` + at + `, 1)`,
+		`UPDATE org_licenses SET pool = 1 WHERE type = 'it_assets'`,
+	} {
+		if err := exec(q); err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
+	}
+	st := open()
+	c := context.Background()
+	var got domain.Customer
+	mustRead(t, st, func(tx store.Tx) (err error) { got, err = tx.Customer(c, domain.OrgScope, "c-a"); return err })
+	if got.AssetsCount != 2 || got.UsersCount != 1 || got.EntitiesCount != 0 {
+		t.Errorf("recounted: %d assets, %d users, %d entities; want 2, 1, 0", got.AssetsCount, got.UsersCount, got.EntitiesCount)
+	}
+	for typ, n := range map[string]int64{domain.LicenseITAssets: 2, domain.LicenseUsers: 1, domain.LicenseAvailability: 1, domain.LicenseNonITAssets: 0} {
+		if l := licenseOf(t, st, "c-a", typ); l.Used != n || l.Allocated != n {
+			t.Errorf("%s = %+v, want allocated = used = %d", typ, l, n)
+		}
+	}
+	if o := orgLicenseOf(t, st, domain.LicenseITAssets); o.Pool == nil || *o.Pool != 2 || o.Allocated != 2 || o.Used != 2 {
+		t.Errorf("org it_assets = %+v, want a pool raised to 2, all allocated and used", o)
+	}
+	// A count corrupted behind the store's back: the trash that would take
+	// it below zero is refused as a conflict, and changes nothing.
+	if err := exec(`UPDATE customers SET assets_count = 0 WHERE id = 'c-a'`); err != nil {
+		t.Fatal(err)
+	}
+	err := st.Write(c, func(tx store.Tx) error {
+		return tx.TrashAsset(c, domain.OrgScope, "x1", 1, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	})
+	wantCode(t, err, domain.EConflict)
+	mustRead(t, st, func(tx store.Tx) error {
+		_, err := tx.Asset(c, domain.OrgScope, "x1")
+		return err
+	})
 }

@@ -100,7 +100,7 @@ func testCustomerUsers(t *testing.T, st store.Store) {
 		up := whole
 		up.Name, up.Version = "Hijacked", 2
 		wantCode(t, st.Write(c, func(tx store.Tx) error { return tx.UpdateUser(c, scopeB, up) }), domain.ENotFound)
-		wantCode(t, st.Write(c, func(tx store.Tx) error { return tx.TrashUser(c, scopeB, whole.ID, t0) }), domain.ENotFound)
+		wantCode(t, st.Write(c, func(tx store.Tx) error { return tx.TrashUser(c, scopeB, whole.ID, whole.Version, t0) }), domain.ENotFound)
 	})
 	t.Run("UpdateMovesCountsAndEntities", func(t *testing.T) {
 		up := nu
@@ -122,7 +122,7 @@ func testCustomerUsers(t *testing.T, st store.Store) {
 		mustWrite(t, st, func(tx store.Tx) error {
 			return tx.CreateSession(c, domain.Session{IDHash: "s-b", UserID: bu.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)})
 		})
-		mustWrite(t, st, func(tx store.Tx) error { return tx.TrashUser(c, domain.OrgScope, bu.ID, t0) })
+		mustWrite(t, st, func(tx store.Tx) error { return tx.TrashUser(c, domain.OrgScope, bu.ID, bu.Version, t0) })
 		mustRead(t, st, func(tx store.Tx) error {
 			_, err := tx.UserByEmail(c, bu.Email)
 			wantCode(t, err, domain.ENotFound)
