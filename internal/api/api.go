@@ -49,7 +49,12 @@ type Route struct {
 	// 401 before it reads anything of the request.
 	Public bool
 	// Params are the query parameters the route takes; any other is a 400.
-	Params  []string
+	Params []string
+	// UseCase names the service use case the route runs, whose declared
+	// need (service.UseCases) decides who may call it; "" for public
+	// routes. The permission test calls every route as every role and
+	// holds the answers to that table.
+	UseCase string
 	handler func(*API, http.ResponseWriter, *http.Request) error
 }
 
@@ -63,42 +68,42 @@ var listParams = []string{"q", "filter", "sort", "limit", "cursor", "name.*", "c
 var routes = []Route{
 	{Method: "POST", Path: BasePath + "/auth/login", Public: true, handler: (*API).login},
 	{Method: "POST", Path: BasePath + "/auth/logout", Public: true, handler: (*API).logout},
-	{Method: "GET", Path: BasePath + "/me", handler: (*API).me},
-	{Method: "GET", Path: BasePath + "/tokens", handler: (*API).listTokens},
-	{Method: "POST", Path: BasePath + "/tokens", handler: (*API).createToken},
-	{Method: "DELETE", Path: BasePath + "/tokens/{id}", handler: (*API).revokeToken},
-	{Method: "GET", Path: BasePath + "/org/settings", handler: (*API).orgSettings},
-	{Method: "PATCH", Path: BasePath + "/org/settings", handler: (*API).patchOrgSettings},
-	{Method: "GET", Path: BasePath + "/org/licenses", handler: (*API).orgLicenses},
-	{Method: "PUT", Path: BasePath + "/org/licenses", handler: (*API).putOrgLicenses},
-	{Method: "GET", Path: BasePath + "/customers", Params: listParams, handler: (*API).listCustomers},
-	{Method: "POST", Path: BasePath + "/customers", handler: (*API).createCustomer},
-	{Method: "GET", Path: BasePath + "/customers/{id}", handler: (*API).getCustomer},
-	{Method: "PATCH", Path: BasePath + "/customers/{id}", handler: (*API).patchCustomer},
-	{Method: "DELETE", Path: BasePath + "/customers/{id}", handler: (*API).deleteCustomer},
-	{Method: "GET", Path: BasePath + "/customers/{id}/licenses", handler: (*API).customerLicenses},
-	{Method: "PUT", Path: BasePath + "/customers/{id}/licenses", handler: (*API).putCustomerLicenses},
-	{Method: "GET", Path: BasePath + "/customers/{id}/entities", Params: []string{"limit", "cursor"}, handler: (*API).listEntities},
-	{Method: "POST", Path: BasePath + "/customers/{id}/entities", handler: (*API).createEntity},
-	{Method: "GET", Path: BasePath + "/customers/{id}/entities/{entity_id}", handler: (*API).getEntity},
-	{Method: "PATCH", Path: BasePath + "/customers/{id}/entities/{entity_id}", handler: (*API).patchEntity},
-	{Method: "DELETE", Path: BasePath + "/customers/{id}/entities/{entity_id}", handler: (*API).deleteEntity},
-	{Method: "GET", Path: BasePath + "/users", Params: placementParams, handler: (*API).listUsers},
-	{Method: "POST", Path: BasePath + "/users", handler: (*API).createUser},
-	{Method: "POST", Path: BasePath + "/users/move", handler: (*API).moveUsers},
-	{Method: "GET", Path: BasePath + "/users/{id}", handler: (*API).getUser},
-	{Method: "PATCH", Path: BasePath + "/users/{id}", handler: (*API).patchUser},
-	{Method: "DELETE", Path: BasePath + "/users/{id}", handler: (*API).deleteUser},
-	{Method: "GET", Path: BasePath + "/assets", Params: placementParams, handler: (*API).listAssets},
-	{Method: "POST", Path: BasePath + "/assets", handler: (*API).createAsset},
-	{Method: "POST", Path: BasePath + "/assets/move", handler: (*API).moveAssets},
-	{Method: "GET", Path: BasePath + "/assets/{id}", handler: (*API).getAsset},
-	{Method: "PATCH", Path: BasePath + "/assets/{id}", handler: (*API).patchAsset},
-	{Method: "DELETE", Path: BasePath + "/assets/{id}", handler: (*API).deleteAsset},
-	{Method: "GET", Path: BasePath + "/roles", handler: (*API).listRoles},
-	{Method: "POST", Path: BasePath + "/roles", handler: (*API).createRole},
-	{Method: "GET", Path: BasePath + "/roles/{key}", handler: (*API).getRole},
-	{Method: "DELETE", Path: BasePath + "/roles/{key}", handler: (*API).deleteRole},
+	{Method: "GET", Path: BasePath + "/me", UseCase: "Me", handler: (*API).me},
+	{Method: "GET", Path: BasePath + "/tokens", UseCase: "Tokens", handler: (*API).listTokens},
+	{Method: "POST", Path: BasePath + "/tokens", UseCase: "CreateToken", handler: (*API).createToken},
+	{Method: "DELETE", Path: BasePath + "/tokens/{id}", UseCase: "RevokeToken", handler: (*API).revokeToken},
+	{Method: "GET", Path: BasePath + "/org/settings", UseCase: "OrgSettings", handler: (*API).orgSettings},
+	{Method: "PATCH", Path: BasePath + "/org/settings", UseCase: "UpdateOrgSettings", handler: (*API).patchOrgSettings},
+	{Method: "GET", Path: BasePath + "/org/licenses", UseCase: "OrgLicenses", handler: (*API).orgLicenses},
+	{Method: "PUT", Path: BasePath + "/org/licenses", UseCase: "SetOrgPool", handler: (*API).putOrgLicenses},
+	{Method: "GET", Path: BasePath + "/customers", Params: listParams, UseCase: "ListCustomers", handler: (*API).listCustomers},
+	{Method: "POST", Path: BasePath + "/customers", UseCase: "RegisterCustomer", handler: (*API).createCustomer},
+	{Method: "GET", Path: BasePath + "/customers/{id}", UseCase: "Customer", handler: (*API).getCustomer},
+	{Method: "PATCH", Path: BasePath + "/customers/{id}", UseCase: "UpdateCustomerWithLicenses", handler: (*API).patchCustomer},
+	{Method: "DELETE", Path: BasePath + "/customers/{id}", UseCase: "DeleteCustomer", handler: (*API).deleteCustomer},
+	{Method: "GET", Path: BasePath + "/customers/{id}/licenses", UseCase: "CustomerLicenses", handler: (*API).customerLicenses},
+	{Method: "PUT", Path: BasePath + "/customers/{id}/licenses", UseCase: "SetCustomerLicenses", handler: (*API).putCustomerLicenses},
+	{Method: "GET", Path: BasePath + "/customers/{id}/entities", Params: []string{"limit", "cursor"}, UseCase: "ListEntities", handler: (*API).listEntities},
+	{Method: "POST", Path: BasePath + "/customers/{id}/entities", UseCase: "CreateEntity", handler: (*API).createEntity},
+	{Method: "GET", Path: BasePath + "/customers/{id}/entities/{entity_id}", UseCase: "Entity", handler: (*API).getEntity},
+	{Method: "PATCH", Path: BasePath + "/customers/{id}/entities/{entity_id}", UseCase: "UpdateEntity", handler: (*API).patchEntity},
+	{Method: "DELETE", Path: BasePath + "/customers/{id}/entities/{entity_id}", UseCase: "DeleteEntity", handler: (*API).deleteEntity},
+	{Method: "GET", Path: BasePath + "/users", Params: placementParams, UseCase: "ListUsers", handler: (*API).listUsers},
+	{Method: "POST", Path: BasePath + "/users", UseCase: "CreateUser", handler: (*API).createUser},
+	{Method: "POST", Path: BasePath + "/users/move", UseCase: "MoveUsers", handler: (*API).moveUsers},
+	{Method: "GET", Path: BasePath + "/users/{id}", UseCase: "User", handler: (*API).getUser},
+	{Method: "PATCH", Path: BasePath + "/users/{id}", UseCase: "UpdateUser", handler: (*API).patchUser},
+	{Method: "DELETE", Path: BasePath + "/users/{id}", UseCase: "DeleteUser", handler: (*API).deleteUser},
+	{Method: "GET", Path: BasePath + "/assets", Params: placementParams, UseCase: "ListAssets", handler: (*API).listAssets},
+	{Method: "POST", Path: BasePath + "/assets", UseCase: "CreateAsset", handler: (*API).createAsset},
+	{Method: "POST", Path: BasePath + "/assets/move", UseCase: "MoveAssets", handler: (*API).moveAssets},
+	{Method: "GET", Path: BasePath + "/assets/{id}", UseCase: "Asset", handler: (*API).getAsset},
+	{Method: "PATCH", Path: BasePath + "/assets/{id}", UseCase: "UpdateAsset", handler: (*API).patchAsset},
+	{Method: "DELETE", Path: BasePath + "/assets/{id}", UseCase: "DeleteAsset", handler: (*API).deleteAsset},
+	{Method: "GET", Path: BasePath + "/roles", UseCase: "Roles", handler: (*API).listRoles},
+	{Method: "POST", Path: BasePath + "/roles", UseCase: "CreateRole", handler: (*API).createRole},
+	{Method: "GET", Path: BasePath + "/roles/{key}", UseCase: "Role", handler: (*API).getRole},
+	{Method: "DELETE", Path: BasePath + "/roles/{key}", UseCase: "DeleteRole", handler: (*API).deleteRole},
 	{Method: "GET", Path: "/api/openapi.json", Public: true, handler: (*API).openAPI},
 }
 
@@ -117,6 +122,16 @@ func (a *API) Register(mux *http.ServeMux) {
 			if err := rt.check(r); err != nil {
 				a.writeError(w, r, err)
 				return
+			}
+			// The caller's role is checked against the use case's need
+			// before anything of the request is read, so a refusal is the
+			// same 403 whatever the request says. The service checks it
+			// again for every other way in.
+			if rt.UseCase != "" {
+				if err := a.svc.Allowed(r.Context(), rt.UseCase); err != nil {
+					a.writeError(w, r, err)
+					return
+				}
 			}
 			if err := rt.handler(a, w, r); err != nil {
 				a.writeError(w, r, err)

@@ -1639,9 +1639,11 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	oasWantType(t, scoped.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Mine", "code": "MINE"}}, 403), "forbidden")
 	oasWantType(t, scoped.do(oasReq{method: "PATCH", path: customers + "/" + jioID, body: map[string]any{"name": "Jio 2"}}, 403), "forbidden")
 	oasWantType(t, scoped.do(oasReq{method: "DELETE", path: customers + "/" + jioID}, 403), "forbidden")
-	oasWantType(t, scoped.do(oasReq{method: "POST", path: minimalEnts, body: map[string]any{"name": "Mine"}}, 403), "forbidden")
-	oasWantType(t, scoped.do(oasReq{method: "PATCH", path: jioHQPath, body: map[string]any{"name": "Mine"}}, 403), "forbidden")
-	oasWantType(t, scoped.do(oasReq{method: "DELETE", path: jioHQPath}, 403), "forbidden")
+	// A customer admin's role grants entities.add/edit/delete: it manages
+	// its own customer's entities.
+	minePath := minimalEnts + "/" + scoped.do(oasReq{method: "POST", path: minimalEnts, body: map[string]any{"name": "Mine"}}, 201).json(t)["id"].(string)
+	scoped.do(oasReq{method: "PATCH", path: minePath, body: map[string]any{"name": "Mine 2"}}, 200)
+	scoped.do(oasReq{method: "DELETE", path: minePath}, 204)
 	oasWantType(t, scoped.do(oasReq{method: "PATCH", path: org, body: map[string]any{"name": "Mine"}}, 403), "forbidden")
 	scoped.do(oasReq{method: "GET", path: org}, 200)
 	scoped.do(oasReq{method: "POST", path: tokens, body: map[string]any{"name": "scoped"}}, 201)

@@ -58,7 +58,7 @@ func placeAsset(ctx context.Context, tx store.Tx, p domain.Principal, a *domain.
 // CreateAsset creates an asset mapped to the organization, a customer, or
 // one of its entities, within the caller's scope.
 func (s *Service) CreateAsset(ctx context.Context, in domain.AssetInput) (domain.Asset, error) {
-	p, err := authorize(ctx, "assets", "add")
+	ctx, p, err := begin(ctx, "CreateAsset")
 	if err != nil {
 		return domain.Asset{}, err
 	}
@@ -85,7 +85,7 @@ func (s *Service) CreateAsset(ctx context.Context, in domain.AssetInput) (domain
 
 // Asset returns a live asset in the caller's scope.
 func (s *Service) Asset(ctx context.Context, id string) (domain.Asset, error) {
-	p, err := authorize(ctx, "assets", "view")
+	ctx, p, err := begin(ctx, "Asset")
 	if err != nil {
 		return domain.Asset{}, err
 	}
@@ -99,7 +99,7 @@ func (s *Service) Asset(ctx context.Context, id string) (domain.Asset, error) {
 
 // ListAssets returns a page of live assets in the caller's scope.
 func (s *Service) ListAssets(ctx context.Context, f domain.AssetFilter) (domain.AssetPage, error) {
-	p, err := authorize(ctx, "assets", "view")
+	ctx, p, err := begin(ctx, "ListAssets")
 	if err != nil {
 		return domain.AssetPage{}, err
 	}
@@ -114,7 +114,7 @@ func (s *Service) ListAssets(ctx context.Context, f domain.AssetFilter) (domain.
 // UpdateAsset changes a live asset in scope, possibly moving it to another
 // customer or entity the caller may place it in.
 func (s *Service) UpdateAsset(ctx context.Context, id string, version int64, apply func(domain.AssetInput) (domain.AssetInput, error)) (domain.Asset, error) {
-	p, err := authorize(ctx, "assets", "edit")
+	ctx, p, err := begin(ctx, "UpdateAsset")
 	if err != nil {
 		return domain.Asset{}, err
 	}
@@ -167,7 +167,7 @@ func (s *Service) UpdateAsset(ctx context.Context, id string, version int64, app
 // MoveAssets maps several assets to one customer and entity in one
 // transaction: all move, or none does.
 func (s *Service) MoveAssets(ctx context.Context, ids []string, customerID, entityID string) error {
-	p, err := authorize(ctx, "assets", "edit")
+	ctx, p, err := begin(ctx, "MoveAssets")
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (s *Service) MoveAssets(ctx context.Context, ids []string, customerID, enti
 
 // DeleteAsset moves a live asset in scope to trash.
 func (s *Service) DeleteAsset(ctx context.Context, id string, version int64) error {
-	p, err := authorize(ctx, "assets", "delete")
+	ctx, p, err := begin(ctx, "DeleteAsset")
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ type NewCustomer struct {
 // type; and then nothing is written.
 func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.Customer, error) {
 	in, entities := nc.Customer, nc.Entities
-	p, err := requireOrgAdmin(ctx)
+	ctx, p, err := begin(ctx, "RegisterCustomer")
 	if err != nil {
 		return domain.Customer{}, err
 	}
@@ -149,7 +149,7 @@ func (s *Service) customerFieldErrors(ctx context.Context, tx store.Tx, verr err
 
 // Customer returns a live customer in the caller's scope.
 func (s *Service) Customer(ctx context.Context, id string) (domain.Customer, error) {
-	p, err := principal(ctx)
+	ctx, p, err := begin(ctx, "Customer")
 	if err != nil {
 		return domain.Customer{}, err
 	}
@@ -180,9 +180,12 @@ func (s *Service) UpdateCustomer(ctx context.Context, id string, version int64, 
 // 409 beyond the pool or below use), and a refusal of either changes
 // nothing.
 func (s *Service) UpdateCustomerWithLicenses(ctx context.Context, id string, version int64, apply func(domain.CustomerInput) (domain.CustomerInput, error), licenses domain.LicenseCounts) (domain.Customer, error) {
-	p, err := requireOrgAdmin(ctx)
+	ctx, p, err := begin(ctx, "UpdateCustomerWithLicenses")
 	if err != nil {
 		return domain.Customer{}, err
+	}
+	if licenses != nil && !useCases["SetCustomerLicenses"].Allows(p) {
+		return domain.Customer{}, domain.Errorf(domain.EForbidden, "Your role does not allow this (licenses.edit).")
 	}
 	var out domain.Customer
 	err = s.store.Write(ctx, func(tx store.Tx) error {
@@ -256,7 +259,7 @@ func (s *Service) UpdateCustomerWithLicenses(ctx context.Context, id string, ver
 // and uniqueness check, and is kept for restore. If version is not zero it
 // must equal the stored version.
 func (s *Service) DeleteCustomer(ctx context.Context, id string, version int64) error {
-	p, err := requireOrgAdmin(ctx)
+	ctx, p, err := begin(ctx, "DeleteCustomer")
 	if err != nil {
 		return err
 	}
@@ -286,7 +289,7 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string, version int64) 
 
 // ListCustomers returns a page of live customers in the caller's scope.
 func (s *Service) ListCustomers(ctx context.Context, f domain.CustomerFilter) (domain.CustomerPage, error) {
-	p, err := principal(ctx)
+	ctx, p, err := begin(ctx, "ListCustomers")
 	if err != nil {
 		return domain.CustomerPage{}, err
 	}

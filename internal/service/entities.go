@@ -65,7 +65,7 @@ func liveCustomer(ctx context.Context, tx store.Tx, p domain.Principal, id strin
 
 // CreateEntity adds an entity to a live customer.
 func (s *Service) CreateEntity(ctx context.Context, customerID string, in domain.EntityInput) (domain.Entity, error) {
-	p, err := requireOrgAdmin(ctx)
+	ctx, p, err := begin(ctx, "CreateEntity")
 	if err != nil {
 		return domain.Entity{}, err
 	}
@@ -108,7 +108,7 @@ func mergeFieldErrors(fe, taken domain.FieldErrors) domain.FieldErrors {
 
 // Entity returns a live entity of a live customer in the caller's scope.
 func (s *Service) Entity(ctx context.Context, customerID, id string) (domain.Entity, error) {
-	p, err := principal(ctx)
+	ctx, p, err := begin(ctx, "Entity")
 	if err != nil {
 		return domain.Entity{}, err
 	}
@@ -125,7 +125,7 @@ func (s *Service) Entity(ctx context.Context, customerID, id string) (domain.Ent
 
 // ListEntities returns a page of a live customer's entities, by name.
 func (s *Service) ListEntities(ctx context.Context, customerID string, f domain.EntityFilter) (domain.EntityPage, error) {
-	p, err := principal(ctx)
+	ctx, p, err := begin(ctx, "ListEntities")
 	if err != nil {
 		return domain.EntityPage{}, err
 	}
@@ -149,7 +149,7 @@ func (s *Service) ListEntities(ctx context.Context, customerID string, f domain.
 // UpdateEntity changes a live entity; apply and version work as in
 // UpdateCustomer.
 func (s *Service) UpdateEntity(ctx context.Context, customerID, id string, version int64, apply func(domain.EntityInput) (domain.EntityInput, error)) (domain.Entity, error) {
-	p, err := requireOrgAdmin(ctx)
+	ctx, p, err := begin(ctx, "UpdateEntity")
 	if err != nil {
 		return domain.Entity{}, err
 	}
@@ -194,7 +194,7 @@ func (s *Service) UpdateEntity(ctx context.Context, customerID, id string, versi
 // are mapped to, or live users are narrowed to, is not removed (409): they
 // would point at nothing; move them first.
 func (s *Service) DeleteEntity(ctx context.Context, customerID, id string, version int64) error {
-	p, err := requireOrgAdmin(ctx)
+	ctx, p, err := begin(ctx, "DeleteEntity")
 	if err != nil {
 		return err
 	}

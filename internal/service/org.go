@@ -16,11 +16,12 @@ type OrgPatch struct {
 // OrgSettings returns the organization's settings. Any signed-in user may
 // read them: the UI needs msp_enabled to decide what to show.
 func (s *Service) OrgSettings(ctx context.Context) (domain.Org, error) {
-	if _, err := principal(ctx); err != nil {
+	ctx, _, err := begin(ctx, "OrgSettings")
+	if err != nil {
 		return domain.Org{}, err
 	}
 	var o domain.Org
-	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
+	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
 		o, err = tx.Org(ctx)
 		return err
 	})
@@ -31,7 +32,7 @@ func (s *Service) OrgSettings(ctx context.Context) (domain.Org, error) {
 // mode off is refused with EConflict while any customer exists, in trash or
 // not (SPEC §6). If version is not zero it must equal the stored version.
 func (s *Service) UpdateOrgSettings(ctx context.Context, patch OrgPatch, version int64) (domain.Org, error) {
-	p, err := requireOrgAdmin(ctx)
+	ctx, p, err := begin(ctx, "UpdateOrgSettings")
 	if err != nil {
 		return domain.Org{}, err
 	}

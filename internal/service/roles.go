@@ -35,7 +35,7 @@ func catalog(ctx context.Context, tx store.Tx) ([]domain.Role, error) {
 // customer-scope roles its customer's admin role covers — what can be held
 // inside that customer.
 func (s *Service) Roles(ctx context.Context) ([]domain.Role, error) {
-	p, err := principal(ctx)
+	ctx, p, err := begin(ctx, "Roles")
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +75,10 @@ func customerAdminRole(ctx context.Context, tx store.Tx, scope domain.Scope, cus
 // Role returns one role of the catalog as Roles would list it for the
 // caller; ENotFound otherwise.
 func (s *Service) Role(ctx context.Context, key string) (domain.Role, error) {
+	ctx, _, err := begin(ctx, "Role")
+	if err != nil {
+		return domain.Role{}, err
+	}
 	roles, err := s.Roles(ctx)
 	if err != nil {
 		return domain.Role{}, err
@@ -90,7 +94,7 @@ func (s *Service) Role(ctx context.Context, key string) (domain.Role, error) {
 // CreateRole adds a custom role to the catalog; organization admins only.
 // Its key and name must differ from every other role's.
 func (s *Service) CreateRole(ctx context.Context, in domain.RoleInput) (domain.Role, error) {
-	p, err := requireOrgAdmin(ctx)
+	ctx, p, err := begin(ctx, "CreateRole")
 	if err != nil {
 		return domain.Role{}, err
 	}
@@ -129,7 +133,7 @@ func (s *Service) CreateRole(ctx context.Context, in domain.RoleInput) (domain.R
 // DeleteRole removes a custom role nobody holds; organization admins only.
 // Built-in roles cannot be removed.
 func (s *Service) DeleteRole(ctx context.Context, key string) error {
-	p, err := requireOrgAdmin(ctx)
+	ctx, p, err := begin(ctx, "DeleteRole")
 	if err != nil {
 		return err
 	}

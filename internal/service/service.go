@@ -67,32 +67,6 @@ func principal(ctx context.Context) (domain.Principal, error) {
 	return p, nil
 }
 
-// requireOrgAdmin returns the caller if it is an organization admin.
-func requireOrgAdmin(ctx context.Context) (domain.Principal, error) {
-	p, err := principal(ctx)
-	if err != nil {
-		return p, err
-	}
-	if !p.IsOrgAdmin() {
-		return p, domain.Errorf(domain.EForbidden, "Only an organization admin can do this.")
-	}
-	return p, nil
-}
-
-// authorize fails unless the caller's role grants action on resource.
-// Organization admins may do everything; the role's permissions were
-// resolved from the catalog when the caller authenticated.
-func authorize(ctx context.Context, resource, action string) (domain.Principal, error) {
-	p, err := principal(ctx)
-	if err != nil {
-		return p, err
-	}
-	if !p.Can(resource, action) {
-		return p, domain.Errorf(domain.EForbidden, "Your role does not allow this (%s).", domain.Permission(resource, action))
-	}
-	return p, nil
-}
-
 // audit appends one audit entry in tx. before and after are marshalled to
 // JSON; nil means absent (created or deleted).
 func (s *Service) audit(ctx context.Context, tx store.Tx, p domain.Principal, action, targetType, targetID, customerID string, before, after any) error {

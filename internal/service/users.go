@@ -63,7 +63,7 @@ func placeUser(ctx context.Context, tx store.Tx, p domain.Principal, u *domain.U
 
 // CreateUser creates a user within the caller's scope and rights.
 func (s *Service) CreateUser(ctx context.Context, in domain.UserInput) (domain.User, error) {
-	p, err := authorize(ctx, "users", "add")
+	ctx, p, err := begin(ctx, "CreateUser")
 	if err != nil {
 		return domain.User{}, err
 	}
@@ -93,7 +93,7 @@ func (s *Service) CreateUser(ctx context.Context, in domain.UserInput) (domain.U
 
 // User returns a live user in the caller's scope.
 func (s *Service) User(ctx context.Context, id string) (domain.User, error) {
-	p, err := authorize(ctx, "users", "view")
+	ctx, p, err := begin(ctx, "User")
 	if err != nil {
 		return domain.User{}, err
 	}
@@ -107,7 +107,7 @@ func (s *Service) User(ctx context.Context, id string) (domain.User, error) {
 
 // ListUsers returns a page of live users in the caller's scope.
 func (s *Service) ListUsers(ctx context.Context, f domain.UserFilter) (domain.UserPage, error) {
-	p, err := authorize(ctx, "users", "view")
+	ctx, p, err := begin(ctx, "ListUsers")
 	if err != nil {
 		return domain.UserPage{}, err
 	}
@@ -122,7 +122,7 @@ func (s *Service) ListUsers(ctx context.Context, f domain.UserFilter) (domain.Us
 // DeleteUser moves a live user in scope to trash and ends its sessions.
 // Nobody deletes themselves: an organization could lock itself out.
 func (s *Service) DeleteUser(ctx context.Context, id string, version int64) error {
-	p, err := authorize(ctx, "users", "delete")
+	ctx, p, err := begin(ctx, "DeleteUser")
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (s *Service) DeleteUser(ctx context.Context, id string, version int64) erro
 // name and does not change. Deactivating a user stops its sessions and
 // tokens at once: every request checks that its user is active.
 func (s *Service) UpdateUser(ctx context.Context, id string, version int64, apply func(domain.UserInput) (domain.UserInput, error)) (domain.User, error) {
-	p, err := authorize(ctx, "users", "edit")
+	ctx, p, err := begin(ctx, "UpdateUser")
 	if err != nil {
 		return domain.User{}, err
 	}
@@ -220,7 +220,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, appl
 // its entities) in one transaction: every user is placed by the same rules
 // as a single update, and all move or none does. Nobody moves themselves.
 func (s *Service) MoveUsers(ctx context.Context, ids []string, customerID string, entityIDs []string) error {
-	p, err := authorize(ctx, "users", "edit")
+	ctx, p, err := begin(ctx, "MoveUsers")
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func (h *Handler) customerPage(r *http.Request, id string) (customerView, error)
 	v := customerView{Shell: h.shell(r, "customers", c.Name), ID: c.ID, Name: c.Name, Code: c.Code, IsActive: c.IsActive,
 		Domain: c.Domain, Email: c.BusinessEmail, Phone: c.Phone, Website: c.Website, Place: place(c.Location),
 		Assets: c.AssetsCount, Users: c.UsersCount, EntitiesCount: c.EntitiesCount, Own: p.CustomerID == c.ID,
-		CanEdit: p.IsOrgAdmin(), CanUsers: can(p, "users", "view"), CanAssets: can(p, "assets", "view"),
+		CanEdit: allows(p, "UpdateCustomerWithLicenses"), CanUsers: can(p, "users", "view"), CanAssets: can(p, "assets", "view"),
 		CanLicenses: can(p, "licenses", "view")}
 	page, err := h.svc.ListEntities(ctx, c.ID, domain.EntityFilter{Limit: domain.MaxPageSize})
 	if err != nil {

@@ -71,7 +71,7 @@ type deleteView struct {
 func (h *Handler) listView(r *http.Request, title string, s listState) (customersView, error) {
 	v := customersView{Shell: h.shell(r, "customers", title)}
 	if p, ok := auth.FromContext(r.Context()); ok {
-		v.CanEdit = p.IsOrgAdmin()
+		v.CanEdit = allows(p, "UpdateCustomerWithLicenses")
 		v.CanLicenses = can(p, "licenses", "view")
 	}
 	v.listControls(s)
@@ -141,7 +141,7 @@ func (h *Handler) badListQuery(w http.ResponseWriter, r *http.Request, err error
 	}
 	v := customersView{Shell: h.shell(r, "customers", "Customers")}
 	if p, ok := auth.FromContext(r.Context()); ok {
-		v.CanEdit = p.IsOrgAdmin()
+		v.CanEdit = allows(p, "UpdateCustomerWithLicenses")
 	}
 	v.listControls(s)
 	v.FirstURL = "/customers"
@@ -159,21 +159,24 @@ func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, status int,
 	h.render(w, r, status, "customers", v)
 }
 
-// requireAdmin refuses the pages that change customers to anyone who is not
-// an organization admin; the service refuses the changes themselves too.
-func requireAdmin(r *http.Request) error {
-	p, _ := auth.FromContext(r.Context())
-	if !p.IsOrgAdmin() {
-		return domain.Errorf(domain.EForbidden, "Only an organization admin can add, edit or delete customers.")
+// requireUseCase refuses a page that runs use case name to a caller whose
+// role the use case's declared need (service.UseCases) does not allow: the
+// table the service enforces, so the UI refuses exactly what the API does.
+func requireUseCase(r *http.Request, name string) error {
+	if !allows(principalOf(r), name) {
+		return domain.Errorf(domain.EForbidden, "Your role does not allow this.")
 	}
 	return nil
 }
 
-// requireAdminFor refuses the pages that change customer id to anyone who
-// is not an organization admin: 404 when the customer is hidden from them,
+// allows reports whether the caller's role meets use case name's need.
+func allows(p domain.Principal, name string) bool { return service.NeedOf(name).Allows(p) }
+
+// requireAdminFor refuses the pages that change customer id to a caller the
+// use case does not allow: 404 when the customer is hidden from them,
 // since they must not learn that it exists, else 403.
-func (h *Handler) requireAdminFor(r *http.Request, id string) error {
-	err := requireAdmin(r)
+func (h *Handler) requireAdminFor(r *http.Request, id, useCase string) error {
+	err := requireUseCase(r, useCase)
 	if err == nil {
 		return nil
 	}
@@ -184,7 +187,7 @@ func (h *Handler) requireAdminFor(r *http.Request, id string) error {
 }
 
 func (h *Handler) newCustomer(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
+	if err := requireUseCase(r, "RegisterCustomer"); err != nil {
 		return err
 	}
 	pool, err := h.orgPool(r.Context())
@@ -200,7 +203,7 @@ func (h *Handler) newCustomer(w http.ResponseWriter, r *http.Request) error {
 // steps and the entity actions re-render it with all it carries; Submit
 // creates the customer and its entities in one request.
 func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
+	if err := requireUseCase(r, "RegisterCustomer"); err != nil {
 		return err
 	}
 	if err := parseFormMax(w, r, maxWizardBytes); err != nil {
@@ -272,7 +275,7 @@ func formStatus(err error) (int, error) {
 }
 
 func (h *Handler) editCustomer(w http.ResponseWriter, r *http.Request) error {
-	if err := h.requireAdminFor(r, r.PathValue("id")); err != nil {
+	if err := h.requireAdminFor(r, r.PathValue("id"), "UpdateCustomerWithLicenses"); err != nil {
 		return err
 	}
 	c, err := h.svc.Customer(r.Context(), r.PathValue("id"))
@@ -297,7 +300,7 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	if err := h.requireAdminFor(r, id); err != nil {
+	if err := h.requireAdminFor(r, id, "UpdateCustomerWithLicenses"); err != nil {
 		return err
 	}
 	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
@@ -312,7 +315,7 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	if op == "submit" {
 		return h.saveCustomer(w, r, id, version, wz)
 	}
-	if err := requireAdmin(r); err != nil {
+	if err := requireUseCase(r, "UpdateCustomerWithLicenses"); err != nil {
 		return err
 	}
 	c, err := h.svc.Customer(r.Context(), id)
@@ -540,7 +543,7 @@ func domainErr(err error) *domain.Error {
 }
 
 func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := h.requireAdminFor(r, r.PathValue("id")); err != nil {
+	if err := h.requireAdminFor(r, r.PathValue("id"), "DeleteCustomer"); err != nil {
 		return err
 	}
 	c, err := h.svc.Customer(r.Context(), r.PathValue("id"))
@@ -560,7 +563,7 @@ func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	if err := h.requireAdminFor(r, r.PathValue("id")); err != nil {
+	if err := h.requireAdminFor(r, r.PathValue("id"), "DeleteCustomer"); err != nil {
 		return err
 	}
 	c, err := h.svc.Customer(r.Context(), r.PathValue("id"))

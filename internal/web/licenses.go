@@ -333,7 +333,7 @@ func (h *Handler) showLicenses(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := principalOf(r)
-	sb := &licenseSidebar{ID: c.ID, Name: c.Name, Code: c.Code, Groups: usageGroups(ls), CanEdit: p.IsOrgAdmin()}
+	sb := &licenseSidebar{ID: c.ID, Name: c.Name, Code: c.Code, Groups: usageGroups(ls), CanEdit: allows(p, "SetCustomerLicenses")}
 	title := "Customer License · " + c.Name
 	if p.CustomerID != "" {
 		v, err := h.customerPage(r, c.ID)
@@ -426,7 +426,7 @@ func (h *Handler) licensesView(r *http.Request, typed url.Values, errs formError
 	if err != nil {
 		return licensesView{}, err
 	}
-	v := licensesView{Shell: h.shell(r, "licenses", "Licenses"), CanEdit: principalOf(r).IsOrgAdmin(), Errors: errs}
+	v := licensesView{Shell: h.shell(r, "licenses", "Licenses"), CanEdit: allows(principalOf(r), "SetOrgPool"), Errors: errs}
 	byType := map[string]domain.OrgLicense{}
 	for _, l := range ls {
 		byType[l.Type] = l
@@ -519,8 +519,8 @@ func (h *Handler) setPool(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	if !principalOf(r).IsOrgAdmin() {
-		return domain.Errorf(domain.EForbidden, "Only an organization admin can change the license pool.")
+	if err := requireUseCase(r, "SetOrgPool"); err != nil {
+		return err
 	}
 	ctx := r.Context()
 	current, err := h.orgPool(ctx)

@@ -1,0 +1,155 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store"
+)
+
+// Need is what a use case requires of its caller, declared once in
+// UseCases and checked by Service.begin before the use case touches the
+// store. The route tables of the API and the web UI name the use case each
+// route runs, and the permission test calls every route as every role and
+// compares the answer with the catalog through this table.
+type Need struct {
+	// Permission is the role permission ("customers.view") the caller
+	// must hold; "" asks only that the caller is signed in.
+	Permission string
+	// Organization restricts the use case to organization users: writes
+	// over several customers or the organization's own settings, which no
+	// customer's role can grant however its permissions are set.
+	Organization bool
+	// Admin restricts it to organization admins (organization settings,
+	// the role catalog), which no permission grants.
+	Admin bool
+}
+
+// Allows reports whether the caller meets the need.
+func (n Need) Allows(p domain.Principal) bool {
+	switch {
+	case p.UserID == "":
+		return false
+	case n.Admin && !p.IsOrgAdmin():
+		return false
+	case n.Organization && !p.Scope().IsOrg():
+		return false
+	case n.Permission != "":
+		res, act, _ := strings.Cut(n.Permission, ".")
+		return p.Can(res, act)
+	}
+	return true
+}
+
+// useCases declares the need of every use case that acts for a caller.
+var useCases = map[string]Need{
+	// Signing in and out, the caller's own tokens.
+	"Me":          {},
+	"Logout":      {},
+	"CreateToken": {},
+	"Tokens":      {},
+	"RevokeToken": {},
+
+	// The organization.
+	"OrgSettings":       {},
+	"UpdateOrgSettings": {Admin: true},
+	"OrgLicenses":       {Permission: "licenses.view", Organization: true},
+	"SetOrgPool":        {Permission: "licenses.edit", Organization: true},
+
+	// Customers: organization users manage them; a customer's own people
+	// may view their customer.
+	"ListCustomers":              {Permission: "customers.view"},
+	"Customer":                   {Permission: "customers.view"},
+	"RegisterCustomer":           {Permission: "customers.add", Organization: true},
+	"UpdateCustomerWithLicenses": {Permission: "customers.edit", Organization: true},
+	"DeleteCustomer":             {Permission: "customers.delete", Organization: true},
+	"CustomerLicenses":           {Permission: "licenses.view"},
+	"SetCustomerLicenses":        {Permission: "licenses.edit", Organization: true},
+
+	// Entities, within the caller's scope: a customer admin manages its
+	// own customer's.
+	"ListEntities": {Permission: "entities.view"},
+	"Entity":       {Permission: "entities.view"},
+	"CreateEntity": {Permission: "entities.add"},
+	"UpdateEntity": {Permission: "entities.edit"},
+	"DeleteEntity": {Permission: "entities.delete"},
+
+	// Users and assets, within the caller's scope.
+	"ListUsers":   {Permission: "users.view"},
+	"User":        {Permission: "users.view"},
+	"CreateUser":  {Permission: "users.add"},
+	"UpdateUser":  {Permission: "users.edit"},
+	"MoveUsers":   {Permission: "users.edit"},
+	"DeleteUser":  {Permission: "users.delete"},
+	"ListAssets":  {Permission: "assets.view"},
+	"Asset":       {Permission: "assets.view"},
+	"CreateAsset": {Permission: "assets.add"},
+	"UpdateAsset": {Permission: "assets.edit"},
+	"MoveAssets":  {Permission: "assets.edit"},
+	"DeleteAsset": {Permission: "assets.delete"},
+
+	// The role catalog: everyone reads what they may grant; organization
+	// admins define roles.
+	"Roles":      {},
+	"Role":       {},
+	"CreateRole": {Admin: true},
+	"DeleteRole": {Admin: true},
+}
+
+// UseCases returns the need of every use case, by name.
+func UseCases() map[string]Need { return maps.Clone(useCases) }
+
+// NeedOf returns the need use case name declares; it panics for a name
+// that declares none, so a caller cannot ask about a use case that does
+// not exist.
+func NeedOf(name string) Need {
+	need, ok := useCases[name]
+	if !ok {
+		panic(fmt.Sprintf("service: use case %q declares no need", name))
+	}
+	return need
+}
+
+// UseCaseNames returns the names of the use cases, sorted.
+func UseCaseNames() []string { return slices.Sorted(maps.Keys(useCases)) }
+
+// Allowed reports, as the error begin would return, whether the caller in
+// ctx may run use case name: for an edge that wants to refuse before it
+// reads a request.
+func (s *Service) Allowed(ctx context.Context, name string) error {
+	_, _, err := begin(ctx, name)
+	return err
+}
+
+// begin starts use case name for the caller in ctx: it checks the caller
+// against the use case's declared need and returns the caller and a
+// context that confines the store to the caller's customer (PostgreSQL
+// row-level security), so that every path into the service — HTTP, the
+// CLI, a background job — gets the same wall. A refused need is 403 with
+// the same words whatever the object, so it tells nothing of other
+// customers.
+func begin(ctx context.Context, name string) (context.Context, domain.Principal, error) {
+	need := NeedOf(name)
+	p, err := principal(ctx)
+	if err != nil {
+		return ctx, p, err
+	}
+	if !need.Allows(p) {
+		switch {
+		case need.Admin:
+			return ctx, p, domain.Errorf(domain.EForbidden, "Only an organization admin can do this.")
+		case need.Organization && !p.Scope().IsOrg():
+			return ctx, p, domain.Errorf(domain.EForbidden, "Only organization users can do this.")
+		default:
+			return ctx, p, domain.Errorf(domain.EForbidden, "Your role does not allow this (%s).", need.Permission)
+		}
+	}
+	if p.CustomerID != "" {
+		ctx = store.WithTenant(ctx, p.CustomerID)
+	}
+	return ctx, p, nil
+}
