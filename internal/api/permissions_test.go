@@ -156,4 +156,3 @@ func wantProblemType(t *testing.T, res apptest.Response, typ string) {
 		t.Errorf("problem type = %q, want …:%s: %s", pr.Type, typ, res.Body)
 	}
 }
-
