@@ -189,8 +189,41 @@ func logProblems(path string) (bad []string, errs map[string]string) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	var race []string // sections of the data race report being read
+	inRace, collecting := false, false
+	var frames []string
+	flush := func() {
+		if len(frames) > 0 {
+			race[len(race)-1] += " " + culpritOf(frames)
+			frames = nil
+		}
+	}
 	for sc.Scan() {
 		line := sc.Text()
+		if strings.HasPrefix(line, "WARNING: DATA RACE") {
+			inRace, race, frames = true, nil, nil
+			continue
+		}
+		if inRace {
+			t := strings.TrimSpace(line)
+			switch {
+			case strings.HasPrefix(line, "=================="):
+				flush()
+				bad = append(bad, "DATA RACE: "+strings.Join(race, "; "))
+				inRace = false
+			case strings.HasSuffix(t, ":") && strings.Contains(t, " at 0x"):
+				flush()
+				what, _, _ := strings.Cut(t, " at 0x")
+				race = append(race, strings.ToLower(what)+" at")
+				collecting = true
+			case collecting && strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "      ") && t != "":
+				frames = append(frames, t)
+			case t == "" || strings.HasPrefix(t, "Goroutine "):
+				flush()
+				collecting = false
+			}
+			continue
+		}
 		var l struct {
 			Level     string `json:"level"`
 			RequestID string `json:"request_id"`
@@ -228,22 +261,30 @@ func frameName(l string) string {
 // culprit is the innermost custreg function of a stack outside the
 // server's recovery, and the frame just inside it (the library it called).
 func culprit(stack string) string {
-	lines := strings.Split(stack, "\n")
+	var fns []string
+	for _, l := range strings.Split(stack, "\n") {
+		if !strings.HasPrefix(l, "\t") && !strings.HasPrefix(l, "goroutine ") && !strings.HasPrefix(l, "panic(") {
+			fns = append(fns, strings.TrimSpace(l))
+		}
+	}
+	return culpritOf(fns)
+}
+
+// culpritOf picks, from a stack's function lines (innermost first), the
+// innermost custreg function and the one it called.
+func culpritOf(fns []string) string {
 	prev := ""
-	for _, l := range lines {
-		if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "goroutine ") || strings.HasPrefix(l, "panic(") || strings.HasPrefix(l, "runtime") {
+	for _, l := range fns {
+		if strings.HasPrefix(l, "runtime") || strings.Contains(l, "internal/server.") {
 			continue
 		}
-		if strings.Contains(l, "github.com/custreg/custreg/") && !strings.Contains(l, "internal/server.") {
-			fn := frameName(l)
+		if strings.Contains(l, "github.com/custreg/custreg/") {
 			if prev != "" {
-				return fn + " → " + prev
+				return frameName(l) + " → " + prev
 			}
-			return fn
+			return frameName(l)
 		}
-		if !strings.Contains(l, "internal/server.") {
-			prev = frameName(l)
-		}
+		prev = frameName(l)
 	}
 	return "(no custreg frame)"
 }
@@ -546,5 +587,30 @@ func TestCulprit(t *testing.T) {
 	}
 	if got := route("DELETE", "/api/v1/customers/01a233c5-d892-711f-a135-1455a39c6bdc/entities/01a233c5-d892-711f-a135-1455a39c6bdd?x=1"); got != "DELETE /api/v1/customers/{id}/entities/{id}" {
 		t.Errorf("route = %q", got)
+	}
+}
+
+func TestLogProblemsSummarizesARace(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "log")
+	report := "{\"level\":\"INFO\",\"msg\":\"request\",\"request_id\":\"a\"}\n" +
+		"==================\nWARNING: DATA RACE\nRead at 0x00c00063f480 by goroutine 756:\n" +
+		"  golang.org/x/text/transform.String()\n      /x/transform.go:1 +0x1\n" +
+		"  github.com/custreg/custreg/internal/domain.nameKey()\n      /x/contact.go:160 +0x1\n\n" +
+		"Previous write at 0x00c00063f480 by goroutine 755:\n" +
+		"  golang.org/x/text/cases.(*caser).Reset()\n      /x/cases.go:1 +0x1\n" +
+		"  github.com/custreg/custreg/internal/domain.nameKey()\n      /x/contact.go:160 +0x1\n\n" +
+		"Goroutine 756 (running) created at:\n  net/http.(*Server).Serve()\n      /x/server.go:1 +0x1\n" +
+		"==================\n" +
+		"{\"level\":\"ERROR\",\"msg\":\"internal error\",\"request_id\":\"b\",\"err\":\"boom\"}\n"
+	if err := os.WriteFile(log, []byte(report), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad, errs := logProblems(log)
+	want := "DATA RACE: read at domain.nameKey → transform.String; previous write at domain.nameKey → cases.(*caser).Reset"
+	if len(bad) != 1 || bad[0] != want {
+		t.Errorf("logProblems = %q, want [%q]", bad, want)
+	}
+	if errs["b"] != "internal error: boom" || len(errs) != 1 {
+		t.Errorf("errors by request id = %v", errs)
 	}
 }

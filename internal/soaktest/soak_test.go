@@ -190,6 +190,21 @@ type worker struct {
 
 func (w *worker) node() int { return w.r.IntN(len(w.c.nodes)) }
 
+// fork is a worker with its own random source, for one of the goroutines
+// of a race (a rand.Rand is not safe for concurrent use).
+func (w *worker) fork() *worker {
+	return &worker{id: w.id, r: rand.New(rand.NewPCG(w.r.Uint64(), w.r.Uint64())), c: w.c, s: w.s}
+}
+
+// forks is n forks of w.
+func (w *worker) forks(n int) []*worker {
+	out := make([]*worker, n)
+	for i := range out {
+		out[i] = w.fork()
+	}
+	return out
+}
+
 // ifMatch reads the record at path and returns its ETag, or "" if the read
 // did not answer 200.
 func (w *worker) ifMatch(path string) string {
@@ -229,8 +244,12 @@ func together(fns ...func()) {
 }
 
 func (w *worker) createCustomer(scratch bool) *cust {
+	return w.createCustomerWith(scratch, w.r.IntN(3))
+}
+
+func (w *worker) createCustomerWith(scratch bool, entities int) *cust {
 	tag := w.s.tag(w.id)
-	body, _ := customerBody(w.r, tag, w.r.IntN(3), everything(100_000))
+	body, _ := customerBody(w.r, tag, entities, everything(100_000))
 	r := w.c.call(w.node(), "POST", "/api/v1/customers", body, "", 201)
 	if r.status != 201 {
 		return nil
@@ -311,12 +330,15 @@ func (w *worker) createEntity() {
 	if w.r.IntN(2) == 0 {
 		// A scratch entity: three deletes race for it, on any node.
 		path := "/api/v1/customers/" + cu.id + "/entities/" + id
-		del := func() {
-			if w.c.call(w.node(), "DELETE", path, nil, "", 204, 404).status == 204 {
-				w.s.deleted(id)
-			}
+		var fns []func()
+		for _, f := range w.forks(3) {
+			fns = append(fns, func() {
+				if f.c.call(f.node(), "DELETE", path, nil, "", 204, 404).status == 204 {
+					f.s.deleted(id)
+				}
+			})
 		}
-		together(del, del, del)
+		together(fns...)
 		return
 	}
 	w.s.mu.Lock()
@@ -327,6 +349,10 @@ func (w *worker) createEntity() {
 
 func (w *worker) patchEntity() {
 	w.s.mu.Lock()
+	if len(w.s.entities) == 0 {
+		w.s.mu.Unlock()
+		return
+	}
 	e := w.s.entities[w.r.IntN(len(w.s.entities))]
 	w.s.mu.Unlock()
 	path := "/api/v1/customers/" + e.customer + "/entities/" + e.id
@@ -442,35 +468,36 @@ func (w *worker) moveRacingAllocation() {
 	}
 	hub := w.s.hubs[w.r.IntN(len(w.s.hubs))].id
 	half := len(ids) / 2
+	f := w.forks(3)
 	together(
 		func() {
-			w.c.call(w.node(), "POST", "/api/v1/assets/move", map[string]any{"ids": ids[:half], "customer_id": hub}, "", 204, 404, 409)
+			f[0].c.call(f[0].node(), "POST", "/api/v1/assets/move", map[string]any{"ids": ids[:half], "customer_id": hub}, "", 204, 404, 409)
 		},
 		func() {
-			w.c.call(w.node(), "POST", "/api/v1/assets/move", map[string]any{"ids": ids[half:], "customer_id": ""}, "", 204, 404, 409)
+			f[1].c.call(f[1].node(), "POST", "/api/v1/assets/move", map[string]any{"ids": ids[half:], "customer_id": ""}, "", 204, 404, 409)
 		},
-		func() { w.allocate(hub) },
+		func() { f[2].allocate(hub) },
 	)
 }
 
 func (w *worker) raceDelete(kind string) {
 	ids := w.s.hot(w.r, map[string][]string{"assets": w.s.assets, "users": w.s.users}[kind], 2+w.r.IntN(5))
 	var fns []func()
-	for range 4 {
+	for _, f := range w.forks(4) {
 		order := append([]string(nil), ids...)
-		w.r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		node, useVersion := w.node(), w.r.IntN(3) == 0
+		f.r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		node, useVersion := f.node(), f.r.IntN(3) == 0
 		fns = append(fns, func() {
 			for _, id := range order {
 				path := "/api/v1/" + kind + "/" + id
 				im, allowed := "", []int{204, 404}
 				if useVersion {
-					if im = w.ifMatch(path); im != "" {
+					if im = f.ifMatch(path); im != "" {
 						allowed = append(allowed, 412)
 					}
 				}
-				if w.c.call(node, "DELETE", path, nil, im, allowed...).status == 204 {
-					w.s.deleted(id)
+				if f.c.call(node, "DELETE", path, nil, im, allowed...).status == 204 {
+					f.s.deleted(id)
 				}
 			}
 		})
@@ -492,12 +519,15 @@ func (w *worker) scratchCustomer() {
 			w.s.created("scratch-asset", assets[len(assets)-1], version(r))
 		}
 	}
-	del := func() {
-		if w.c.call(w.node(), "DELETE", "/api/v1/customers/"+cu.id, nil, "", 204, 404).status == 204 {
-			w.s.deleted(cu.id)
-		}
+	var fns []func()
+	for _, node := range []int{w.node(), w.node(), w.node()} {
+		fns = append(fns, func() {
+			if w.c.call(node, "DELETE", "/api/v1/customers/"+cu.id, nil, "", 204, 404).status == 204 {
+				w.s.deleted(cu.id)
+			}
+		})
 	}
-	together(del, del, del)
+	together(fns...)
 	w.s.mu.Lock()
 	defer w.s.mu.Unlock()
 	if w.s.recs[cu.id].gone {
@@ -615,7 +645,7 @@ func runSoak(t *testing.T, nodes []*server) {
 	s := &soakState{probs: probs, recs: map[string]*rec{}}
 	setup := &worker{id: 0, r: rand.New(rand.NewPCG(sd, 0)), c: c, s: s}
 	for len(s.hubs) < 3 {
-		cu := setup.createCustomer(false)
+		cu := setup.createCustomerWith(false, 2)
 		if cu == nil {
 			probs.report(t, "setup")
 			t.FailNow()
