@@ -372,9 +372,17 @@ func (p *problems) report(t *testing.T, what string) {
 func problemDetail(b []byte) string {
 	var pr struct {
 		Detail string `json:"detail"`
+		Errors []struct {
+			Field   string `json:"field"`
+			Message string `json:"message"`
+		} `json:"errors"`
 	}
 	if json.Unmarshal(b, &pr) == nil && pr.Detail != "" {
-		return pr.Detail
+		d := pr.Detail
+		for _, e := range pr.Errors {
+			d += " [" + e.Field + ": " + e.Message + "]"
+		}
+		return d
 	}
 	return clip(strings.TrimSpace(string(b)), 300)
 }
@@ -612,5 +620,9 @@ func TestLogProblemsSummarizesARace(t *testing.T) {
 	}
 	if errs["b"] != "internal error: boom" || len(errs) != 1 {
 		t.Errorf("errors by request id = %v", errs)
+	}
+	got := problemDetail([]byte(`{"detail":"The request has invalid fields.","errors":[{"field":"location.country","message":"Not a country name."}]}`))
+	if want := "The request has invalid fields. [location.country: Not a country name.]"; got != want {
+		t.Errorf("problemDetail = %q, want %q", got, want)
 	}
 }
