@@ -20,6 +20,10 @@ import (
 
 // holdAssets locks the assets ids (deduplicated, in id order) and the
 // customers they are mapped to and to, and returns the assets as locked.
+// Nothing of the assets may have been read in the transaction before: a
+// read there would lock the row ahead of its customer (a single-record
+// write that must read first, to learn where the record goes, peeks in a
+// read transaction of its own).
 func holdAssets(ctx context.Context, tx store.Tx, scope domain.Scope, ids []string, to ...string) ([]domain.Asset, error) {
 	return hold(ctx, tx, ids, to, tx.AssetCustomers, func(id string) (domain.Asset, string, error) {
 		a, err := tx.Asset(ctx, scope, id)

@@ -161,15 +161,16 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, appl
 	err = s.store.Write(ctx, func(tx store.Tx) error {
 		// As for assets: read, apply to learn the customer it goes to,
 		// lock both customers, read again under the user's lock.
-		peek, err := tx.ScopedUser(ctx, p.Scope(), id)
-		if err != nil {
+		var peek domain.User
+		if err := s.store.Read(ctx, func(rtx store.Tx) (err error) { peek, err = rtx.ScopedUser(ctx, p.Scope(), id); return err }); err != nil {
 			return err
 		}
 		in, err := apply(userInput(peek))
 		if err != nil {
 			return err
 		}
-		held, err := holdUsers(ctx, tx, p.Scope(), []string{id}, in.CustomerID, p.CustomerID)
+		target := in.CustomerID
+		held, err := holdUsers(ctx, tx, p.Scope(), []string{id}, target, peek.CustomerID, p.CustomerID)
 		if err != nil {
 			return err
 		}
@@ -180,6 +181,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, appl
 		if before.Version != peek.Version {
 			if in, err = apply(userInput(before)); err != nil {
 				return err
+			}
+			if in.CustomerID != "" && in.CustomerID != target && in.CustomerID != peek.CustomerID && in.CustomerID != before.CustomerID {
+				return store.ErrRetry
 			}
 		}
 		u, err := in.Normalize(false)
