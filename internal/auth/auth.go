@@ -35,13 +35,16 @@ var PasswordParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallel
 // of guesses) waits for a slot instead. Sized once, at start, to GOMAXPROCS.
 var hashSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 
-// hashHook, when set by a test, runs inside a slot around every argon2id
-// computation.
-var hashHook func()
+// hashWaitHook and hashHook, when set by a test, run before waiting for a
+// slot and inside it, before every argon2id computation.
+var hashWaitHook, hashHook func()
 
 // withHashSlot runs fn holding one of hashSlots, waiting for one as long as
 // ctx allows.
 func withHashSlot(ctx context.Context, fn func()) error {
+	if hashWaitHook != nil {
+		hashWaitHook()
+	}
 	select {
 	case hashSlots <- struct{}{}:
 	case <-ctx.Done():
