@@ -31,8 +31,16 @@ func (s *Service) Bootstrap(ctx context.Context, fs FirstStart) (setupToken stri
 	system := domain.Principal{Email: "system"}
 	var admin preparedAdmin
 	if fs.Admin.Email != "" {
-		if admin, err = s.prepareAdmin(ctx, fs.Admin); err != nil {
+		// The configured admin matters only while there are no users; its
+		// password is hashed now, before the transaction, only then.
+		pending, err := s.SetupPending(ctx)
+		if err != nil {
 			return "", err
+		}
+		if pending {
+			if admin, err = s.prepareAdmin(ctx, fs.Admin); err != nil {
+				return "", err
+			}
 		}
 	}
 	err = s.store.Write(ctx, func(tx store.Tx) error {
@@ -66,6 +74,11 @@ func (s *Service) Bootstrap(ctx context.Context, fs FirstStart) (setupToken stri
 			return err
 		}
 		if fs.Admin.Email != "" {
+			if admin.hash == "" {
+				// The users that existed a moment ago were all removed
+				// since: nothing sensible to do but report it.
+				return domain.Errorf(domain.EConflict, "The store's users changed during start; start again.")
+			}
 			_, err := s.createAdmin(ctx, tx, system, admin)
 			return err
 		}
@@ -243,6 +256,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionSec
 			return err
 		}
 		p, err = principalOf(ctx, tx, u)
+		p.CredentialsEpoch = cred.Epoch
 		return err
 	})
 	switch domain.ErrorCode(err) {
