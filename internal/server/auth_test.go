@@ -93,6 +93,7 @@ func TestSigninThrottledOverHTTP(t *testing.T) {
 
 // TestPasswordChangeOverHTTP: a PATCH that sets a user's password ends the
 // user's sessions and API tokens; the admin that made it stays signed in.
+// Deactivating and reactivating the user ends its sessions for good.
 func TestPasswordChangeOverHTTP(t *testing.T) {
 	for _, kind := range apptest.Stores(t) {
 		t.Run(kind, func(t *testing.T) {
@@ -130,6 +131,20 @@ func TestPasswordChangeOverHTTP(t *testing.T) {
 			}
 			if res := admin.Do("GET", "/api/v1/me", nil, nil); res.Status != http.StatusOK {
 				t.Errorf("the admin that changed it: me = %d", res.Status)
+			}
+
+			// Deactivating and reactivating does not revive a session.
+			again := app.Client(t)
+			if res := login(again, "ops@example.com", "another-long-password"); res.Status != http.StatusOK {
+				t.Fatalf("login with the new password = %d", res.Status)
+			}
+			for _, active := range []bool{false, true} {
+				if res := admin.Do("PATCH", "/api/v1/users/"+id, map[string]any{"is_active": active}, nil); res.Status != http.StatusOK {
+					t.Fatalf("patch is_active=%v = %d %s", active, res.Status, res.Body)
+				}
+			}
+			if res := again.Do("GET", "/api/v1/me", nil, nil); res.Status != http.StatusUnauthorized {
+				t.Errorf("a session after deactivation and reactivation: me = %d, want 401", res.Status)
 			}
 		})
 	}
