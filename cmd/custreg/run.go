@@ -97,7 +97,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.BaseURL, "base-url", env("CUSTREG_BASE_URL", ""), "public `URL` of the service, for the printed setup link (env CUSTREG_BASE_URL; default http://ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("CUSTREG_LOG_FORMAT", "text"), "log format: text or json (env CUSTREG_LOG_FORMAT)")
 	fs.StringVar(&level, "log-level", env("CUSTREG_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env CUSTREG_LOG_LEVEL)")
-	fs.StringVar(&trust, "trust-proxy", env("CUSTREG_TRUST_PROXY", "false"), "honour X-Forwarded-Proto and X-Request-Id from a reverse proxy (env CUSTREG_TRUST_PROXY)")
+	fs.StringVar(&trust, "trust-proxy", env("CUSTREG_TRUST_PROXY", "false"), "honour X-Forwarded-Proto, X-Forwarded-For and X-Request-Id from a reverse proxy (env CUSTREG_TRUST_PROXY)")
 	fs.StringVar(&msp, "msp-enabled", env("CUSTREG_MSP_ENABLED", "true"), "MSP mode at the first start of an empty store (env CUSTREG_MSP_ENABLED)")
 	fs.StringVar(&c.OrgName, "org-name", env("CUSTREG_ORG_NAME", ""), "organization name at the first start (env CUSTREG_ORG_NAME)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", env("CUSTREG_DEBUG_ADDR", ""), "if set, serve Go's pprof profiles on this `host:port` (env CUSTREG_DEBUG_ADDR); keep it private")

@@ -20,7 +20,8 @@ import (
 type Options struct {
 	Logger *slog.Logger
 	// TrustProxy honours X-Forwarded-Proto when deciding whether the session
-	// cookie is Secure.
+	// cookie is Secure, and X-Forwarded-For for the client address sign-in
+	// throttling counts.
 	TrustProxy bool
 }
 

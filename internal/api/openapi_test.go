@@ -1190,6 +1190,15 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	// Sign in.
 	login := "/api/v1/auth/login"
 	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "wrong-password-here"}}, 401), "unauthorized")
+	// An account that failed too often is throttled: 429 with Retry-After.
+	for range service.SigninAccountLimit {
+		c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "guessed@example.com", "password": "wrong-password-here"}}, 401)
+	}
+	res = c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "guessed@example.com", "password": "wrong-password-here"}}, 429)
+	oasWantType(t, res, "too-many-requests")
+	if res.header.Get("Retry-After") == "" {
+		t.Error("a throttled sign-in has no Retry-After")
+	}
 	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": "admin@example.com", "password": "x", "remember": true}}, 400), "unknown-field")
 	oasWantType(t, c.do(oasReq{method: "POST", path: login + "?remember=1", body: map[string]any{"email": "admin@example.com", "password": "x"}}, 400), "unknown-parameter")
 	oasWantType(t, c.do(oasReq{method: "POST", path: login, body: map[string]any{"email": 42, "password": "x"}}, 422), "validation")

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/custreg/custreg/internal/domain"
 )
@@ -45,6 +47,7 @@ var statuses = map[domain.Code]struct {
 	domain.EForbidden:        {http.StatusForbidden, "forbidden"},
 	domain.ETooLarge:         {http.StatusRequestEntityTooLarge, "too-large"},
 	domain.EUnsupportedMedia: {http.StatusUnsupportedMediaType, "unsupported-media-type"},
+	domain.ETooManyRequests:  {http.StatusTooManyRequests, "too-many-requests"},
 	domain.EInternal:         {http.StatusInternalServerError, "internal"},
 }
 
@@ -69,11 +72,19 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if de.Code == domain.EUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="custreg"`)
 	}
+	if de.RetryAfter > 0 {
+		w.Header().Set("Retry-After", retryAfter(de.RetryAfter))
+	}
 	p := problem{Type: typePrefix + slug, Title: http.StatusText(st.status), Status: st.status, Detail: de.Message, Errors: de.Fields}
 	if x := de.License; x != nil {
 		p.LicenseType, p.LimitKind, p.Limit, p.WouldBe, p.CustomerID = x.Type, x.Limit, &x.LimitValue, &x.Result, x.CustomerID
 	}
 	a.writeProblem(w, r, p)
+}
+
+// retryAfter is a Retry-After value: whole seconds, rounded up, at least 1.
+func retryAfter(d time.Duration) string {
+	return strconv.FormatInt(max(1, int64((d+time.Second-1)/time.Second)), 10)
 }
 
 func (a *API) writeProblem(w http.ResponseWriter, r *http.Request, p problem) {

@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
@@ -44,6 +45,8 @@ type App struct {
 type Options struct {
 	// MSPDisabled starts the organization single-tenant.
 	MSPDisabled bool
+	// Now is the service's clock; time.Now when nil.
+	Now func() time.Time
 }
 
 // Stores names the stores tests run on: "sqlite" always, "postgres" when
@@ -79,7 +82,7 @@ func New(t testing.TB, kind string, opts Options) *App {
 	t.Helper()
 	st := OpenStore(t, kind)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(st, service.Options{Logger: log})
+	svc := service.New(st, service.Options{Logger: log, Now: opts.Now})
 	ctx := context.Background()
 	if _, err := svc.Bootstrap(ctx, service.FirstStart{MSPDisabled: opts.MSPDisabled,
 		Admin: domain.AdminInput{Email: AdminEmail, Name: "Ada Admin", Password: AdminPassword}}); err != nil {

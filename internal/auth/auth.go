@@ -9,7 +9,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
+	"runtime"
 	"strings"
 
 	"github.com/alexedwards/argon2id"
@@ -24,9 +29,47 @@ import (
 // their own parameters, so raising these later keeps old hashes valid.
 var PasswordParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
-// HashPassword returns the argon2id hash of password in PHC string form.
-func HashPassword(password string) (string, error) {
-	return argon2id.CreateHash(password, PasswordParams)
+// hashSlots bounds how many argon2id computations run at once. Each takes
+// PasswordParams.Memory (19 MiB) for its duration and a whole core, so more
+// than one per core only adds memory and latency: a burst of sign-ins (or
+// of guesses) waits for a slot instead. Sized once, at start, to GOMAXPROCS.
+var hashSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+
+// hashWaitHook and hashHook, when set by a test, run before waiting for a
+// slot and inside it, before every argon2id computation.
+var hashWaitHook, hashHook func()
+
+// withHashSlot runs fn holding one of hashSlots, waiting for one as long as
+// ctx allows.
+func withHashSlot(ctx context.Context, fn func()) error {
+	if hashWaitHook != nil {
+		hashWaitHook()
+	}
+	select {
+	case hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-hashSlots }()
+	if hashHook != nil {
+		hashHook()
+	}
+	fn()
+	return nil
+}
+
+// HashPassword returns the argon2id hash of password in PHC string form. It
+// waits for a hash slot (see hashSlots) as long as ctx allows. Call it
+// before a write transaction begins, never inside one: a hash takes tens of
+// milliseconds, and a transaction held open that long stalls every write
+// batched or queued behind it.
+func HashPassword(ctx context.Context, password string) (string, error) {
+	var hash string
+	var err error
+	if serr := withHashSlot(ctx, func() { hash, err = argon2id.CreateHash(password, PasswordParams) }); serr != nil {
+		return "", serr
+	}
+	return hash, err
 }
 
 // dummyHash is compared against when a sign-in names no user, so that the
@@ -34,14 +77,20 @@ func HashPassword(password string) (string, error) {
 var dummyHash, _ = argon2id.CreateHash("custreg-dummy-password", PasswordParams)
 
 // CheckPassword reports whether password matches hash, in constant time. An
-// empty hash checks against a dummy so that timing is the same.
-func CheckPassword(password, hash string) bool {
-	if hash == "" {
-		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
-		return false
-	}
-	ok, err := argon2id.ComparePasswordAndHash(password, hash)
-	return err == nil && ok
+// empty hash checks against a dummy so that timing is the same. It waits
+// for a hash slot like HashPassword; the error is ctx's, when it ended
+// first.
+func CheckPassword(ctx context.Context, password, hash string) (bool, error) {
+	var ok bool
+	err := withHashSlot(ctx, func() {
+		if hash == "" {
+			_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
+			return
+		}
+		match, err := argon2id.ComparePasswordAndHash(password, hash)
+		ok = err == nil && match
+	})
+	return ok, err
 }
 
 // TokenPrefix starts every API token, so that a leaked token is easy to
@@ -120,26 +169,107 @@ type Authenticator interface {
 // without a principal; the service refuses what needs one. A request that
 // presents an invalid bearer token is refused by the service the same way,
 // never silently served by a cookie instead.
-func Middleware(a Authenticator, next http.Handler) http.Handler {
+//
+// When the credentials cannot be checked (the store failed), the request is
+// not served as anonymous: that would turn an outage into a wave of 401s
+// that send people to sign in again, and hide it from the logs. It is
+// answered 500 with an `internal` problem quoting the request id, and the
+// error is logged.
+func Middleware(a Authenticator, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		var p domain.Principal
+		var err error
+		presented := false
 		if h := r.Header.Get("Authorization"); h != "" {
 			scheme, secret, _ := strings.Cut(h, " ")
 			if strings.EqualFold(scheme, "Bearer") {
-				if p, err := a.AuthenticateToken(ctx, strings.TrimSpace(secret)); err == nil {
-					r = r.WithContext(withCaller(ctx, p))
-				}
+				presented = true
+				p, err = a.AuthenticateToken(ctx, strings.TrimSpace(secret))
 			}
-			next.ServeHTTP(w, r)
-			return
+		} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
+			presented = true
+			p, err = a.AuthenticateSession(ctx, c.Value)
 		}
-		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-			if p, err := a.AuthenticateSession(ctx, c.Value); err == nil {
-				r = r.WithContext(withCaller(ctx, p))
-			}
+		switch {
+		case !presented:
+		case err == nil:
+			r = r.WithContext(withCaller(ctx, p))
+		case domain.ErrorCode(err) == domain.EUnauthorized:
+			// Missing, expired or revoked: served without a principal.
+		default:
+			credentialsUnavailable(w, r, log, err)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// credentialsUnavailable answers a request whose credentials could not be
+// checked: logged with the request id, and a 500 problem quoting it, the
+// same answer the API gives any internal error.
+func credentialsUnavailable(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	id := w.Header().Get("X-Request-Id")
+	level := slog.LevelError
+	if r.Context().Err() != nil {
+		level = slog.LevelWarn // the client went away while it was checked
+	}
+	log.Log(r.Context(), level, "checking credentials failed", "method", r.Method, "path", r.URL.Path,
+		"request_id", id, "err", err)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"type": "urn:custreg:problem:internal", "title": http.StatusText(http.StatusInternalServerError),
+		"status": http.StatusInternalServerError, "instance": r.URL.Path,
+		"detail": "Your credentials could not be checked; the error has been logged with request id " + id + ".",
+	})
+}
+
+// clientAddrKey carries the client address of a sign-in.
+type clientAddrKey struct{}
+
+// WithClientAddr returns ctx carrying the client's address, which sign-in
+// throttles by.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+// ClientAddrFrom returns the client address of ctx, "" if none was set
+// (a call from the CLI or a test).
+func ClientAddrFrom(ctx context.Context) string {
+	a, _ := ctx.Value(clientAddrKey{}).(string)
+	return a
+}
+
+// ClientAddr returns the address a request came from, as sign-in
+// throttling counts it: the peer's IP or, with trustProxy, the last entry
+// of X-Forwarded-For (the one the trusted proxy added). An IPv6 address is
+// cut to its /64, since one host commonly holds a whole /64.
+func ClientAddr(r *http.Request, trustProxy bool) string {
+	raw := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(raw); err == nil {
+		raw = host
+	}
+	if trustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(xff[len(xff)-1], ",")
+			if last := strings.TrimSpace(parts[len(parts)-1]); last != "" {
+				raw = last
+			}
+		}
+	}
+	ip, err := netip.ParseAddr(raw)
+	if err != nil {
+		return raw
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
+		if pfx, err := ip.Prefix(64); err == nil {
+			return pfx.String()
+		}
+	}
+	return ip.String()
 }
 
 // withCaller puts p in ctx and confines the store's transactions to p's

@@ -75,6 +75,9 @@ type Principal struct {
 	// SessionID or TokenID says how the principal authenticated.
 	SessionID string
 	TokenID   string
+	// CredentialsEpoch is the user's credentials epoch that the session or
+	// token was issued under (see Session).
+	CredentialsEpoch int64
 }
 
 // Scope returns the principal's scope.
@@ -99,11 +102,37 @@ func (p Principal) Can(resource, action string) bool {
 func (p Principal) IsOrgAdmin() bool { return p.CustomerID == "" && p.Role == RoleOrgAdmin }
 
 // Session is a signed-in browser. Only the hash of its secret id is stored.
+//
+// Every user has a credentials epoch, a counter that changing its password,
+// deactivating it or deactivating its customer advances. A session or token
+// carries the epoch it was issued under and works only while that is still
+// the user's: nothing issued before such a change works after it, even one
+// issued by a sign-in that raced the change, and reactivating does not
+// bring anything back.
 type Session struct {
-	IDHash    string
-	UserID    string
-	CreatedAt time.Time
-	ExpiresAt time.Time
+	IDHash           string
+	UserID           string
+	CreatedAt        time.Time
+	ExpiresAt        time.Time
+	CredentialsEpoch int64
+}
+
+// Credentials are what a sign-in checks: a live user's password hash and
+// its credentials epoch, read together.
+type Credentials struct {
+	UserID       string
+	PasswordHash string
+	Epoch        int64
+}
+
+// SigninCounter counts the sign-in attempts of one key (an account or a
+// client address) in a window; while BlockedUntil is after now, further
+// attempts are refused.
+type SigninCounter struct {
+	Key          string
+	WindowStart  time.Time
+	Failures     int
+	BlockedUntil time.Time // zero: not blocked
 }
 
 // Token is an API token. Only the hash of its secret is stored; the secret is
@@ -116,6 +145,9 @@ type Token struct {
 	Prefix     string // the first characters of the secret, to recognise it in lists
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
+	// CredentialsEpoch is the user's epoch the token was issued under
+	// (see Session).
+	CredentialsEpoch int64
 }
 
 // Org is the organization's settings row.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Code classifies an Error. Each code maps to exactly one HTTP status in the
@@ -37,6 +38,9 @@ const (
 	// EUnsupportedMedia means the request body is of a media type the
 	// route does not take.
 	EUnsupportedMedia Code = "unsupported_media_type"
+	// ETooManyRequests means the caller must wait before trying again
+	// (sign-in throttling); Error.RetryAfter says how long.
+	ETooManyRequests Code = "too_many_requests"
 	// EInternal means something went wrong that the caller cannot fix.
 	EInternal Code = "internal"
 )
@@ -50,6 +54,8 @@ type Error struct {
 	Fields  []FieldError
 	// License names the license invariant a refused change would break.
 	License *LicenseExcess
+	// RetryAfter, for ETooManyRequests, is how long to wait.
+	RetryAfter time.Duration
 }
 
 // FieldError names one bad input field by its JSON path (for example

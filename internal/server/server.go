@@ -23,7 +23,8 @@ import (
 type Options struct {
 	Logger *slog.Logger
 	// TrustProxy honours X-Forwarded-Proto (Secure cookies behind a TLS
-	// proxy) and X-Request-Id from the proxy.
+	// proxy), X-Forwarded-For (the client address sign-in throttling
+	// counts) and X-Request-Id from the proxy.
 	TrustProxy bool
 	// Metrics records request metrics and serves /metrics; a new registry
 	// when nil.
@@ -72,7 +73,7 @@ func Handler(svc *service.Service, opts Options) http.Handler {
 	h = cop.Handler(h)
 	h = logRequests(log, m, h)
 	// Authentication runs before logging so that the log line names the user.
-	h = auth.Middleware(svc, h)
+	h = auth.Middleware(svc, log, h)
 	h = requestID(opts.TrustProxy, h)
 	return h
 }

@@ -29,7 +29,24 @@ type FirstStart struct {
 // when no setup is pending.
 func (s *Service) Bootstrap(ctx context.Context, fs FirstStart) (setupToken string, err error) {
 	system := domain.Principal{Email: "system"}
+	var admin preparedAdmin
+	if fs.Admin.Email != "" {
+		// The configured admin matters only while there are no users; its
+		// password is hashed now, before the transaction, only then.
+		pending, err := s.SetupPending(ctx)
+		if err != nil {
+			return "", err
+		}
+		if pending {
+			if admin, err = s.prepareAdmin(ctx, fs.Admin); err != nil {
+				return "", err
+			}
+		}
+	}
 	err = s.store.Write(ctx, func(tx store.Tx) error {
+		if err := tx.LockOrg(ctx); err != nil {
+			return err
+		}
 		initialized, err := tx.OrgInitialized(ctx)
 		if err != nil {
 			return err
@@ -57,7 +74,12 @@ func (s *Service) Bootstrap(ctx context.Context, fs FirstStart) (setupToken stri
 			return err
 		}
 		if fs.Admin.Email != "" {
-			_, err := s.createAdmin(ctx, tx, system, fs.Admin)
+			if admin.hash == "" {
+				// The users that existed a moment ago were all removed
+				// since: nothing sensible to do but report it.
+				return domain.Errorf(domain.EConflict, "The store's users changed during start; start again.")
+			}
+			_, err := s.createAdmin(ctx, tx, system, admin)
 			return err
 		}
 		setupToken = auth.NewSecret()
@@ -66,19 +88,31 @@ func (s *Service) Bootstrap(ctx context.Context, fs FirstStart) (setupToken stri
 	return setupToken, err
 }
 
-func (s *Service) createAdmin(ctx context.Context, tx store.Tx, actor domain.Principal, in domain.AdminInput) (domain.User, error) {
+// preparedAdmin is a first admin checked and with its password hashed,
+// ready to be created inside a transaction.
+type preparedAdmin struct {
+	email, name, hash string
+}
+
+// prepareAdmin validates in and hashes its password, before any
+// transaction begins.
+func (s *Service) prepareAdmin(ctx context.Context, in domain.AdminInput) (preparedAdmin, error) {
 	email, name, err := in.Validate()
 	if err != nil {
-		return domain.User{}, err
+		return preparedAdmin{}, err
 	}
-	hash, err := auth.HashPassword(in.Password)
+	hash, err := auth.HashPassword(ctx, in.Password)
 	if err != nil {
-		return domain.User{}, err
+		return preparedAdmin{}, err
 	}
+	return preparedAdmin{email: email, name: name, hash: hash}, nil
+}
+
+func (s *Service) createAdmin(ctx context.Context, tx store.Tx, actor domain.Principal, in preparedAdmin) (domain.User, error) {
 	now := s.clock()
 	u := domain.User{
-		ID: newID(), Email: email, Name: name, Kind: domain.KindUser, Role: domain.RoleOrgAdmin,
-		IsActive: true, PasswordHash: hash, CreatedAt: now, UpdatedAt: now, Version: 1,
+		ID: newID(), Email: in.email, Name: in.name, Kind: domain.KindUser, Role: domain.RoleOrgAdmin,
+		IsActive: true, PasswordHash: in.hash, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	if err := tx.CreateUser(ctx, u); err != nil {
 		return domain.User{}, err
@@ -106,29 +140,52 @@ func (s *Service) SetupPending(ctx context.Context) (bool, error) {
 	return n == 0, err
 }
 
+// SetupLinkLifetime is how long the one-time setup link printed at start
+// stays valid. Every start of a store without users prints a new link (and
+// the old one stops working), so an expired link is renewed by restarting.
+const SetupLinkLifetime = 24 * time.Hour
+
+// errSetupLink is the answer to a setup link that is wrong, used or expired.
+var errSetupLink = domain.Errorf(domain.ENotFound, "This setup link was used or has expired. Restart custreg to print a new one if no admin exists yet.")
+
 // CompleteSetup creates the first organization admin with the one-time setup
-// token and signs them in. It fails with ENotFound for a wrong or used token.
+// token and signs them in. It fails with ENotFound for a wrong, used or
+// expired token, and once any user exists. Of concurrent uses of one link
+// exactly one succeeds: the token is consumed by a guarded DELETE whose row
+// count decides, under the organization row's lock.
 func (s *Service) CompleteSetup(ctx context.Context, token string, in domain.AdminInput) (sessionSecret string, p domain.Principal, err error) {
+	if token == "" {
+		return "", p, errSetupLink
+	}
+	admin, err := s.prepareAdmin(ctx, in)
+	if err != nil {
+		return "", p, err
+	}
 	err = s.store.Write(ctx, func(tx store.Tx) error {
-		ok, err := tx.SetupTokenExists(ctx, auth.HashSecret(token))
-		if err != nil {
+		if err := tx.LockOrg(ctx); err != nil {
+			return err
+		}
+		if err := tx.ConsumeSetupToken(ctx, auth.HashSecret(token), s.clock().Add(-SetupLinkLifetime)); err != nil {
+			if domain.ErrorCode(err) == domain.ENotFound {
+				return errSetupLink
+			}
 			return err
 		}
 		n, err := tx.CountUsers(ctx)
 		if err != nil {
 			return err
 		}
-		if !ok || n > 0 {
-			return domain.Errorf(domain.ENotFound, "This setup link is not valid or was already used.")
+		if n > 0 {
+			return errSetupLink
 		}
-		u, err := s.createAdmin(ctx, tx, domain.Principal{Email: "setup"}, in)
+		u, err := s.createAdmin(ctx, tx, domain.Principal{Email: "setup"}, admin)
 		if err != nil {
 			return err
 		}
 		if err := tx.DeleteSetupTokens(ctx); err != nil {
 			return err
 		}
-		if sessionSecret, err = s.newSession(ctx, tx, u); err != nil {
+		if sessionSecret, err = s.newSession(ctx, tx, u, 0); err != nil {
 			return err
 		}
 		p, err = principalOf(ctx, tx, u)
@@ -143,14 +200,27 @@ var errBadLogin = domain.Errorf(domain.EUnauthorized, "The email or password is 
 
 // Login checks an email and password and opens a session. It returns the
 // session secret for the cookie; only its hash is stored.
+//
+// Sign-in is throttled per account and per client address (the address
+// put in ctx by auth.WithClientAddr; none for a call without one): see
+// admitSignin. The attempt is counted before the password is checked, so
+// that concurrent guessers on any number of nodes get no more checks than
+// the limit; a success gives the count back. The password is checked
+// outside any transaction, and the session is issued under the
+// credentials epoch read with the hash that was checked, so a password
+// change or deactivation racing the sign-in leaves no working session.
 func (s *Service) Login(ctx context.Context, email, password string) (sessionSecret string, p domain.Principal, err error) {
 	email = domain.NormalizeLogin(email)
-	var u domain.User
+	at := signinAttempt{email: email, addr: auth.ClientAddrFrom(ctx)}
+	if err := s.admitSignin(ctx, at); err != nil {
+		return "", p, err
+	}
+	var cred domain.Credentials
 	err = s.store.Read(ctx, func(tx store.Tx) error {
 		var err error
-		u, err = tx.UserByEmail(ctx, email)
+		cred, err = tx.SigninCredentials(ctx, email)
 		if domain.ErrorCode(err) == domain.ENotFound {
-			u = domain.User{}
+			cred = domain.Credentials{}
 			return nil
 		}
 		return err
@@ -159,27 +229,51 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionSec
 		return "", p, err
 	}
 	// Always hash, so that a missing account takes as long as a wrong password.
-	if !auth.CheckPassword(password, u.PasswordHash) || u.ID == "" {
-		return "", p, errBadLogin
+	ok, err := auth.CheckPassword(ctx, password, cred.PasswordHash)
+	if err != nil {
+		return "", p, err
 	}
-	err = s.store.Write(ctx, func(tx store.Tx) error {
-		if err := s.checkActive(ctx, tx, u); err != nil {
-			return errBadLogin
+	if !ok || cred.UserID == "" {
+		reason := "password"
+		if cred.UserID == "" {
+			reason = "unknown_account"
 		}
+		return "", p, s.signinFailed(ctx, at, cred.UserID, reason)
+	}
+	var u domain.User
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		var err error
-		if sessionSecret, err = s.newSession(ctx, tx, u); err != nil {
+		if u, err = tx.User(ctx, cred.UserID); err != nil {
+			return err
+		}
+		if err := s.checkActive(ctx, tx, u); err != nil {
+			return err
+		}
+		if sessionSecret, err = s.newSession(ctx, tx, u, cred.Epoch); err != nil {
+			return err
+		}
+		if err := s.signinSucceeded(ctx, tx, at); err != nil {
 			return err
 		}
 		p, err = principalOf(ctx, tx, u)
+		p.CredentialsEpoch = cred.Epoch
 		return err
 	})
+	switch domain.ErrorCode(err) {
+	case domain.ENotFound, domain.EUnauthorized:
+		// Gone, inactive, or its credentials changed since they were read.
+		return "", domain.Principal{}, s.signinFailed(ctx, at, cred.UserID, "inactive_or_changed")
+	}
 	return sessionSecret, p, err
 }
 
-func (s *Service) newSession(ctx context.Context, tx store.Tx, u domain.User) (string, error) {
+// newSession issues a session of u under its credentials epoch epoch; the
+// store refuses it (ENotFound) if u is no longer at that epoch.
+func (s *Service) newSession(ctx context.Context, tx store.Tx, u domain.User, epoch int64) (string, error) {
 	secret := auth.NewSecret()
 	now := s.clock()
-	err := tx.CreateSession(ctx, domain.Session{IDHash: auth.HashSecret(secret), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(domain.SessionLifetime)})
+	err := tx.CreateSession(ctx, domain.Session{IDHash: auth.HashSecret(secret), UserID: u.ID, CreatedAt: now,
+		ExpiresAt: now.Add(domain.SessionLifetime), CredentialsEpoch: epoch})
 	return secret, err
 }
 
@@ -192,11 +286,23 @@ func (s *Service) checkActive(ctx context.Context, tx store.Tx, u domain.User) e
 	}
 	if u.CustomerID != "" {
 		c, err := tx.Customer(ctx, domain.OrgScope, u.CustomerID)
+		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+			return err
+		}
 		if err != nil || !c.IsActive {
 			return errBadLogin
 		}
 	}
 	return nil
+}
+
+// notFoundIfUnauthorized turns checkActive's refusal into ENotFound, for
+// signedOut, and leaves store errors as they are.
+func notFoundIfUnauthorized(err error) error {
+	if domain.ErrorCode(err) == domain.EUnauthorized {
+		return domain.Errorf(domain.ENotFound, "No active user.")
+	}
+	return err
 }
 
 // principalOf returns the principal of u with its role's permissions; a
@@ -217,25 +323,35 @@ func principalOf(ctx context.Context, tx store.Tx, u domain.User) (domain.Princi
 // errSignedOut is returned for missing, expired or revoked credentials.
 var errSignedOut = domain.Errorf(domain.EUnauthorized, "Your session has ended; sign in again.")
 
+// signedOut maps a failed look-up of credentials: a missing row means the
+// caller is signed out; any other error is the store's, returned as it is
+// so that it is logged and answered 5xx, not mistaken for a sign-out.
+func signedOut(err error) error {
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return errSignedOut
+	}
+	return err
+}
+
 // AuthenticateSession returns the principal of a session secret.
 func (s *Service) AuthenticateSession(ctx context.Context, secret string) (domain.Principal, error) {
 	var p domain.Principal
 	err := s.store.Read(ctx, func(tx store.Tx) error {
 		sess, err := tx.Session(ctx, auth.HashSecret(secret), s.clock())
 		if err != nil {
-			return errSignedOut
+			return signedOut(err)
 		}
 		u, err := tx.User(ctx, sess.UserID)
 		if err != nil {
-			return errSignedOut
+			return signedOut(err)
 		}
 		if err := s.checkActive(ctx, tx, u); err != nil {
-			return errSignedOut
+			return signedOut(notFoundIfUnauthorized(err))
 		}
 		if p, err = principalOf(ctx, tx, u); err != nil {
 			return err
 		}
-		p.SessionID = sess.IDHash
+		p.SessionID, p.CredentialsEpoch = sess.IDHash, sess.CredentialsEpoch
 		return nil
 	})
 	return p, err
@@ -255,19 +371,19 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (domain.
 		}
 		k, err := tx.TokenByHash(ctx, auth.HashSecret(secret))
 		if err != nil {
-			return errSignedOut
+			return signedOut(err)
 		}
 		u, err := tx.User(ctx, k.UserID)
 		if err != nil {
-			return errSignedOut
+			return signedOut(err)
 		}
 		if err := s.checkActive(ctx, tx, u); err != nil {
-			return errSignedOut
+			return signedOut(notFoundIfUnauthorized(err))
 		}
 		if p, err = principalOf(ctx, tx, u); err != nil {
 			return err
 		}
-		p.TokenID = k.ID
+		p.TokenID, p.CredentialsEpoch = k.ID, k.CredentialsEpoch
 		if k.LastUsedAt == nil || s.clock().Sub(*k.LastUsedAt) > tokenTouchInterval {
 			touch = k.ID
 		}
@@ -312,10 +428,12 @@ func (s *Service) CreateToken(ctx context.Context, name string) (domain.Token, s
 	}
 	secret := auth.NewToken()
 	k := domain.Token{ID: newID(), UserID: p.UserID, Name: name, Hash: auth.HashSecret(secret),
-		Prefix: secret[:len(auth.TokenPrefix)+6], CreatedAt: s.clock()}
+		Prefix: secret[:len(auth.TokenPrefix)+6], CreatedAt: s.clock(), CredentialsEpoch: p.CredentialsEpoch}
 	err = s.store.Write(ctx, func(tx store.Tx) error {
+		// Issued under the caller's own epoch: a session that a password
+		// change ended cannot mint a token that outlives it.
 		if err := tx.CreateToken(ctx, k); err != nil {
-			return err
+			return signedOut(err)
 		}
 		return s.audit(ctx, tx, p, "token.create", "token", k.ID, p.CustomerID, nil, map[string]any{"id": k.ID, "name": k.Name, "prefix": k.Prefix})
 	})
@@ -351,20 +469,24 @@ func (s *Service) RevokeToken(ctx context.Context, id string) error {
 	})
 }
 
-// DeleteExpiredSessions removes sessions past their expiry. The server runs
-// it periodically; expired sessions are refused either way, this only keeps
-// the table small.
+// DeleteExpiredSessions removes sessions past their expiry, and sign-in
+// counters whose window ended and that block nothing. The server runs it
+// periodically; expired sessions are refused either way, this only keeps
+// the tables small.
 func (s *Service) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
-		n, err = tx.DeleteExpiredSessions(ctx, s.clock())
+		if n, err = tx.DeleteExpiredSessions(ctx, s.clock()); err != nil {
+			return err
+		}
+		_, err = tx.DeleteStaleSigninCounters(ctx, s.clock().Add(-signinWindow))
 		return err
 	})
 	return n, err
 }
 
-// SetupTokenValid reports whether token is the current one-time setup token
-// and setup is still pending, without using it.
+// SetupTokenValid reports whether token is the current, unexpired one-time
+// setup token and setup is still pending, without using it.
 func (s *Service) SetupTokenValid(ctx context.Context, token string) (bool, error) {
 	if token == "" {
 		return false, nil
@@ -375,8 +497,61 @@ func (s *Service) SetupTokenValid(ctx context.Context, token string) (bool, erro
 		if err != nil || n > 0 {
 			return err
 		}
-		ok, err = tx.SetupTokenExists(ctx, auth.HashSecret(token))
+		ok, err = tx.SetupTokenExists(ctx, auth.HashSecret(token), s.clock().Add(-SetupLinkLifetime))
 		return err
 	})
 	return ok, err
+}
+
+// newPassword is a password an update sets, hashed before the update's
+// transaction began; the zero value sets none.
+type newPassword struct{ password, hash string }
+
+// hashNewPassword applies apply to an empty input to learn the password it
+// sets, and hashes it outside any transaction.
+func (s *Service) hashNewPassword(ctx context.Context, apply func(domain.UserInput) (domain.UserInput, error)) (newPassword, error) {
+	probe, err := apply(domain.UserInput{})
+	if err != nil || probe.Password == "" {
+		// An input apply refuses is refused again, with the record,
+		// inside the transaction.
+		return newPassword{}, nil
+	}
+	if n := domain.Len(probe.Password); n < domain.MinPassword || n > domain.MaxPassword {
+		return newPassword{}, nil // refused by validation inside the transaction
+	}
+	hash, err := auth.HashPassword(ctx, probe.Password)
+	return newPassword{password: probe.Password, hash: hash}, err
+}
+
+// hashFor returns the hash to store for an update that sets password ("":
+// keep current).
+func (n newPassword) hashFor(password, current string) (string, error) {
+	switch password {
+	case "":
+		return current, nil
+	case n.password:
+		return n.hash, nil
+	}
+	return "", domain.Errorf(domain.EConflict, "The new password depended on the user's current record, which changed; try again.")
+}
+
+// endCredentials ends what a user update takes away, in the update's
+// transaction. Deactivation ends every session and API token of the user
+// for good (reactivating brings none back). A new password ends every API
+// token and every session but the caller's own, when the caller changed
+// its own password from that session: it stays signed in, moved to the new
+// epoch. Either way the user's credentials epoch advances, so a sign-in
+// that checked the old password, racing the change, is refused too.
+func endCredentials(ctx context.Context, tx store.Tx, p domain.Principal, before, after domain.User, passwordChanged bool) error {
+	switch {
+	case before.IsActive && !after.IsActive:
+		return tx.EndUserCredentials(ctx, after.ID, "")
+	case passwordChanged:
+		keep := ""
+		if after.ID == p.UserID {
+			keep = p.SessionID
+		}
+		return tx.EndUserCredentials(ctx, after.ID, keep)
+	}
+	return nil
 }

@@ -25,7 +25,7 @@ func TestInactiveCustomerSignsOut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hash, err := auth.HashPassword("customer-user-password")
+		hash, err := auth.HashPassword(ctx, "customer-user-password")
 		if err != nil {
 			t.Fatal(err)
 		}

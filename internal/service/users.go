@@ -71,7 +71,7 @@ func (s *Service) CreateUser(ctx context.Context, in domain.UserInput) (domain.U
 	if err != nil {
 		return domain.User{}, err
 	}
-	if u.PasswordHash, err = auth.HashPassword(in.Password); err != nil {
+	if u.PasswordHash, err = auth.HashPassword(ctx, in.Password); err != nil {
 		return domain.User{}, err
 	}
 	err = s.store.Write(ctx, func(tx store.Tx) error {
@@ -141,6 +141,9 @@ func (s *Service) DeleteUser(ctx context.Context, id string, version int64) erro
 		if err := tx.TrashUser(ctx, p.Scope(), id, before.Version, s.clock()); err != nil {
 			return err
 		}
+		if err := tx.EndUserCredentials(ctx, id, ""); err != nil {
+			return err
+		}
 		if err := moveUsage(ctx, tx, before.CustomerID, before.Usage(), before.CustomerID, nil); err != nil {
 			return err
 		}
@@ -150,10 +153,16 @@ func (s *Service) DeleteUser(ctx context.Context, id string, version int64) erro
 
 // UpdateUser changes a live user in scope: name, kind, role, customer,
 // entities, activity and, when given, password. The email is the sign-in
-// name and does not change. Deactivating a user stops its sessions and
-// tokens at once: every request checks that its user is active.
+// name and does not change. A new password or a deactivation ends the
+// user's credentials (see endCredentials). apply must set the password
+// independently of the record it is given: it is first applied to an empty
+// input, so that the password is hashed before the transaction begins.
 func (s *Service) UpdateUser(ctx context.Context, id string, version int64, apply func(domain.UserInput) (domain.UserInput, error)) (domain.User, error) {
 	ctx, p, err := begin(ctx, "UpdateUser")
+	if err != nil {
+		return domain.User{}, err
+	}
+	newPassword, err := s.hashNewPassword(ctx, apply)
 	if err != nil {
 		return domain.User{}, err
 	}
@@ -201,17 +210,17 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, appl
 		if err := placeUser(ctx, tx, p, &u); err != nil {
 			return err
 		}
-		u.PasswordHash = before.PasswordHash
-		if in.Password != "" {
-			if u.PasswordHash, err = auth.HashPassword(in.Password); err != nil {
-				return err
-			}
+		if u.PasswordHash, err = newPassword.hashFor(in.Password, before.PasswordHash); err != nil {
+			return err
 		}
 		u.ID, u.CreatedAt, u.UpdatedAt, u.Version = before.ID, before.CreatedAt, s.clock(), before.Version+1
 		if err := tx.UpdateUser(ctx, p.Scope(), u); err != nil {
 			return err
 		}
 		if err := moveUsage(ctx, tx, before.CustomerID, before.Usage(), u.CustomerID, u.Usage()); err != nil {
+			return err
+		}
+		if err := endCredentials(ctx, tx, p, before, u, in.Password != ""); err != nil {
 			return err
 		}
 		out = u

@@ -76,7 +76,8 @@ type Tx interface {
 	// User finds a live user by id, unscoped: for authentication only.
 	User(ctx context.Context, id string) (domain.User, error)
 	// EndCustomerSessions deletes every session and API token of the
-	// customer's users.
+	// customer's users and advances their credentials epochs, so that no
+	// sign-in racing the change leaves a session behind.
 	EndCustomerSessions(ctx context.Context, customerID string) error
 	// ScopedUser finds a live user (of a live customer, if any) in scope.
 	ScopedUser(ctx context.Context, scope domain.Scope, id string) (domain.User, error)
@@ -90,20 +91,32 @@ type Tx interface {
 	// Users lists live users in scope by email.
 	Users(ctx context.Context, scope domain.Scope, f domain.UserFilter) (domain.UserPage, error)
 
-	// CreateSession stores a session.
+	// SigninCredentials returns the password hash and credentials epoch of
+	// the live user with the stored (normalized) email, read together.
+	SigninCredentials(ctx context.Context, email string) (domain.Credentials, error)
+	// EndUserCredentials advances the user's credentials epoch and deletes
+	// its sessions and API tokens, all but the session keepSession (the
+	// hash of its id; "" for none), which is moved to the new epoch.
+	EndUserCredentials(ctx context.Context, userID, keepSession string) error
+
+	// CreateSession stores a session for its user only if that user is
+	// live, active and still at s.CredentialsEpoch; ENotFound otherwise.
 	CreateSession(ctx context.Context, s domain.Session) error
-	// Session finds a live (unexpired at now) session by the hash of its id.
+	// Session finds a live (unexpired at now) session by the hash of its
+	// id, only while its epoch is still its user's.
 	Session(ctx context.Context, idHash string, now time.Time) (domain.Session, error)
 	// DeleteSession removes a session; removing a missing one is not an error.
 	DeleteSession(ctx context.Context, idHash string) error
 	// DeleteExpiredSessions removes sessions that expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
 
-	// CreateToken stores an API token.
+	// CreateToken stores an API token only if its user is live, active and
+	// still at t.CredentialsEpoch; ENotFound otherwise.
 	CreateToken(ctx context.Context, t domain.Token) error
 	// Tokens lists a user's tokens, newest first.
 	Tokens(ctx context.Context, userID string) ([]domain.Token, error)
-	// TokenByHash finds a token by the hash of its secret.
+	// TokenByHash finds a token by the hash of its secret, only while its
+	// epoch is still its user's.
 	TokenByHash(ctx context.Context, hash string) (domain.Token, error)
 	// TouchToken records that a token was used at t.
 	TouchToken(ctx context.Context, id string, t time.Time) error
@@ -111,12 +124,35 @@ type Tx interface {
 	// with that id.
 	DeleteToken(ctx context.Context, userID, id string) error
 
+	// LockOrg locks the organization row until the transaction ends
+	// (PostgreSQL; SQLite's one writer serializes anyway): the one-time
+	// setup takes it so that two setups cannot both see no users.
+	LockOrg(ctx context.Context) error
 	// CreateSetupToken replaces the one-time setup token.
 	CreateSetupToken(ctx context.Context, t domain.SetupToken) error
-	// SetupTokenExists reports whether hash is the current setup token.
-	SetupTokenExists(ctx context.Context, hash string) (bool, error)
+	// SetupTokenExists reports whether hash is the current setup token and
+	// was created after createdAfter.
+	SetupTokenExists(ctx context.Context, hash string, createdAfter time.Time) (bool, error)
+	// ConsumeSetupToken deletes the setup token hash if it was created
+	// after createdAfter; ENotFound if there was none to delete. On
+	// PostgreSQL the DELETE's row lock lets one of concurrent consumers
+	// through; the others find nothing.
+	ConsumeSetupToken(ctx context.Context, hash string, createdAfter time.Time) error
 	// DeleteSetupTokens removes every setup token.
 	DeleteSetupTokens(ctx context.Context) error
+
+	// SigninCounter returns the sign-in counter of key, created empty if
+	// missing, and locks it until the transaction ends (PostgreSQL). Lock
+	// an account's key before an address's, so that two sign-ins never
+	// wait on each other in a cycle.
+	SigninCounter(ctx context.Context, key string) (domain.SigninCounter, error)
+	// PutSigninCounter writes a counter read by SigninCounter.
+	PutSigninCounter(ctx context.Context, c domain.SigninCounter) error
+	// DeleteSigninCounter removes a counter; a missing one is not an error.
+	DeleteSigninCounter(ctx context.Context, key string) error
+	// DeleteStaleSigninCounters removes counters whose window began before
+	// before and that block nothing after it.
+	DeleteStaleSigninCounters(ctx context.Context, before time.Time) (int64, error)
 
 	// CreateCustomer inserts c (ID, times and Version 1 set by the caller).
 	CreateCustomer(ctx context.Context, c domain.Customer) error

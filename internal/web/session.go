@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
@@ -69,8 +71,17 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	email := r.PostFormValue("email")
 	next := localPath(r.PostFormValue("next"))
-	secret, _, err := h.svc.Login(r.Context(), email, r.PostFormValue("password"))
+	ctx := auth.WithClientAddr(r.Context(), auth.ClientAddr(r, h.opts.TrustProxy))
+	secret, _, err := h.svc.Login(ctx, email, r.PostFormValue("password"))
 	if err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) && de.Code == domain.ETooManyRequests {
+			// The same refusal as the API's, with its message and wait.
+			w.Header().Set("Retry-After", strconv.FormatInt(max(1, int64((de.RetryAfter+time.Second-1)/time.Second)), 10))
+			v := loginView{Shell: h.shell(r, "", "Sign in"), Email: email, Next: next, Error: de.Message}
+			h.render(w, r, http.StatusTooManyRequests, "login", v)
+			return nil
+		}
 		if domain.ErrorCode(err) != domain.EUnauthorized {
 			return err
 		}

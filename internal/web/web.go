@@ -91,7 +91,8 @@ var files embed.FS
 type Options struct {
 	Logger *slog.Logger
 	// TrustProxy honours X-Forwarded-Proto when deciding whether cookies are
-	// Secure.
+	// Secure, and X-Forwarded-For for the client address sign-in throttling
+	// counts.
 	TrustProxy bool
 }
 

@@ -30,6 +30,9 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions},
 		{"Tokens", testTokens},
 		{"SetupTokens", testSetupTokens},
+		{"ConsumeSetupToken", testConsumeSetupToken},
+		{"CredentialsEpoch", testCredentialsEpoch},
+		{"SigninCounters", testSigninCounters},
 		{"CustomerRoundTrip", testCustomerRoundTrip},
 		{"CustomerUniqueness", testCustomerUniqueness},
 		{"CustomerUpdate", testCustomerUpdate},
@@ -297,17 +300,20 @@ func testSetupTokens(t *testing.T, st store.Store) {
 		return tx.CreateSetupToken(c, domain.SetupToken{Hash: "two", CreatedAt: t0})
 	})
 	mustRead(t, st, func(tx store.Tx) error {
-		if ok, err := tx.SetupTokenExists(c, "one"); ok || err != nil {
+		if ok, err := tx.SetupTokenExists(c, "one", t0.Add(-time.Hour)); ok || err != nil {
 			t.Errorf("replaced token still valid: %v %v", ok, err)
 		}
-		if ok, err := tx.SetupTokenExists(c, "two"); !ok || err != nil {
+		if ok, err := tx.SetupTokenExists(c, "two", t0.Add(-time.Hour)); !ok || err != nil {
 			t.Errorf("current token not valid: %v %v", ok, err)
+		}
+		if ok, err := tx.SetupTokenExists(c, "two", t0); ok || err != nil {
+			t.Errorf("token created at the cut-off still valid: %v %v", ok, err)
 		}
 		return nil
 	})
 	mustWrite(t, st, func(tx store.Tx) error { return tx.DeleteSetupTokens(c) })
 	mustRead(t, st, func(tx store.Tx) error {
-		if ok, _ := tx.SetupTokenExists(c, "two"); ok {
+		if ok, _ := tx.SetupTokenExists(c, "two", t0.Add(-time.Hour)); ok {
 			t.Error("token valid after DeleteSetupTokens")
 		}
 		return nil

@@ -1,0 +1,204 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+// TestHashConcurrencyBounded: 16 goroutines hashing and checking at once
+// never run more argon2id computations together than there are slots.
+// Each computation is held inside its slot until the slots are full and
+// every other goroutine has come to wait for one, so that without the
+// bound the waiting ones would walk in and be counted; the test needs no
+// timing.
+func TestHashConcurrencyBounded(t *testing.T) {
+	const slots, goroutines = 2, 16
+	saved := hashSlots
+	hashSlots = make(chan struct{}, slots)
+	t.Cleanup(func() { hashSlots, hashHook, hashWaitHook = saved, nil, nil })
+	hash, err := HashPassword(context.Background(), "a-long-enough-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	cond := sync.NewCond(&mu)
+	waiting, inside, peak, done := 0, 0, 0, 0
+	hashWaitHook = func() {
+		mu.Lock()
+		waiting++
+		cond.Broadcast()
+		mu.Unlock()
+	}
+	hashHook = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		waiting--
+		inside++
+		peak = max(peak, inside)
+		cond.Broadcast()
+		for inside <= slots && (inside < min(slots, goroutines-done) || waiting < goroutines-done-inside) {
+			cond.Wait()
+		}
+		inside--
+		done++
+		cond.Broadcast()
+	}
+	var wg sync.WaitGroup
+	for i := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				if ok, err := CheckPassword(context.Background(), "a-long-enough-password", hash); !ok || err != nil {
+					t.Errorf("CheckPassword = %v, %v", ok, err)
+				}
+			} else if _, err := HashPassword(context.Background(), "another-password"); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if peak > slots {
+		t.Errorf("%d argon2id computations ran at once, want at most %d", peak, slots)
+	}
+	if peak < slots {
+		t.Errorf("only %d computations ran at once; the test did not load the bound", peak)
+	}
+	if done != goroutines {
+		t.Errorf("%d computations ran, want %d", done, goroutines)
+	}
+}
+
+// TestHashWaitEndsWithContext: a caller waiting for a slot gives up when
+// its context ends, rather than queueing forever.
+func TestHashWaitEndsWithContext(t *testing.T) {
+	saved := hashSlots
+	hashSlots = make(chan struct{}, 1)
+	t.Cleanup(func() { hashSlots = saved })
+	hashSlots <- struct{}{} // the only slot is taken
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := HashPassword(ctx, "a-long-enough-password"); !errors.Is(err, context.Canceled) {
+		t.Errorf("HashPassword with no slot and a cancelled context = %v", err)
+	}
+	if ok, err := CheckPassword(ctx, "x", ""); ok || !errors.Is(err, context.Canceled) {
+		t.Errorf("CheckPassword with no slot and a cancelled context = %v, %v", ok, err)
+	}
+	<-hashSlots
+}
+
+func TestCheckPassword(t *testing.T) {
+	ctx := context.Background()
+	h, err := HashPassword(ctx, "correct-horse-battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		pw, hash string
+		want     bool
+	}{{"correct-horse-battery", h, true}, {"wrong-horse-battery", h, false}, {"correct-horse-battery", "", false}, {"x", "not-a-hash", false}} {
+		if ok, err := CheckPassword(ctx, tc.pw, tc.hash); ok != tc.want || err != nil {
+			t.Errorf("CheckPassword(%q, %.12q) = %v, %v; want %v", tc.pw, tc.hash, ok, err, tc.want)
+		}
+	}
+}
+
+func TestClientAddr(t *testing.T) {
+	for _, tc := range []struct {
+		remote, xff string
+		trust       bool
+		want        string
+	}{
+		{"192.0.2.7:5123", "", false, "192.0.2.7"},
+		{"192.0.2.7:5123", "198.51.100.9", false, "192.0.2.7"}, // not trusted: ignored
+		{"192.0.2.7:5123", "203.0.113.1, 198.51.100.9", true, "198.51.100.9"},
+		{"[2001:db8:1:2:3:4:5:6]:443", "", false, "2001:db8:1:2::/64"},
+		{"[::ffff:192.0.2.7]:80", "", false, "192.0.2.7"},
+		{"192.0.2.7:5123", "   ", true, "192.0.2.7"},
+	} {
+		r := httptest.NewRequest("POST", "/login", nil)
+		r.RemoteAddr = tc.remote
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		if got := ClientAddr(r, tc.trust); got != tc.want {
+			t.Errorf("ClientAddr(%q, xff %q, trust %v) = %q, want %q", tc.remote, tc.xff, tc.trust, got, tc.want)
+		}
+	}
+}
+
+// fakeAuth answers every credential with err (or p when err is nil).
+type fakeAuth struct {
+	p   domain.Principal
+	err error
+}
+
+func (f fakeAuth) AuthenticateSession(context.Context, string) (domain.Principal, error) {
+	return f.p, f.err
+}
+func (f fakeAuth) AuthenticateToken(context.Context, string) (domain.Principal, error) {
+	return f.p, f.err
+}
+
+// TestMiddlewareStoreFailure: credentials that cannot be checked are a
+// logged 500 problem, never an anonymous request; credentials that are
+// merely invalid go on without a principal.
+func TestMiddlewareStoreFailure(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		header map[string]string
+	}{
+		{"cookie", map[string]string{"Cookie": SessionCookie + "=abc"}},
+		{"bearer", map[string]string{"Authorization": "Bearer crg_x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			log := slog.New(slog.NewTextHandler(&logs, nil))
+			served := false
+			next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { served = true })
+			h := Middleware(fakeAuth{err: errors.New("connection refused")}, log, next)
+			r := httptest.NewRequest("GET", "/api/v1/me", nil)
+			for k, v := range tc.header {
+				r.Header.Set(k, v)
+			}
+			w := httptest.NewRecorder()
+			w.Header().Set("X-Request-Id", "req-42")
+			h.ServeHTTP(w, r)
+			if served {
+				t.Error("a request whose credentials could not be checked was served")
+			}
+			var p struct {
+				Type   string `json:"type"`
+				Status int    `json:"status"`
+				Detail string `json:"detail"`
+			}
+			if w.Code != 500 || w.Header().Get("Content-Type") != "application/problem+json" || json.Unmarshal(w.Body.Bytes(), &p) != nil ||
+				p.Type != "urn:custreg:problem:internal" || p.Status != 500 || !strings.Contains(p.Detail, "req-42") {
+				t.Errorf("answer = %d %s %s", w.Code, w.Header().Get("Content-Type"), w.Body)
+			}
+			if l := logs.String(); !strings.Contains(l, "level=ERROR") || !strings.Contains(l, "connection refused") || !strings.Contains(l, "req-42") {
+				t.Errorf("log = %q; want the error with the request id", l)
+			}
+
+			// Invalid credentials: served, without a principal.
+			served = false
+			var got bool
+			next = func(w http.ResponseWriter, r *http.Request) { served = true; _, got = FromContext(r.Context()) }
+			h = Middleware(fakeAuth{err: domain.Errorf(domain.EUnauthorized, "ended")}, log, next)
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			if !served || got {
+				t.Errorf("invalid credentials: served %v, principal %v", served, got)
+			}
+		})
+	}
+}
