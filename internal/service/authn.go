@@ -399,7 +399,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (domain.
 
 // Logout ends the caller's session. It is a no-op for token callers.
 func (s *Service) Logout(ctx context.Context) error {
-	p, err := principal(ctx)
+	ctx, p, err := begin(ctx, "Logout")
 	if err != nil || p.SessionID == "" {
 		return err
 	}
@@ -407,12 +407,15 @@ func (s *Service) Logout(ctx context.Context) error {
 }
 
 // Me returns the caller.
-func (s *Service) Me(ctx context.Context) (domain.Principal, error) { return principal(ctx) }
+func (s *Service) Me(ctx context.Context) (domain.Principal, error) {
+	_, p, err := begin(ctx, "Me")
+	return p, err
+}
 
 // CreateToken creates an API token for the caller and returns it with its
 // secret, which is never shown again.
 func (s *Service) CreateToken(ctx context.Context, name string) (domain.Token, string, error) {
-	p, err := principal(ctx)
+	ctx, p, err := begin(ctx, "CreateToken")
 	if err != nil {
 		return domain.Token{}, "", err
 	}
@@ -442,7 +445,7 @@ func (s *Service) CreateToken(ctx context.Context, name string) (domain.Token, s
 
 // Tokens lists the caller's API tokens (never their secrets).
 func (s *Service) Tokens(ctx context.Context) ([]domain.Token, error) {
-	p, err := principal(ctx)
+	ctx, p, err := begin(ctx, "Tokens")
 	if err != nil {
 		return nil, err
 	}
@@ -457,7 +460,7 @@ func (s *Service) Tokens(ctx context.Context) ([]domain.Token, error) {
 // RevokeToken deletes one of the caller's API tokens; it stops working at
 // once.
 func (s *Service) RevokeToken(ctx context.Context, id string) error {
-	p, err := principal(ctx)
+	ctx, p, err := begin(ctx, "RevokeToken")
 	if err != nil {
 		return err
 	}
