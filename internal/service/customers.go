@@ -158,10 +158,23 @@ func (s *Service) Customer(ctx context.Context, id string) (domain.Customer, err
 		if err := requireMSP(ctx, tx); err != nil {
 			return err
 		}
-		c, err = tx.Customer(ctx, p.Scope(), id)
-		return err
+		if c, err = tx.Customer(ctx, p.Scope(), id); err != nil {
+			return err
+		}
+		return narrowCounts(ctx, tx, p, &c)
 	})
 	return c, err
+}
+
+// narrowCounts replaces a customer's kept counts, for a caller narrowed
+// to some of its entities, with the counts of what that caller can open:
+// the sizes of the other entities are not theirs to learn.
+func narrowCounts(ctx context.Context, tx store.Tx, p domain.Principal, c *domain.Customer) (err error) {
+	if len(p.EntityIDs) == 0 || c.ID != p.CustomerID {
+		return nil
+	}
+	c.EntitiesCount, c.AssetsCount, c.UsersCount, err = tx.NarrowedCounts(ctx, p.Scope())
+	return err
 }
 
 // UpdateCustomer changes a live customer. apply receives the customer's
@@ -310,8 +323,15 @@ func (s *Service) ListCustomers(ctx context.Context, f domain.CustomerFilter) (d
 		if err := requireMSP(ctx, tx); err != nil {
 			return err
 		}
-		page, err = tx.Customers(ctx, p.Scope(), f)
-		return err
+		if page, err = tx.Customers(ctx, p.Scope(), f); err != nil {
+			return err
+		}
+		for i := range page.Items {
+			if err := narrowCounts(ctx, tx, p, &page.Items[i]); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return page, err
 }

@@ -186,6 +186,10 @@ type Tx interface {
 	// TrashEntity marks a live entity deleted at t and subtracts one from
 	// its customer's entities count.
 	TrashEntity(ctx context.Context, scope domain.Scope, customerID, id string, t time.Time) error
+	// NarrowedCounts counts, exactly, the live entities, assets and users
+	// of a scope narrowed to some entities of one customer: what the
+	// customer's kept counts are for a caller who sees all of it.
+	NarrowedCounts(ctx context.Context, scope domain.Scope) (entities, assets, users int64, err error)
 	// EntityHolders counts the live assets mapped to an entity and the live
 	// users narrowed to it.
 	EntityHolders(ctx context.Context, entityID string) (assets, users int64, err error)

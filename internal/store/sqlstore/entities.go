@@ -94,6 +94,18 @@ func (t *tx) addEntitiesCount(ctx context.Context, customerID string, delta int)
 const liveEntity = ` FROM entities e JOIN customers c ON c.id = e.customer_id
 WHERE e.deleted_at IS NULL AND c.deleted_at IS NULL`
 
+func (t *tx) NarrowedCounts(ctx context.Context, scope domain.Scope) (entities, assets, users int64, err error) {
+	es, eargs := entityScope(scope)
+	as, aargs := assetScope(scope)
+	us, uargs := userScope(scope)
+	args := append(append(eargs, aargs...), uargs...)
+	err = t.queryRow(ctx, `SELECT
+  (SELECT count(*)`+liveEntity+es+`),
+  (SELECT count(*)`+liveAsset+as+`),
+  (SELECT count(*)`+liveUser+us+`)`, args...).Scan(&entities, &assets, &users)
+	return entities, assets, users, err
+}
+
 func (t *tx) Entity(ctx context.Context, scope domain.Scope, customerID, id string) (domain.Entity, error) {
 	sc, sargs := entityScope(scope)
 	args := append([]any{customerID, id}, sargs...)
