@@ -827,13 +827,48 @@ func TestCustomerAdminIsolation(t *testing.T) {
 	if res := f.post(c, "/users/new", form); res.status != http.StatusSeeOther {
 		t.Fatalf("add user: %d %s", res.status, text(byID(res.doc, "form-errors")))
 	}
-	form = url.Values{"name": {"Pune printer"}, "class": {domain.AssetNonIT}, "entity_id": {f.pune.ID}, "customer_id": {f.globex.ID}}
+	form = url.Values{"name": {"Pune printer"}, "class": {domain.AssetNonIT}, "entity_id": {f.pune.ID}}
 	if res := f.post(c, "/assets/new", form); res.status != http.StatusSeeOther {
 		t.Fatalf("add asset: %d %s", res.status, text(byID(res.doc, "form-errors")))
 	}
 	for _, a := range f.allAssets() {
 		if a.Name == "Pune printer" && a.CustomerID != f.airtel.ID {
 			t.Errorf("asset placed in %s", a.CustomerID)
+		}
+	}
+	// A form naming another customer is refused as the API refuses it —
+	// as a customer that does not exist — not quietly placed at Airtel.
+	// The answer may echo the id the form sent, and nothing else of Globex.
+	noGlobexName := func(path string, res response) {
+		t.Helper()
+		for _, leak := range []string{"Globex", "GLX", "gus@globex", f.berlin.ID} {
+			if strings.Contains(res.body, leak) {
+				t.Errorf("%s: the page contains %q", path, leak)
+			}
+		}
+	}
+	form = url.Values{"name": {"Smuggled printer"}, "class": {domain.AssetNonIT}, "customer_id": {f.globex.ID}}
+	if res := f.post(c, "/assets/new", form); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "No such customer") {
+		t.Errorf("add asset at Globex: %d %s", res.status, text(byID(res.doc, "form-errors")))
+	} else {
+		noGlobexName("POST /assets/new at Globex", res)
+	}
+	form = userForm(f)
+	form.Set("customer_id", f.globex.ID)
+	form.Set("email", "smuggled@airtel.com")
+	if res := f.post(c, "/users/new", form); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "No such customer") {
+		t.Errorf("add user at Globex: %d %s", res.status, text(byID(res.doc, "form-errors")))
+	} else {
+		noGlobexName("POST /users/new at Globex", res)
+	}
+	if res := f.post(c, "/assets/move", url.Values{"ids": {f.airtelAsset.ID}, "move_customer_id": {f.globex.ID}}); res.status == http.StatusSeeOther {
+		t.Errorf("moved an asset to another customer")
+	} else {
+		noGlobexName("POST /assets/move to Globex", res)
+	}
+	for _, a := range f.allAssets() {
+		if a.Name == "Smuggled printer" || (a.ID == f.airtelAsset.ID && a.CustomerID != f.airtel.ID) {
+			t.Errorf("asset %s placed at %s", a.Name, a.CustomerID)
 		}
 	}
 

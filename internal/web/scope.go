@@ -121,10 +121,14 @@ func (pl placement) Picks() bool { return pl.MSP && pl.OrgScope }
 // customerName returns the name of a visible customer, or "".
 func (pl placement) customerName(id string) string { return pl.byID[id].Name }
 
-// fixedCustomer returns the customer a picker works on: the chosen one for
-// an organization user, always the caller's own for a customer-scoped one.
+// fixedCustomer returns the customer a form places a record at: the chosen
+// one, or for a customer-scoped caller who chose none (its form has no
+// picker) its own. A customer-scoped caller's form that names another
+// customer is passed on as it is, so the service refuses it exactly as it
+// refuses the API ("No such customer"), instead of the record silently
+// landing at the caller's own customer.
 func (pl placement) fixedCustomer(chosen string) string {
-	if !pl.OrgScope {
+	if !pl.OrgScope && chosen == "" {
 		return pl.Own
 	}
 	return chosen
