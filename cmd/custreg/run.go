@@ -190,15 +190,7 @@ func serve(ctx context.Context, c Config, stdout io.Writer, ready chan<- string)
 		// operator needs it to create the first admin.
 		fmt.Fprintf(stdout, "\nNo admin exists yet. Open this one-time link to create the first organization admin:\n\n    %s/setup?token=%s\n\n", strings.TrimRight(base, "/"), setup)
 	}
-	srv := &http.Server{
-		Handler:           server.Handler(svc, server.Options{Logger: log, TrustProxy: c.TrustProxy, Metrics: m}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := newHTTPServer(server.Handler(svc, server.Options{Logger: log, TrustProxy: c.TrustProxy, Metrics: m}), log)
 	if c.DebugAddr != "" {
 		go serveDebug(ctx, c.DebugAddr, log)
 	}
@@ -266,5 +258,24 @@ func serveDebug(ctx context.Context, addr string, log *slog.Logger) {
 	log.Info("debug server listening", "addr", addr)
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("debug server", "err", err)
+	}
+}
+
+// newHTTPServer is the server every request meets first. Each phase of a
+// request is bounded, so that a slow or stalled client holds a connection
+// for a bounded time: its header (ReadHeaderTimeout), its body
+// (ReadTimeout), the answer (WriteTimeout) and an idle keep-alive
+// connection (IdleTimeout). Headers over server.MaxHeaderBytes are refused
+// by the handler with a problem; the server's own bound only stops
+// headers far larger than that.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    server.ServerMaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/custreg/custreg/internal/server"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -164,5 +167,26 @@ func TestRunCommands(t *testing.T) {
 	}
 	if err := run(context.Background(), nil, envOf(nil), io.Discard, io.Discard); err == nil {
 		t.Error("no command accepted")
+	}
+}
+
+// TestServerBoundsEveryPhase: the server bounds how long a client may take
+// to send its header and body and to read the answer, how long an idle
+// connection stays, and how large a header may be, so that slow or stalled
+// clients cannot hold connections without end.
+func TestServerBoundsEveryPhase(t *testing.T) {
+	srv := newHTTPServer(http.NotFoundHandler(), slog.Default())
+	for name, d := range map[string]time.Duration{"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
+		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout} {
+		if d <= 0 || d > 5*time.Minute {
+			t.Errorf("%s = %v, want a bound of at most 5 minutes", name, d)
+		}
+	}
+	if srv.ReadHeaderTimeout > srv.ReadTimeout {
+		t.Errorf("ReadHeaderTimeout %v exceeds ReadTimeout %v", srv.ReadHeaderTimeout, srv.ReadTimeout)
+	}
+	if srv.MaxHeaderBytes <= server.MaxHeaderBytes {
+		t.Errorf("the server's MaxHeaderBytes %d must exceed the handler's %d, so that the handler answers with a problem",
+			srv.MaxHeaderBytes, server.MaxHeaderBytes)
 	}
 }

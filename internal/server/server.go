@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -75,7 +76,38 @@ func Handler(svc *service.Service, opts Options) http.Handler {
 	// Authentication runs before logging so that the log line names the user.
 	h = auth.Middleware(svc, log, h)
 	h = requestID(opts.TrustProxy, h)
+	h = edge(h)
 	return h
+}
+
+// MaxHeaderBytes bounds a request's header (its lines and the request
+// line): a larger one is answered 431 with a problem. The http.Server's own
+// MaxHeaderBytes must be larger (ServerMaxHeaderBytes), so that the request
+// reaches this check instead of Go's plain-text 431.
+const (
+	MaxHeaderBytes       = 64 << 10
+	ServerMaxHeaderBytes = 1 << 20
+)
+
+// edge is the outermost layer: it refuses requests whose header is too
+// large with a problem, and marks every answer nosniff, so that a browser
+// never second-guesses a JSON or text response's type.
+func edge(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		size := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+		for k, vs := range r.Header {
+			for _, v := range vs {
+				size += len(k) + len(v) + 4
+			}
+		}
+		if size > MaxHeaderBytes {
+			writeProblem(w, r, http.StatusRequestHeaderFieldsTooLarge, "header-too-large",
+				fmt.Sprintf("The request's header is %d bytes; at most %d are accepted.", size, MaxHeaderBytes))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 type ctxKey struct{}
