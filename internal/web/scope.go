@@ -51,6 +51,9 @@ func requireCan(r *http.Request, resource, action string) error {
 // name: all of them for organization users, its own for a customer-scoped
 // caller, none while MSP mode is off.
 func (h *Handler) visibleCustomers(ctx context.Context) ([]domain.Customer, error) {
+	if p, _ := auth.FromContext(ctx); !allows(p, "ListCustomers") {
+		return nil, nil // a role without customers.view picks no customer
+	}
 	var out []domain.Customer
 	f := domain.CustomerFilter{Limit: domain.MaxPageSize}
 	for {
@@ -72,6 +75,9 @@ func (h *Handler) visibleCustomers(ctx context.Context) ([]domain.Customer, erro
 // entitiesOf returns the live entities of a customer that the caller can
 // see (a caller narrowed to some entities sees only those), by name.
 func (h *Handler) entitiesOf(ctx context.Context, customerID string) ([]domain.Entity, error) {
+	if p, _ := auth.FromContext(ctx); !allows(p, "ListEntities") {
+		return nil, nil // a role without entities.view picks no entity
+	}
 	var out []domain.Entity
 	f := domain.EntityFilter{Limit: domain.MaxPageSize}
 	for {

@@ -143,49 +143,76 @@ func New(svc *service.Service, opts Options) *Handler {
 	return h
 }
 
+// Route is one page of the UI: the ServeMux pattern, the service use case
+// it runs (whose declared need, service.UseCases, decides who may open it:
+// refused with 403 before the page reads anything, like the API) and the
+// handler. UseCase "" is a page any signed-in person may open. The
+// permission test calls every route as every role and holds the answers to
+// the table.
+type Route struct {
+	Pattern string
+	UseCase string
+	handler func(*Handler, http.ResponseWriter, *http.Request) error
+}
+
+var routes = []Route{
+	{"GET /{$}", "", (*Handler).home},
+	{"GET /customers", "ListCustomers", (*Handler).customers},
+	{"GET /customers/new", "RegisterCustomer", (*Handler).newCustomer},
+	{"POST /customers/new", "RegisterCustomer", (*Handler).createCustomer},
+	{"GET /customers/{id}/edit", "UpdateCustomerWithLicenses", (*Handler).editCustomer},
+	{"POST /customers/{id}/edit", "UpdateCustomerWithLicenses", (*Handler).updateCustomer},
+	{"GET /customers/{id}/delete", "DeleteCustomer", (*Handler).confirmDelete},
+	{"POST /customers/{id}/delete", "DeleteCustomer", (*Handler).deleteCustomer},
+	{"GET /customers/{id}", "Customer", (*Handler).showCustomer},
+	{"GET /customers/{id}/entities/{eid}", "Entity", (*Handler).showEntity},
+	{"GET /customers/{id}/licenses", "CustomerLicenses", (*Handler).showLicenses},
+
+	{"GET /licenses", "OrgLicenses", (*Handler).licensesPage},
+	{"POST /licenses", "SetOrgPool", (*Handler).setPool},
+
+	{"GET /users", "ListUsers", (*Handler).users},
+	{"GET /users/new", "CreateUser", (*Handler).newUser},
+	{"POST /users/new", "CreateUser", (*Handler).createUser},
+	{"POST /users/move", "MoveUsers", (*Handler).moveUsers},
+	{"GET /users/{id}/edit", "UpdateUser", (*Handler).editUser},
+	{"POST /users/{id}/edit", "UpdateUser", (*Handler).updateUser},
+	{"GET /users/{id}/delete", "DeleteUser", (*Handler).confirmDeleteUser},
+	{"POST /users/{id}/delete", "DeleteUser", (*Handler).deleteUser},
+
+	{"GET /assets", "ListAssets", (*Handler).assets},
+	{"GET /assets/new", "CreateAsset", (*Handler).newAsset},
+	{"POST /assets/new", "CreateAsset", (*Handler).createAsset},
+	{"POST /assets/move", "MoveAssets", (*Handler).moveAssets},
+	{"GET /assets/{id}/edit", "UpdateAsset", (*Handler).editAsset},
+	{"POST /assets/{id}/edit", "UpdateAsset", (*Handler).updateAsset},
+	{"GET /assets/{id}/delete", "DeleteAsset", (*Handler).confirmDeleteAsset},
+	{"POST /assets/{id}/delete", "DeleteAsset", (*Handler).deleteAsset},
+
+	{"GET /pickers/entities", "ListEntities", (*Handler).pickerEntities},
+}
+
+// Routes returns the UI's signed-in pages.
+func Routes() []Route { return append([]Route(nil), routes...) }
+
 // Register adds the UI's routes to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/", h.serveStatic)
-	mux.Handle("GET /{$}", h.page(h.home))
 	mux.Handle("GET /login", h.public(h.loginForm))
 	mux.Handle("POST /login", h.public(h.login))
 	mux.Handle("POST /logout", h.public(h.logout))
 	mux.Handle("GET /setup", h.public(h.setupForm))
 	mux.Handle("POST /setup", h.public(h.setup))
-
-	mux.Handle("GET /customers", h.page(h.customers))
-	mux.Handle("GET /customers/new", h.page(h.newCustomer))
-	mux.Handle("POST /customers/new", h.page(h.createCustomer))
-	mux.Handle("GET /customers/{id}/edit", h.page(h.editCustomer))
-	mux.Handle("POST /customers/{id}/edit", h.page(h.updateCustomer))
-	mux.Handle("GET /customers/{id}/delete", h.page(h.confirmDelete))
-	mux.Handle("POST /customers/{id}/delete", h.page(h.deleteCustomer))
-	mux.Handle("GET /customers/{id}", h.page(h.showCustomer))
-	mux.Handle("GET /customers/{id}/entities/{eid}", h.page(h.showEntity))
-	mux.Handle("GET /customers/{id}/licenses", h.page(h.showLicenses))
-
-	mux.Handle("GET /licenses", h.page(h.licensesPage))
-	mux.Handle("POST /licenses", h.page(h.setPool))
-
-	mux.Handle("GET /users", h.page(h.users))
-	mux.Handle("GET /users/new", h.page(h.newUser))
-	mux.Handle("POST /users/new", h.page(h.createUser))
-	mux.Handle("POST /users/move", h.page(h.moveUsers))
-	mux.Handle("GET /users/{id}/edit", h.page(h.editUser))
-	mux.Handle("POST /users/{id}/edit", h.page(h.updateUser))
-	mux.Handle("GET /users/{id}/delete", h.page(h.confirmDeleteUser))
-	mux.Handle("POST /users/{id}/delete", h.page(h.deleteUser))
-
-	mux.Handle("GET /assets", h.page(h.assets))
-	mux.Handle("GET /assets/new", h.page(h.newAsset))
-	mux.Handle("POST /assets/new", h.page(h.createAsset))
-	mux.Handle("POST /assets/move", h.page(h.moveAssets))
-	mux.Handle("GET /assets/{id}/edit", h.page(h.editAsset))
-	mux.Handle("POST /assets/{id}/edit", h.page(h.updateAsset))
-	mux.Handle("GET /assets/{id}/delete", h.page(h.confirmDeleteAsset))
-	mux.Handle("POST /assets/{id}/delete", h.page(h.deleteAsset))
-
-	mux.Handle("GET /pickers/entities", h.page(h.pickerEntities))
+	for _, rt := range routes {
+		mux.Handle(rt.Pattern, h.page(func(w http.ResponseWriter, r *http.Request) error {
+			if rt.UseCase != "" {
+				if err := h.svc.Allowed(r.Context(), rt.UseCase); err != nil {
+					return err
+				}
+			}
+			return rt.handler(h, w, r)
+		}))
+	}
 
 	// Everything else that no other handler claims is a page that does not
 	// exist; answer with a page, not the mux's plain text.
