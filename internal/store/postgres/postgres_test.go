@@ -33,28 +33,13 @@ func BenchmarkCustomerList(b *testing.B) {
 	})
 }
 
-func TestLicenseUpgrade(t *testing.T) {
-	dsn := storetest.NewPostgresDatabase(t, storetest.PostgresURL(t))
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx := context.Background()
-	storetest.LicenseUpgrade(t,
-		func(q string) error { _, err := db.ExecContext(ctx, q); return err },
-		func(v int64) error { return postgres.MigrateTo(ctx, db, v) },
-		func() store.Store {
-			st, err := postgres.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		})
-}
+func TestLicenseUpgrade(t *testing.T) { upgrade(t, storetest.LicenseUpgrade) }
 
-func TestCountsRepair(t *testing.T) {
+func TestCountsRepair(t *testing.T) { upgrade(t, storetest.CountsRepair) }
+
+// upgrade runs an upgrade test of the conformance suite on a fresh
+// PostgreSQL database that the test migrates step by step.
+func upgrade(t *testing.T, test func(t *testing.T, exec func(q string) error, migrateTo func(version int64) error, open func() store.Store)) {
 	dsn := storetest.NewPostgresDatabase(t, storetest.PostgresURL(t))
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -62,7 +47,7 @@ func TestCountsRepair(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	storetest.CountsRepair(t,
+	test(t,
 		func(q string) error { _, err := db.ExecContext(ctx, q); return err },
 		func(v int64) error { return postgres.MigrateTo(ctx, db, v) },
 		func() store.Store {

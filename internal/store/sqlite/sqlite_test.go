@@ -51,28 +51,13 @@ func BenchmarkCustomerList(b *testing.B) {
 	})
 }
 
-func TestLicenseUpgrade(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "custreg.db")
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx := context.Background()
-	storetest.LicenseUpgrade(t,
-		func(q string) error { _, err := db.ExecContext(ctx, q); return err },
-		func(v int64) error { return sqlite.MigrateTo(ctx, db, v) },
-		func() store.Store {
-			st, err := sqlite.Open(ctx, path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		})
-}
+func TestLicenseUpgrade(t *testing.T) { upgrade(t, storetest.LicenseUpgrade) }
 
-func TestCountsRepair(t *testing.T) {
+func TestCountsRepair(t *testing.T) { upgrade(t, storetest.CountsRepair) }
+
+// upgrade runs an upgrade test of the conformance suite on a fresh SQLite
+// file that the test migrates step by step.
+func upgrade(t *testing.T, test func(t *testing.T, exec func(q string) error, migrateTo func(version int64) error, open func() store.Store)) {
 	path := filepath.Join(t.TempDir(), "custreg.db")
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
@@ -80,7 +65,7 @@ func TestCountsRepair(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	storetest.CountsRepair(t,
+	test(t,
 		func(q string) error { _, err := db.ExecContext(ctx, q); return err },
 		func(v int64) error { return sqlite.MigrateTo(ctx, db, v) },
 		func() store.Store {
