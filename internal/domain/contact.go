@@ -21,8 +21,6 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -148,7 +146,19 @@ func sortByName[T any](s []T, name, key func(T) string) {
 	})
 }
 
-var stripMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// stripMarks removes the combining marks of s ("é" → "e"). It keeps no state
+// between calls: an x/text transform.Transformer (such as a shared
+// transform.Chain) carries buffers and is not safe for concurrent use, which
+// once made concurrent creates panic here.
+func stripMarks(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, norm.NFD.String(s))
+	return norm.NFC.String(s)
+}
 
 // nameKey reduces a country name to the form in which names are compared:
 // case, accents, "&" versus "and", "St." versus "Saint", apostrophes, dots,
@@ -161,7 +171,7 @@ func nameKey(s string) string {
 	}) {
 		return ""
 	}
-	s, _, _ = transform.String(stripMarks, Fold(s))
+	s = stripMarks(Fold(s))
 	s = strings.NewReplacer("&", " and ", ".", "", "'", "", "’", "").Replace(s)
 	words := strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
