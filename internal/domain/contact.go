@@ -380,7 +380,7 @@ var domainProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDN
 // schemes, paths, ports and spaces are refused.
 func NormalizeDomain(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 4*maxDomainLen {
+	if s == "" || len(s) > 4*maxDomainLen || TextProblem(s) != "" {
 		return "", false
 	}
 	ascii, err := domainProfile.ToASCII(s)
@@ -417,7 +417,7 @@ func NormalizeDomain(s string) (string, bool) {
 // (at most 64 octets); the whole address is at most 254 characters.
 func NormalizeEmail(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || Len(s) > maxEmailLen {
+	if s == "" || Len(s) > maxEmailLen || TextProblem(s) != "" {
 		return "", false
 	}
 	addr, err := mail.ParseAddress(s)
@@ -454,7 +454,9 @@ func NormalizeWebsite(s string) (string, bool) {
 	if s == "" || Len(s) > maxWebsiteRunes {
 		return "", false
 	}
-	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+	// Invalid UTF-8 (which url.Parse lets through in a fragment), white
+	// space, control and bidirectional control characters make no URL.
+	if TextProblem(s) != "" || strings.ContainsFunc(s, unicode.IsSpace) {
 		return "", false
 	}
 	u, err := url.Parse(s)
