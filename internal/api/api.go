@@ -173,6 +173,9 @@ func (rt Route) check(r *http.Request) error {
 	if err != nil {
 		return &domain.Error{Code: domain.EBadRequest, Type: "unknown-parameter", Message: "The query string is malformed: " + err.Error() + "."}
 	}
+	if err := checkURLText(r); err != nil {
+		return err
+	}
 	for k := range query {
 		if !paramAllowed(rt.Params, k) {
 			return &domain.Error{Code: domain.EBadRequest, Type: "unknown-parameter", Message: "Unknown query parameter " + strconv.Quote(k) + "."}

@@ -7,10 +7,12 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/custreg/custreg/internal/domain"
 )
@@ -42,6 +44,11 @@ func readJSONBody(w http.ResponseWriter, r *http.Request, mergePatch bool) (map[
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body is empty; send a JSON object.")
+	}
+	// JSON is UTF-8 (RFC 8259); a decoder would silently turn invalid bytes
+	// into U+FFFD, so the text stored would not be the text sent.
+	if !utf8.Valid(trimmed) {
+		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body is not valid UTF-8.")
 	}
 	if !json.Valid(trimmed) {
 		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body is not well-formed JSON.")
@@ -97,6 +104,7 @@ func unmarshalStrict(body []byte, v any) error {
 	}
 	var fe domain.FieldErrors
 	typeErrors(raw, reflect.TypeOf(v).Elem(), "", &fe)
+	textErrors(raw, "", &fe)
 	if err := fe.Err(); err != nil {
 		return err
 	}
@@ -223,6 +231,63 @@ func typeErrors(v any, t reflect.Type, prefix string, fe *domain.FieldErrors) {
 	if want != "" {
 		fe.Add(field, domain.FieldType, "Must be "+want+".")
 	}
+}
+
+// textErrors records every string member of v that no store can hold (a
+// NUL character, written \u0000 in JSON), whatever field it is: the ids,
+// keys and credentials that no domain validator reads as text are guarded
+// here; the domain's field rules say the rest of what text may hold.
+func textErrors(v any, prefix string, fe *domain.FieldErrors) {
+	field := strings.TrimSuffix(prefix, ".")
+	switch x := v.(type) {
+	case string:
+		if msg := domain.BinaryProblem(x); msg != "" && !fe.Has(field) {
+			fe.Add(field, domain.FieldFormat, msg)
+		}
+	case map[string]any:
+		for k, val := range x {
+			textErrors(val, prefix+k+".", fe)
+		}
+	case []any:
+		for i, val := range x {
+			textErrors(val, field+"["+strconv.Itoa(i)+"].", fe)
+		}
+	}
+}
+
+// checkURLText refuses a request whose path or query holds something that
+// is not one line of text (domain.TextProblem: invalid UTF-8, NUL or another
+// control character, a bidirectional override or isolate): no id, key,
+// search or cursor can hold one, and PostgreSQL would refuse the first two
+// with an error instead of an answer. It runs before the handler reads
+// anything.
+func checkURLText(r *http.Request) error {
+	bad := func(what, msg string) error {
+		return &domain.Error{Code: domain.EBadRequest, Type: "bad-text", Message: what + " is not plain text. " + msg}
+	}
+	if msg := domain.TextProblem(r.URL.Path); msg != "" {
+		return bad("The path", msg)
+	}
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil // the caller reports a malformed query
+	}
+	keys := make([]string, 0, len(query))
+	for k := range query {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if msg := domain.TextProblem(k); msg != "" {
+			return bad("A query parameter name", msg)
+		}
+		for _, v := range query[k] {
+			if msg := domain.TextProblem(v); msg != "" {
+				return bad("The query parameter "+strconv.Quote(k), msg)
+			}
+		}
+	}
+	return nil
 }
 
 // mergePatch applies an RFC 7396 JSON merge patch to target.

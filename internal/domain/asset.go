@@ -58,26 +58,31 @@ type AssetInput struct {
 func (in AssetInput) Normalize() (Asset, error) {
 	var fe FieldErrors
 	a := Asset{
-		Name: CleanText(in.Name), Class: CleanText(in.Class), CustomerID: CleanText(in.CustomerID),
-		EntityID: CleanText(in.EntityID), Serial: CleanText(in.Serial), IPAddress: CleanText(in.IPAddress),
+		Name: cleanName(&fe, "name", in.Name), Class: cleanLine(&fe, "class", in.Class),
+		CustomerID: cleanLine(&fe, "customer_id", in.CustomerID), EntityID: cleanLine(&fe, "entity_id", in.EntityID),
+		Serial: cleanLine(&fe, "serial", in.Serial), IPAddress: cleanLine(&fe, "ip_address", in.IPAddress),
 		AvailabilityMonitoring: in.AvailabilityMonitoring != nil && *in.AvailabilityMonitoring,
 		PerformanceMonitoring:  in.PerformanceMonitoring != nil && *in.PerformanceMonitoring,
 	}
 	switch n := Len(a.Name); {
+	case fe.Has("name"):
 	case n == 0:
 		fe.Add("name", FieldRequired, "Asset name is required.")
 	case n > MaxAssetName:
 		fe.Add("name", FieldTooLong, "Must be at most "+itoa(MaxAssetName)+" characters.")
 	}
-	switch a.Class {
-	case "":
+	switch {
+	case fe.Has("class"):
+	case a.Class == "":
 		fe.Add("class", FieldRequired, "Asset class is required: it, non_it or mobile.")
-	case AssetIT, AssetNonIT, AssetMobile:
+	case a.Class == AssetIT, a.Class == AssetNonIT, a.Class == AssetMobile:
 	default:
 		fe.Add("class", FieldUnknown, "Must be it, non_it or mobile.")
 	}
-	checkLen(&fe, "serial", a.Serial, MaxSerial)
-	if a.IPAddress != "" {
+	if !fe.Has("serial") {
+		checkLen(&fe, "serial", a.Serial, MaxSerial)
+	}
+	if a.IPAddress != "" && !fe.Has("ip_address") {
 		ip, err := netip.ParseAddr(a.IPAddress)
 		if err != nil || ip.Zone() != "" {
 			fe.Add("ip_address", FieldFormat, "Not an IPv4 or IPv6 address.")

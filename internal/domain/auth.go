@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // RoleOrgAdmin is the key of the organization admin, the role that
@@ -176,11 +178,30 @@ func NormalizeUserEmail(email string) (string, bool) {
 
 // NormalizeLogin cleans an email given at sign-in so it matches the stored
 // form.
+// Text that is not a valid address (NUL, invalid UTF-8, anything else) comes
+// back cleaned by CleanText, which no stored address equals and which is
+// safe to look up in either database: such a sign-in fails as any wrong
+// email does.
 func NormalizeLogin(email string) string {
 	if e, ok := NormalizeUserEmail(email); ok {
 		return e
 	}
 	return strings.ToLower(CleanText(email))
+}
+
+// passwordProblem says why a new password is refused, or "": it must be
+// valid UTF-8 without control characters, so that it can be typed in any
+// client and means the same bytes from a form as from JSON (whose decoder
+// turns invalid UTF-8 into U+FFFD). Passwords are otherwise taken as given:
+// not trimmed, not normalized, any character allowed.
+func passwordProblem(p string) string {
+	if !utf8.ValidString(p) {
+		return "Must be valid UTF-8 text."
+	}
+	if strings.ContainsFunc(p, unicode.IsControl) {
+		return "Must not contain control characters such as NUL, tabs or line breaks."
+	}
+	return ""
 }
 
 // AdminInput is the first organization admin, from env or the setup page.
@@ -193,20 +214,29 @@ type AdminInput struct {
 // Validate checks the admin's fields and returns the cleaned email and name.
 func (in AdminInput) Validate() (email, name string, err error) {
 	var fe FieldErrors
-	email = CleanText(in.Email)
-	name = CleanText(in.Name)
-	if email == "" {
+	email = cleanLine(&fe, "email", in.Email)
+	name = cleanName(&fe, "name", in.Name)
+	switch {
+	case fe.Has("email"):
+	case email == "":
 		fe.Add("email", FieldRequired, "Email is required.")
-	} else if e, ok := NormalizeUserEmail(email); ok {
-		email = e
-	} else {
-		fe.Add("email", FieldFormat, "Not a valid email address.")
+	default:
+		if e, ok := NormalizeUserEmail(email); ok {
+			email = e
+		} else {
+			fe.Add("email", FieldFormat, "Not a valid email address.")
+		}
 	}
-	if name == "" {
+	switch {
+	case fe.Has("name"):
+	case name == "":
 		fe.Add("name", FieldRequired, "Name is required.")
+	default:
+		checkLen(&fe, "name", name, MaxUserName)
 	}
-	checkLen(&fe, "name", name, MaxUserName)
-	if n := Len(in.Password); n < MinPassword {
+	if msg := passwordProblem(in.Password); msg != "" {
+		fe.Add("password", FieldFormat, msg)
+	} else if n := Len(in.Password); n < MinPassword {
 		fe.Add("password", FieldTooShort, "Must be at least "+itoa(MinPassword)+" characters.")
 	} else if n > MaxPassword {
 		fe.Add("password", FieldTooLong, "Must be at most "+itoa(MaxPassword)+" characters.")

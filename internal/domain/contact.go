@@ -21,8 +21,6 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -148,7 +146,19 @@ func sortByName[T any](s []T, name, key func(T) string) {
 	})
 }
 
-var stripMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// stripMarks removes the combining marks of s ("é" → "e"). It keeps no state
+// between calls: an x/text transform.Transformer (such as a shared
+// transform.Chain) carries buffers and is not safe for concurrent use, which
+// once made concurrent creates panic here.
+func stripMarks(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, norm.NFD.String(s))
+	return norm.NFC.String(s)
+}
 
 // nameKey reduces a country name to the form in which names are compared:
 // case, accents, "&" versus "and", "St." versus "Saint", apostrophes, dots,
@@ -161,7 +171,7 @@ func nameKey(s string) string {
 	}) {
 		return ""
 	}
-	s, _, _ = transform.String(stripMarks, Fold(s))
+	s = stripMarks(Fold(s))
 	s = strings.NewReplacer("&", " and ", ".", "", "'", "", "’", "").Replace(s)
 	words := strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
@@ -370,7 +380,7 @@ var domainProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDN
 // schemes, paths, ports and spaces are refused.
 func NormalizeDomain(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 4*maxDomainLen {
+	if s == "" || len(s) > 4*maxDomainLen || TextProblem(s) != "" {
 		return "", false
 	}
 	ascii, err := domainProfile.ToASCII(s)
@@ -407,7 +417,7 @@ func NormalizeDomain(s string) (string, bool) {
 // (at most 64 octets); the whole address is at most 254 characters.
 func NormalizeEmail(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || Len(s) > maxEmailLen {
+	if s == "" || Len(s) > maxEmailLen || TextProblem(s) != "" {
 		return "", false
 	}
 	addr, err := mail.ParseAddress(s)
@@ -444,7 +454,9 @@ func NormalizeWebsite(s string) (string, bool) {
 	if s == "" || Len(s) > maxWebsiteRunes {
 		return "", false
 	}
-	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+	// Invalid UTF-8 (which url.Parse lets through in a fragment), white
+	// space, control and bidirectional control characters make no URL.
+	if TextProblem(s) != "" || strings.ContainsFunc(s, unicode.IsSpace) {
 		return "", false
 	}
 	u, err := url.Parse(s)

@@ -92,29 +92,32 @@ func (c Customer) Input() CustomerInput {
 func (in CustomerInput) Normalize() (Customer, error) {
 	var fe FieldErrors
 	c := Customer{
-		Name:           CleanText(in.Name),
-		Code:           CleanText(in.Code),
-		Domain:         CleanText(in.Domain),
-		BusinessEmail:  CleanText(in.BusinessEmail),
-		Phone:          CleanText(in.Phone),
-		Website:        CleanText(in.Website),
-		SubscriptionID: CleanText(in.SubscriptionID),
+		Name:           cleanName(&fe, "name", in.Name),
+		Code:           cleanLine(&fe, "code", in.Code),
+		Domain:         cleanLine(&fe, "domain", in.Domain),
+		BusinessEmail:  cleanLine(&fe, "business_email", in.BusinessEmail),
+		Phone:          cleanLine(&fe, "phone", in.Phone),
+		Website:        cleanLine(&fe, "website", in.Website),
+		SubscriptionID: cleanLine(&fe, "subscription_id", in.SubscriptionID),
 		IsActive:       in.IsActive == nil || *in.IsActive,
-		AdminRole:      CleanText(in.AdminRole),
+		AdminRole:      cleanLine(&fe, "admin_role", in.AdminRole),
 	}
 	if c.AdminRole == "" {
 		c.AdminRole = RoleCustomerAdmin
 	}
 
 	switch n := Len(c.Name); {
+	case fe.Has("name"):
 	case n == 0:
 		fe.Add("name", FieldRequired, "Customer name is required.")
 	case n > MaxCustomerName:
 		fe.Add("name", FieldTooLong, "Must be at most "+itoa(MaxCustomerName)+" characters.")
 	}
-	if c.Code == "" {
+	switch {
+	case fe.Has("code"):
+	case c.Code == "":
 		fe.Add("code", FieldRequired, "Customer code is required.")
-	} else {
+	default:
 		checkCode(&fe, "code", c.Code, MinCustomerCode, MaxCustomerCode)
 	}
 
@@ -123,7 +126,7 @@ func (in CustomerInput) Normalize() (Customer, error) {
 	fe = append(fe, lfe.Prefixed("location.")...)
 
 	normalizeContact(&fe, "", &c.BusinessEmail, &c.Phone, c.Location.Country)
-	if c.Domain != "" {
+	if c.Domain != "" && !fe.Has("domain") {
 		if Len(c.Domain) > MaxDomain {
 			fe.Add("domain", FieldTooLong, "Must be at most "+itoa(MaxDomain)+" characters.")
 		} else if d, ok := NormalizeDomain(c.Domain); ok {
@@ -132,7 +135,7 @@ func (in CustomerInput) Normalize() (Customer, error) {
 			fe.Add("domain", FieldFormat, "Not a valid domain name, e.g. airtel.com.")
 		}
 	}
-	if c.Website != "" {
+	if c.Website != "" && !fe.Has("website") {
 		if Len(c.Website) > MaxWebsite {
 			fe.Add("website", FieldTooLong, "Must be at most "+itoa(MaxWebsite)+" characters.")
 		} else if w, ok := NormalizeWebsite(c.Website); ok {
@@ -141,7 +144,9 @@ func (in CustomerInput) Normalize() (Customer, error) {
 			fe.Add("website", FieldFormat, "Not an absolute http or https URL, e.g. https://www.airtel.com/.")
 		}
 	}
-	checkLen(&fe, "subscription_id", c.SubscriptionID, MaxSubscriptionID)
+	if !fe.Has("subscription_id") {
+		checkLen(&fe, "subscription_id", c.SubscriptionID, MaxSubscriptionID)
+	}
 	if err := fe.Err(); err != nil {
 		return Customer{}, err
 	}
@@ -165,7 +170,7 @@ func checkCode(fe *FieldErrors, field, code string, min, max int) {
 // Phone numbers without a leading "+" are read as national numbers of
 // country, the record's location country.
 func normalizeContact(fe *FieldErrors, prefix string, email, phone *string, country string) {
-	if *email != "" {
+	if *email != "" && !fe.Has(prefix+"business_email") {
 		if Len(*email) > MaxEmail {
 			fe.Add(prefix+"business_email", FieldTooLong, "Must be at most "+itoa(MaxEmail)+" characters.")
 		} else if e, ok := NormalizeEmail(*email); ok {
@@ -174,7 +179,7 @@ func normalizeContact(fe *FieldErrors, prefix string, email, phone *string, coun
 			fe.Add(prefix+"business_email", FieldFormat, "Not a valid email address, e.g. enterprise@airtel.com.")
 		}
 	}
-	if *phone != "" {
+	if *phone != "" && !fe.Has(prefix+"phone") {
 		if Len(*phone) > MaxPhoneInputChars {
 			fe.Add(prefix+"phone", FieldTooLong, "Must be at most "+itoa(MaxPhoneInputChars)+" characters.")
 		} else if p, msg, ok := NormalizePhone(*phone, country); ok {

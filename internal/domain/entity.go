@@ -69,25 +69,28 @@ func (e Entity) Input() EntityInput {
 func (in EntityInput) Normalize(prefix string) (Entity, FieldErrors) {
 	var fe FieldErrors
 	e := Entity{
-		Name:          CleanText(in.Name),
-		Code:          CleanText(in.Code),
-		Type:          CleanText(in.Type),
-		BusinessEmail: CleanText(in.BusinessEmail),
-		Phone:         CleanText(in.Phone),
+		Name:          cleanName(&fe, prefix+"name", in.Name),
+		Code:          cleanLine(&fe, prefix+"code", in.Code),
+		Type:          cleanLine(&fe, prefix+"type", in.Type),
+		BusinessEmail: cleanLine(&fe, prefix+"business_email", in.BusinessEmail),
+		Phone:         cleanLine(&fe, prefix+"phone", in.Phone),
 		IsActive:      in.IsActive == nil || *in.IsActive,
 	}
 	switch n := Len(e.Name); {
+	case fe.Has(prefix + "name"):
 	case n == 0:
 		fe.Add(prefix+"name", FieldRequired, "Entity name is required.")
 	case n > MaxEntityName:
 		fe.Add(prefix+"name", FieldTooLong, "Must be at most "+itoa(MaxEntityName)+" characters.")
 	}
-	if e.Code != "" {
+	if e.Code != "" && !fe.Has(prefix+"code") {
 		checkCode(&fe, prefix+"code", e.Code, MinEntityCode, MaxEntityCode)
 	}
-	if e.Type == "" {
+	switch {
+	case fe.Has(prefix + "type"):
+	case e.Type == "":
 		e.Type = EntityBranch
-	} else if !validEntityType(e.Type) {
+	case !validEntityType(e.Type):
 		fe.Add(prefix+"type", FieldUnknown, "Must be one of branch, department, region, business_unit, other.")
 	}
 	loc, lfe := in.Location.Normalize()

@@ -138,6 +138,9 @@ func (f Filter) validate(path string, depth int, count *int) (Filter, error) {
 			return f, filterError(path + `: "` + f.Op + `" takes "values", a list.`)
 		}
 		for _, v := range f.Values {
+			if err := valueText(path, v); err != nil {
+				return f, err
+			}
 			if v = CleanText(v); v != "" {
 				out.Values = append(out.Values, v)
 			}
@@ -158,6 +161,9 @@ func (f Filter) validate(path string, depth int, count *int) (Filter, error) {
 	if len(f.Values) > 0 {
 		return f, filterError(path + `: "` + f.Op + `" takes one "value".`)
 	}
+	if err := valueText(path, f.Value); err != nil {
+		return f, err
+	}
 	out.Value = CleanText(f.Value)
 	if out.Value == "" {
 		return f, filterError(path + `: "` + f.Op + `" needs a value.`)
@@ -166,6 +172,20 @@ func (f Filter) validate(path string, depth int, count *int) (Filter, error) {
 		return f, filterError(path + ": the value is longer than " + strconv.Itoa(MaxFilterValueLen) + " characters.")
 	}
 	return out, nil
+}
+
+// valueText refuses a filter value that is not one line of text (see
+// TextProblem) or that has characters but none that shows: its key would be
+// empty and match everything.
+func valueText(path, v string) error {
+	v = strings.TrimSpace(v)
+	if msg := TextProblem(v); msg != "" {
+		return filterError(path + ": a value is not plain text. " + msg)
+	}
+	if v != "" && Fold(v) == "" {
+		return filterError(path + ": a value has no visible character.")
+	}
+	return nil
 }
 
 func validOp(op string) bool {

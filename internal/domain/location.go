@@ -40,28 +40,33 @@ func (l Location) IsZero() bool { return l == Location{} }
 func (l Location) Normalize() (Location, FieldErrors) {
 	var fe FieldErrors
 	out := Location{
-		Name:         CleanText(l.Name),
-		Country:      CleanText(l.Country),
-		Region:       CleanText(l.Region),
-		State:        CleanText(l.State),
-		District:     CleanText(l.District),
-		City:         CleanText(l.City),
-		PinCode:      CleanText(l.PinCode),
-		Landmark:     CleanText(l.Landmark),
-		AddressLine1: CleanText(l.AddressLine1),
-		AddressLine2: CleanText(l.AddressLine2),
+		Name:         cleanName(&fe, "location_name", l.Name),
+		Country:      cleanLine(&fe, "country", l.Country),
+		Region:       cleanLine(&fe, "region", l.Region),
+		State:        cleanLine(&fe, "state", l.State),
+		District:     cleanLine(&fe, "district", l.District),
+		City:         cleanLine(&fe, "city", l.City),
+		PinCode:      cleanLine(&fe, "pin_code", l.PinCode),
+		Landmark:     cleanLine(&fe, "landmark", l.Landmark),
+		AddressLine1: cleanLine(&fe, "address_line1", l.AddressLine1),
+		AddressLine2: cleanLine(&fe, "address_line2", l.AddressLine2),
 	}
-	checkLen(&fe, "location_name", out.Name, MaxLocationName)
-	checkLen(&fe, "region", out.Region, MaxRegion)
-	checkLen(&fe, "state", out.State, MaxState)
-	checkLen(&fe, "district", out.District, MaxDistrict)
-	checkLen(&fe, "city", out.City, MaxCity)
-	checkLen(&fe, "landmark", out.Landmark, MaxLandmark)
-	checkLen(&fe, "address_line1", out.AddressLine1, MaxAddressLine)
-	checkLen(&fe, "address_line2", out.AddressLine2, MaxAddressLine)
+	for _, f := range []struct {
+		field, s string
+		max      int
+	}{
+		{"location_name", out.Name, MaxLocationName}, {"region", out.Region, MaxRegion},
+		{"state", out.State, MaxState}, {"district", out.District, MaxDistrict},
+		{"city", out.City, MaxCity}, {"landmark", out.Landmark, MaxLandmark},
+		{"address_line1", out.AddressLine1, MaxAddressLine}, {"address_line2", out.AddressLine2, MaxAddressLine},
+	} {
+		if !fe.Has(f.field) {
+			checkLen(&fe, f.field, f.s, f.max)
+		}
+	}
 
-	countryOK := true
-	if out.Country != "" {
+	countryOK := !fe.Has("country")
+	if out.Country != "" && countryOK {
 		code, ok := NormalizeCountry(out.Country)
 		if !ok {
 			countryOK = false
@@ -70,7 +75,7 @@ func (l Location) Normalize() (Location, FieldErrors) {
 			out.Country = code
 		}
 	}
-	if out.PinCode != "" && countryOK {
+	if out.PinCode != "" && countryOK && !fe.Has("pin_code") {
 		if msg, ok := CheckPostalCode(out.Country, out.PinCode); !ok {
 			fe.Add("pin_code", FieldFormat, msg)
 		}

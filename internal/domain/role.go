@@ -125,8 +125,9 @@ type RoleInput struct {
 // belong to the organization).
 func (in RoleInput) Normalize() (Role, error) {
 	var fe FieldErrors
-	r := Role{Key: CleanText(in.Key), Name: CleanText(in.Name), Scope: CleanText(in.Scope)}
+	r := Role{Key: cleanLine(&fe, "key", in.Key), Name: cleanName(&fe, "name", in.Name), Scope: cleanLine(&fe, "scope", in.Scope)}
 	switch {
+	case fe.Has("key"):
 	case r.Key == "":
 		fe.Add("key", FieldRequired, "Role key is required.")
 	case !roleKeyRE(r.Key):
@@ -139,12 +140,13 @@ func (in RoleInput) Normalize() (Role, error) {
 		}
 	}
 	switch n := Len(r.Name); {
+	case fe.Has("name"):
 	case n == 0:
 		fe.Add("name", FieldRequired, "Role name is required.")
 	case n > MaxRoleName:
 		fe.Add("name", FieldTooLong, "Must be at most "+itoa(MaxRoleName)+" characters.")
 	}
-	if r.Scope != ScopeOrganization && r.Scope != ScopeCustomer {
+	if !fe.Has("scope") && r.Scope != ScopeOrganization && r.Scope != ScopeCustomer {
 		fe.Add("scope", FieldUnknown, "Must be organization or customer.")
 	}
 	seen := map[string]bool{}

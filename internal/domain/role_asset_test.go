@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -83,7 +84,7 @@ func TestAssetInput(t *testing.T) {
 		{domain.AssetInput{Name: "x", Class: "laptop"}, map[string]string{"class": "unknown"}},
 		{domain.AssetInput{Name: "x", Class: "it", IPAddress: "10.0.0.256"}, map[string]string{"ip_address": "format"}},
 		{domain.AssetInput{Name: "x", Class: "it", IPAddress: "fe80::1%eth0"}, map[string]string{"ip_address": "format"}},
-		{domain.AssetInput{Name: string(make([]rune, 201)), Class: "mobile"}, map[string]string{"name": "too_long"}},
+		{domain.AssetInput{Name: strings.Repeat("x", 201), Class: "mobile"}, map[string]string{"name": "too_long"}},
 	} {
 		_, err := tc.in.Normalize()
 		got := map[string]string{}

@@ -18,42 +18,50 @@ type UserInput struct {
 // and belong together, is checked in the write transaction.
 func (in UserInput) Normalize(creating bool) (User, error) {
 	var fe FieldErrors
-	u := User{Name: CleanText(in.Name), Kind: CleanText(in.Kind), Role: CleanText(in.Role),
-		CustomerID: CleanText(in.CustomerID), IsActive: in.IsActive == nil || *in.IsActive}
-	if e := CleanText(in.Email); e == "" {
+	u := User{Name: cleanName(&fe, "name", in.Name), Kind: cleanLine(&fe, "kind", in.Kind), Role: cleanLine(&fe, "role", in.Role),
+		CustomerID: cleanLine(&fe, "customer_id", in.CustomerID), IsActive: in.IsActive == nil || *in.IsActive}
+	switch e := cleanLine(&fe, "email", in.Email); {
+	case fe.Has("email"):
+	case e == "":
 		fe.Add("email", FieldRequired, "Email is required.")
-	} else if Len(e) > MaxEmail {
+	case Len(e) > MaxEmail:
 		fe.Add("email", FieldTooLong, "Must be at most "+itoa(MaxEmail)+" characters.")
-	} else if n, ok := NormalizeUserEmail(e); ok {
-		u.Email = n
-	} else {
-		fe.Add("email", FieldFormat, "Not a valid email address.")
+	default:
+		if n, ok := NormalizeUserEmail(e); ok {
+			u.Email = n
+		} else {
+			fe.Add("email", FieldFormat, "Not a valid email address.")
+		}
 	}
 	switch n := Len(u.Name); {
+	case fe.Has("name"):
 	case n == 0:
 		fe.Add("name", FieldRequired, "Name is required.")
 	case n > MaxUserName:
 		fe.Add("name", FieldTooLong, "Must be at most "+itoa(MaxUserName)+" characters.")
 	}
-	switch u.Kind {
-	case "":
+	switch {
+	case fe.Has("kind"):
+	case u.Kind == "":
 		u.Kind = KindUser
-	case KindUser, KindTechnician:
+	case u.Kind == KindUser, u.Kind == KindTechnician:
 	default:
 		fe.Add("kind", FieldUnknown, "Must be user or technician.")
 	}
-	if u.Role == "" {
+	if u.Role == "" && !fe.Has("role") {
 		fe.Add("role", FieldRequired, "Role is required.")
 	}
 	seen := map[string]bool{}
-	for _, e := range in.EntityIDs {
-		if e = CleanText(e); e != "" && !seen[e] {
+	for i, e := range in.EntityIDs {
+		if e = cleanLine(&fe, "entity_ids["+itoa(i)+"]", e); e != "" && !seen[e] {
 			seen[e] = true
 			u.EntityIDs = append(u.EntityIDs, e)
 		}
 	}
 	if creating || in.Password != "" {
-		if n := Len(in.Password); n < MinPassword {
+		if msg := passwordProblem(in.Password); msg != "" {
+			fe.Add("password", FieldFormat, msg)
+		} else if n := Len(in.Password); n < MinPassword {
 			fe.Add("password", FieldTooShort, "Must be at least "+itoa(MinPassword)+" characters.")
 		} else if n > MaxPassword {
 			fe.Add("password", FieldTooLong, "Must be at most "+itoa(MaxPassword)+" characters.")

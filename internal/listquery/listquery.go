@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/custreg/custreg/internal/domain"
 )
@@ -65,6 +66,9 @@ func Parse(v url.Values) (Query, error) {
 		}
 		switch k {
 		case "q":
+			if msg := SearchProblem(vals[0]); msg != "" {
+				return q, bad("bad-request", "q %s", msg)
+			}
 			q.Q = domain.CleanText(vals[0])
 			if domain.Len(q.Q) > domain.MaxSearchLen {
 				return q, bad("bad-request", "q is longer than %d characters.", domain.MaxSearchLen)
@@ -121,6 +125,21 @@ func Parse(v url.Values) (Query, error) {
 		q.Cursor = cur
 	}
 	return q, nil
+}
+
+// SearchProblem says why s cannot be a search (the q parameter), or "": it
+// must be one line of text (domain.TextProblem), and if it has characters,
+// one of them must show, since a search for nothing visible would match
+// everything. The message completes "q ...".
+func SearchProblem(s string) string {
+	s = strings.TrimSpace(s)
+	if msg := domain.TextProblem(s); msg != "" {
+		return "is not plain text. " + msg
+	}
+	if s != "" && domain.Fold(s) == "" {
+		return "has no visible character."
+	}
+	return ""
 }
 
 // orderedKeys returns v's keys in a stable order: sorted, which for the
@@ -183,11 +202,19 @@ func EncodeCursor(sort domain.CustomerSort, c *domain.CustomerCursor) *string {
 func DecodeCursor(s string, sort domain.CustomerSort) (*domain.CustomerCursor, error) {
 	badCursor := bad("bad-cursor", "The cursor is not valid: pass next_cursor from the previous page unchanged, with the same sort.")
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
+	// EncodeCursor writes valid UTF-8; json.Unmarshal would turn invalid
+	// bytes into U+FFFD and let a hand-made cursor through.
+	if err != nil || !utf8.Valid(b) {
 		return nil, badCursor
 	}
 	var c cursorJSON
 	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" || c.Sort != string(sort) {
+		return nil, badCursor
+	}
+	// A cursor is made by EncodeCursor from a stored key and id; one that
+	// holds what no key or id can (NUL, control characters) was made by hand
+	// and must not reach the store.
+	if domain.TextProblem(c.Key) != "" || domain.TextProblem(c.ID) != "" {
 		return nil, badCursor
 	}
 	return &domain.CustomerCursor{Key: c.Key, ID: c.ID}, nil

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -9,6 +10,55 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 )
+
+// checkURLText refuses a page request whose path or query holds something
+// that is not one line of text (domain.TextProblem): no id, search, filter
+// or cursor of the UI can hold one, and PostgreSQL would refuse invalid
+// UTF-8 and NUL with an error instead of an answer.
+func checkURLText(r *http.Request) error {
+	if msg := domain.TextProblem(r.URL.Path); msg != "" {
+		return domain.Errorf(domain.EBadRequest, "The address is not plain text. %s", msg)
+	}
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return domain.Errorf(domain.EBadRequest, "The address's query string is malformed.")
+	}
+	return checkValuesText(query, "The address")
+}
+
+// checkFormText refuses a posted form holding what no store can hold:
+// invalid UTF-8 (browsers send UTF-8, so this is a hand-made request) or
+// NUL, in any field, whether a record's text, an id, a version or a
+// password. What else text may hold is the domain's rule, shown beside
+// the field.
+func checkFormText(form url.Values) error {
+	for k, vals := range form {
+		if msg := domain.BinaryProblem(k); msg != "" {
+			return domain.Errorf(domain.EBadRequest, "The form is not plain text. %s", msg)
+		}
+		for _, v := range vals {
+			if msg := domain.BinaryProblem(v); msg != "" {
+				return domain.Errorf(domain.EBadRequest, "The form's field %s is not plain text. %s", strconv.Quote(k), msg)
+			}
+		}
+	}
+	return nil
+}
+
+// checkValuesText applies domain.TextProblem to every name and value of v.
+func checkValuesText(v url.Values, where string) error {
+	for k, vals := range v {
+		if msg := domain.TextProblem(k); msg != "" {
+			return domain.Errorf(domain.EBadRequest, "%s is not plain text. %s", where, msg)
+		}
+		for _, x := range vals {
+			if msg := domain.TextProblem(x); msg != "" {
+				return domain.Errorf(domain.EBadRequest, "%s's parameter %s is not plain text. %s", where, strconv.Quote(k), msg)
+			}
+		}
+	}
+	return nil
+}
 
 // fieldRef ties a field path of the domain's errors ("location.pin_code")
 // to the input that shows it.

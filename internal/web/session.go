@@ -30,7 +30,7 @@ func parseFormMax(w http.ResponseWriter, r *http.Request, limit int64) error {
 		}
 		return domain.Errorf(domain.EBadRequest, "The form could not be read.")
 	}
-	return nil
+	return checkFormText(r.Form)
 }
 
 // loginView is the data of the sign-in page.

@@ -229,6 +229,10 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 func (h *Handler) public(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setPageHeaders(w)
+		if err := checkURLText(r); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		if err := fn(w, r); err != nil {
 			h.fail(w, r, err)
 		}
@@ -242,6 +246,10 @@ func (h *Handler) page(fn handlerFunc) http.Handler {
 		setPageHeaders(w)
 		if _, ok := auth.FromContext(r.Context()); !ok {
 			h.redirectToLogin(w, r)
+			return
+		}
+		if err := checkURLText(r); err != nil {
+			h.fail(w, r, err)
 			return
 		}
 		if err := fn(w, r); err != nil {
