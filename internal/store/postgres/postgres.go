@@ -74,7 +74,7 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker), goose.WithGoMigrations(sqlstore.RekeyMigration(true)))
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}

@@ -37,6 +37,8 @@ func TestLicenseUpgrade(t *testing.T) { upgrade(t, storetest.LicenseUpgrade) }
 
 func TestCountsRepair(t *testing.T) { upgrade(t, storetest.CountsRepair) }
 
+func TestRekey(t *testing.T) { upgrade(t, storetest.Rekey) }
+
 // upgrade runs an upgrade test of the conformance suite on a fresh
 // PostgreSQL database that the test migrates step by step.
 func upgrade(t *testing.T, test func(t *testing.T, exec func(q string) error, migrateTo func(version int64) error, open func() store.Store)) {

@@ -92,7 +92,7 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys, goose.WithGoMigrations(sqlstore.RekeyMigration(false)))
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
