@@ -74,12 +74,19 @@ func Fold(s string) string {
 			b.WriteByte(' ')
 			space = false
 		}
+		if r >= 0x13A0 && r <= 0xABBF && unicode.Is(unicode.Cherokee, r) {
+			// x/text's fold swaps Cherokee's cases instead of settling on
+			// one (Unicode folds to the capitals): take the capital.
+			r = unicode.ToUpper(r)
+		}
 		b.WriteRune(r)
 	}
 	if space {
 		b.WriteByte(' ')
 	}
-	return b.String()
+	// Removing an invisible character can bring a base and a combining
+	// mark together ("A\u00AD\u0304"): compose them again.
+	return norm.NFKC.String(b.String())
 }
 
 // zeroWidth reports the zero-width characters removed from names.
