@@ -69,7 +69,7 @@ func rekeyColumn(ctx context.Context, tx *sql.Tx, numbered bool, k keyed) error 
 	}
 	type row struct {
 		id, group, old, new string
-		live              bool
+		live                bool
 	}
 	var changed []row
 	taken := map[[2]string]int{} // (group, key) → live rows holding it
