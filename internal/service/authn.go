@@ -419,10 +419,12 @@ func (s *Service) CreateToken(ctx context.Context, name string) (domain.Token, s
 	if err != nil {
 		return domain.Token{}, "", err
 	}
-	name = domain.CleanText(name)
+	name, problem := domain.CheckName(name)
 	var fe domain.FieldErrors
-	if name == "" {
+	if name == "" && problem == "" {
 		fe.Add("name", domain.FieldRequired, "Give the token a name that says where it is used.")
+	} else if problem != "" {
+		fe.Add("name", domain.FieldFormat, problem)
 	} else if domain.Len(name) > domain.MaxTokenName {
 		fe.Add("name", domain.FieldTooLong, "Must be at most 100 characters.")
 	}

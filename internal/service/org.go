@@ -47,9 +47,11 @@ func (s *Service) UpdateOrgSettings(ctx context.Context, patch OrgPatch, version
 		}
 		var fe domain.FieldErrors
 		if patch.Name != nil {
-			n := domain.CleanText(*patch.Name)
-			if n == "" {
+			n, problem := domain.CheckName(*patch.Name)
+			if n == "" && problem == "" {
 				fe.Add("name", domain.FieldRequired, "Organization name is required.")
+			} else if problem != "" {
+				fe.Add("name", domain.FieldFormat, problem)
 			} else if domain.Len(n) > domain.MaxOrgName {
 				fe.Add("name", domain.FieldTooLong, "Must be at most 100 characters.")
 			}
