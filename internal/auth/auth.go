@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/alexedwards/argon2id"
 
@@ -39,9 +40,29 @@ var hashSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 // slot and inside it, before every argon2id computation.
 var hashWaitHook, hashHook func()
 
+// hashObserver, when set, runs before every password hash or check.
+var hashObserver atomic.Pointer[func()]
+
+// SetHashObserver makes fn run before every password hash or check (nil:
+// none) and returns a function that restores the previous observer. It is
+// a seam for tests that prove where hashing happens (never inside a write
+// transaction); production code does not set it.
+func SetHashObserver(fn func()) (restore func()) {
+	var prev *func()
+	if fn == nil {
+		prev = hashObserver.Swap(nil)
+	} else {
+		prev = hashObserver.Swap(&fn)
+	}
+	return func() { hashObserver.Store(prev) }
+}
+
 // withHashSlot runs fn holding one of hashSlots, waiting for one as long as
 // ctx allows.
 func withHashSlot(ctx context.Context, fn func()) error {
+	if obs := hashObserver.Load(); obs != nil {
+		(*obs)()
+	}
 	if hashWaitHook != nil {
 		hashWaitHook()
 	}
