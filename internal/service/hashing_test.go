@@ -75,3 +75,63 @@ func TestNoPasswordHashInsideAWrite(t *testing.T) {
 		}
 	})
 }
+
+// tenantWatch records the tenant every transaction is confined to.
+type tenantWatch struct {
+	store.Store
+	tenants []string
+}
+
+func (w *tenantWatch) Read(ctx context.Context, fn func(store.Tx) error) error {
+	w.tenants = append(w.tenants, store.Tenant(ctx))
+	return w.Store.Read(ctx, fn)
+}
+
+func (w *tenantWatch) Write(ctx context.Context, fn func(store.Tx) error) error {
+	w.tenants = append(w.tenants, store.Tenant(ctx))
+	return w.Store.Write(ctx, fn)
+}
+
+// TestRunnerConfinesEveryWayIn: a customer-scoped caller whose context
+// carries only its principal — as a CLI command or a background job would
+// build it, without the HTTP middleware — still has every transaction
+// confined to its customer (PostgreSQL row-level security's tenant).
+func TestRunnerConfinesEveryWayIn(t *testing.T) {
+	st := &tenantWatch{Store: apptest.OpenStore(t, "sqlite")}
+	svc := service.New(st, service.Options{})
+	org, _ := orgAdmin(t, svc, service.FirstStart{})
+	c, err := createCustomer(svc, org, domain.CustomerInput{Name: "Confined", Code: "CONF"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateUser(org, domain.UserInput{Email: "conf@example.com", Name: "C", Role: domain.RoleCustomerAdmin,
+		CustomerID: c.ID, Password: "correct-horse-battery"}); err != nil {
+		t.Fatal(err)
+	}
+	_, p, err := svc.Login(context.Background(), "conf@example.com", "correct-horse-battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := auth.WithPrincipal(context.Background(), p)
+	if store.Tenant(ctx) != "" {
+		t.Fatal("the test's context already names a tenant")
+	}
+	st.tenants = nil
+	if _, err := svc.ListAssets(ctx, domain.AssetFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateAsset(ctx, domain.AssetInput{Name: "Confined laptop", Class: domain.AssetIT}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Customer(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.tenants) < 3 {
+		t.Fatalf("%d transactions seen", len(st.tenants))
+	}
+	for i, tenant := range st.tenants {
+		if tenant != c.ID {
+			t.Errorf("transaction %d ran confined to %q, want the caller's customer %s", i, tenant, c.ID)
+		}
+	}
+}
