@@ -7,6 +7,7 @@ package domain
 
 import (
 	"errors"
+	"fmt"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -250,7 +251,15 @@ var genericPostalCode = regexp.MustCompile(`^[A-Za-z0-9 -]{3,12}$`)
 // caller-safe message that says what shape was expected.
 func CheckPostalCode(country, pin string) (string, bool) {
 	pin = strings.TrimSpace(pin)
-	country = strings.ToUpper(strings.TrimSpace(country))
+	country = strings.TrimSpace(country)
+	if len(country) == 2 && !strings.ContainsFunc(country, func(r rune) bool { return r > unicode.MaxASCII || !unicode.IsLetter(r) }) {
+		country = strings.ToUpper(country)
+	} else {
+		// Only an ISO alpha-2 code names a country here; case mappings
+		// outside ASCII (the Turkish "İ") must not turn other text into
+		// one.
+		country = ""
+	}
 	if re, ok := postalRegexps()[country]; ok {
 		if re.MatchString(pin) {
 			return "", true
@@ -266,6 +275,10 @@ func CheckPostalCode(country, pin string) (string, bool) {
 	}
 	return "Not a valid postal code: use 3 to 12 letters, digits, spaces or dashes.", false
 }
+
+// maxE164Digits is E.164's limit on a number's digits, country code
+// included.
+const maxE164Digits = 15
 
 // NormalizePhone parses a phone number written with a leading "+" and country
 // calling code, or, without one, as a national number of defaultRegion
@@ -298,7 +311,13 @@ func NormalizePhone(s, defaultRegion string) (string, string, bool) {
 		return "", "Phone extensions are not supported; enter the number without one.", false
 	}
 	if phonenumbers.IsValidNumber(num) {
-		return phonenumbers.Format(num, phonenumbers.E164), "", true
+		e164 := phonenumbers.Format(num, phonenumbers.E164)
+		if len(e164) > 1+maxE164Digits {
+			// libphonenumber accepts some national plans' longer numbers
+			// (Germany's reach 16 digits); E.164, the stored form, does not.
+			return "", fmt.Sprintf("Too long to be a phone number: at most %d digits with the country code.", maxE164Digits), false
+		}
+		return e164, "", true
 	}
 	where := phoneWhere(num)
 	switch phonenumbers.IsPossibleNumberWithReason(num) {
@@ -416,7 +435,10 @@ func NormalizeDomain(s string) (string, bool) {
 // with the domain in lower case, or false. The local part is kept as written
 // (at most 64 octets); the whole address is at most 254 characters.
 func NormalizeEmail(s string) (string, bool) {
-	s = strings.TrimSpace(s)
+	// Checked as it will be stored: in NFC, where some characters become
+	// others (U+037E GREEK QUESTION MARK is ";", which no unquoted local
+	// part holds).
+	s = norm.NFC.String(strings.TrimSpace(s))
 	if s == "" || Len(s) > maxEmailLen || TextProblem(s) != "" {
 		return "", false
 	}
