@@ -30,6 +30,9 @@ type customersView struct {
 	Licenses *licenseSidebar
 	// CanLicenses offers each card's Customer License control.
 	CanLicenses bool
+	// CanAssets and CanUsers make a card's figures links to the
+	// customer's filtered lists.
+	CanAssets, CanUsers bool
 
 	// The list's query (list.go).
 	URL         string // the canonical URL of this view
@@ -73,6 +76,7 @@ func (h *Handler) listView(r *http.Request, title string, s listState) (customer
 	if p, ok := auth.FromContext(r.Context()); ok {
 		v.CanEdit = allows(p, "UpdateCustomerWithLicenses")
 		v.CanLicenses = can(p, "licenses", "view")
+		v.CanAssets, v.CanUsers = allows(p, "ListAssets"), allows(p, "ListUsers")
 	}
 	v.listControls(s)
 	first := s

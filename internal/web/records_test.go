@@ -743,8 +743,20 @@ func TestCardFigures(t *testing.T) {
 		t.Fatalf("delete user: %d", res.status)
 	}
 	check("deleted", "1", "1", "1", "2")
+	// A card opens the customer's page, and its figures the lists they count.
+	res := f.get(c, "/customers")
+	card := byID(res.doc, "customer-"+f.globex.ID)
+	for _, href := range []string{"/customers/" + f.globex.ID, "/assets?customer_id=" + f.globex.ID,
+		"/users?customer_id=" + f.globex.ID, "/customers/" + f.globex.ID + "#customer-entities"} {
+		if linkTo(card, href) == nil {
+			t.Errorf("the Globex card has no link to %s", href)
+		}
+	}
+	if got := rowIDs(f.get(c, "/assets?customer_id="+f.globex.ID).doc, "data-asset", "asset-"); !slices.Equal(got, []string{f.airtelAsset.ID}) {
+		t.Errorf("the assets figure's list shows %v", got)
+	}
 	// The customer's own page shows the same figures.
-	res := f.get(c, "/customers/"+f.globex.ID)
+	res = f.get(c, "/customers/"+f.globex.ID)
 	if got := text(find(byID(res.doc, "customer-figures"), func(n *html.Node) bool { return attr(n, "data-figure") == "users" })); !strings.HasPrefix(got, "Users 2") {
 		t.Errorf("customer page: %q (%d) %s", got, res.status, text(byID(res.doc, "main")))
 	}
