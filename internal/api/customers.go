@@ -44,6 +44,8 @@ type customerJSON struct {
 	CreatedAt      time.Time    `json:"created_at"`
 	UpdatedAt      time.Time    `json:"updated_at"`
 	Version        int64        `json:"version"`
+	FullLogo       *logoJSON    `json:"full_logo"`
+	Logomark       *logoJSON    `json:"logomark"`
 }
 
 func opt(s string) *string {
@@ -68,6 +70,7 @@ func customerOut(c domain.Customer) customerJSON {
 		Location: locationOut(c.Location), EntitiesCount: c.EntitiesCount,
 		AssetsCount: c.AssetsCount, UsersCount: c.UsersCount,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		FullLogo: logoOut(c.ID, c.FullLogo), Logomark: logoOut(c.ID, c.Logomark),
 	}
 }
 

@@ -35,6 +35,7 @@ import (
 	"github.com/custreg/custreg/internal/apptest"
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/logo/logotest"
 	"github.com/custreg/custreg/internal/service"
 )
 
@@ -155,6 +156,20 @@ func buildLeakWorld(t *testing.T, app *apptest.App) *leakWorld {
 	must(err)
 	bToken, _, err := svc.CreateToken(auth.WithPrincipal(context.Background(), bp), "bravo-automation")
 	must(err)
+	// Both customers are branded: B's logos must not show, nor be
+	// changed, nor be told apart from no logo at all.
+	var bLogos []string
+	for _, kind := range domain.LogoKinds {
+		for _, c := range []string{a.ID, b.ID} {
+			_, err := svc.SetCustomerLogo(org, c, kind, logotest.PNG(640, 160), "image/png")
+			must(err)
+		}
+		for _, original := range []bool{false, true} {
+			img, err := svc.CustomerLogo(org, b.ID, kind, original, nil)
+			must(err)
+			bLogos = append(bLogos, img.SHA256)
+		}
+	}
 
 	w.real = map[string]string{
 		"B.customer": b.ID, "B.name": b.Name, "B.code": b.Code,
@@ -180,6 +195,7 @@ func buildLeakWorld(t *testing.T, app *apptest.App) *leakWorld {
 	w.secrets = []string{b.ID, b.Name, b.Code, b.Domain, east.ID, east.Name, east.Code, bEnts.Items[1].ID, bEnts.Items[1].Name,
 		bAdmin.ID, bAdmin.Email, bAdmin.Name, bUser.ID, bUser.Email, bUser.Name, bAsset.ID, bAsset.Name, bAsset.Serial,
 		bPhone.ID, bPhone.Name, bPhone.Serial, bToken.ID, bToken.Name, hq.ID, hq.Name, hq.Serial}
+	w.secrets = append(w.secrets, bLogos...)
 	w.southSecrets = []string{southAsset.ID, southAsset.Name, southAsset.Serial, southUser.ID, southUser.Email}
 	w.southAsset = southAsset.ID
 	return w
@@ -235,6 +251,8 @@ func queryVariants(t *testing.T, rt api.Route) []url.Values {
 			out = append(out, url.Values{"name.eq": {"⟦B.name⟧"}}, url.Values{"name.in": {"⟦B.name⟧", "Alpha Leakcheck"}})
 		case "code.*":
 			out = append(out, url.Values{"code.eq": {"⟦B.code⟧"}})
+		case "original":
+			out = append(out, url.Values{"original": {"true"}})
 		case "filter":
 			out = append(out, url.Values{"filter": {`{"or":[{"field":"name","op":"eq","value":"⟦B.name⟧"},{"field":"code","op":"contains","value":"⟦B.code⟧"}]}`}})
 		default:
@@ -294,7 +312,13 @@ var writeBodies = map[string][]struct{ path, body string }{
 		{"/assets/⟦A.asset⟧", `{"entity_id":"⟦B.entity⟧"}`},
 	},
 	"POST /roles": {{"", `{"key":"probe_⟦seq⟧","name":"⟦B.name⟧","scope":"customer","permissions":["assets.view"]}`}},
+	// An upload is the image itself; send gives it its media type.
+	"PUT /customers/{id}/full_logo": {{"", leakLogo}, {"/customers/⟦A.customer⟧/full_logo", leakLogo}},
+	"PUT /customers/{id}/logomark":  {{"", leakLogo}, {"/customers/⟦A.customer⟧/logomark", leakLogo}},
 }
+
+// leakLogo is the image the suite uploads.
+var leakLogo = string(logotest.PNG(160, 40))
 
 func leakRequests(t *testing.T, rt api.Route) []leakRequest {
 	t.Helper()
@@ -386,7 +410,7 @@ func checkLeak(t *testing.T, c *apptest.Client, w *leakWorld, rq leakRequest, se
 		name += " " + rq.body
 	}
 	sent := path + " " + body
-	answer := string(real.Body) + " " + real.Header.Get("Location")
+	answer := string(real.Body) + " " + real.Header.Get("Location") + " " + real.Header.Get("ETag")
 	for _, s := range w.secrets {
 		if s != "" && !strings.Contains(sent, s) && strings.Contains(answer, s) {
 			t.Errorf("%s: the answer holds %q, which is not the caller's: %d %s", name, s, real.Status, real.Body)
@@ -410,6 +434,9 @@ func send(t *testing.T, c *apptest.Client, method, path, body string) apptest.Re
 	h := map[string]string{}
 	if method == http.MethodPatch {
 		h["Content-Type"] = "application/merge-patch+json"
+	}
+	if ct := http.DetectContentType([]byte(body)); strings.HasPrefix(ct, "image/") {
+		h["Content-Type"] = ct // an upload
 	}
 	return c.Do(method, path, body, h)
 }
@@ -451,6 +478,12 @@ func leakSnapshot(t *testing.T, app *apptest.App, w *leakWorld) string {
 	add(svc.ListAssets(org, domain.AssetFilter{Limit: domain.MaxPageSize}))
 	add(svc.Roles(org))
 	add(svc.OrgSettings(org))
+	for _, kind := range domain.LogoKinds {
+		for _, original := range []bool{false, true} {
+			img, err := svc.CustomerLogo(org, b, kind, original, nil)
+			add(img.Format+" "+img.SHA256, err)
+		}
+	}
 	_, bp, err := svc.Login(context.Background(), "bravo.admin@bravo-secret.example", leakPassword)
 	if err != nil {
 		t.Fatal(err)

@@ -27,6 +27,9 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 	"OrgLicenseList":      reflect.TypeFor[orgLicenseList](),
 	"CustomerLicense":     reflect.TypeFor[customerLicenseJSON](),
 	"CustomerLicenseList": reflect.TypeFor[customerLicenseList](),
+
+	"Logo":       reflect.TypeFor[logoJSON](),
+	"LogoUpload": reflect.TypeFor[logoUploadJSON](),
 }
 
 // OpenAPIRequestTypes maps the document's request schemas to the Go types

@@ -43,6 +43,11 @@ type Customer struct {
 	EntitiesCount int64 `json:"-"`
 	AssetsCount   int64 `json:"-"`
 	UsersCount    int64 `json:"-"`
+
+	// FullLogo and Logomark describe the customer's logos, nil when it has
+	// none, filled by the service's reads (not part of the audit snapshot).
+	FullLogo *LogoInfo `json:"-"`
+	Logomark *LogoInfo `json:"-"`
 }
 
 // NameKey is the folded name that uniqueness and search use.

@@ -161,6 +161,11 @@ func (s *Service) Customer(ctx context.Context, id string) (domain.Customer, err
 		if c, err = tx.Customer(ctx, p.Scope(), id); err != nil {
 			return err
 		}
+		one := []domain.Customer{c}
+		if err := attachLogos(ctx, tx, p, one); err != nil {
+			return err
+		}
+		c = one[0]
 		return narrowCounts(ctx, tx, p, &c)
 	})
 	return c, err
@@ -262,7 +267,11 @@ func (s *Service) UpdateCustomerWithLicenses(ctx context.Context, id string, ver
 				return err
 			}
 		}
-		out = c
+		one := []domain.Customer{c}
+		if err := attachLogos(ctx, tx, p, one); err != nil {
+			return err
+		}
+		out = one[0]
 		return nil
 	})
 	return out, err
@@ -324,6 +333,9 @@ func (s *Service) ListCustomers(ctx context.Context, f domain.CustomerFilter) (d
 			return err
 		}
 		if page, err = tx.Customers(ctx, p.Scope(), f); err != nil {
+			return err
+		}
+		if err := attachLogos(ctx, tx, p, page.Items); err != nil {
 			return err
 		}
 		for i := range page.Items {

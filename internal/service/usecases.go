@@ -69,6 +69,11 @@ var useCases = map[string]Need{
 	"DeleteCustomer":             {Permission: "customers.delete", Organization: true},
 	"CustomerLicenses":           {Permission: "licenses.view"},
 	"SetCustomerLicenses":        {Permission: "licenses.edit", Organization: true},
+	// A customer's logos: organization users brand customers; a
+	// customer's own people see their customer's.
+	"CustomerLogo":       {Permission: "customers.view"},
+	"SetCustomerLogo":    {Permission: "customers.edit", Organization: true},
+	"DeleteCustomerLogo": {Permission: "customers.edit", Organization: true},
 
 	// Entities, within the caller's scope: a customer admin manages its
 	// own customer's.

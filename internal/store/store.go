@@ -248,6 +248,22 @@ type Tx interface {
 	// returns its allocation and takes its use out of the totals.
 	AddUsage(ctx context.Context, customerID string, delta domain.Licenses) error
 
+	// CustomerLogos returns what is stored of the logos of the given live
+	// customers in scope (no image bytes), by customer and kind.
+	CustomerLogos(ctx context.Context, scope domain.Scope, customerIDs []string) ([]domain.LogoInfo, error)
+	// LogoImage returns one image of a live customer's logo in scope: the
+	// display rendition, or the upload when original is set. Data is nil
+	// when the image's hash is one of skip (the caller holds it already).
+	// ENotFound when the customer or the logo is not there.
+	LogoImage(ctx context.Context, scope domain.Scope, customerID, kind string, original bool, skip []string) (domain.LogoImage, error)
+	// PutLogo stores l as its customer's logo of its kind, replacing any
+	// before it, only while the customer is live and in scope (ENotFound
+	// otherwise: the statement's own WHERE decides).
+	PutLogo(ctx context.Context, scope domain.Scope, l domain.Logo) error
+	// DeleteLogo removes a live customer's logo in scope; ENotFound if it
+	// has none of that kind.
+	DeleteLogo(ctx context.Context, scope domain.Scope, customerID, kind string) error
+
 	// AppendAudit records changes.
 	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error
 	// Audit lists entries newest first, optionally of one customer.
