@@ -201,6 +201,7 @@ func TestCustomerCreateMalformedBodies(t *testing.T) {
 		{"UnknownField", `{"name":"A","code":"AA","colour":"red"}`, "application/json", 400, "unknown-field"},
 		{"UnknownNestedField", `{"name":"A","code":"AA","location":{"planet":"Mars"}}`, "application/json", 400, "unknown-field"},
 		{"ReadOnlyField", `{"name":"A","code":"AA","id":"x"}`, "application/json", 400, "unknown-field"},
+		{"NumberBeyondFloat64", `{"name":"A","code":"AA","licenses":{"users":1E700}}`, "application/json", 400, "bad-request"},
 		{"TextPlain", `{"name":"A","code":"AA"}`, "text/plain", 415, "unsupported-media-type"},
 		{"FiveMegabytes", `{"name":"A","code":"AA","landmark":"` + strings.Repeat("x", 5<<20) + `"}`, "application/json", 413, "too-large"},
 	}

@@ -57,7 +57,7 @@ func readJSONBody(w http.ResponseWriter, r *http.Request, mergePatch bool) (map[
 		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body must be a JSON object, not %s.", jsonKind(trimmed[0]))
 	}
 	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(trimmed, &obj); err != nil {
+	if err := json.Unmarshal(trimmed, &obj); err != nil { // not reached after json.Valid
 		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body is not well-formed JSON.")
 	}
 	return obj, trimmed, nil
@@ -93,7 +93,8 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 func unmarshalStrict(body []byte, v any) error {
 	var raw any
 	if err := json.Unmarshal(body, &raw); err != nil {
-		return domain.Errorf(domain.EBadRequest, "The request body is not well-formed JSON.")
+		// json.Valid passed: a number beyond what a float64 holds (1E700).
+		return domain.Errorf(domain.EBadRequest, "The request body holds a number too large to read.")
 	}
 	var unknown []string
 	unknownFields(raw, reflect.TypeOf(v).Elem(), "", &unknown)

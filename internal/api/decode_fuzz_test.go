@@ -31,8 +31,9 @@ func FuzzMergePatch(f *testing.F) {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, target, patch string) {
-		if !json.Valid([]byte(target)) || !json.Valid([]byte(patch)) {
-			return
+		var tv, pv any
+		if json.Unmarshal([]byte(target), &tv) != nil || json.Unmarshal([]byte(patch), &pv) != nil {
+			return // not JSON, or a number beyond float64 (1E700): the API answers 400
 		}
 		once := mergePatch(decodeAny(t, []byte(target)), decodeAny(t, []byte(patch)))
 		b, err := json.Marshal(once)
