@@ -149,9 +149,14 @@ func (s *soakState) deleted(id string) {
 
 // hot picks up to n distinct ids among the latest 24 of ids that are not
 // known to be deleted, so that workers meet on the same rows.
-func (s *soakState) hot(r *rand.Rand, ids []string, n int) []string {
+func (s *soakState) hot(r *rand.Rand, kind string, n int) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// The list is read under the lock: creates append to it concurrently.
+	ids := s.assets
+	if kind == "users" {
+		ids = s.users
+	}
 	var window []string
 	for i := len(ids) - 1; i >= 0 && len(window) < 24; i-- {
 		if !s.recs[ids[i]].gone {
@@ -377,7 +382,7 @@ func (w *worker) patch(path, id string, body map[string]any, allowed ...int) {
 }
 
 func (w *worker) patchAsset() {
-	ids := w.s.hot(w.r, w.s.assets, 1)
+	ids := w.s.hot(w.r, "assets", 1)
 	if len(ids) == 0 {
 		return
 	}
@@ -396,7 +401,7 @@ func (w *worker) assetPatch() map[string]any {
 // ETag (at most one of those may win), two without If-Match (neither may
 // be refused for a version).
 func (w *worker) racePatchAsset() {
-	ids := w.s.hot(w.r, w.s.assets, 1)
+	ids := w.s.hot(w.r, "assets", 1)
 	if len(ids) == 0 {
 		return
 	}
@@ -420,7 +425,7 @@ func (w *worker) racePatchAsset() {
 }
 
 func (w *worker) patchUser() {
-	ids := w.s.hot(w.r, w.s.users, 1)
+	ids := w.s.hot(w.r, "users", 1)
 	if len(ids) == 0 {
 		return
 	}
@@ -437,7 +442,7 @@ func (w *worker) patchCustomer() {
 // raceMove: the same ids moved to X and to Y at once, over both nodes, and
 // now and then to the organization (no customer) as well.
 func (w *worker) raceMove(kind string) {
-	ids := w.s.hot(w.r, map[string][]string{"assets": w.s.assets, "users": w.s.users}[kind], 1+w.r.IntN(10))
+	ids := w.s.hot(w.r, kind, 1+w.r.IntN(10))
 	if len(ids) == 0 {
 		return
 	}
@@ -462,7 +467,7 @@ func (w *worker) raceMove(kind string) {
 // moveRacingAllocation: assets of the organization moved into a hub while
 // that hub's allocation changes, and the hub's assets moved out.
 func (w *worker) moveRacingAllocation() {
-	ids := w.s.hot(w.r, w.s.assets, 1+w.r.IntN(6))
+	ids := w.s.hot(w.r, "assets", 1+w.r.IntN(6))
 	if len(ids) < 2 {
 		return
 	}
@@ -481,7 +486,7 @@ func (w *worker) moveRacingAllocation() {
 }
 
 func (w *worker) raceDelete(kind string) {
-	ids := w.s.hot(w.r, map[string][]string{"assets": w.s.assets, "users": w.s.users}[kind], 2+w.r.IntN(5))
+	ids := w.s.hot(w.r, kind, 2+w.r.IntN(5))
 	var fns []func()
 	for _, f := range w.forks(4) {
 		order := append([]string(nil), ids...)
