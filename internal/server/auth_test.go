@@ -22,18 +22,7 @@ import (
 	"github.com/custreg/custreg/internal/store"
 )
 
-// clock is a settable clock for the service.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+type clock = apptest.Clock
 
 func login(c *apptest.Client, email, password string) apptest.Response {
 	return c.Do("POST", "/api/v1/auth/login", map[string]string{"email": email, "password": password}, nil)
@@ -46,7 +35,7 @@ func login(c *apptest.Client, email, password string) apptest.Response {
 func TestSigninThrottledOverHTTP(t *testing.T) {
 	for _, kind := range apptest.Stores(t) {
 		t.Run(kind, func(t *testing.T) {
-			clk := &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+			clk := apptest.NewClock(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
 			app := apptest.New(t, kind, apptest.Options{Now: clk.Now})
 			c := app.Client(t)
 			counts := map[int]int{}

@@ -264,7 +264,7 @@ func TestSetupLinkExpires(t *testing.T) {
 func TestSigninThrottle(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind string) {
 		st := apptest.OpenStore(t, kind)
-		clk := &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+		clk := apptest.NewClock(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
 		svc := service.New(st, service.Options{Now: clk.Now})
 		ctx := context.Background()
 		if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {

@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,21 +11,10 @@ import (
 	"github.com/custreg/custreg/internal/service"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+type clock = apptest.Clock
 
 func newService(t *testing.T, kind string) (*service.Service, *clock) {
-	clk := &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	clk := apptest.NewClock(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
 	return service.New(apptest.OpenStore(t, kind), service.Options{Now: clk.Now}), clk
 }
 
