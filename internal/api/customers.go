@@ -37,6 +37,8 @@ type customerJSON struct {
 	SubscriptionID *string      `json:"subscription_id"`
 	IsActive       bool         `json:"is_active"`
 	AdminRole      string       `json:"admin_role"`
+	Reports        []string     `json:"reports"`
+	Dashboards     []string     `json:"dashboards"`
 	Location       locationJSON `json:"location"`
 	EntitiesCount  int64        `json:"entities_count"`
 	AssetsCount    int64        `json:"assets_count"`
@@ -67,6 +69,7 @@ func customerOut(c domain.Customer) customerJSON {
 	return customerJSON{
 		ID: c.ID, Name: c.Name, Code: c.Code, Domain: opt(c.Domain), BusinessEmail: opt(c.BusinessEmail),
 		Phone: opt(c.Phone), Website: opt(c.Website), SubscriptionID: opt(c.SubscriptionID), IsActive: c.IsActive, AdminRole: c.AdminRole,
+		Reports: c.Reports, Dashboards: c.Dashboards,
 		Location: locationOut(c.Location), EntitiesCount: c.EntitiesCount,
 		AssetsCount: c.AssetsCount, UsersCount: c.UsersCount,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,

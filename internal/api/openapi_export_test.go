@@ -28,6 +28,9 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 	"CustomerLicense":     reflect.TypeFor[customerLicenseJSON](),
 	"CustomerLicenseList": reflect.TypeFor[customerLicenseList](),
 
+	"CatalogEntry": reflect.TypeFor[catalogJSON](),
+	"CatalogList":  reflect.TypeFor[catalogList](),
+
 	"Logo":       reflect.TypeFor[logoJSON](),
 	"LogoUpload": reflect.TypeFor[logoUploadJSON](),
 }

@@ -2770,12 +2770,15 @@ func TestOpenAPIResponseSchemasCatchDrift(t *testing.T) {
 		mutate       map[string]func(map[string]any)
 	}{
 		{"Customer", `{"id":"0190b2a4-0000-7000-8000-000000000000","name":"A","code":"AB","domain":null,"business_email":null,"phone":null,
-"website":null,"subscription_id":null,"is_active":true,"admin_role":"customer_admin",` + location + `,"entities_count":0,"assets_count":0,"users_count":0,
+"website":null,"subscription_id":null,"is_active":true,"admin_role":"customer_admin","reports":["license_usage"],"dashboards":[],` + location + `,
+"entities_count":0,"assets_count":0,"users_count":0,
 "created_at":"2026-01-02T03:04:05.123456Z","updated_at":"2026-01-02T03:04:05.123456Z","version":1,"full_logo":null,
 "logomark":{"format":"png","width":80,"height":80,"bytes":512,"url":"/api/v1/customers/0190b2a4-0000-7000-8000-000000000000/logomark"}}`,
 			map[string]func(map[string]any){
 				"extra member":          func(m map[string]any) { m["licenses"] = nil },
 				"no full_logo":          func(m map[string]any) { delete(m, "full_logo") },
+				"unknown report":        func(m map[string]any) { m["reports"] = []any{"policy_audit"} },
+				"no dashboards":         func(m map[string]any) { delete(m, "dashboards") },
 				"gif logomark":          func(m map[string]any) { m["logomark"].(map[string]any)["format"] = "gif" },
 				"logomark without url":  func(m map[string]any) { delete(m["logomark"].(map[string]any), "url") },
 				"negative assets_count": func(m map[string]any) { m["assets_count"] = -1 },
@@ -3381,6 +3384,12 @@ func TestOpenAPILimitsMatchDomain(t *testing.T) {
 	limits[sch("Filter", "value/maxLength")] = domain.MaxFilterValueLen
 	limits[sch("Filter", "values/maxItems")] = domain.MaxFilterValues
 	limits[sch("Filter", "values/items/maxLength")] = domain.MaxFilterValueLen
+	if got, want := strs(sch("Customer", "reports/items/enum")), sorted(domain.CatalogKeys(domain.Reports)...); !slices.Equal(got, want) {
+		t.Errorf("Customer reports enum = %v, want the report catalog %v", got, want)
+	}
+	if got, want := strs(sch("Customer", "dashboards/items/enum")), sorted(domain.CatalogKeys(domain.Dashboards)...); !slices.Equal(got, want) {
+		t.Errorf("Customer dashboards enum = %v, want the dashboard catalog %v", got, want)
+	}
 	if got, want := strs(sch("Filter", "field/enum")), sorted(domain.FilterFields...); !slices.Equal(got, want) {
 		t.Errorf("Filter field enum = %v, want %v", got, want)
 	}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -22,21 +23,25 @@ var codeRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 // Customer is one tenant of the MSP. Empty optional strings mean absent.
 // The JSON form is the audit log's snapshot; the API has its own shape.
 type Customer struct {
-	ID             string     `json:"id"`
-	Name           string     `json:"name"`
-	Code           string     `json:"code"`
-	Domain         string     `json:"domain,omitempty"`
-	BusinessEmail  string     `json:"business_email,omitempty"`
-	Phone          string     `json:"phone,omitempty"` // E.164
-	Website        string     `json:"website,omitempty"`
-	SubscriptionID string     `json:"subscription_id,omitempty"`
-	IsActive       bool       `json:"is_active"`
-	AdminRole      string     `json:"admin_role"`
-	Location       Location   `json:"location"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
-	DeletedAt      *time.Time `json:"deleted_at,omitempty"`
-	Version        int64      `json:"version"`
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	Code           string `json:"code"`
+	Domain         string `json:"domain,omitempty"`
+	BusinessEmail  string `json:"business_email,omitempty"`
+	Phone          string `json:"phone,omitempty"` // E.164
+	Website        string `json:"website,omitempty"`
+	SubscriptionID string `json:"subscription_id,omitempty"`
+	IsActive       bool   `json:"is_active"`
+	AdminRole      string `json:"admin_role"`
+	// Reports and Dashboards are the keys of the catalog entries the
+	// customer's people may list and run, in catalog order.
+	Reports    []string   `json:"reports"`
+	Dashboards []string   `json:"dashboards"`
+	Location   Location   `json:"location"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	DeletedAt  *time.Time `json:"deleted_at,omitempty"`
+	Version    int64      `json:"version"`
 
 	// EntitiesCount, AssetsCount and UsersCount count live entities,
 	// assets and users, filled by reads.
@@ -69,8 +74,12 @@ type CustomerInput struct {
 	IsActive       *bool  `json:"is_active"`
 	// AdminRole is the key of a customer-scope role: the widest role any of
 	// the customer's users may hold. Empty means customer_admin.
-	AdminRole string   `json:"admin_role"`
-	Location  Location `json:"location"`
+	AdminRole string `json:"admin_role"`
+	// Reports and Dashboards are catalog keys; nil means every entry of
+	// the catalog, empty means none.
+	Reports    []string `json:"reports"`
+	Dashboards []string `json:"dashboards"`
+	Location   Location `json:"location"`
 }
 
 // Input returns the writable part of c, the base a merge patch applies to.
@@ -86,6 +95,8 @@ func (c Customer) Input() CustomerInput {
 		SubscriptionID: c.SubscriptionID,
 		IsActive:       &active,
 		AdminRole:      c.AdminRole,
+		Reports:        slices.Clone(c.Reports),
+		Dashboards:     slices.Clone(c.Dashboards),
 		Location:       c.Location,
 	}
 }
@@ -110,6 +121,8 @@ func (in CustomerInput) Normalize() (Customer, error) {
 	if c.AdminRole == "" {
 		c.AdminRole = RoleCustomerAdmin
 	}
+	c.Reports = normalizeKeys(&fe, "reports", in.Reports, Reports)
+	c.Dashboards = normalizeKeys(&fe, "dashboards", in.Dashboards, Dashboards)
 
 	switch n := Len(c.Name); {
 	case fe.Has("name"):

@@ -97,6 +97,14 @@ var useCases = map[string]Need{
 	"MoveAssets":  {Permission: "assets.edit"},
 	"DeleteAsset": {Permission: "assets.delete"},
 
+	// Reports and dashboards: the catalogs as the caller may use them, and
+	// running one, over the caller's scope (a customer's people, only what
+	// their customer supports).
+	"Reports":    {Permission: "reports.view"},
+	"RunReport":  {Permission: "reports.view"},
+	"Dashboards": {Permission: "dashboards.view"},
+	"Dashboard":  {Permission: "dashboards.view"},
+
 	// The role catalog: everyone reads what they may grant; organization
 	// admins define roles.
 	"Roles":      {},

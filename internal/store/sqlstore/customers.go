@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"hash/fnv"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -12,7 +13,7 @@ import (
 )
 
 const customerColumns = `c.id, c.name, c.code, c.domain, c.business_email, c.phone, c.website, c.subscription_id, c.is_active,
-` + locationColumns + `, c.created_at, c.updated_at, c.deleted_at, c.version, c.entities_count, c.assets_count, c.users_count, c.admin_role`
+` + locationColumns + `, c.created_at, c.updated_at, c.deleted_at, c.version, c.entities_count, c.assets_count, c.users_count, c.admin_role, c.reports, c.dashboards`
 
 // locationColumns are the location block's columns of the table aliased c
 // (customers) or, through locationColumnsOf, any other alias.
@@ -46,31 +47,41 @@ func scanCustomer(s scanner) (domain.Customer, error) {
 	var dom, email, phone, web, sub sql.NullString
 	var loc locationScan
 	var created, updated, deleted dbTime
+	var reports, dashboards string
 	dest := []any{&c.ID, &c.Name, &c.Code, &dom, &email, &phone, &web, &sub, &c.IsActive}
 	dest = append(dest, loc.dest()...)
-	dest = append(dest, &created, &updated, &deleted, &c.Version, &c.EntitiesCount, &c.AssetsCount, &c.UsersCount, &c.AdminRole)
+	dest = append(dest, &created, &updated, &deleted, &c.Version, &c.EntitiesCount, &c.AssetsCount, &c.UsersCount, &c.AdminRole, &reports, &dashboards)
 	if err := s.Scan(dest...); err != nil {
 		return c, err
 	}
 	c.Domain, c.BusinessEmail, c.Phone, c.Website, c.SubscriptionID = dom.String, email.String, phone.String, web.String, sub.String
 	c.Location = loc.location()
+	c.Reports, c.Dashboards = splitKeys(reports), splitKeys(dashboards)
 	c.CreatedAt, c.UpdatedAt, c.DeletedAt = created.T, updated.T, deleted.ptr()
 	return c, nil
 }
 
 func (t *tx) customerArgs(c domain.Customer) []any {
 	args := []any{c.Name, c.NameKey(), c.Code, c.CodeKey(), nullString(c.Domain), nullString(c.BusinessEmail),
-		nullString(c.Phone), nullString(c.Website), nullString(c.SubscriptionID), c.IsActive, c.AdminRole}
+		nullString(c.Phone), nullString(c.Website), nullString(c.SubscriptionID), c.IsActive, c.AdminRole, strings.Join(c.Reports, ","), strings.Join(c.Dashboards, ",")}
 	args = append(args, locationArgs(c.Location)...)
 	return append(args, t.time(c.UpdatedAt), c.Version)
+}
+
+// splitKeys reads a comma-separated list of catalog keys (migration 00014).
+func splitKeys(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
 }
 
 func (t *tx) CreateCustomer(ctx context.Context, c domain.Customer) error {
 	args := append([]any{c.ID, t.time(c.CreatedAt)}, t.customerArgs(c)...)
 	_, err := t.exec(ctx, `INSERT INTO customers (id, created_at, name, name_key, code, code_key, domain, business_email,
-phone, website, subscription_id, is_active, admin_role, location_name, country, region, state, district, city, pin_code, landmark,
-address_line1, address_line2, updated_at, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+phone, website, subscription_id, is_active, admin_role, reports, dashboards, location_name, country, region, state, district, city,
+pin_code, landmark, address_line1, address_line2, updated_at, version)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	if err != nil {
 		return err
 	}
@@ -148,7 +159,7 @@ func (t *tx) UpdateCustomer(ctx context.Context, scope domain.Scope, c domain.Cu
 	args := append(t.customerArgs(c), c.ID, c.Version-1)
 	args = append(args, sargs...)
 	res, err := t.exec(ctx, `UPDATE customers AS c SET name = ?, name_key = ?, code = ?, code_key = ?, domain = ?, business_email = ?,
-phone = ?, website = ?, subscription_id = ?, is_active = ?, admin_role = ?, location_name = ?, country = ?, region = ?, state = ?,
+phone = ?, website = ?, subscription_id = ?, is_active = ?, admin_role = ?, reports = ?, dashboards = ?, location_name = ?, country = ?, region = ?, state = ?,
 district = ?, city = ?, pin_code = ?, landmark = ?, address_line1 = ?, address_line2 = ?, updated_at = ?, version = ?
 WHERE c.id = ? AND c.version = ? AND c.deleted_at IS NULL`+sc, args...)
 	if err != nil {
