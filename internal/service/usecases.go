@@ -74,6 +74,9 @@ var useCases = map[string]Need{
 	"CustomerLogo":       {Permission: "customers.view"},
 	"SetCustomerLogo":    {Permission: "customers.edit", Organization: true},
 	"DeleteCustomerLogo": {Permission: "customers.edit", Organization: true},
+	// Logos chosen in the Add Customer wizard before the customer exists.
+	"StageLogo": {Permission: "customers.add", Organization: true},
+	"LogoDraft": {Permission: "customers.add", Organization: true},
 
 	// Entities, within the caller's scope: a customer admin manages its
 	// own customer's.

@@ -263,6 +263,16 @@ type Tx interface {
 	// DeleteLogo removes a live customer's logo in scope; ENotFound if it
 	// has none of that kind.
 	DeleteLogo(ctx context.Context, scope domain.Scope, customerID, kind string) error
+	// PutLogoDraft stages a logo for userID (a logo chosen before its
+	// customer exists) under id, and deletes that person's drafts older
+	// than before and all but their newest keep.
+	PutLogoDraft(ctx context.Context, userID, id string, l domain.Logo, before time.Time, keep int) error
+	// LogoDraft returns a draft staged by userID: the display rendition's
+	// bytes in Display, and Original only when withOriginal is set.
+	// ENotFound for another person's draft or one that is gone.
+	LogoDraft(ctx context.Context, userID, id string, withOriginal bool) (domain.Logo, error)
+	// DeleteLogoDraft removes a draft staged by userID; ENotFound if none.
+	DeleteLogoDraft(ctx context.Context, userID, id string) error
 
 	// AppendAudit records changes.
 	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error

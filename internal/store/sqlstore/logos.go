@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"time"
 
 	"github.com/custreg/custreg/internal/domain"
 )
@@ -91,6 +92,51 @@ uploaded_at = excluded.uploaded_at`, append(args, sargs...)...)
 func (t *tx) DeleteLogo(ctx context.Context, scope domain.Scope, customerID, kind string) error {
 	sc, sargs := liveCustomerScoped(scope)
 	res, err := t.exec(ctx, `DELETE FROM customer_logos AS l WHERE l.customer_id = ? AND l.kind = ?`+sc, append([]any{customerID, kind}, sargs...)...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return notFound("Logo")
+	}
+	return nil
+}
+
+const logoDraftColumns = `kind, format, width, height, bytes, original_sha, display, display_width, display_height, display_sha, created_at`
+
+func (t *tx) PutLogoDraft(ctx context.Context, userID, id string, l domain.Logo, before time.Time, keep int) error {
+	// Old and surplus drafts go first, so a person holds at most keep
+	// drafts however often they stage one.
+	if _, err := t.exec(ctx, `DELETE FROM logo_drafts WHERE user_id = ? AND (created_at < ? OR id NOT IN (
+  SELECT id FROM logo_drafts WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?))`,
+		userID, t.time(before), userID, max(keep-1, 0)); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO logo_drafts (id, user_id, original, `+logoDraftColumns+`)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, userID, l.Original, l.Kind, l.Format, l.Width, l.Height, l.Bytes, l.OriginalSHA, l.Display, l.DisplayWidth,
+		l.DisplayHeight, l.DisplaySHA, t.time(l.UploadedAt))
+	return err
+}
+
+func (t *tx) LogoDraft(ctx context.Context, userID, id string, withOriginal bool) (domain.Logo, error) {
+	original := "NULL"
+	if withOriginal {
+		original = "original"
+	}
+	var l domain.Logo
+	var created dbTime
+	var orig []byte
+	err := t.queryRow(ctx, `SELECT `+original+`, `+logoDraftColumns+` FROM logo_drafts WHERE id = ? AND user_id = ?`, id, userID).
+		Scan(&orig, &l.Kind, &l.Format, &l.Width, &l.Height, &l.Bytes, &l.OriginalSHA, &l.Display, &l.DisplayWidth,
+			&l.DisplayHeight, &l.DisplaySHA, &created)
+	l.Original, l.UploadedAt = orig, created.T
+	return l, rowErr(err, "Logo")
+}
+
+func (t *tx) DeleteLogoDraft(ctx context.Context, userID, id string) error {
+	res, err := t.exec(ctx, `DELETE FROM logo_drafts WHERE id = ? AND user_id = ?`, id, userID)
 	if err != nil {
 		return err
 	}
