@@ -149,6 +149,9 @@ func (h *Handler) parsePages() (map[string]*template.Template, error) {
 		"step":     func(i int) int { return i + 1 },
 		"listLink": listLink,
 		"join":     strings.Join,
+		"checkGroup": func(id, legend, hint string, opts []checkOption, name, errMsg string) checkGroupView {
+			return checkGroupView{ID: id, Legend: legend, Hint: hint, Options: opts, Name: name, Error: errMsg}
+		},
 		"problems": func(n int) string {
 			if n == 1 {
 				return "There is a problem with 1 field"

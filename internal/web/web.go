@@ -167,6 +167,10 @@ var routes = []Route{
 	{"GET /customers/{id}", "Customer", (*Handler).showCustomer},
 	{"GET /customers/{id}/entities/{eid}", "Entity", (*Handler).showEntity},
 	{"GET /customers/{id}/licenses", "CustomerLicenses", (*Handler).showLicenses},
+	{"POST /logo-drafts", "StageLogo", (*Handler).stageLogoDraft},
+	{"GET /logo-drafts/{id}", "LogoDraft", (*Handler).logoDraftImage},
+	{"POST /customers/{id}/logos/{kind}", "SetCustomerLogo", (*Handler).uploadLogo},
+	{"POST /customers/{id}/logos/{kind}/delete", "DeleteCustomerLogo", (*Handler).removeLogo},
 
 	{"GET /licenses", "OrgLicenses", (*Handler).licensesPage},
 	{"POST /licenses", "SetOrgPool", (*Handler).setPool},

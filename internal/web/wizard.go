@@ -188,6 +188,10 @@ type wizard struct {
 	// licenses are the License Allocation counts as typed, by type; in
 	// edit mode only the types posted.
 	licenses url.Values
+	// logoNotes are the warnings of logos just taken, by kind; logoStatus
+	// says what the last logo action did.
+	logoNotes  map[string]string
+	logoStatus string
 }
 
 // readWizard reads the posted sidebar form.
@@ -400,9 +404,17 @@ func place(l domain.Location) string {
 
 // addForm builds the sidebar of an Add wizard; pool is the organization's
 // licenses by type, for the License Allocation step.
-func (wz *wizard) addForm(errs formErrors, note panelNote, pool map[string]domain.OrgLicense) *customerForm {
+func (h *Handler) addForm(ctx context.Context, wz *wizard, errs formErrors, note panelNote) (*customerForm, error) {
+	pool, err := h.orgPool(ctx)
+	if err != nil {
+		return nil, err
+	}
 	f := &customerForm{Action: "/customers/new", Title: "Add Customer", Step: wz.step, Steps: customerSteps(wz.step),
 		Values: wz.customer, Errors: errs}
+	if f.Settings, err = buildSettings(ctx, h, false, nil, wz.customer, errs, wz.logoNotes); err != nil {
+		return nil, err
+	}
+	f.Settings.Status = wz.logoStatus
 	f.Licenses = buildLicensePanel(false, wz.licenses, errs, pool, nil)
 	p := entityPanel{Alert: note.alert, Status: note.status, Focus: note.focus}
 	for i, row := range wz.rows {
@@ -430,7 +442,7 @@ func (wz *wizard) addForm(errs formErrors, note panelNote, pool map[string]domai
 	}
 	f.Entities = p
 	f.finish()
-	return f
+	return f, nil
 }
 
 // editForm builds the sidebar of an edit: the customer's entities are read
@@ -460,6 +472,10 @@ func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64
 		alloc.Set(t, wz.licenses.Get(t))
 	}
 	f.Licenses = buildLicensePanel(true, alloc, errs, pool, used)
+	if f.Settings, err = buildSettings(ctx, h, true, &c, wz.customer, errs, wz.logoNotes); err != nil {
+		return nil, err
+	}
+	f.Settings.Status = wz.logoStatus
 	p := entityPanel{Edit: true, Total: page.Total, Alert: note.alert, Status: note.status, Focus: note.focus}
 	for i, e := range page.Items {
 		p.Rows = append(p.Rows, entityRow{Key: e.ID, Num: i + 1, Name: e.Name, Code: e.Code, Type: entityTypeLabel(e.Type),
@@ -655,7 +671,7 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 	var note panelNote
 	err = excessAsField(err, allocPrefix)
 	de := domainErr(err)
-	first, customerBad, licenseBad := -1, false, false
+	first, customerBad, settingsBad, licenseBad := -1, false, false, false
 	if de != nil {
 		for _, fe := range de.Fields {
 			if i, _, ok := entityPath(fe.Field); ok && i < len(wz.rows) {
@@ -664,6 +680,8 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 				}
 			} else if _, ok := licenseTypeOf(fe.Field, allocPrefix); ok && strings.HasPrefix(fe.Field, allocPrefix) {
 				licenseBad = true
+			} else if isSettingsField(fe.Field) {
+				settingsBad = true
 			} else {
 				customerBad = true
 			}
@@ -673,10 +691,12 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 		wz.draft, wz.draftIndex = cloneValues(wz.rows[first]), first
 	}
 	switch {
-	case customerBad || (first < 0 && !licenseBad):
+	case customerBad || (first < 0 && !licenseBad && !settingsBad):
 		wz.step = stepDetails
 	case first >= 0:
 		wz.step = stepEntities
+	case settingsBad:
+		wz.step = stepSettings
 	default:
 		wz.step = stepLicenses
 	}
@@ -684,6 +704,9 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 	errs := formErrorsFrom(err, func(field string) (string, fieldRef, bool) {
 		if t, ok := licenseTypeOf(field, allocPrefix); ok && strings.HasPrefix(field, allocPrefix) {
 			return field, allocRef(t), true
+		}
+		if isSettingsField(field) {
+			return settingsRef(field)
 		}
 		i, rel, ok := entityPath(field)
 		if !ok || i >= len(wz.rows) {
