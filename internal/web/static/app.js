@@ -25,6 +25,9 @@
 //     entity picker that follows it (without the script, "Show its
 //     entities" is a round trip), the filter applies on change, and one
 //     checkbox checks every row for the move bar;
+//   - on the wizard's Settings step a logo chosen or dropped is sent at
+//     once and its preview shown (without the script it goes with the
+//     next button pressed);
 //   - the side menu collapses to icons.
 (function () {
   'use strict';
@@ -403,6 +406,114 @@
     if (del) { del.focus(); }
   }
 
+  // ---- The Settings step's logos ----
+  // A chosen or dropped image is sent on its own at once (the slot's
+  // data-upload): the Add wizard keeps the draft the server staged, edit
+  // mode has stored it; the preview shows what the server made of it, and
+  // a refusal shows beside the field. Remove forgets the draft, or asks
+  // the server to remove the stored logo (data-remove).
+
+  function wireLogo(form, slot) {
+    var input = $('input[type=file]', slot);
+    var zone = $('[data-dropzone]', slot);
+    var remove = $('[data-logo-remove]', slot);
+    input.addEventListener('change', function (e) {
+      e.stopPropagation();
+      if (input.files && input.files.length) { uploadLogo(form, slot, input.files[0]); }
+    });
+    ['dragenter', 'dragover'].forEach(function (type) {
+      zone.addEventListener(type, function (e) {
+        e.preventDefault();
+        zone.classList.add('is-over');
+      });
+    });
+    ['dragleave', 'drop'].forEach(function (type) {
+      zone.addEventListener(type, function () { zone.classList.remove('is-over'); });
+    });
+    zone.addEventListener('drop', function (e) {
+      e.preventDefault();
+      var f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+      if (f) { uploadLogo(form, slot, f); }
+    });
+    remove.addEventListener('click', function (e) {
+      e.preventDefault();
+      var url = slot.getAttribute('data-remove');
+      var done = function () {
+        showLogo(slot, { preview: '', info: '', draft_id: '' });
+        announce('Logo removed.');
+        input.focus();
+      };
+      if (!url) { done(); return; }
+      logoRequest(url, null).then(function (r) {
+        if (!r.ok) { throw new Error(r.a.error || 'status ' + r.status); }
+        done();
+      }).catch(function (err) { setLogoError(slot, err.message || 'That did not work; try again.'); });
+    });
+  }
+
+  function logoRequest(url, file) {
+    var body = new FormData();
+    if (file) { body.append('file', file); }
+    return fetch(url, { method: 'POST', body: body, credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (res) {
+        return res.json().then(function (a) { return { ok: res.ok, status: res.status, a: a }; },
+          function () { return { ok: false, status: res.status, a: {} }; });
+      });
+  }
+
+  function setLogoError(slot, msg) {
+    var err = $('[data-error]', slot);
+    var input = $('input[type=file]', slot);
+    $('span', err).textContent = msg || '';
+    err.hidden = !msg;
+    slot.classList.toggle('has-error', !!msg);
+    if (msg) { input.setAttribute('aria-invalid', 'true'); } else { input.removeAttribute('aria-invalid'); }
+    if (msg) { announce(msg); }
+  }
+
+  function showLogo(slot, a) {
+    var preview = $('[data-preview]', slot);
+    preview.textContent = '';
+    if (a.preview) {
+      var img = doc.createElement('img');
+      img.src = a.preview;
+      img.alt = $('.label', slot).textContent + ' preview';
+      preview.appendChild(img);
+    }
+    $('[data-dropzone]', slot).classList.toggle('has-image', !!a.preview);
+    var draft = $('[data-draft]', slot);
+    draft.value = a.draft_id || '';
+    draft.disabled = !a.draft_id;
+    var info = $('[data-info]', slot);
+    info.value = a.info || '';
+    info.disabled = !a.info;
+    $('[data-info-text]', slot).textContent = a.info || '';
+    var warn = $('[data-warning]', slot);
+    $('span', warn).textContent = a.warning || '';
+    warn.hidden = !a.warning;
+    $('[data-logo-remove]', slot).hidden = !a.preview;
+    setLogoError(slot, '');
+  }
+
+  function uploadLogo(form, slot, file) {
+    var input = $('input[type=file]', slot);
+    slot.setAttribute('aria-busy', 'true');
+    logoRequest(slot.getAttribute('data-upload'), file).then(function (r) {
+      slot.removeAttribute('aria-busy');
+      input.value = ''; // sent: the form does not carry it again
+      if (!r.ok) {
+        setLogoError(slot, r.a.error || (r.status === 413 ? 'The file is larger than 20 MB; choose a smaller image.' : 'That did not work; try again.'));
+        return;
+      }
+      showLogo(slot, r.a);
+      form.dataset.dirty = 'true';
+      announce(r.a.status);
+    }).catch(function () {
+      slot.removeAttribute('aria-busy');
+      setLogoError(slot, 'That did not work; check the connection and try again.');
+    });
+  }
+
   // ---- Wiring a sidebar or dialog ----
 
   function wire(el) {
@@ -443,6 +554,7 @@
 
     var form = $('form', el);
     if (!form) { return; }
+    $$('[data-logo]', form).forEach(function (slot) { wireLogo(form, slot); });
     var markDirty = function () { form.dataset.dirty = 'true'; };
     form.addEventListener('input', function (e) {
       markDirty();
