@@ -315,6 +315,8 @@ var writeBodies = map[string][]struct{ path, body string }{
 	// An upload is the image itself; send gives it its media type.
 	"PUT /customers/{id}/full_logo": {{"", leakLogo}, {"/customers/⟦A.customer⟧/full_logo", leakLogo}},
 	"PUT /customers/{id}/logomark":  {{"", leakLogo}, {"/customers/⟦A.customer⟧/logomark", leakLogo}},
+	"PUT /org/full_logo":            {{"", leakLogo}},
+	"PUT /org/logomark":             {{"", leakLogo}},
 }
 
 // leakLogo is the image the suite uploads.

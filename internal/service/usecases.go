@@ -59,6 +59,12 @@ var useCases = map[string]Need{
 	"UpdateOrgSettings": {Admin: true},
 	"OrgLicenses":       {Permission: "licenses.view", Organization: true},
 	"SetOrgPool":        {Permission: "licenses.edit", Organization: true},
+	// The organization's logos: an organization admin sets them; everyone
+	// signed in sees the branding meant for them.
+	"OrgLogo":       {},
+	"SetOrgLogo":    {Admin: true},
+	"DeleteOrgLogo": {Admin: true},
+	"Branding":      {},
 
 	// Customers: organization users manage them; a customer's own people
 	// may view their customer.

@@ -263,6 +263,16 @@ type Tx interface {
 	// DeleteLogo removes a live customer's logo in scope; ENotFound if it
 	// has none of that kind.
 	DeleteLogo(ctx context.Context, scope domain.Scope, customerID, kind string) error
+	// OrgLogos returns what is stored of the organization's logos.
+	OrgLogos(ctx context.Context) ([]domain.LogoInfo, error)
+	// OrgLogoImage returns one image of the organization's logo of kind,
+	// as LogoImage does a customer's.
+	OrgLogoImage(ctx context.Context, kind string, original bool, skip []string) (domain.LogoImage, error)
+	// PutOrgLogo stores l as the organization's logo of its kind.
+	PutOrgLogo(ctx context.Context, l domain.Logo) error
+	// DeleteOrgLogo removes the organization's logo of kind; ENotFound if
+	// there is none.
+	DeleteOrgLogo(ctx context.Context, kind string) error
 	// PutLogoDraft stages a logo for userID (a logo chosen before its
 	// customer exists) under id, and deletes that person's drafts older
 	// than before and all but their newest keep.

@@ -71,6 +71,8 @@ func TestBrowserLicenses(t *testing.T) {
 		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
 		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-admin-role")),
+		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("f-licenses-users")),
 	)
 	if got := b.text(`[aria-current=step]`); !strings.Contains(got, "License Allocation") {
@@ -93,7 +95,7 @@ func TestBrowserLicenses(t *testing.T) {
 		chromedp.Clear(chromedp.ID("f-licenses-it-assets")),
 		chromedp.SendKeys(chromedp.ID("f-licenses-it-assets"), "10"),
 		chromedp.Click(chromedp.ID("wizard-back")),
-		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
+		chromedp.WaitVisible(chromedp.ID("f-admin-role")),
 		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("f-licenses-users")),
 	)

@@ -5,11 +5,13 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/custreg/custreg/internal/auth"
+	"github.com/custreg/custreg/internal/domain"
 )
 
 // Shell is what the frame around every page shows: where you are, who you
@@ -28,7 +30,11 @@ type Shell struct {
 	// the script's tab title once it closes.
 	ListTitle string
 	// MSP is set while MSP mode is on: customers exist.
-	MSP   bool
+	MSP bool
+	// FullLogo and Logomark are the addresses of the logos the header
+	// shows ("" for none): the person's customer's, or the organization's.
+	// BrandName is whose they are.
+	FullLogo, Logomark, BrandName string
 	Flash string // a one-time notice from the previous request
 	h     *Handler
 }
@@ -54,9 +60,23 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 	if s.User == "" {
 		s.User = p.Email
 	}
-	if org, err := h.svc.OrgSettings(r.Context()); err == nil {
+	if b, err := h.svc.Branding(r.Context()); err == nil {
+		org := b.Org
 		if org.Name != "" {
 			s.OrgName = org.Name
+		}
+		s.BrandName = s.OrgName
+		for _, li := range b.OrgLogos {
+			s.setLogo(li.Kind, "/api/v1/org/"+li.Kind)
+		}
+		if len(b.CustomerLogos) > 0 {
+			// A customer's own logos replace the organization's, both of
+			// them, so the header never mixes two brands.
+			s.FullLogo, s.Logomark = "", ""
+			for _, li := range b.CustomerLogos {
+				s.setLogo(li.Kind, "/api/v1/customers/"+url.PathEscape(p.CustomerID)+"/"+li.Kind)
+			}
+			s.BrandName = ""
 		}
 		s.MSP = org.MSPEnabled
 		if org.MSPEnabled && can(p, "customers", "view") {
@@ -85,6 +105,15 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 		}
 	}
 	return s
+}
+
+func (s *Shell) setLogo(kind, href string) {
+	switch kind {
+	case domain.LogoFull:
+		s.FullLogo = href
+	case domain.LogoMark:
+		s.Logomark = href
+	}
 }
 
 // HasNav reports whether the side menu has the entry key.
