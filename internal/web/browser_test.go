@@ -381,6 +381,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.ID("f-logomark"), []string{markPath}),
 	)
 	b.waitFor("logo previews", `[...document.querySelectorAll("[data-logo] [data-preview] img")].filter(i => i.complete && i.naturalWidth > 0).length === 2`)
+	b.shot("settings-logos")
 	if got := b.eval(`String(document.querySelector("[data-logo=full_logo] [data-preview] img").naturalWidth)`); got != "320" {
 		t.Errorf("the full logo's preview is %s px wide, want the 320 px rendition", got)
 	}
