@@ -35,8 +35,8 @@ type Shell struct {
 	// shows ("" for none): the person's customer's, or the organization's.
 	// BrandName is whose they are.
 	FullLogo, Logomark, BrandName string
-	Flash string // a one-time notice from the previous request
-	h     *Handler
+	Flash                         string // a one-time notice from the previous request
+	h                             *Handler
 }
 
 // NavItem is one entry of the side menu.
@@ -98,6 +98,9 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 		// The pool is the organization's; a customer's people see their
 		// own allocation in its license sidebar.
 		s.Nav = append(s.Nav, NavItem{Key: "licenses", Label: "Licenses", Href: "/licenses", Icon: "i-license"})
+	}
+	if allows(p, "UpdateOrgSettings") {
+		s.Nav = append(s.Nav, NavItem{Key: "settings", Label: "Settings", Href: "/settings", Icon: "i-settings"})
 	}
 	for _, n := range s.Nav {
 		if n.Key == active {
@@ -169,6 +172,7 @@ var pageFiles = map[string]string{
 	"customer":  "templates/customer.html",
 	"error":     "templates/error.html",
 	"licenses":  "templates/licenses.html",
+	"settings":  "templates/settings.html",
 }
 
 func (h *Handler) parsePages() (map[string]*template.Template, error) {

@@ -194,6 +194,11 @@ var routes = []Route{
 	{"POST /assets/{id}/delete", "DeleteAsset", (*Handler).deleteAsset},
 
 	{"GET /pickers/entities", "ListEntities", (*Handler).pickerEntities},
+
+	{"GET /settings", "UpdateOrgSettings", (*Handler).orgSettingsPage},
+	{"POST /settings", "UpdateOrgSettings", (*Handler).saveOrgSettings},
+	{"POST /settings/logos/{kind}", "SetOrgLogo", (*Handler).uploadOrgLogo},
+	{"POST /settings/logos/{kind}/delete", "DeleteOrgLogo", (*Handler).removeOrgLogoRoute},
 }
 
 // Routes returns the UI's signed-in pages.

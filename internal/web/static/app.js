@@ -1080,4 +1080,8 @@
     open.close();
     show(open);
   }
+  // The organization's Settings page: its logos are sent as they are
+  // chosen, as in the wizard.
+  var orgForm = $('#org-settings-form');
+  if (orgForm) { $$('[data-logo]', orgForm).forEach(function (slot) { wireLogo(orgForm, slot); }); }
 })();
