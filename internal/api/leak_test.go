@@ -253,6 +253,8 @@ func queryVariants(t *testing.T, rt api.Route) []url.Values {
 			out = append(out, url.Values{"code.eq": {"⟦B.code⟧"}})
 		case "original":
 			out = append(out, url.Values{"original": {"true"}})
+		case "v":
+			out = append(out, url.Values{"v": {"⟦B.code⟧"}})
 		case "filter":
 			out = append(out, url.Values{"filter": {`{"or":[{"field":"name","op":"eq","value":"⟦B.name⟧"},{"field":"code","op":"contains","value":"⟦B.code⟧"}]}`}})
 		default:
