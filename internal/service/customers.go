@@ -356,3 +356,26 @@ func (s *Service) ListCustomers(ctx context.Context, f domain.CustomerFilter) (d
 	})
 	return page, err
 }
+
+// CheckCustomer checks a customer's fields as RegisterCustomer (exceptID
+// "") or an update of customer exceptID would, without writing anything:
+// every format, the name and code against the live customers, the admin
+// role and the catalog keys. It returns nil when they would pass, else the
+// same EInvalid error with every field. The wizard's Next asks it.
+func (s *Service) CheckCustomer(ctx context.Context, in domain.CustomerInput, exceptID string) error {
+	ctx, _, err := begin(ctx, "CheckCustomer")
+	if err != nil {
+		return err
+	}
+	c, verr := in.Normalize()
+	return s.store.Read(ctx, func(tx store.Tx) error {
+		if err := requireMSP(ctx, tx); err != nil {
+			return err
+		}
+		fe, err := s.customerFieldErrors(ctx, tx, verr, in, c, exceptID)
+		if err != nil {
+			return err
+		}
+		return fe.Err()
+	})
+}

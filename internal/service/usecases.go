@@ -73,8 +73,10 @@ var useCases = map[string]Need{
 	"RegisterCustomer":           {Permission: "customers.add", Organization: true},
 	"UpdateCustomerWithLicenses": {Permission: "customers.edit", Organization: true},
 	"DeleteCustomer":             {Permission: "customers.delete", Organization: true},
-	"CustomerLicenses":           {Permission: "licenses.view"},
-	"SetCustomerLicenses":        {Permission: "licenses.edit", Organization: true},
+	// The wizard's Next: a customer's fields checked without writing.
+	"CheckCustomer":       {Permission: "customers.view", Organization: true},
+	"CustomerLicenses":    {Permission: "licenses.view"},
+	"SetCustomerLicenses": {Permission: "licenses.edit", Organization: true},
 	// A customer's logos: organization users brand customers; a
 	// customer's own people see their customer's.
 	"CustomerLogo":       {Permission: "customers.view"},

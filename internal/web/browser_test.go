@@ -441,9 +441,9 @@ func TestBrowser(t *testing.T) {
 	}
 	b.shot("customer-added")
 
-	// Next checks the required fields in the page; Submit's refusal comes
-	// back with the message beside the field, the typed values kept and
-	// focus on the first invalid field.
+	// Next checks the required fields in the page, then the whole step on
+	// the server: the messages come back beside the fields, the typed
+	// values kept and focus on the first invalid field.
 	b.do("open Add Customer again",
 		chromedp.Click(chromedp.ID("add-customer")),
 		chromedp.WaitVisible(chromedp.CSS("dialog#sidebar #f-name")),
@@ -459,18 +459,15 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("focus on %q after the check", got)
 	}
 	b.shot("next-required")
-	b.do("fix name, next, submit",
+	b.do("fix name, next",
 		chromedp.SendKeys(chromedp.ID("f-name"), "Zed"),
 		chromedp.WaitNotPresent(chromedp.ID("f-name-error")),
 		chromedp.Click(chromedp.ID("wizard-next")),
-		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
-		chromedp.Click(chromedp.ID("wizard-next")),
-		chromedp.WaitVisible(chromedp.ID("f-admin-role")),
-		chromedp.Click(chromedp.ID("wizard-next")),
-		chromedp.WaitVisible(chromedp.ID("customer-submit")),
-		chromedp.Click(chromedp.ID("customer-submit")),
 		chromedp.WaitVisible(chromedp.ID("f-code-error")),
 	)
+	if got := b.eval(`String(document.getElementById("step-details").hidden)`); got != "false" {
+		t.Errorf("Next went on past a refused step")
+	}
 	if got := b.text("#f-code-error"); !strings.Contains(got, "Use only letters") {
 		t.Errorf("code error %q", got)
 	}
@@ -490,6 +487,26 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("aria-describedby %q", got)
 	}
 	b.shot("validation-errors")
+	// A code another customer holds is refused by Next too; once the
+	// step passes, it is marked done.
+	b.do("a taken code",
+		chromedp.SetValue(chromedp.ID("f-code"), "air001"),
+		chromedp.SetValue(chromedp.ID("f-business-email"), "zed@example.com"),
+		chromedp.Click(chromedp.ID("wizard-next")),
+	)
+	b.waitFor("taken code refused", `(document.getElementById("f-code-error")||{}).textContent.includes("already exists")`)
+	if got := b.eval(`String(!!document.getElementById("f-business-email-error"))`); got != "false" {
+		t.Errorf("the fixed email still shows an error")
+	}
+	b.do("a free code",
+		chromedp.SetValue(chromedp.ID("f-code"), "ZED1"),
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
+	)
+	if got := b.eval(`document.querySelector("[data-step-item=details]").className`); !strings.Contains(got, "done") {
+		t.Errorf("Customer Details not marked done: %q", got)
+	}
+	b.shot("details-done")
 
 	// Escape with typed input asks first; Discard closes and focus goes
 	// back to the page.

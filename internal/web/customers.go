@@ -244,7 +244,13 @@ func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch {
 	case op == "step":
-		errs, status := wizardStep(wz, arg)
+		errs, status, err := h.wizardStep(ctx, wz, arg, "")
+		if err != nil {
+			return err
+		}
+		if r.Header.Get("X-Custreg-Check") != "" {
+			return writeCheck(w, wz.step, errs)
+		}
 		return show(status, errs, panelNote{})
 	case strings.HasPrefix(op, "entity_"):
 		errs, note, status, err := addEntityAction(wz, op, arg)
@@ -378,7 +384,12 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusOK
 	)
 	if op == "step" {
-		errs, status = wizardStep(wz, arg)
+		if errs, status, err = h.wizardStep(r.Context(), wz, arg, id); err != nil {
+			return err
+		}
+		if r.Header.Get("X-Custreg-Check") != "" {
+			return writeCheck(w, wz.step, errs)
+		}
 	} else {
 		errs, note, status, err = h.editEntityAction(r.Context(), c, wz, op, arg)
 		if err != nil {

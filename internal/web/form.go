@@ -324,11 +324,12 @@ func prevStep(key string) string {
 // lastStep is the step the Add wizard submits from.
 var lastStep = wizardSteps[len(wizardSteps)-1].Key
 
-// step is one step of the sidebar's step indicator.
+// step is one step of the sidebar's step indicator. Done marks a step of
+// the Add wizard that was passed (going on checks it on the server).
 type step struct {
-	Key, Label string
-	Num        int
-	Current    bool
+	Key, Label    string
+	Num           int
+	Current, Done bool
 }
 
 // customerForm is the Add / Edit Customer sidebar: a wizard whose steps are
@@ -626,8 +627,9 @@ func customerInput(v url.Values) domain.CustomerInput {
 // customerSteps returns the step indicator with current marked.
 func customerSteps(current string) []step {
 	steps := make([]step, len(wizardSteps))
+	at := stepIndex(current)
 	for i, ws := range wizardSteps {
-		steps[i] = step{Key: ws.Key, Label: ws.Label, Num: i + 1, Current: ws.Key == current}
+		steps[i] = step{Key: ws.Key, Label: ws.Label, Num: i + 1, Current: ws.Key == current, Done: i < at}
 	}
 	return steps
 }

@@ -195,3 +195,55 @@ func TestWizardSettingsStep(t *testing.T) {
 		t.Errorf("after the edit: role %s reports %v dashboards %v", after.AdminRole, after.Reports, after.Dashboards)
 	}
 }
+
+// TestWizardNextChecksOnServer: Next from Customer Details checks the step
+// as Submit will — a code another customer holds stays on the step with
+// the message beside the field — and the script's check answers JSON; a
+// step that passes is marked done.
+func TestWizardNextChecksOnServer(t *testing.T) {
+	s := MustStack(t, service.FirstStart{}, false)
+	c := s.signedIn()
+	s.MustCreateCustomer(domain.CustomerInput{Name: "Airtel", Code: "AIR001"})
+	f := validForm()
+	f.Set("name", "Airtel Two")
+	f.Set("code", "air001")
+	f.Set("step", "details")
+	f.Set("op", "step:entities")
+	res := s.post(c, "/customers/new", f)
+	if res.status != http.StatusUnprocessableEntity || isHidden(res.doc, "step-details") || !strings.Contains(text(byID(res.doc, "f-code-error")), "already exists") {
+		t.Fatalf("Next with a taken code: %d, %q", res.status, text(byID(res.doc, "f-code-error")))
+	}
+	// The script's check: JSON naming the input.
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/customers/new", strings.NewReader(f.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Custreg-Check", "1")
+	res = s.do(c, req)
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"id":"f-code"`) || !strings.Contains(res.body, `"ok":false`) {
+		t.Errorf("check answer: %d %s", res.status, res.body)
+	}
+	// A pin code that does not fit the country is refused by Next as well.
+	f.Set("code", "AIR002")
+	f.Set("location.pin_code", "ABC")
+	if res = s.post(c, "/customers/new", f); res.status != http.StatusUnprocessableEntity || text(byID(res.doc, "f-location-pin-code-error")) == "" {
+		t.Errorf("Next with a bad pin code: %d", res.status)
+	}
+	f.Set("location.pin_code", "10036")
+	res = s.post(c, "/customers/new", f)
+	if res.status != http.StatusOK || isHidden(res.doc, "step-entities") {
+		t.Fatalf("Next with a free code: %d", res.status)
+	}
+	if cls := attr(find(res.doc, func(n *html.Node) bool { return attr(n, "data-step-item") == "details" }), "class"); !strings.Contains(cls, "done") {
+		t.Errorf("Customer Details not marked done: %q", cls)
+	}
+	if n := len(s.customers()); n != 1 {
+		t.Errorf("Next wrote something: %d customers", n)
+	}
+	// An admin role outside the catalog is refused by Next from Settings.
+	f.Set("step", "settings")
+	f.Set("settings", "1")
+	f.Set("admin_role", "site_lead")
+	f.Set("op", "step:licenses")
+	if res = s.post(c, "/customers/new", f); res.status != http.StatusUnprocessableEntity || isHidden(res.doc, "step-settings") || text(byID(res.doc, "f-admin-role-error")) == "" {
+		t.Errorf("Next with an unknown admin role: %d", res.status)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -570,17 +571,75 @@ func (h *Handler) showForm(w http.ResponseWriter, r *http.Request, status int, t
 	return nil
 }
 
-// wizardStep moves to another step. Leaving Customer Details checks its
-// fields (the service checks them again on Submit, with uniqueness).
-func wizardStep(wz *wizard, target string) (formErrors, int) {
+// wizardStep moves to another step. Going on from Customer Details or
+// Settings checks the customer's fields on the server as Submit will
+// (formats, the name and code against the live customers, the pin code
+// against the country, the admin role and the catalog keys; exceptID is
+// the customer an edit edits); a refusal stays on the first step with a
+// problem.
+func (h *Handler) wizardStep(ctx context.Context, wz *wizard, target, exceptID string) (formErrors, int, error) {
 	target = validStep(target)
-	if wz.step == stepDetails && target != stepDetails {
-		if _, err := customerInput(wz.customer).Normalize(); err != nil {
-			return newFormErrors(err, customerRefs), http.StatusUnprocessableEntity
+	forward := stepIndex(target) > stepIndex(wz.step)
+	if forward && (wz.step == stepDetails || wz.step == stepSettings) {
+		err := h.svc.CheckCustomer(ctx, customerInput(wz.customer), exceptID)
+		if de := domainErr(err); de != nil && de.Code == domain.EInvalid {
+			wz.step = stepSettings
+			for _, f := range de.Fields {
+				if !isSettingsField(f.Field) {
+					wz.step = stepDetails
+				}
+			}
+			return formErrorsFrom(err, customerFieldRef), http.StatusUnprocessableEntity, nil
+		} else if err != nil {
+			return formErrors{}, 0, err
 		}
 	}
 	wz.step = target
-	return formErrors{}, http.StatusOK
+	return formErrors{}, http.StatusOK, nil
+}
+
+// customerFieldRef resolves a field path of the customer's errors to its
+// input on Customer Details or Settings.
+func customerFieldRef(field string) (string, fieldRef, bool) {
+	if isSettingsField(field) {
+		return settingsRef(field)
+	}
+	ref, ok := customerRefs[field]
+	return field, ref, ok
+}
+
+// checkAnswer is what the script's Next asks of the server (header
+// X-Custreg-Check): whether the step passes, and the messages by input.
+type checkAnswer struct {
+	OK     bool         `json:"ok"`
+	Step   string       `json:"step"`
+	Errors []checkError `json:"errors,omitempty"`
+}
+
+type checkError struct {
+	ID      string `json:"id"`
+	Label   string `json:"label"`
+	Message string `json:"message"`
+}
+
+func writeCheck(w http.ResponseWriter, step string, errs formErrors) error {
+	a := checkAnswer{OK: !errs.Any(), Step: step}
+	for _, it := range errs.Summary {
+		a.Errors = append(a.Errors, checkError{ID: it.ID, Label: it.Label, Message: it.Message})
+	}
+	if errs.Alert != "" {
+		a.Errors = append(a.Errors, checkError{Message: errs.Alert})
+	}
+	body, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if !a.OK {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	_, _ = w.Write(body)
+	return nil
 }
 
 // rowArg reads the row index an Add-wizard action names.

@@ -11,8 +11,10 @@
 //     them, focus returns to what opened them;
 //   - Cancel asks before throwing away typed input;
 //   - after a rejected form, focus goes to the first invalid field;
-//   - the wizard's Next and Back switch steps in the page (Next checks the
-//     required fields first), whatever the number of steps;
+//   - the wizard's Next and Back switch steps in the page, whatever the
+//     number of steps; Next from Customer Details or Settings asks the
+//     server to check the step first (uniqueness included) and marks it
+//     done in the indicator;
 //   - the license sidebar opens in place like the customer sidebar; the entity buttons send the form and swap in
 //     the Entity Details panel the server answers with; deleting a stored
 //     entity asks first, in its row;
@@ -277,6 +279,85 @@
       return false;
     }
     return true;
+  }
+
+  // checkStep asks the server whether the step being left passes (as
+  // Submit will check it: formats, the name and code against the other
+  // customers, the pin code against the country, the admin role); it goes
+  // on when it does, and shows each message beside its field when not. If
+  // the server cannot be asked, it goes on: Submit checks everything again.
+  var checkBusy = false;
+  function checkStep(form, from, target) {
+    if (checkBusy) { return; }
+    checkBusy = true;
+    var body = new URLSearchParams(new FormData(form));
+    body.set('op', 'step:' + target);
+    body.delete('full_logo'); // logos were sent as they were chosen
+    body.delete('logomark');
+    fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin', headers: { 'X-Custreg-Check': '1', Accept: 'application/json' } })
+      .then(function (res) { return res.json(); })
+      .then(function (a) {
+        checkBusy = false;
+        $$('[data-check-error]', form).forEach(function (p) { clearCheckError(p); });
+        if (a.ok) {
+          markDone(form, from);
+          goStep(form, target, { force: true });
+          return;
+        }
+        if (a.step && a.step !== $('#wizard-step', form).value) { goStep(form, a.step, { force: true, noFocus: true }); }
+        var first = null;
+        (a.errors || []).forEach(function (er) {
+          var el = er.id && doc.getElementById(er.id);
+          if (el) {
+            setCheckError(el, er.message);
+            first = first || el;
+          }
+        });
+        if (first) {
+          (first.matches('fieldset') ? $('input', first) : first).focus();
+        }
+        announce((a.errors || []).map(function (er) { return (er.label ? er.label + ': ' : '') + er.message; }).join(' '));
+      })
+      .catch(function () {
+        checkBusy = false;
+        goStep(form, target);
+      });
+  }
+
+  // setCheckError shows the server's message for el (an input, or a group
+  // of checkboxes), replacing what it showed before.
+  function setCheckError(el, msg) {
+    var old = doc.getElementById(el.id + '-error');
+    if (old) { old.parentNode.removeChild(old); }
+    var box = el.matches('fieldset') ? el : el.closest('.field');
+    var p = doc.createElement('p');
+    p.className = 'field-error';
+    p.id = el.id + '-error';
+    p.dataset.client = 'true';
+    p.dataset.checkError = el.id;
+    p.innerHTML = '<svg class="icon" aria-hidden="true"><use href="#i-alert"/></svg><span></span>';
+    p.lastChild.textContent = msg;
+    box.appendChild(p);
+    box.classList.add('has-error');
+    el.setAttribute('aria-invalid', 'true');
+    var by = (el.getAttribute('aria-describedby') || '').split(' ').filter(function (id) { return id && id !== p.id; });
+    el.setAttribute('aria-describedby', [p.id].concat(by).join(' '));
+  }
+
+  function clearCheckError(p) {
+    var el = doc.getElementById(p.dataset.checkError);
+    if (el) { clearClientError(el); }
+    if (p.parentNode) {
+      p.parentNode.classList.remove('has-error');
+      p.parentNode.removeChild(p);
+    }
+  }
+
+  // markDone marks a step passed in the step indicator.
+  function markDone(form, key) {
+    if (form.dataset.mode === 'edit') { return; }
+    var li = $('[data-step-item="' + key + '"]', form);
+    if (li) { li.classList.add('done'); }
   }
 
   // stepKeys lists the wizard's steps in order.
@@ -587,7 +668,15 @@
       if (op === 'enter') { op = enterOp(form); }
       if (op.indexOf('step:') === 0) {
         e.preventDefault();
-        goStep(form, op.slice(5));
+        var target = op.slice(5);
+        var keys = stepKeys(form);
+        var from = $('#wizard-step', form).value;
+        if (keys.indexOf(target) > keys.indexOf(from) && (from === 'details' || from === 'settings')) {
+          if (from === 'details' && !checkRequired(form)) { return; }
+          checkStep(form, from, target);
+        } else {
+          goStep(form, target);
+        }
         return;
       }
       if (s && s.hasAttribute('data-keep-entity')) {
