@@ -1,6 +1,10 @@
 package api
 
-import "reflect"
+import (
+	"reflect"
+
+	"github.com/custreg/custreg/internal/domain"
+)
 
 // OpenAPIResponseTypes maps the OpenAPI document's response schemas to the
 // Go types the handlers encode them from, so that openapi_test.go can check
@@ -22,6 +26,8 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 	"TokenCreated": reflect.TypeFor[tokenJSON](),
 	"OrgSettings":  reflect.TypeFor[orgJSON](),
 	"Problem":      reflect.TypeFor[problem](),
+
+	"LicenseExcess": reflect.TypeFor[domain.LicenseExcess](),
 
 	"OrgLicense":          reflect.TypeFor[orgLicenseJSON](),
 	"OrgLicenseList":      reflect.TypeFor[orgLicenseList](),

@@ -636,6 +636,23 @@
     var form = $('form', el);
     if (!form) { return; }
     $$('[data-logo]', form).forEach(function (slot) { wireLogo(form, slot); });
+    // License Allocation counts down what the pool has left as one types,
+    // in words and, past the pool, in red.
+    var showRoom = function (field) {
+      var input = $('input', field);
+      var left = $('[data-left]', field);
+      if (!input || !left) { return; }
+      var n = parseInt(input.value, 10);
+      if (input.value.trim() === '' || isNaN(n)) { left.hidden = true; return; }
+      var rest = parseInt(field.getAttribute('data-room'), 10) - n;
+      left.hidden = false;
+      left.classList.toggle('is-over', rest < 0);
+      left.textContent = rest < 0 ? (-rest) + ' more than the pool has left' : rest + ' left in the pool after this';
+    };
+    $$('[data-room]', form).forEach(function (field) {
+      showRoom(field);
+      $('input', field).addEventListener('input', function () { showRoom(field); });
+    });
     var markDirty = function () { form.dataset.dirty = 'true'; };
     form.addEventListener('input', function (e) {
       markDirty();
