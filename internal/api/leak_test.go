@@ -475,6 +475,22 @@ func checkNarrowed(t *testing.T, c *apptest.Client, w *leakWorld) {
 	if res := c.Do("GET", "/api/v1/assets/"+w.southAsset, nil, nil); res.Status != http.StatusNotFound {
 		t.Errorf("GET South's asset as a user narrowed to North: %d", res.Status)
 	}
+	// The Customer Overview counts only North's.
+	res := c.Do("GET", "/api/v1/dashboards/customer_overview?format=json", nil, nil)
+	var d struct {
+		Overview struct {
+			Entities    int64 `json:"entities"`
+			TopEntities []struct {
+				Name string `json:"name"`
+			} `json:"top_entities"`
+		} `json:"overview"`
+	}
+	if err := json.Unmarshal(res.Body, &d); err != nil || res.Status != http.StatusOK {
+		t.Fatalf("overview as a user narrowed to North: %d %s", res.Status, res.Body)
+	}
+	if d.Overview.Entities != 1 || len(d.Overview.TopEntities) != 1 || d.Overview.TopEntities[0].Name != "Alpha North" {
+		t.Errorf("overview as a user narrowed to North = %s", res.Body)
+	}
 }
 
 // leakSnapshot is everything of B and of the organization that A must not
