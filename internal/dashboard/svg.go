@@ -26,11 +26,12 @@ import (
 
 // Geometry and palette.
 const (
-	width     = 960
+	// Wide and Narrow are the widths SVG draws at: the page shows the
+	// narrow drawing on small screens.
+	Wide      = 960
+	Narrow    = 360
 	margin    = 24
-	labelW    = 236 // the label column of a bar chart
-	barX      = margin + labelW
-	barMaxW   = 520
+	labelW    = 236 // the label column of a wide bar chart
 	rowH      = 26
 	maxLabel  = 34 // runes of a label before it is cut (the whole is in its <title>)
 	colText   = "#1f2933"
@@ -70,10 +71,40 @@ func levelWords(level string) string {
 }
 
 type canvas struct {
-	b   bytes.Buffer
-	p   *message.Printer
-	y   int
-	ids int
+	b      bytes.Buffer
+	p      *message.Printer
+	y      int
+	width  int
+	narrow bool
+	id     string // prefix of the document's ids
+}
+
+// barX and barMaxW place a bar chart's bars: right of the labels when
+// wide, under them when narrow.
+func (c *canvas) barX() int {
+	if c.narrow {
+		return margin
+	}
+	return margin + labelW
+}
+
+func (c *canvas) barMaxW() int {
+	if c.narrow {
+		return c.width - 2*margin - 56
+	}
+	return 520
+}
+
+// row starts a bar's row: in a narrow drawing the label has a line of
+// its own above the bar. It returns the y of the bar's top.
+func (c *canvas) row(label string) int {
+	if c.narrow {
+		c.label(margin, c.y+14, label, 40)
+		c.y += 18
+	} else {
+		c.label(margin, c.y+16, label, maxLabel)
+	}
+	return c.y + 3
 }
 
 func (c *canvas) f(format string, args ...any) { fmt.Fprintf(&c.b, format, args...) }
@@ -124,17 +155,28 @@ func (c *canvas) section(title string) {
 	c.y += 30
 }
 
-// SVG draws d as one standalone SVG document.
-func SVG(d domain.Dashboard) []byte {
-	c := &canvas{p: message.NewPrinter(language.English)}
+// SVG draws d as one standalone SVG document, Wide.
+func SVG(d domain.Dashboard) []byte { return Draw(d, Wide, "dash") }
+
+// Draw draws d as one standalone SVG document width wide (Narrow stacks
+// labels over bars and charts in one column), its ids starting with id.
+func Draw(d domain.Dashboard, width int, id string) []byte {
+	c := &canvas{p: message.NewPrinter(language.English), width: width, narrow: width < 600, id: id}
 	over := "All customers"
 	if d.Customer != nil {
 		over = d.Customer.Name
 	}
 	c.y = 0
 	c.text(margin, 38, 22, colText, "600", "", d.Entry.Name)
-	c.text(margin, 62, 14, colMuted, "", "", cut(over, 80)+" · as of "+d.At.UTC().Format("2 Jan 2006 15:04")+" UTC")
-	c.y = 76
+	sub := cut(over, 80) + " · as of " + d.At.UTC().Format("2 Jan 2006 15:04") + " UTC"
+	if c.narrow {
+		c.text(margin, 62, 13, colMuted, "", "", cut(over, 40))
+		c.text(margin, 80, 13, colMuted, "", "", "as of "+d.At.UTC().Format("2 Jan 2006 15:04")+" UTC")
+		c.y = 92
+	} else {
+		c.text(margin, 62, 14, colMuted, "", "", sub)
+		c.y = 76
+	}
 	var desc string
 	switch {
 	case d.Overview != nil:
@@ -145,10 +187,10 @@ func SVG(d domain.Dashboard) []byte {
 	c.y += margin
 	var out bytes.Buffer
 	fmt.Fprintf(&out, `<?xml version="1.0" encoding="UTF-8"?>`+"\n")
-	fmt.Fprintf(&out, `<svg xmlns="http://www.w3.org/2000/svg" class="dash dash-%s" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="dash-title dash-desc" font-family="%s" data-dashboard="%s">`+"\n",
-		esc(d.Entry.Key), width, c.y, width, c.y, font, esc(d.Entry.Key))
-	fmt.Fprintf(&out, `<title id="dash-title">%s: %s</title>`+"\n", esc(d.Entry.Name), esc(over))
-	fmt.Fprintf(&out, `<desc id="dash-desc">%s</desc>`+"\n", esc(desc))
+	fmt.Fprintf(&out, `<svg xmlns="http://www.w3.org/2000/svg" class="dash dash-%s" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="%s-title %s-desc" font-family="%s" data-dashboard="%s" data-width="%d">`+"\n",
+		esc(d.Entry.Key), width, c.y, width, c.y, esc(id), esc(id), font, esc(d.Entry.Key), width)
+	fmt.Fprintf(&out, `<title id="%s-title">%s: %s</title>`+"\n", esc(id), esc(d.Entry.Name), esc(over))
+	fmt.Fprintf(&out, `<desc id="%s-desc">%s</desc>`+"\n", esc(id), esc(desc))
 	fmt.Fprintf(&out, `<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>`+"\n", width, c.y)
 	out.Write(c.b.Bytes())
 	out.WriteString("</svg>\n")
@@ -158,19 +200,24 @@ func SVG(d domain.Dashboard) []byte {
 // figures draws a row of figure cards.
 func (c *canvas) figures(items []domain.Count) {
 	gap := 12
-	n := len(items)
-	w := (width - 2*margin - gap*(n-1)) / n
+	perRow := len(items)
+	if c.narrow {
+		perRow = 2
+	}
+	w := (c.width - 2*margin - gap*(perRow-1)) / perRow
 	c.f(`<g class="dash-figures" role="list">` + "\n")
 	for i, it := range items {
-		x := margin + i*(w+gap)
+		x := margin + (i%perRow)*(w+gap)
+		y := c.y + (i/perRow)*(72+gap)
 		c.f(`<g class="dash-figure" role="listitem" data-key="%s" data-value="%d">`, esc(it.Key), it.N)
-		c.f(`<rect x="%d" y="%d" width="%d" height="72" rx="8" fill="#f5f7fa" stroke="%s"/>`+"\n", x, c.y, w, colGrid)
-		c.text(x+14, c.y+34, 24, colText, "600", "", c.num(it.N))
-		c.text(x+14, c.y+58, 13, colMuted, "", "", it.Label)
+		c.f(`<rect x="%d" y="%d" width="%d" height="72" rx="8" fill="#f5f7fa" stroke="%s"/>`+"\n", x, y, w, colGrid)
+		c.text(x+14, y+34, 24, colText, "600", "", c.num(it.N))
+		c.text(x+14, y+58, 13, colMuted, "", "", it.Label)
 		c.f("</g>\n")
 	}
 	c.f("</g>\n")
-	c.y += 72
+	rows := (len(items) + perRow - 1) / perRow
+	c.y += rows*(72+gap) - gap
 }
 
 // bars draws a horizontal bar chart of items.
@@ -189,14 +236,14 @@ func (c *canvas) bars(key, title string, items []domain.Count, empty string) {
 		top = max(top, it.N)
 	}
 	for _, it := range items {
-		w := int(float64(barMaxW) * float64(it.N) / float64(top))
+		w := int(float64(c.barMaxW()) * float64(it.N) / float64(top))
 		if it.N > 0 {
 			w = max(w, 2)
 		}
 		c.f(`<g class="dash-row" data-key="%s" data-value="%d">`, esc(it.Key), it.N)
-		c.label(margin, c.y+16, it.Label, maxLabel)
-		c.f(`<rect class="dash-bar" x="%d" y="%d" width="%d" height="16" rx="3" fill="%s"/>`, barX, c.y+3, w, colBar)
-		c.text(barX+w+8, c.y+16, 13, colText, "", "", c.num(it.N))
+		y := c.row(it.Label)
+		c.f(`<rect class="dash-bar" x="%d" y="%d" width="%d" height="16" rx="3" fill="%s"/>`, c.barX(), y, w, colBar)
+		c.text(c.barX()+w+8, y+13, 13, colText, "", "", c.num(it.N))
 		c.f("</g>\n")
 		c.y += rowH
 	}
@@ -213,7 +260,11 @@ func (c *canvas) table(key string, head []string, cols []int, rows [][]string, r
 			x, anchor = -x, "end"
 		}
 		if i == 0 || (i == 1 && anchor == "") {
-			short := cut(s, maxLabel)
+			lim := maxLabel
+			if c.narrow {
+				lim = 28
+			}
+			short := cut(s, lim)
 			if short != s {
 				c.f(`<text role="cell" x="%d" y="%d" font-size="13" fill="%s"><title>%s</title>%s</text>`, x, c.y+16, fill, esc(s), esc(short))
 				return
@@ -234,7 +285,7 @@ func (c *canvas) table(key string, head []string, cols []int, rows [][]string, r
 	}
 	c.f("</g>\n")
 	c.y += rowH
-	c.f(`<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", margin, c.y-6, width-margin, c.y-6, colGrid)
+	c.f(`<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`+"\n", margin, c.y-6, c.width-margin, c.y-6, colGrid)
 	for r, row := range rows {
 		attrs := ""
 		if r < len(rowAttrs) {
@@ -266,22 +317,33 @@ func overview(c *canvas, d domain.Dashboard, o domain.Overview) string {
 	c.bars("assets_by_entity", "Assets by entity", o.AssetsByEntity, "No asset is placed at an entity.")
 	c.bars("users_by_kind", "Users by kind", o.UsersByKind, "")
 
-	c.section(fmt.Sprintf("Entities with the most assets (top %d of %s)", max(len(o.TopEntities), 0), c.num(o.Entities)))
+	if c.narrow {
+		c.section(fmt.Sprintf("Top entities by assets (%d of %s)", len(o.TopEntities), c.num(o.Entities)))
+	} else {
+		c.section(fmt.Sprintf("Entities with the most assets (top %d of %s)", len(o.TopEntities), c.num(o.Entities)))
+	}
 	if len(o.TopEntities) == 0 {
 		c.text(margin, c.y+16, 13, colMuted, "", "", "No entities.")
 		c.y += rowH
 	} else {
 		head := []string{"Entity", "Assets", "Users"}
-		cols := []int{margin, -(width - margin - 120), -(width - margin)}
-		if d.Customer == nil {
+		cols := []int{margin, -(c.width - margin - 120), -(c.width - margin)}
+		org := d.Customer == nil && !c.narrow
+		if c.narrow {
+			cols = []int{margin, -(c.width - margin - 64), -(c.width - margin)}
+		}
+		if org {
 			head = []string{"Entity", "Customer", "Assets", "Users"}
-			cols = []int{margin, margin + 340, -(width - margin - 120), -(width - margin)}
+			cols = []int{margin, margin + 340, -(c.width - margin - 120), -(c.width - margin)}
 		}
 		var rows [][]string
 		for _, e := range o.TopEntities {
 			row := []string{e.Name}
-			if d.Customer == nil {
+			switch {
+			case org:
 				row = append(row, e.CustomerName)
+			case d.Customer == nil:
+				row[0] = e.Name + " · " + e.CustomerName
 			}
 			rows = append(rows, append(row, c.num(e.Assets), c.num(e.Users)))
 		}
@@ -315,10 +377,17 @@ func (c *canvas) useText(allocated, used int64) string {
 }
 
 func utilization(c *canvas, d domain.Dashboard, u domain.Utilization) string {
-	c.section("Allocated and used, per license type")
+	if c.narrow {
+		c.section("Allocated and used")
+	} else {
+		c.section("Allocated and used, per license type")
+	}
 	c.f(`<g class="dash-chart dash-utilization" data-chart="licenses" role="group" aria-label="Allocated and used, per license type">` + "\n")
 	c.f("<title>Allocated and used, per license type (amber from 80 %%, red at 100 %%)</title>\n")
 	trackW := 440
+	if c.narrow {
+		trackW = c.width - 2*margin
+	}
 	var near []string
 	for _, l := range u.Licenses {
 		level := domain.UsageLevel(l.Allocated, l.Used)
@@ -332,17 +401,28 @@ func utilization(c *canvas, d domain.Dashboard, u domain.Utilization) string {
 		}
 		c.f(`<g class="dash-row dash-level-%s" data-type="%s" data-level="%s" data-allocated="%d" data-used="%d" data-percent="%d">`,
 			level, l.Type, level, l.Allocated, l.Used, domain.UsagePercent(l.Allocated, l.Used))
-		c.label(margin, c.y+17, domain.LicenseName(l.Type), maxLabel)
-		c.f(`<rect class="dash-track" x="%d" y="%d" width="%d" height="18" rx="3" fill="%s"/>`, barX, c.y+4, trackW, colTrack)
-		c.f(`<rect class="dash-bar dash-level-%s" x="%d" y="%d" width="%d" height="18" rx="3" fill="%s"/>`, level, barX, c.y+4, w, LevelColour(level))
 		weight := ""
 		if level == domain.LevelWarn || level == domain.LevelFull {
 			weight = "600"
 			near = append(near, domain.LicenseName(l.Type)+" "+c.useText(l.Allocated, l.Used))
 		}
-		c.text(barX+trackW+12, c.y+17, 13, colText, weight, "", c.useText(l.Allocated, l.Used))
+		x, y := c.barX(), c.y+4
+		if c.narrow {
+			// The name and the figures on a line, the bar under them.
+			c.label(margin, c.y+14, domain.LicenseName(l.Type), 24)
+			c.text(c.width-margin, c.y+14, 12, colText, weight, "end", c.useText(l.Allocated, l.Used))
+			y = c.y + 20
+		} else {
+			c.label(margin, c.y+17, domain.LicenseName(l.Type), maxLabel)
+			c.text(x+trackW+12, c.y+17, 13, colText, weight, "", c.useText(l.Allocated, l.Used))
+		}
+		c.f(`<rect class="dash-track" x="%d" y="%d" width="%d" height="18" rx="3" fill="%s"/>`, x, y, trackW, colTrack)
+		c.f(`<rect class="dash-bar dash-level-%s" x="%d" y="%d" width="%d" height="18" rx="3" fill="%s"/>`, level, x, y, w, LevelColour(level))
 		c.f("</g>\n")
 		c.y += rowH + 4
+		if c.narrow {
+			c.y += 20
+		}
 	}
 	c.f("</g>\n")
 
@@ -362,8 +442,27 @@ func utilization(c *canvas, d domain.Dashboard, u domain.Utilization) string {
 					fmt.Sprintf("%d %%", domain.UsagePercent(n.Allocated, n.Used)), levelWords(level)})
 				attrs = append(attrs, fmt.Sprintf(` class="dash-level-%s" data-level="%s" data-customer="%s"`, level, level, esc(n.CustomerID)))
 			}
-			c.table("near_limit", []string{"Customer", "License type", "Used / allocated", "Used", ""},
-				[]int{margin, margin + 320, -(margin + 660), -(margin + 740), margin + 760}, rows, attrs)
+			if c.narrow {
+				// Two lines a customer: its name and percentage, then
+				// the license type and figures.
+				c.f(`<g class="dash-table" data-table="near_limit" role="list">` + "\n")
+				for i, n := range u.NearLimit {
+					c.f(`<g role="listitem"%s>`, attrs[i])
+					c.label(margin, c.y+14, n.CustomerName, 30)
+					c.text(c.width-margin, c.y+14, 13, colText, "600", "end", rows[i][3])
+					line := rows[i][1] + " · " + rows[i][2]
+					if rows[i][4] != "" {
+						line += " · " + rows[i][4]
+					}
+					c.text(margin, c.y+31, 12, colMuted, "", "", line)
+					c.f("</g>\n")
+					c.y += 42
+				}
+				c.f("</g>\n")
+			} else {
+				c.table("near_limit", []string{"Customer", "License type", "Used / allocated", "Used", ""},
+					[]int{margin, margin + 320, -(margin + 660), -(margin + 740), margin + 760}, rows, attrs)
+			}
 		}
 	}
 	desc := "Per license type, used against allocated, with the daily history of the last " + fmt.Sprint(domain.UsageHistoryDays) + " days."
@@ -393,8 +492,12 @@ func trend(c *canvas, u domain.Utilization) {
 	for _, p := range u.History {
 		byType[p.Type] = append(byType[p.Type], p)
 	}
-	const cols, cellH, gap = 2, 150, 24
-	cellW := (width - 2*margin - gap*(cols-1)) / cols
+	const cellH, gap = 150, 24
+	cols := 2
+	if c.narrow {
+		cols = 1
+	}
+	cellW := (c.width - 2*margin - gap*(cols-1)) / cols
 	for i, typ := range domain.LicenseTypes {
 		x0 := margin + (i%cols)*(cellW+gap)
 		y0 := c.y + (i/cols)*(cellH+12)
@@ -420,6 +523,7 @@ func trend(c *canvas, u domain.Utilization) {
 		c.text(px-6, py+4, 11, colMuted, "", "end", c.num(top))
 		c.text(px-6, py+ph+4, 11, colMuted, "", "end", "0")
 		c.text(px, py+ph+18, 11, colMuted, "", "", from.Format("2 Jan"))
+		c.text(px+pw/2, py+ph+18, 11, colMuted, "", "middle", from.AddDate(0, 0, (days-1)/2).Format("2 Jan"))
 		c.text(px+pw, py+ph+18, 11, colMuted, "", "end", to.Format("2 Jan"))
 		if len(pts) == 0 {
 			c.text(px+pw/2, py+ph/2+4, 12, colMuted, "", "middle", "No snapshots yet")
@@ -451,7 +555,11 @@ func trend(c *canvas, u domain.Utilization) {
 		last := pts[len(pts)-1]
 		lx, ly := xy(last, last.Used)
 		c.f(`<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", lx, ly, colBar)
-		c.text(x0+cellW-12, y0+20, 12, colMuted, "", "end", c.num(last.Used)+" / "+c.num(last.Allocated))
+		latest := c.num(last.Used) + " / " + c.num(last.Allocated)
+		if last.Allocated == 0 && last.Used == 0 {
+			latest = "none allocated"
+		}
+		c.text(x0+cellW-12, y0+20, 12, colMuted, "", "end", latest)
 		c.f("</g>\n")
 	}
 	rows := (len(domain.LicenseTypes) + cols - 1) / cols

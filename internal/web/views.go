@@ -79,6 +79,9 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 		// own allocation in its license sidebar.
 		s.Nav = append(s.Nav, NavItem{Key: "licenses", Label: "Licenses", Href: "/licenses", Icon: "i-license"})
 	}
+	if allows(p, "Dashboards") {
+		s.Nav = append(s.Nav, NavItem{Key: "dashboards", Label: "Dashboards", Href: "/dashboards", Icon: "i-dashboard"})
+	}
 	for _, n := range s.Nav {
 		if n.Key == active {
 			s.ListTitle = n.Label
@@ -131,15 +134,16 @@ type errorView struct {
 // pageFiles lists each page template; every page is parsed together with
 // the layout and the partials.
 var pageFiles = map[string]string{
-	"login":     "templates/login.html",
-	"setup":     "templates/setup.html",
-	"customers": "templates/customers.html",
-	"home":      "templates/home.html",
-	"users":     "templates/users.html",
-	"assets":    "templates/assets.html",
-	"customer":  "templates/customer.html",
-	"error":     "templates/error.html",
-	"licenses":  "templates/licenses.html",
+	"login":      "templates/login.html",
+	"setup":      "templates/setup.html",
+	"customers":  "templates/customers.html",
+	"home":       "templates/home.html",
+	"users":      "templates/users.html",
+	"assets":     "templates/assets.html",
+	"customer":   "templates/customer.html",
+	"error":      "templates/error.html",
+	"licenses":   "templates/licenses.html",
+	"dashboards": "templates/dashboards.html",
 }
 
 func (h *Handler) parsePages() (map[string]*template.Template, error) {

@@ -52,6 +52,9 @@
 //	     /assets/…               the same for assets (one move_entity_id)
 //	GET  /pickers/entities?kind=…&customer_id=…  the entity picker alone, which the
 //	                             script swaps in when a customer is chosen
+//	GET  /dashboards?key=…&customer_id=…&q=…  the dashboards the caller may open, the
+//	                             chosen one's SVG inline (dashboards.go); q searches a
+//	                             customer for organization users (all customers without)
 //	GET  /static/…               embedded assets, cached for good when the URL has ?v=<hash>
 //
 // While MSP mode is off the customer pages answer 404 with a page that says
@@ -190,6 +193,8 @@ var routes = []Route{
 	{"POST /assets/{id}/delete", "DeleteAsset", (*Handler).deleteAsset},
 
 	{"GET /pickers/entities", "ListEntities", (*Handler).pickerEntities},
+
+	{"GET /dashboards", "Dashboards", (*Handler).dashboardsPage},
 }
 
 // Routes returns the UI's signed-in pages.

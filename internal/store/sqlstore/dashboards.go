@@ -137,7 +137,11 @@ func (t *tx) DashboardOverview(ctx context.Context, scope domain.Scope, customer
 		}
 		o.TopEntities = append(o.TopEntities, e)
 		if e.Assets > 0 {
-			o.AssetsByEntity = append(o.AssetsByEntity, domain.Count{Key: e.ID, Label: e.Name, N: e.Assets})
+			label := e.Name
+			if customerID == "" {
+				label += " · " + e.CustomerName // over every customer, names repeat
+			}
+			o.AssetsByEntity = append(o.AssetsByEntity, domain.Count{Key: e.ID, Label: label, N: e.Assets})
 			placed += e.Assets
 		}
 	}
