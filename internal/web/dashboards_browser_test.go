@@ -134,7 +134,7 @@ func TestBrowserDashboards(t *testing.T) {
 			// Small screens get the narrow drawing, the others the wide one,
 			// never drawn wider than the page.
 			want := "960"
-			if width < 640 {
+			if width <= 900 {
 				want = "360"
 			}
 			if got := b.eval(visible + `.getAttribute("data-width")`); got != want {
