@@ -115,6 +115,7 @@ var routes = []Route{
 	{Method: "DELETE", Path: BasePath + "/assets/{id}", UseCase: "DeleteAsset", handler: (*API).deleteAsset},
 	{Method: "GET", Path: BasePath + "/reports", UseCase: "Reports", handler: (*API).listReports},
 	{Method: "GET", Path: BasePath + "/dashboards", UseCase: "Dashboards", handler: (*API).listDashboards},
+	{Method: "GET", Path: BasePath + "/dashboards/{key}", Params: []string{"customer_id", "format"}, UseCase: "Dashboard", handler: (*API).getDashboard},
 	{Method: "GET", Path: BasePath + "/roles", UseCase: "Roles", handler: (*API).listRoles},
 	{Method: "POST", Path: BasePath + "/roles", UseCase: "CreateRole", handler: (*API).createRole},
 	{Method: "GET", Path: BasePath + "/roles/{key}", UseCase: "Role", handler: (*API).getRole},

@@ -198,6 +198,11 @@ func buildLeakWorld(t *testing.T, app *apptest.App) *leakWorld {
 	w.secrets = append(w.secrets, bLogos...)
 	w.southSecrets = []string{southAsset.ID, southAsset.Name, southAsset.Serial, southUser.ID, southUser.Email}
 	w.southAsset = southAsset.ID
+	// A day of license-usage history, so that the dashboards' trend has
+	// B's rows to keep from A.
+	if _, err := svc.SnapshotUsage(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
@@ -228,6 +233,8 @@ func pathParams(t *testing.T, rt api.Route) string {
 			return "⟦B.token⟧"
 		case param == "{key}" && strings.HasPrefix(p, "/roles/"):
 			return "⟦role.custom⟧"
+		case param == "{key}" && strings.HasPrefix(p, "/dashboards/"):
+			return "⟦dashboard⟧" // expanded to every key by leakRequests
 		}
 		t.Fatalf("the leak suite does not know how to aim %s of %s %s at customer B: teach it", param, rt.Method, rt.Path)
 		return ""
@@ -255,6 +262,8 @@ func queryVariants(t *testing.T, rt api.Route) []url.Values {
 			out = append(out, url.Values{"original": {"true"}})
 		case "v":
 			out = append(out, url.Values{"v": {"⟦B.code⟧"}})
+		case "format":
+			out = append(out, url.Values{"format": {"json"}}, url.Values{"format": {"json"}, "customer_id": {"⟦B.customer⟧"}})
 		case "filter":
 			out = append(out, url.Values{"filter": {`{"or":[{"field":"name","op":"eq","value":"⟦B.name⟧"},{"field":"code","op":"contains","value":"⟦B.code⟧"}]}`}})
 		default:
@@ -328,9 +337,20 @@ func leakRequests(t *testing.T, rt api.Route) []leakRequest {
 	t.Helper()
 	path := pathParams(t, rt)
 	if rt.Method == http.MethodGet || rt.Method == http.MethodDelete {
+		// A dashboard's key names no one's object: each key of the
+		// catalog is aimed at B through the query.
+		paths := []string{path}
+		if strings.Contains(path, "⟦dashboard⟧") {
+			paths = nil
+			for _, key := range domain.CatalogKeys(domain.Dashboards) {
+				paths = append(paths, strings.ReplaceAll(path, "⟦dashboard⟧", key))
+			}
+		}
 		var out []leakRequest
-		for _, q := range queryVariants(t, rt) {
-			out = append(out, leakRequest{method: rt.Method, path: path, query: q})
+		for _, p := range paths {
+			for _, q := range queryVariants(t, rt) {
+				out = append(out, leakRequest{method: rt.Method, path: p, query: q})
+			}
 		}
 		return out
 	}
@@ -458,6 +478,22 @@ func checkNarrowed(t *testing.T, c *apptest.Client, w *leakWorld) {
 	}
 	if res := c.Do("GET", "/api/v1/assets/"+w.southAsset, nil, nil); res.Status != http.StatusNotFound {
 		t.Errorf("GET South's asset as a user narrowed to North: %d", res.Status)
+	}
+	// The Customer Overview counts only North's.
+	res := c.Do("GET", "/api/v1/dashboards/customer_overview?format=json", nil, nil)
+	var d struct {
+		Overview struct {
+			Entities    int64 `json:"entities"`
+			TopEntities []struct {
+				Name string `json:"name"`
+			} `json:"top_entities"`
+		} `json:"overview"`
+	}
+	if err := json.Unmarshal(res.Body, &d); err != nil || res.Status != http.StatusOK {
+		t.Fatalf("overview as a user narrowed to North: %d %s", res.Status, res.Body)
+	}
+	if d.Overview.Entities != 1 || len(d.Overview.TopEntities) != 1 || d.Overview.TopEntities[0].Name != "Alpha North" {
+		t.Errorf("overview as a user narrowed to North = %s", res.Body)
 	}
 }
 

@@ -39,6 +39,17 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 
 	"Logo":       reflect.TypeFor[logoJSON](),
 	"LogoUpload": reflect.TypeFor[logoUploadJSON](),
+
+	"Dashboard":            reflect.TypeFor[dashboardJSON](),
+	"DashboardCustomer":    reflect.TypeFor[dashCustomer](),
+	"DashboardCount":       reflect.TypeFor[countJSON](),
+	"DashboardEntity":      reflect.TypeFor[entityFiguresJSON](),
+	"DashboardOverview":    reflect.TypeFor[overviewJSON](),
+	"DashboardLicense":     reflect.TypeFor[licenseUseJSON](),
+	"DashboardUsagePoint":  reflect.TypeFor[usagePointJSON](),
+	"DashboardHistory":     reflect.TypeFor[historyJSON](),
+	"DashboardNearLimit":   reflect.TypeFor[nearLimitJSON](),
+	"DashboardUtilization": reflect.TypeFor[utilizationJSON](),
 }
 
 // OpenAPIRequestTypes maps the document's request schemas to the Go types

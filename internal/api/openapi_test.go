@@ -656,6 +656,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 type oasStack struct {
 	srv *httptest.Server
 	st  store.Store
+	svc *service.Service
 }
 
 // oasNewStack starts the whole stack on a new store of kind ("sqlite", or
@@ -672,7 +673,7 @@ func oasNewStack(t *testing.T, kind string, mspDisabled bool) *oasStack {
 	}
 	srv := httptest.NewServer(server.Handler(svc, server.Options{Logger: log}))
 	t.Cleanup(srv.Close)
-	return &oasStack{srv: srv, st: st}
+	return &oasStack{srv: srv, st: st, svc: svc}
 }
 
 // oasClient sends requests and checks every response against the document.
@@ -1777,6 +1778,22 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 		admin.do(oasReq{method: "DELETE", path: op}, 204)
 		oasWantType(t, admin.do(oasReq{method: "DELETE", path: op + "?x=1"}, 400), "unknown-parameter")
 	}
+	// The dashboards: the drawn SVG and the figures it draws, over one
+	// customer and over every customer, and a customer's own.
+	if _, err := stack.svc.SnapshotUsage(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range domain.CatalogKeys(domain.Dashboards) {
+		dash := "/api/v1/dashboards/" + key
+		admin.do(oasReq{method: "GET", path: dash}, 200)
+		admin.do(oasReq{method: "GET", path: dash + "?format=svg&customer_id=" + jioID}, 200)
+		admin.do(oasReq{method: "GET", path: dash + "?format=json"}, 200)
+		admin.do(oasReq{method: "GET", path: dash + "?format=json&customer_id=" + jioID}, 200)
+		scoped.do(oasReq{method: "GET", path: dash + "?format=json"}, 200)
+		oasWantType(t, scoped.do(oasReq{method: "GET", path: dash + "?customer_id=" + fullID}, 404), "not-found")
+	}
+	oasWantType(t, admin.do(oasReq{method: "GET", path: "/api/v1/dashboards/customer_overview?format=png"}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: "/api/v1/dashboards/policy_audit"}, 404), "not-found")
 
 	// The role catalog. Organization users see every role; a customer's
 	// users only the customer-scope roles its admin role covers.

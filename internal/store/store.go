@@ -284,6 +284,32 @@ type Tx interface {
 	// DeleteLogoDraft removes a draft staged by userID; ENotFound if none.
 	DeleteLogoDraft(ctx context.Context, userID, id string) error
 
+	// SnapshotUsage writes day's row of the license-usage history for
+	// every live customer and license type — its allocation and use now,
+	// taken at takenAt — except the rows the day already has (another
+	// run's, on any node: one set-based INSERT with ON CONFLICT DO
+	// NOTHING), and deletes the days before keepFrom. Days are UTC
+	// "YYYY-MM-DD".
+	SnapshotUsage(ctx context.Context, day string, takenAt time.Time, keepFrom string) (written, pruned int64, err error)
+	// DashboardOverview counts, in scope, the live entities, assets (by
+	// class) and users (by kind and state) of the live customer
+	// customerID, or of every live customer when it is "" (records of no
+	// customer are not counted), and lists the top entities by assets.
+	DashboardOverview(ctx context.Context, scope domain.Scope, customerID string, top int) (domain.Overview, error)
+	// LicenseUse returns, per license type in display order, the
+	// allocation and use of the live customer customerID in scope, or
+	// their sum over every live customer when it is "".
+	LicenseUse(ctx context.Context, scope domain.Scope, customerID string) ([]domain.LicenseUse, error)
+	// UsageHistory returns the history's points from day from to day to,
+	// of customerID or summed over every customer when it is "" (those
+	// since trashed included: they counted then), by day and type.
+	UsageHistory(ctx context.Context, scope domain.Scope, customerID, from, to string) ([]domain.UsagePoint, error)
+	// NearLimit returns the live customers whose use is closest to their
+	// allocation — by the highest used/allocated of their types — at most
+	// limit of them, closest first. Organization-wide: for organization
+	// callers only.
+	NearLimit(ctx context.Context, limit int) ([]domain.NearLimit, error)
+
 	// AppendAudit records changes.
 	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error
 	// Audit lists entries newest first, optionally of one customer.

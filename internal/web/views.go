@@ -99,6 +99,9 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 		// own allocation in its license sidebar.
 		s.Nav = append(s.Nav, NavItem{Key: "licenses", Label: "Licenses", Href: "/licenses", Icon: "i-license"})
 	}
+	if allows(p, "Dashboards") {
+		s.Nav = append(s.Nav, NavItem{Key: "dashboards", Label: "Dashboards", Href: "/dashboards", Icon: "i-dashboard"})
+	}
 	if allows(p, "UpdateOrgSettings") {
 		s.Nav = append(s.Nav, NavItem{Key: "settings", Label: "Settings", Href: "/settings", Icon: "i-settings"})
 	}
@@ -163,16 +166,17 @@ type errorView struct {
 // pageFiles lists each page template; every page is parsed together with
 // the layout and the partials.
 var pageFiles = map[string]string{
-	"login":     "templates/login.html",
-	"setup":     "templates/setup.html",
-	"customers": "templates/customers.html",
-	"home":      "templates/home.html",
-	"users":     "templates/users.html",
-	"assets":    "templates/assets.html",
-	"customer":  "templates/customer.html",
-	"error":     "templates/error.html",
-	"licenses":  "templates/licenses.html",
-	"settings":  "templates/settings.html",
+	"login":      "templates/login.html",
+	"setup":      "templates/setup.html",
+	"customers":  "templates/customers.html",
+	"home":       "templates/home.html",
+	"users":      "templates/users.html",
+	"assets":     "templates/assets.html",
+	"customer":   "templates/customer.html",
+	"error":      "templates/error.html",
+	"licenses":   "templates/licenses.html",
+	"dashboards": "templates/dashboards.html",
+	"settings":   "templates/settings.html",
 }
 
 func (h *Handler) parsePages() (map[string]*template.Template, error) {

@@ -52,6 +52,9 @@
 //	     /assets/…               the same for assets (one move_entity_id)
 //	GET  /pickers/entities?kind=…&customer_id=…  the entity picker alone, which the
 //	                             script swaps in when a customer is chosen
+//	GET  /dashboards?key=…&customer_id=…&q=…  the dashboards the caller may open, the
+//	                             chosen one's SVG inline (dashboards.go); q searches a
+//	                             customer for organization users (all customers without)
 //	GET  /static/…               embedded assets, cached for good when the URL has ?v=<hash>
 //
 // While MSP mode is off the customer pages answer 404 with a page that says
@@ -195,6 +198,7 @@ var routes = []Route{
 
 	{"GET /pickers/entities", "ListEntities", (*Handler).pickerEntities},
 
+	{"GET /dashboards", "Dashboards", (*Handler).dashboardsPage},
 	{"GET /settings", "UpdateOrgSettings", (*Handler).orgSettingsPage},
 	{"POST /settings", "UpdateOrgSettings", (*Handler).saveOrgSettings},
 	{"POST /settings/logos/{kind}", "SetOrgLogo", (*Handler).uploadOrgLogo},
