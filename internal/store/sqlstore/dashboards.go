@@ -149,7 +149,13 @@ func (t *tx) DashboardOverview(ctx context.Context, scope domain.Scope, customer
 		return o, err
 	}
 	if rest := o.Assets - placed; rest > 0 {
-		o.AssetsByEntity = append(o.AssetsByEntity, domain.Count{Key: "other", Label: "Other", N: rest})
+		// The rest: assets of the whole customer (no entity) and, when not
+		// every entity is listed, those of the entities left out.
+		label := "No entity"
+		if int64(len(o.TopEntities)) < o.Entities {
+			label = "Other entities, or none"
+		}
+		o.AssetsByEntity = append(o.AssetsByEntity, domain.Count{Key: "other", Label: label, N: rest})
 	}
 	return o, nil
 }
