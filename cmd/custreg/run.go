@@ -26,6 +26,8 @@ const usage = `Usage: custreg <command> [flags]
 Commands:
   serve     run the HTTP API and web UI
   migrate   apply database migrations and exit
+  backup    write a consistent copy of a running SQLite store: backup [--db DSN] FILE
+  restore   bring a backup back as the SQLite store: restore FILE [--db DSN] [--force]
 
 Run "custreg <command> -h" for a command's flags.
 `
@@ -56,6 +58,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer st.Close()
 		fmt.Fprintln(stdout, "migrations applied")
 		return nil
+	case "backup":
+		return backupCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
