@@ -232,7 +232,8 @@ func storeKind(dsn string) string {
 	return "sqlite:" + dsn
 }
 
-// sweepSessions deletes expired sessions every hour until ctx is done.
+// sweepSessions deletes expired sessions and idempotency keys every hour
+// until ctx is done.
 func sweepSessions(ctx context.Context, svc *service.Service, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -241,6 +242,11 @@ func sweepSessions(ctx context.Context, svc *service.Service, log *slog.Logger) 
 			log.Warn("deleting expired sessions", "err", err)
 		} else if n > 0 {
 			log.Info("deleted expired sessions", "count", n)
+		}
+		if n, err := svc.DeleteExpiredIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deleting expired idempotency keys", "err", err)
+		} else if n > 0 {
+			log.Info("deleted expired idempotency keys", "count", n)
 		}
 		select {
 		case <-ctx.Done():
