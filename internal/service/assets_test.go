@@ -166,7 +166,7 @@ func TestDeleteEntityInUse(t *testing.T) {
 		}
 		err = svc.DeleteEntity(org, a.ID, north, 0)
 		wantCode(t, err, domain.EConflict)
-		if !strings.Contains(err.Error(), "1 assets") || !strings.Contains(err.Error(), "1 users") {
+		if !strings.Contains(err.Error(), "1 asset is mapped") || !strings.Contains(err.Error(), "1 user is narrowed") {
 			t.Errorf("the refusal does not say what holds the entity: %v", err)
 		}
 		if err := svc.MoveAssets(org, []string{x.ID}, a.ID, ""); err != nil {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -214,7 +215,9 @@ func (s *Service) DeleteEntity(ctx context.Context, customerID, id string, versi
 			return err
 		}
 		if assets > 0 || users > 0 {
-			return domain.Errorf(domain.EConflict, "%d assets are mapped to %s and %d users narrowed to it; move them to another entity or to the customer first.", assets, before.Name, users)
+			return &domain.Error{Code: domain.EConflict,
+				Message: fmt.Sprintf("%s cannot be deleted: %s mapped to it and %s narrowed to it. Move them to another entity or to the whole customer first.",
+					before.Name, countOf(assets, "asset is", "assets are"), countOf(users, "user is", "users are"))}
 		}
 		now := s.clock()
 		if err := tx.TrashEntity(ctx, p.Scope(), customerID, id, now); err != nil {
@@ -224,4 +227,12 @@ func (s *Service) DeleteEntity(ctx context.Context, customerID, id string, versi
 		after.DeletedAt, after.UpdatedAt, after.Version = &now, now, before.Version+1
 		return s.audit(ctx, tx, p, "entity.delete", "entity", id, customerID, before, after)
 	})
+}
+
+// countOf writes n with the singular or plural words after it.
+func countOf(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return itoa(n) + " " + many
 }

@@ -601,6 +601,14 @@ func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *w
 			note.alert = "Someone else changed entity “" + e.Name + "” after you opened this customer, so it was not deleted. " +
 				"Check it below and delete it again."
 			return formErrors{}, note, http.StatusConflict, nil
+		case domain.EConflict:
+			// In use: say why, with the counts the service gave, and where
+			// to move what is mapped to it.
+			note.alert = domainErr(err).Message
+			q := "?customer_id=" + url.QueryEscape(c.ID) + "&entity_id=" + url.QueryEscape(id)
+			note.links = []navLink{{Href: "/assets" + q, Label: "Move its assets"}, {Href: "/users" + q, Label: "Move its users"}}
+			note.focus = "entity-alert"
+			return formErrors{}, note, http.StatusConflict, nil
 		default:
 			return formErrors{}, note, 0, err
 		}

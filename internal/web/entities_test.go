@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -464,6 +465,28 @@ func TestEditEntities(t *testing.T) {
 	if byID(res.doc, "entity-"+first.ID) != nil {
 		t.Errorf("deleted entity still listed")
 	}
+
+	t.Run("DeleteInUse", func(t *testing.T) {
+		// An entity with an asset mapped to it: the reason, with the
+		// counts, and where to move what is mapped to it; nothing deleted.
+		left := s.entitiesOf(cust.ID)[0]
+		if _, err := s.svc.CreateAsset(s.admin, domain.AssetInput{Name: "Pune laptop", Class: domain.AssetIT, CustomerID: cust.ID, EntityID: left.ID}); err != nil {
+			t.Fatal(err)
+		}
+		f := formOf(res.doc, "customer-form")
+		f.Set("op", "entity_delete_confirm:"+left.ID+":"+strconv.FormatInt(left.Version, 10))
+		r := s.post(c, editPath, f)
+		alert := byID(r.doc, "entity-alert")
+		if r.status != http.StatusConflict || !strings.Contains(text(alert), "Airtel Pune Ops cannot be deleted: 1 asset is mapped to it and 0 users are narrowed to it") {
+			t.Fatalf("delete in use: %d %q", r.status, text(alert))
+		}
+		if linkTo(alert, "/assets?customer_id="+cust.ID+"&entity_id="+left.ID) == nil || linkTo(alert, "/users?customer_id="+cust.ID+"&entity_id="+left.ID) == nil {
+			t.Errorf("no links to move what is mapped: %q", text(alert))
+		}
+		if len(s.entitiesOf(cust.ID)) != 1 {
+			t.Errorf("an entity in use was deleted")
+		}
+	})
 
 	t.Run("SubmitWithUnsavedEntity", func(t *testing.T) {
 		f := formOf(res.doc, "customer-form")

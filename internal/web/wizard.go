@@ -371,8 +371,10 @@ type entityPanel struct {
 	Total  int64 // edit: every live entity, which may be more than Rows
 	Editor entityEditor
 	// Alert is an error about no field (a stale version, an entity that
-	// is gone, unsaved changes in the editor).
-	Alert string
+	// is gone or in use, unsaved changes in the editor); AlertLinks lead
+	// to where it is fixed.
+	Alert      string
+	AlertLinks []navLink
 	// Status says what the last action did; the script announces it.
 	Status string
 	// Focus is the id of the element that has focus after the action.
@@ -385,9 +387,13 @@ func (p entityPanel) Cut() bool { return p.Total > int64(len(p.Rows)) }
 // panelNote is what an entity action tells the panel.
 type panelNote struct {
 	alert, status, focus string
+	links                []navLink        // beside the alert: where to fix it
 	confirm              string           // edit: the entity whose delete is asked
 	problems             map[int][]string // Add: messages of rows not in the editor
 }
+
+// navLink is a link the page offers.
+type navLink struct{ Href, Label string }
 
 // place is "City, Country" of a location.
 func place(l domain.Location) string {
@@ -477,7 +483,7 @@ func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64
 		return nil, err
 	}
 	f.Settings.Status = wz.logoStatus
-	p := entityPanel{Edit: true, Total: page.Total, Alert: note.alert, Status: note.status, Focus: note.focus}
+	p := entityPanel{Edit: true, Total: page.Total, Alert: note.alert, AlertLinks: note.links, Status: note.status, Focus: note.focus}
 	for i, e := range page.Items {
 		p.Rows = append(p.Rows, entityRow{Key: e.ID, Num: i + 1, Name: e.Name, Code: e.Code, Type: entityTypeLabel(e.Type),
 			Place: place(e.Location), Active: e.IsActive, Editing: e.ID == wz.draftID, Confirm: e.ID == note.confirm,
