@@ -3,9 +3,15 @@ package api_test
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strconv"
@@ -13,7 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custreg/custreg/internal/api"
 	"github.com/custreg/custreg/internal/apptest"
+	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/logo/logotest"
 	"github.com/custreg/custreg/internal/report"
@@ -624,4 +632,56 @@ func TestReportJSONDocument(t *testing.T) {
 			t.Errorf("empty CSV = %q", recs)
 		}
 	})
+}
+
+// brokenWriter is a client that goes away: every write fails.
+type brokenWriter struct {
+	header http.Header
+	status int
+	wrote  int
+}
+
+func (b *brokenWriter) Header() http.Header { return b.header }
+func (b *brokenWriter) WriteHeader(s int)   { b.status = s }
+func (b *brokenWriter) Write(p []byte) (int, error) {
+	b.wrote++
+	return 0, errors.New("connection reset by peer")
+}
+
+// TestReportAbortsAfterFirstByte: a report that fails once its bytes have
+// started going out is cut (http.ErrAbortHandler), never ended like a
+// whole answer; one that fails before is a problem.
+func TestReportAbortsAfterFirstByte(t *testing.T) {
+	forEachStore(t, apptest.Options{}, func(t *testing.T, app *apptest.App) { reportAborts(t, app) })
+}
+
+func reportAborts(t *testing.T, app *apptest.App) {
+	w := newReportWorld(t, app)
+	mux := http.NewServeMux()
+	api.New(app.Service, api.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	serve := func(path string) (rec *brokenWriter, aborted bool) {
+		rec = &brokenWriter{header: http.Header{}}
+		req := httptest.NewRequest("GET", path, nil).WithContext(auth.WithPrincipal(context.Background(), app.Admin))
+		defer func() {
+			if v := recover(); v != nil {
+				if v != http.ErrAbortHandler {
+					t.Fatalf("%s panicked with %v", path, v)
+				}
+				aborted = true
+			}
+		}()
+		mux.ServeHTTP(rec, req)
+		return rec, false
+	}
+	for _, f := range []string{"json", "csv", "pdf"} {
+		rec, aborted := serve("/api/v1/reports/users?format=" + f + "&customer_id=" + w.a.ID)
+		if !aborted || rec.wrote == 0 {
+			t.Errorf("%s: a failed write was not aborted (writes %d, status %d)", f, rec.wrote, rec.status)
+		}
+	}
+	// Before the first byte: the problem, as always.
+	rec, aborted := serve("/api/v1/reports/users?format=csv&customer_id=01900000-0000-7000-8000-000000000000")
+	if aborted || rec.status != http.StatusNotFound || rec.header.Get("Content-Type") != "application/problem+json" || rec.header.Get("Content-Disposition") != "" {
+		t.Errorf("a refused report: aborted %v, %d %q %q", aborted, rec.status, rec.header.Get("Content-Type"), rec.header.Get("Content-Disposition"))
+	}
 }

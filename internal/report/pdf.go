@@ -169,7 +169,7 @@ func (p *PDF) headerRow() {
 	f.SetFont(pdfFont, "B", 8)
 	f.SetFillColor(228, 232, 238)
 	for k, i := range p.idx {
-		f.CellFormat(p.width[k], pdfRowH+0.5, p.fit(p.cols[i].Title, p.width[k]), "1", 0, "L", true, 0, "")
+		f.CellFormat(p.width[k], pdfRowH+0.5, p.fit(p.cols[i].Title, p.width[k]), "1", 0, align(p.cols[i]), true, 0, "")
 	}
 	f.Ln(-1)
 	f.SetFont(pdfFont, "", 8)
@@ -191,24 +191,18 @@ func (p *PDF) line(values []any) error {
 	p.room(pdfRowH)
 	f := p.f
 	for k, i := range p.idx {
-		align := "L"
-		if p.cols[i].Type == Integer {
-			align = "R"
-		}
-		f.CellFormat(p.width[k], pdfRowH, p.fit(pdfText(values[i]), p.width[k]), "1", 0, align, false, 0, "")
+		f.CellFormat(p.width[k], pdfRowH, p.fit(Text(values[i]), p.width[k]), "1", 0, align(p.cols[i]), false, 0, "")
 	}
 	f.Ln(-1)
 	return p.err()
 }
 
-func pdfText(v any) string {
-	if b, ok := v.(bool); ok {
-		if b {
-			return "Yes"
-		}
-		return "No"
+// align sets numbers to the right, everything else to the left.
+func align(c Column) string {
+	if c.Type == Integer {
+		return "R"
 	}
-	return text(v)
+	return "L"
 }
 
 // fit cuts s to the width of a cell (less its padding), ending it with an

@@ -115,10 +115,14 @@ func text(v any) string {
 	panic("report: unsupported value type")
 }
 
-// Text renders a value as the web preview shows it.
+// Text renders a value as people read it (the PDF, the web preview):
+// booleans as Yes/No, null as a dash.
 func Text(v any) string {
-	if b, ok := v.(bool); ok {
-		if b {
+	switch x := v.(type) {
+	case nil:
+		return "—"
+	case bool:
+		if x {
 			return "Yes"
 		}
 		return "No"

@@ -77,7 +77,7 @@ var (
 		{Key: "code", Title: "Code", Type: report.String, Width: 12},
 		{Key: "type", Title: "Type", Type: report.String, Width: 16},
 		{Key: "active", Title: "Active", Type: report.Boolean, Width: 9},
-		{Key: "business_email", Title: "Business email", Type: report.String, Width: 32},
+		{Key: "business_email", Title: "Business email", Type: report.String, Width: 30},
 		{Key: "phone", Title: "Phone", Type: report.String, Width: 20},
 		{Key: "location_name", Title: "Location", Type: report.String},
 		{Key: "address_line1", Title: "Address line 1", Type: report.String},
@@ -87,7 +87,7 @@ var (
 		{Key: "district", Title: "District", Type: report.String},
 		{Key: "state", Title: "State", Type: report.String, Width: 14},
 		{Key: "region", Title: "Region", Type: report.String},
-		{Key: "pin_code", Title: "PIN code", Type: report.String, Width: 10},
+		{Key: "pin_code", Title: "PIN code", Type: report.String, Width: 13},
 		{Key: "country", Title: "Country", Type: report.String, Width: 12},
 	}
 )

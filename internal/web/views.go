@@ -79,6 +79,9 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 		// own allocation in its license sidebar.
 		s.Nav = append(s.Nav, NavItem{Key: "licenses", Label: "Licenses", Href: "/licenses", Icon: "i-license"})
 	}
+	if allows(p, "Reports") {
+		s.Nav = append(s.Nav, NavItem{Key: "reports", Label: "Reports", Href: "/reports", Icon: "i-report"})
+	}
 	for _, n := range s.Nav {
 		if n.Key == active {
 			s.ListTitle = n.Label
@@ -140,6 +143,7 @@ var pageFiles = map[string]string{
 	"customer":  "templates/customer.html",
 	"error":     "templates/error.html",
 	"licenses":  "templates/licenses.html",
+	"reports":   "templates/reports.html",
 }
 
 func (h *Handler) parsePages() (map[string]*template.Template, error) {

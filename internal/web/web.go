@@ -52,6 +52,10 @@
 //	     /assets/…               the same for assets (one move_entity_id)
 //	GET  /pickers/entities?kind=…&customer_id=…  the entity picker alone, which the
 //	                             script swaps in when a customer is chosen
+//	GET  /reports                the reports the caller may run, the scope
+//	                             (customer_id; customer= searches customers), CSV and
+//	                             PDF download links to the API, ?preview=<key> the
+//	                             first rows of one (reports.go)
 //	GET  /static/…               embedded assets, cached for good when the URL has ?v=<hash>
 //
 // While MSP mode is off the customer pages answer 404 with a page that says
@@ -190,6 +194,8 @@ var routes = []Route{
 	{"POST /assets/{id}/delete", "DeleteAsset", (*Handler).deleteAsset},
 
 	{"GET /pickers/entities", "ListEntities", (*Handler).pickerEntities},
+
+	{"GET /reports", "Reports", (*Handler).reportsPage},
 }
 
 // Routes returns the UI's signed-in pages.

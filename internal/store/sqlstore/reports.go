@@ -70,21 +70,28 @@ WHERE c.deleted_at IS NULL` + q
 }
 
 // reportAssets is the FROM and WHERE of the asset reports: live assets
-// whose customer, if any, is live, with their live entity, in scope.
+// whose customer, if any, is live, in scope.
 func reportAssets(scope domain.Scope, customerID string) (string, []any) {
 	sc, args := assetScope(scope)
 	q := ` FROM assets a LEFT JOIN customers c ON c.id = a.customer_id
-LEFT JOIN entities e ON e.id = a.entity_id AND e.deleted_at IS NULL
 WHERE a.deleted_at IS NULL AND (a.customer_id IS NULL OR c.deleted_at IS NULL)` + sc
 	return ofCustomer("a.customer_id", customerID, q, args)
 }
 
+// entityOf reads a column of an asset's (aliased a) live entity, ” for
+// none. A scalar subquery on the primary key: joining entities instead
+// lets PostgreSQL's planner, misled by the row-level security filter's
+// estimate, scan every entity for each asset.
+func entityOf(column string) string {
+	return `coalesce((SELECT ` + column + ` FROM entities e WHERE e.id = a.entity_id AND e.deleted_at IS NULL), '')`
+}
+
 // assetOrder is the asset reports' order up to class.
-const assetOrder = `coalesce(c.name_key, ''), coalesce(a.customer_id, ''), coalesce(e.name_key, ''), coalesce(e.id, ''), ` + classOrder
+var assetOrder = `coalesce(c.name_key, ''), coalesce(a.customer_id, ''), ` + entityOf("e.name_key") + `, ` + entityOf("e.id") + `, ` + classOrder
 
 func (t *tx) ReportAssets(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.AssetLine) error) error {
 	from, args := reportAssets(scope, customerID)
-	q := `SELECT ` + assetColumns + `, coalesce(c.name, ''), coalesce(e.name, '')` + from + ` ORDER BY ` + assetOrder + `, a.name_key, a.id`
+	q := `SELECT ` + assetColumns + `, coalesce(c.name, ''), ` + entityOf("e.name") + from + ` ORDER BY ` + assetOrder + `, a.name_key, a.id`
 	return t.each(ctx, q, args, func(rows *sql.Rows) error {
 		var l domain.AssetLine
 		a, err := scanAsset(extraScan{rows, []any{&l.CustomerName, &l.EntityName}})
@@ -101,8 +108,12 @@ func (t *tx) ReportAssets(ctx context.Context, scope domain.Scope, customerID st
 
 func (t *tx) ReportAssetTally(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.AssetTally) error) error {
 	from, args := reportAssets(scope, customerID)
-	q := `SELECT coalesce(a.customer_id, ''), coalesce(c.name, ''), coalesce(e.id, ''), coalesce(e.name, ''), a.class, count(*)` + from + `
-GROUP BY a.customer_id, c.name, c.name_key, e.id, e.name, e.name_key, a.class ORDER BY ` + assetOrder
+	// Counted first, then named: the names are read once per group.
+	q := `SELECT t.customer_ref, coalesce(c.name, ''), t.entity_ref, coalesce(e.name, ''), t.class, t.n FROM (
+SELECT coalesce(a.customer_id, '') AS customer_ref, ` + entityOf("e.id") + ` AS entity_ref, a.class, count(*) AS n` + from + `
+GROUP BY 1, 2, 3) t
+LEFT JOIN customers c ON c.id = t.customer_ref LEFT JOIN entities e ON e.id = t.entity_ref
+ORDER BY coalesce(c.name_key, ''), t.customer_ref, coalesce(e.name_key, ''), t.entity_ref, CASE t.class WHEN 'it' THEN 0 WHEN 'non_it' THEN 1 ELSE 2 END`
 	return t.each(ctx, q, args, func(rows *sql.Rows) error {
 		var n domain.AssetTally
 		if err := rows.Scan(&n.CustomerID, &n.CustomerName, &n.EntityID, &n.EntityName, &n.Class, &n.Assets); err != nil {
