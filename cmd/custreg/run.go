@@ -197,6 +197,9 @@ func serve(ctx context.Context, c Config, stdout io.Writer, ready chan<- string)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go sweepSessions(ctx, svc, log)
+	// The daily license-usage history: at start, then hourly. Every node
+	// runs it; each day's rows are written once (docs/architecture.md).
+	go svc.RunUsageSnapshots(ctx, time.Hour, nil)
 	log.Info("custreg listening", "addr", addr, "store", storeKind(c.DB))
 	if ready != nil {
 		ready <- addr

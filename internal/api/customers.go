@@ -1,11 +1,17 @@
 package api
 
 import (
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/logo"
 	"github.com/custreg/custreg/internal/service"
 )
 
@@ -87,16 +93,92 @@ type customerCreate struct {
 
 func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	var in customerCreate
-	if err := decodeJSON(w, r, &in); err != nil {
+	var logos []service.LogoFile
+	if mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		var err error
+		if logos, err = readCustomerMultipart(w, r, params["boundary"], &in); err != nil {
+			return err
+		}
+	} else if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.svc.RegisterCustomer(r.Context(), service.NewCustomer{Customer: in.CustomerInput, Entities: in.Entities, Licenses: in.Licenses})
+	c, err := a.svc.RegisterCustomer(r.Context(), service.NewCustomer{Customer: in.CustomerInput, Entities: in.Entities, Licenses: in.Licenses, Logos: logos})
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", BasePath+"/customers/"+c.ID)
 	w.Header().Set("ETag", etag(c.Version))
 	return writeJSON(w, http.StatusCreated, customerOut(c))
+}
+
+// customerPart is the multipart create's part that holds the customer.
+const customerPart = "customer"
+
+// readCustomerMultipart reads a multipart/form-data create: the part
+// "customer", the JSON body a JSON create sends, and optional image parts
+// "full_logo" and "logomark". The body is bounded by both images and the
+// JSON at their limits; each part by its own.
+func readCustomerMultipart(w http.ResponseWriter, r *http.Request, boundary string, in *customerCreate) ([]service.LogoFile, error) {
+	if boundary == "" {
+		return nil, domain.Errorf(domain.EBadRequest, "The multipart/form-data body has no boundary.")
+	}
+	limit := int64(2*domain.MaxLogoBytes + MaxJSONBody + multipartSlack)
+	if r.ContentLength > limit {
+		return nil, logo.TooLarge()
+	}
+	mr := multipart.NewReader(http.MaxBytesReader(w, r.Body, limit), boundary)
+	var logos []service.LogoFile
+	seen := map[string]bool{}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, bodyReadError(err)
+		}
+		name := part.FormName()
+		if seen[name] {
+			return nil, domain.Errorf(domain.EBadRequest, "The body has more than one %q part.", name)
+		}
+		seen[name] = true
+		switch name {
+		case customerPart:
+			body, err := io.ReadAll(io.LimitReader(part, MaxJSONBody+1))
+			if err != nil {
+				return nil, bodyReadError(err)
+			}
+			if len(body) > MaxJSONBody {
+				return nil, domain.Errorf(domain.ETooLarge, "The %q part is larger than %d bytes.", customerPart, MaxJSONBody)
+			}
+			if _, _, err := jsonObject(body); err != nil {
+				return nil, err
+			}
+			if err := unmarshalStrict(body, in); err != nil {
+				return nil, err
+			}
+		case domain.LogoFull, domain.LogoMark:
+			data, err := io.ReadAll(io.LimitReader(part, domain.MaxLogoBytes+1))
+			if err != nil {
+				return nil, bodyReadError(err)
+			}
+			if len(data) > domain.MaxLogoBytes {
+				return nil, logo.TooLarge()
+			}
+			declared := ""
+			if pmt, _, err := mime.ParseMediaType(part.Header.Get("Content-Type")); err == nil {
+				declared = pmt
+			}
+			logos = append(logos, service.LogoFile{Kind: name, Data: data, Declared: declared})
+		default:
+			return nil, &domain.Error{Code: domain.EBadRequest, Type: "unknown-field",
+				Message: "Unknown part " + strconv.Quote(name) + ": the form takes \"customer\" (JSON) and optional \"full_logo\" and \"logomark\" images."}
+		}
+	}
+	if !seen[customerPart] {
+		return nil, domain.Errorf(domain.EBadRequest, "The form has no %q part; put the customer's JSON there.", customerPart)
+	}
+	return logos, nil
 }
 
 func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {

@@ -41,6 +41,12 @@ func readJSONBody(w http.ResponseWriter, r *http.Request, mergePatch bool) (map[
 		}
 		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body could not be read.")
 	}
+	return jsonObject(body)
+}
+
+// jsonObject checks that body is one JSON object in UTF-8 and returns its
+// members and the trimmed body.
+func jsonObject(body []byte) (map[string]json.RawMessage, []byte, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body is empty; send a JSON object.")

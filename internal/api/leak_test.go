@@ -200,6 +200,11 @@ func buildLeakWorld(t *testing.T, app *apptest.App) *leakWorld {
 	w.secrets = append(w.secrets, bLogos...)
 	w.southSecrets = []string{southAsset.ID, southAsset.Name, southAsset.Serial, southUser.ID, southUser.Email}
 	w.southAsset = southAsset.ID
+	// A day of license-usage history, so that the dashboards' trend has
+	// B's rows to keep from A.
+	if _, err := svc.SnapshotUsage(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
@@ -232,6 +237,8 @@ func pathParams(t *testing.T, rt api.Route) string {
 			return "⟦role.custom⟧"
 		case param == "{key}" && strings.HasPrefix(p, "/reports/"):
 			return "⟦report⟧" // leakRequests runs every report of the catalog
+		case param == "{key}" && strings.HasPrefix(p, "/dashboards/"):
+			return "⟦dashboard⟧" // expanded to every key by leakRequests
 		}
 		t.Fatalf("the leak suite does not know how to aim %s of %s %s at customer B: teach it", param, rt.Method, rt.Path)
 		return ""
@@ -257,11 +264,18 @@ func queryVariants(t *testing.T, rt api.Route) []url.Values {
 			out = append(out, url.Values{"code.eq": {"⟦B.code⟧"}})
 		case "original":
 			out = append(out, url.Values{"original": {"true"}})
+		case "v":
+			out = append(out, url.Values{"v": {"⟦B.code⟧"}})
 		case "format":
-			// CSV is plain text the suite can search; the PDF's text is
-			// compressed, so it is checked for its status and headers.
-			out = append(out, url.Values{"format": {"csv"}}, url.Values{"format": {"pdf"}},
-				url.Values{"format": {"csv"}, "customer_id": {"⟦B.customer⟧"}})
+			if strings.HasPrefix(rt.Path, api.BasePath+"/reports/") {
+				// CSV is plain text the suite can search; the PDF's text
+				// is compressed, so it is checked for its status and
+				// headers.
+				out = append(out, url.Values{"format": {"csv"}}, url.Values{"format": {"pdf"}},
+					url.Values{"format": {"csv"}, "customer_id": {"⟦B.customer⟧"}})
+				break
+			}
+			out = append(out, url.Values{"format": {"json"}}, url.Values{"format": {"json"}, "customer_id": {"⟦B.customer⟧"}})
 		case "filter":
 			out = append(out, url.Values{"filter": {`{"or":[{"field":"name","op":"eq","value":"⟦B.name⟧"},{"field":"code","op":"contains","value":"⟦B.code⟧"}]}`}})
 		default:
@@ -324,6 +338,8 @@ var writeBodies = map[string][]struct{ path, body string }{
 	// An upload is the image itself; send gives it its media type.
 	"PUT /customers/{id}/full_logo": {{"", leakLogo}, {"/customers/⟦A.customer⟧/full_logo", leakLogo}},
 	"PUT /customers/{id}/logomark":  {{"", leakLogo}, {"/customers/⟦A.customer⟧/logomark", leakLogo}},
+	"PUT /org/full_logo":            {{"", leakLogo}},
+	"PUT /org/logomark":             {{"", leakLogo}},
 }
 
 // leakLogo is the image the suite uploads.
@@ -333,11 +349,16 @@ func leakRequests(t *testing.T, rt api.Route) []leakRequest {
 	t.Helper()
 	path := pathParams(t, rt)
 	if rt.Method == http.MethodGet || rt.Method == http.MethodDelete {
+		// A report's or dashboard's key names no one's object: each key
+		// of the catalog is aimed at B through the query.
 		paths := []string{path}
-		if strings.Contains(path, "⟦report⟧") {
+		for placeholder, catalog := range map[string][]domain.CatalogEntry{"⟦report⟧": domain.Reports, "⟦dashboard⟧": domain.Dashboards} {
+			if !strings.Contains(path, placeholder) {
+				continue
+			}
 			paths = nil
-			for _, key := range domain.CatalogKeys(domain.Reports) {
-				paths = append(paths, strings.ReplaceAll(path, "⟦report⟧", key))
+			for _, key := range domain.CatalogKeys(catalog) {
+				paths = append(paths, strings.ReplaceAll(path, placeholder, key))
 			}
 		}
 		var out []leakRequest
@@ -485,6 +506,22 @@ func checkNarrowed(t *testing.T, c *apptest.Client, w *leakWorld) {
 	}
 	if res := c.Do("GET", "/api/v1/assets/"+w.southAsset, nil, nil); res.Status != http.StatusNotFound {
 		t.Errorf("GET South's asset as a user narrowed to North: %d", res.Status)
+	}
+	// The Customer Overview counts only North's.
+	res := c.Do("GET", "/api/v1/dashboards/customer_overview?format=json", nil, nil)
+	var d struct {
+		Overview struct {
+			Entities    int64 `json:"entities"`
+			TopEntities []struct {
+				Name string `json:"name"`
+			} `json:"top_entities"`
+		} `json:"overview"`
+	}
+	if err := json.Unmarshal(res.Body, &d); err != nil || res.Status != http.StatusOK {
+		t.Fatalf("overview as a user narrowed to North: %d %s", res.Status, res.Body)
+	}
+	if d.Overview.Entities != 1 || len(d.Overview.TopEntities) != 1 || d.Overview.TopEntities[0].Name != "Alpha North" {
+		t.Errorf("overview as a user narrowed to North = %s", res.Body)
 	}
 }
 

@@ -74,6 +74,41 @@ func (a *API) deleteLogo(w http.ResponseWriter, r *http.Request, kind string) er
 // Cache-Control "private, no-cache" a browser keeps the image and
 // revalidates it with If-None-Match, answered 304 while it is unchanged.
 func (a *API) getLogo(w http.ResponseWriter, r *http.Request, kind string) error {
+	return serveLogo(w, r, func(original bool, have []string) (domain.LogoImage, error) {
+		return a.svc.CustomerLogo(r.Context(), r.PathValue("id"), kind, original, have)
+	})
+}
+
+// getOrgLogo serves the organization's logo as getLogo serves a
+// customer's.
+func (a *API) getOrgLogo(w http.ResponseWriter, r *http.Request, kind string) error {
+	return serveLogo(w, r, func(original bool, have []string) (domain.LogoImage, error) {
+		return a.svc.OrgLogo(r.Context(), kind, original, have)
+	})
+}
+
+func (a *API) putOrgLogo(w http.ResponseWriter, r *http.Request, kind string) error {
+	data, declared, err := readLogoBody(w, r)
+	if err != nil {
+		return err
+	}
+	up, err := a.svc.SetOrgLogo(r.Context(), kind, data, declared)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, logoUploadJSON{Format: up.Format, Width: up.Width, Height: up.Height, Bytes: up.Bytes, Warning: up.Warning})
+}
+
+func (a *API) deleteOrgLogo(w http.ResponseWriter, r *http.Request, kind string) error {
+	if err := a.svc.DeleteOrgLogo(r.Context(), kind); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// serveLogo answers a logo GET with the image fetch returns.
+func serveLogo(w http.ResponseWriter, r *http.Request, fetch func(original bool, have []string) (domain.LogoImage, error)) error {
 	original := false
 	switch v := r.URL.Query().Get("original"); v {
 	case "", "false":
@@ -83,7 +118,7 @@ func (a *API) getLogo(w http.ResponseWriter, r *http.Request, kind string) error
 		return domain.Errorf(domain.EBadRequest, "original must be true or false, not %s.", strconv.Quote(v))
 	}
 	have, star := ifNoneMatch(r.Header.Get("If-None-Match"))
-	img, err := a.svc.CustomerLogo(r.Context(), r.PathValue("id"), kind, original, have)
+	img, err := fetch(original, have)
 	if err != nil {
 		return err
 	}

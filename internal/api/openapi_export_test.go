@@ -3,6 +3,7 @@ package api
 import (
 	"reflect"
 
+	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/report"
 )
 
@@ -27,6 +28,8 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 	"OrgSettings":  reflect.TypeFor[orgJSON](),
 	"Problem":      reflect.TypeFor[problem](),
 
+	"LicenseExcess": reflect.TypeFor[domain.LicenseExcess](),
+
 	"OrgLicense":          reflect.TypeFor[orgLicenseJSON](),
 	"OrgLicenseList":      reflect.TypeFor[orgLicenseList](),
 	"CustomerLicense":     reflect.TypeFor[customerLicenseJSON](),
@@ -40,6 +43,17 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 
 	"Logo":       reflect.TypeFor[logoJSON](),
 	"LogoUpload": reflect.TypeFor[logoUploadJSON](),
+
+	"Dashboard":            reflect.TypeFor[dashboardJSON](),
+	"DashboardCustomer":    reflect.TypeFor[dashCustomer](),
+	"DashboardCount":       reflect.TypeFor[countJSON](),
+	"DashboardEntity":      reflect.TypeFor[entityFiguresJSON](),
+	"DashboardOverview":    reflect.TypeFor[overviewJSON](),
+	"DashboardLicense":     reflect.TypeFor[licenseUseJSON](),
+	"DashboardUsagePoint":  reflect.TypeFor[usagePointJSON](),
+	"DashboardHistory":     reflect.TypeFor[historyJSON](),
+	"DashboardNearLimit":   reflect.TypeFor[nearLimitJSON](),
+	"DashboardUtilization": reflect.TypeFor[utilizationJSON](),
 }
 
 // OpenAPIRequestTypes maps the document's request schemas to the Go types

@@ -18,6 +18,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"io"
 	"log/slog"
 	"maps"
@@ -655,6 +656,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 type oasStack struct {
 	srv *httptest.Server
 	st  store.Store
+	svc *service.Service
 }
 
 // oasNewStack starts the whole stack on a new store of kind ("sqlite", or
@@ -671,7 +673,7 @@ func oasNewStack(t *testing.T, kind string, mspDisabled bool) *oasStack {
 	}
 	srv := httptest.NewServer(server.Handler(svc, server.Options{Logger: log}))
 	t.Cleanup(srv.Close)
-	return &oasStack{srv: srv, st: st}
+	return &oasStack{srv: srv, st: st, svc: svc}
 }
 
 // oasClient sends requests and checks every response against the document.
@@ -1745,6 +1747,53 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	// uploaded and removed.
 	admin.do(oasReq{method: "PUT", path: customers + "/" + fullID + "/" + domain.LogoFull, body: logotest.PNG(320, 80), contentType: "image/png"}, 200)
 	admin.do(oasReq{method: "DELETE", path: customers + "/" + fullID + "/" + domain.LogoFull}, 204)
+
+	// The organization's logos: an organization admin sets them, anyone
+	// signed in reads them, nobody else changes them.
+	for _, kind := range domain.LogoKinds {
+		op := api.BasePath + "/org/" + kind
+		oasWantType(t, scoped.do(oasReq{method: "GET", path: op}, 404), "not-found")
+		oasWantType(t, admin.do(oasReq{method: "DELETE", path: op}, 404), "not-found")
+		up := admin.do(oasReq{method: "PUT", path: op, body: logotest.PNG(640, 160), contentType: "image/png"}, 200).json(t)
+		if up["format"] != "png" || up["width"] != 640.0 {
+			t.Errorf("PUT %s = %v", op, up)
+		}
+		res := scoped.do(oasReq{method: "GET", path: op}, 200)
+		if cfg, _, err := image.DecodeConfig(bytes.NewReader(res.body)); err != nil || cfg.Width > 320 || cfg.Height > 80 {
+			t.Errorf("GET %s: rendition %v×%v (%v)", op, cfg.Width, cfg.Height, err)
+		}
+		admin.do(oasReq{method: "GET", path: op, header: map[string]string{"If-None-Match": res.header.Get("ETag")}}, 304)
+		admin.do(oasReq{method: "GET", path: op + "?original=true"}, 200)
+		oasWantType(t, admin.do(oasReq{method: "GET", path: op + "?original=maybe"}, 400), "bad-request")
+		oasWantType(t, scoped.do(oasReq{method: "PUT", path: op, body: logotest.PNG(80, 80), contentType: "image/png"}, 403), "forbidden")
+		oasWantType(t, scoped.do(oasReq{method: "DELETE", path: op}, 403), "forbidden")
+		oasWantType(t, admin.do(oasReq{method: "PUT", path: op, body: logotest.GIF(20, 20), contentType: "image/gif"}, 415), "unsupported-media-type")
+		oasWantType(t, admin.do(oasReq{method: "PUT", path: op, body: logotest.Text(), contentType: "image/png"}, 422), "validation")
+		oasWantType(t, admin.do(oasReq{method: "PUT", path: op, body: make([]byte, domain.MaxLogoBytes+1), contentType: "image/png"}, 413), "too-large")
+		form, formType := oasForm(t, "picture", "logo.png", "image/png", logotest.PNG(20, 20))
+		oasWantType(t, admin.do(oasReq{method: "PUT", path: op, body: form, contentType: formType}, 400), "unknown-field")
+		if got := admin.do(oasReq{method: "GET", path: op + "?original=true"}, 200); !bytes.Equal(got.body, logotest.PNG(640, 160)) {
+			t.Errorf("a refused upload changed %s", op)
+		}
+		admin.do(oasReq{method: "DELETE", path: op}, 204)
+		oasWantType(t, admin.do(oasReq{method: "DELETE", path: op + "?x=1"}, 400), "unknown-parameter")
+	}
+	// The dashboards: the drawn SVG and the figures it draws, over one
+	// customer and over every customer, and a customer's own.
+	if _, err := stack.svc.SnapshotUsage(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range domain.CatalogKeys(domain.Dashboards) {
+		dash := "/api/v1/dashboards/" + key
+		admin.do(oasReq{method: "GET", path: dash}, 200)
+		admin.do(oasReq{method: "GET", path: dash + "?format=svg&customer_id=" + jioID}, 200)
+		admin.do(oasReq{method: "GET", path: dash + "?format=json"}, 200)
+		admin.do(oasReq{method: "GET", path: dash + "?format=json&customer_id=" + jioID}, 200)
+		scoped.do(oasReq{method: "GET", path: dash + "?format=json"}, 200)
+		oasWantType(t, scoped.do(oasReq{method: "GET", path: dash + "?customer_id=" + fullID}, 404), "not-found")
+	}
+	oasWantType(t, admin.do(oasReq{method: "GET", path: "/api/v1/dashboards/customer_overview?format=png"}, 400), "bad-request")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: "/api/v1/dashboards/policy_audit"}, 404), "not-found")
 
 	// The role catalog. Organization users see every role; a customer's
 	// users only the customer-scope roles its admin role covers.

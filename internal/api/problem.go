@@ -30,6 +30,10 @@ type problem struct {
 	Limit       *int64 `json:"limit,omitempty"`
 	WouldBe     *int64 `json:"would_be,omitempty"`
 	CustomerID  string `json:"customer_id,omitempty"`
+	// Excesses lists every invariant the request would break (the first
+	// is the one named above): a request over the pool in several types
+	// is told of all of them at once.
+	Excesses []domain.LicenseExcess `json:"license_excesses,omitempty"`
 }
 
 // statuses maps each domain error code to its one HTTP status and default
@@ -78,6 +82,10 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	p := problem{Type: typePrefix + slug, Title: http.StatusText(st.status), Status: st.status, Detail: de.Message, Errors: de.Fields}
 	if x := de.License; x != nil {
 		p.LicenseType, p.LimitKind, p.Limit, p.WouldBe, p.CustomerID = x.Type, x.Limit, &x.LimitValue, &x.Result, x.CustomerID
+		p.Excesses = de.Excesses
+		if len(p.Excesses) == 0 {
+			p.Excesses = []domain.LicenseExcess{*x}
+		}
 	}
 	a.writeProblem(w, r, p)
 }

@@ -52,8 +52,11 @@ type Error struct {
 	Type    string // a stable slug refining Code, e.g. "msp-disabled"; optional
 	Message string
 	Fields  []FieldError
-	// License names the license invariant a refused change would break.
-	License *LicenseExcess
+	// License names the license invariant a refused change would break;
+	// Excesses lists every one it would break (License is the first), so
+	// a request over the pool in several types hears of all of them.
+	License  *LicenseExcess
+	Excesses []LicenseExcess
 	// RetryAfter, for ETooManyRequests, is how long to wait.
 	RetryAfter time.Duration
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // License types (SPEC §3), in the order the UI shows them: the user
@@ -181,7 +182,22 @@ func ErrLicense(x LicenseExcess, customerName string) *Error {
 	case LimitUnallocated:
 		msg = fmt.Sprintf("%s: the organization's own records may use the %d not allocated to customers, and this would make %d. Raise the pool or lower allocations first.", name, x.LimitValue, x.Result)
 	}
-	return &Error{Code: EConflict, Type: "license-exceeded", Message: msg, License: &x}
+	return &Error{Code: EConflict, Type: "license-exceeded", Message: msg, License: &x, Excesses: []LicenseExcess{x}}
+}
+
+// ErrLicenses returns the 409 problem for every invariant in xs (at least
+// one): their messages together, the first as License.
+func ErrLicenses(xs []LicenseExcess, customerName string) *Error {
+	if len(xs) == 1 {
+		return ErrLicense(xs[0], customerName)
+	}
+	msgs := make([]string, len(xs))
+	for i, x := range xs {
+		msgs[i] = ErrLicense(x, customerName).Message
+	}
+	first := xs[0]
+	return &Error{Code: EConflict, Type: "license-exceeded", Message: fmt.Sprintf("%d license types would go over their limit. ", len(xs)) + strings.Join(msgs, " "),
+		License: &first, Excesses: xs}
 }
 
 // LicenseCounts is a JSON object of license counts by type, as requests

@@ -31,6 +31,8 @@ type NewCustomer struct {
 	Entities []domain.EntityInput
 	// Licenses is the customer's allocation per type; types not given are 0.
 	Licenses domain.LicenseCounts
+	// Logos are its full logo and logomark, at most one of each.
+	Logos []LogoFile
 }
 
 // RegisterCustomer creates a customer, its first entities and its license
@@ -56,6 +58,10 @@ func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.
 	} else if lerr != nil {
 		return domain.Customer{}, lerr
 	}
+	prepared, logoFE, err := prepareLogos(ctx, nc.Logos)
+	if err != nil {
+		return domain.Customer{}, err
+	}
 	c, verr := in.Normalize()
 	es, efe := normalizeEntities(entities)
 	var out domain.Customer
@@ -67,7 +73,7 @@ func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.
 		if err != nil {
 			return err
 		}
-		if err := append(append(fe, efe...), lfe...).Err(); err != nil {
+		if err := append(append(append(fe, efe...), lfe...), logoFE...).Err(); err != nil {
 			return err
 		}
 		now := s.clock()
@@ -100,6 +106,9 @@ func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.
 			if err := s.audit(ctx, tx, p, "customer.licenses", "customer", c.ID, c.ID, nil, domain.Licenses(alloc)); err != nil {
 				return err
 			}
+		}
+		if err := s.putNewLogos(ctx, tx, p, &c, nc.Logos, prepared); err != nil {
+			return err
 		}
 		c.EntitiesCount = int64(len(es))
 		out = c
@@ -346,4 +355,27 @@ func (s *Service) ListCustomers(ctx context.Context, f domain.CustomerFilter) (d
 		return nil
 	})
 	return page, err
+}
+
+// CheckCustomer checks a customer's fields as RegisterCustomer (exceptID
+// "") or an update of customer exceptID would, without writing anything:
+// every format, the name and code against the live customers, the admin
+// role and the catalog keys. It returns nil when they would pass, else the
+// same EInvalid error with every field. The wizard's Next asks it.
+func (s *Service) CheckCustomer(ctx context.Context, in domain.CustomerInput, exceptID string) error {
+	ctx, _, err := begin(ctx, "CheckCustomer")
+	if err != nil {
+		return err
+	}
+	c, verr := in.Normalize()
+	return s.store.Read(ctx, func(tx store.Tx) error {
+		if err := requireMSP(ctx, tx); err != nil {
+			return err
+		}
+		fe, err := s.customerFieldErrors(ctx, tx, verr, in, c, exceptID)
+		if err != nil {
+			return err
+		}
+		return fe.Err()
+	})
 }

@@ -194,5 +194,8 @@ func named(err error, customerName string) error {
 	if !errors.As(err, &de) || de.License == nil {
 		return err
 	}
+	if len(de.Excesses) > 0 {
+		return domain.ErrLicenses(de.Excesses, customerName)
+	}
 	return domain.ErrLicense(*de.License, customerName)
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/logo"
@@ -166,4 +167,159 @@ func attachLogos(ctx context.Context, tx store.Tx, p domain.Principal, cs []doma
 
 func notFoundLogo() error {
 	return domain.Errorf(domain.ENotFound, "Logo not found.")
+}
+
+// Logo drafts: a logo chosen in the Add Customer wizard before its customer
+// exists is checked and rendered at once (StageLogo), kept for the person
+// who chose it, and moved into the customer by RegisterCustomer's own
+// transaction.
+const (
+	// draftLife is how long a draft is kept.
+	draftLife = 24 * time.Hour
+	// draftsKept is how many drafts one person holds at most: a wizard
+	// holds two, a second tab two more.
+	draftsKept = 4
+)
+
+// LogoDraft is a staged logo: its id, what was uploaded, and the warning
+// an upload gets.
+type LogoDraft struct {
+	ID string
+	LogoUpload
+}
+
+// StageLogo checks and renders an image as a logo of kind, as
+// SetCustomerLogo does, and keeps it as a draft of the caller's for a new
+// customer. A refused file is a 422 on "file" (413 beyond the size bound)
+// and stages nothing.
+func (s *Service) StageLogo(ctx context.Context, kind string, data []byte, declared string) (LogoDraft, error) {
+	ctx, p, err := begin(ctx, "StageLogo")
+	if err != nil {
+		return LogoDraft{}, err
+	}
+	if _, _, ok := domain.LogoBox(kind); !ok {
+		return LogoDraft{}, notFoundLogo()
+	}
+	l, warning, err := logo.Prepare(ctx, kind, data, declared)
+	if err != nil {
+		return LogoDraft{}, err
+	}
+	now := s.clock()
+	l.UploadedAt = now
+	d := LogoDraft{ID: newID(), LogoUpload: LogoUpload{LogoInfo: l.LogoInfo, Warning: warning}}
+	err = s.store.Write(ctx, func(tx store.Tx) error {
+		return tx.PutLogoDraft(ctx, p.UserID, d.ID, l, now.Add(-draftLife), draftsKept)
+	})
+	if err != nil {
+		return LogoDraft{}, err
+	}
+	return d, nil
+}
+
+// LogoDraftImage returns the display rendition of a draft the caller
+// staged, for the wizard's preview; ENotFound for anyone else's.
+func (s *Service) LogoDraftImage(ctx context.Context, id string) (domain.LogoImage, error) {
+	ctx, p, err := begin(ctx, "LogoDraft")
+	if err != nil {
+		return domain.LogoImage{}, err
+	}
+	var img domain.LogoImage
+	err = s.store.Read(ctx, func(tx store.Tx) error {
+		l, err := tx.LogoDraft(ctx, p.UserID, id, false)
+		if domain.ErrorCode(err) == domain.ENotFound || (err == nil && l.UploadedAt.Before(s.clock().Add(-draftLife))) {
+			return notFoundLogo()
+		}
+		img = domain.LogoImage{Format: l.Format, SHA256: l.DisplaySHA, Data: l.Display}
+		return err
+	})
+	return img, err
+}
+
+// LogoFile is a logo sent with a new customer: the image's bytes (with
+// the media type the sender declared, "" for none), or the id of a draft
+// the caller staged.
+type LogoFile struct {
+	Kind     string
+	Data     []byte
+	Declared string
+	DraftID  string
+}
+
+// prepareLogos checks the logos of a new customer before its transaction:
+// each refused file is a field error on its kind ("full_logo"), reported
+// with the customer's other field errors. A file beyond the size bound is
+// returned as the error itself (413).
+func prepareLogos(ctx context.Context, files []LogoFile) (map[string]domain.Logo, domain.FieldErrors, error) {
+	out := map[string]domain.Logo{}
+	var fe domain.FieldErrors
+	for _, f := range files {
+		if _, _, ok := domain.LogoBox(f.Kind); !ok {
+			return nil, nil, domain.Errorf(domain.EBadRequest, "No logo %q: a customer has a full_logo and a logomark.", f.Kind)
+		}
+		if _, dup := out[f.Kind]; dup || fe.Has(f.Kind) {
+			return nil, nil, domain.Errorf(domain.EBadRequest, "More than one %s was sent; send one.", f.Kind)
+		}
+		if f.DraftID != "" {
+			out[f.Kind] = domain.Logo{LogoInfo: domain.LogoInfo{Kind: f.Kind}} // read in the transaction
+			continue
+		}
+		l, _, err := logo.Prepare(ctx, f.Kind, f.Data, f.Declared)
+		if de, ok := err.(*domain.Error); ok && de.Code == domain.EInvalid {
+			for _, e := range de.Fields {
+				fe.Add(f.Kind, e.Code, e.Message)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		out[f.Kind] = l
+	}
+	return out, fe, nil
+}
+
+// putNewLogos stores a new customer's logos inside its create's
+// transaction, taking drafts out of the caller's drafts. A draft that is
+// gone is a field error on its kind.
+func (s *Service) putNewLogos(ctx context.Context, tx store.Tx, p domain.Principal, c *domain.Customer, files []LogoFile, prepared map[string]domain.Logo) error {
+	var fe domain.FieldErrors
+	var ready []domain.Logo
+	for _, f := range files {
+		l := prepared[f.Kind]
+		if f.DraftID != "" {
+			d, err := tx.LogoDraft(ctx, p.UserID, f.DraftID, true)
+			if domain.ErrorCode(err) == domain.ENotFound || (err == nil && (d.Kind != f.Kind || d.UploadedAt.Before(s.clock().Add(-draftLife)))) {
+				fe.Add(f.Kind, domain.FieldRequired, "The image chosen is no longer kept (a chosen logo is kept for a day); choose it again.")
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := tx.DeleteLogoDraft(ctx, p.UserID, f.DraftID); err != nil {
+				return err
+			}
+			l = d
+		}
+		ready = append(ready, l)
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	for _, l := range ready {
+		l.CustomerID, l.UploadedAt = c.ID, s.clock()
+		if err := tx.PutLogo(ctx, p.Scope(), l); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, p, "customer.logo.upload", "customer", c.ID, c.ID, nil, l.LogoInfo); err != nil {
+			return err
+		}
+		info := l.LogoInfo
+		switch l.Kind {
+		case domain.LogoFull:
+			c.FullLogo = &info
+		case domain.LogoMark:
+			c.Logomark = &info
+		}
+	}
+	return nil
 }

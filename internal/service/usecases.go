@@ -59,6 +59,12 @@ var useCases = map[string]Need{
 	"UpdateOrgSettings": {Admin: true},
 	"OrgLicenses":       {Permission: "licenses.view", Organization: true},
 	"SetOrgPool":        {Permission: "licenses.edit", Organization: true},
+	// The organization's logos: an organization admin sets them; everyone
+	// signed in sees the branding meant for them.
+	"OrgLogo":       {},
+	"SetOrgLogo":    {Admin: true},
+	"DeleteOrgLogo": {Admin: true},
+	"Branding":      {},
 
 	// Customers: organization users manage them; a customer's own people
 	// may view their customer.
@@ -67,13 +73,18 @@ var useCases = map[string]Need{
 	"RegisterCustomer":           {Permission: "customers.add", Organization: true},
 	"UpdateCustomerWithLicenses": {Permission: "customers.edit", Organization: true},
 	"DeleteCustomer":             {Permission: "customers.delete", Organization: true},
-	"CustomerLicenses":           {Permission: "licenses.view"},
-	"SetCustomerLicenses":        {Permission: "licenses.edit", Organization: true},
+	// The wizard's Next: a customer's fields checked without writing.
+	"CheckCustomer":       {Permission: "customers.view", Organization: true},
+	"CustomerLicenses":    {Permission: "licenses.view"},
+	"SetCustomerLicenses": {Permission: "licenses.edit", Organization: true},
 	// A customer's logos: organization users brand customers; a
 	// customer's own people see their customer's.
 	"CustomerLogo":       {Permission: "customers.view"},
 	"SetCustomerLogo":    {Permission: "customers.edit", Organization: true},
 	"DeleteCustomerLogo": {Permission: "customers.edit", Organization: true},
+	// Logos chosen in the Add Customer wizard before the customer exists.
+	"StageLogo": {Permission: "customers.add", Organization: true},
+	"LogoDraft": {Permission: "customers.add", Organization: true},
 
 	// Entities, within the caller's scope: a customer admin manages its
 	// own customer's.

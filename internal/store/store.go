@@ -263,6 +263,52 @@ type Tx interface {
 	// DeleteLogo removes a live customer's logo in scope; ENotFound if it
 	// has none of that kind.
 	DeleteLogo(ctx context.Context, scope domain.Scope, customerID, kind string) error
+	// OrgLogos returns what is stored of the organization's logos.
+	OrgLogos(ctx context.Context) ([]domain.LogoInfo, error)
+	// OrgLogoImage returns one image of the organization's logo of kind,
+	// as LogoImage does a customer's.
+	OrgLogoImage(ctx context.Context, kind string, original bool, skip []string) (domain.LogoImage, error)
+	// PutOrgLogo stores l as the organization's logo of its kind.
+	PutOrgLogo(ctx context.Context, l domain.Logo) error
+	// DeleteOrgLogo removes the organization's logo of kind; ENotFound if
+	// there is none.
+	DeleteOrgLogo(ctx context.Context, kind string) error
+	// PutLogoDraft stages a logo for userID (a logo chosen before its
+	// customer exists) under id, and deletes that person's drafts older
+	// than before and all but their newest keep.
+	PutLogoDraft(ctx context.Context, userID, id string, l domain.Logo, before time.Time, keep int) error
+	// LogoDraft returns a draft staged by userID: the display rendition's
+	// bytes in Display, and Original only when withOriginal is set.
+	// ENotFound for another person's draft or one that is gone.
+	LogoDraft(ctx context.Context, userID, id string, withOriginal bool) (domain.Logo, error)
+	// DeleteLogoDraft removes a draft staged by userID; ENotFound if none.
+	DeleteLogoDraft(ctx context.Context, userID, id string) error
+
+	// SnapshotUsage writes day's row of the license-usage history for
+	// every live customer and license type — its allocation and use now,
+	// taken at takenAt — except the rows the day already has (another
+	// run's, on any node: one set-based INSERT with ON CONFLICT DO
+	// NOTHING), and deletes the days before keepFrom. Days are UTC
+	// "YYYY-MM-DD".
+	SnapshotUsage(ctx context.Context, day string, takenAt time.Time, keepFrom string) (written, pruned int64, err error)
+	// DashboardOverview counts, in scope, the live entities, assets (by
+	// class) and users (by kind and state) of the live customer
+	// customerID, or of every live customer when it is "" (records of no
+	// customer are not counted), and lists the top entities by assets.
+	DashboardOverview(ctx context.Context, scope domain.Scope, customerID string, top int) (domain.Overview, error)
+	// LicenseUse returns, per license type in display order, the
+	// allocation and use of the live customer customerID in scope, or
+	// their sum over every live customer when it is "".
+	LicenseUse(ctx context.Context, scope domain.Scope, customerID string) ([]domain.LicenseUse, error)
+	// UsageHistory returns the history's points from day from to day to,
+	// of customerID or summed over every customer when it is "" (those
+	// since trashed included: they counted then), by day and type.
+	UsageHistory(ctx context.Context, scope domain.Scope, customerID, from, to string) ([]domain.UsagePoint, error)
+	// NearLimit returns the live customers whose use is closest to their
+	// allocation — by the highest used/allocated of their types — at most
+	// limit of them, closest first. Organization-wide: for organization
+	// callers only.
+	NearLimit(ctx context.Context, limit int) ([]domain.NearLimit, error)
 
 	// Reports (API.md "Reports") read live records of live customers in
 	// scope, of customerID only when it is not "", and hand them to fn one

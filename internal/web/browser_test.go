@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/logo/logotest"
 	"github.com/custreg/custreg/internal/service"
 )
 
@@ -354,6 +356,44 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("entity-1")),
 	)
+	// Settings: both logos chosen (sent at once and previewed), an admin
+	// role, and the reports and dashboards the customer's people may use.
+	dir := t.TempDir()
+	fullPath, markPath, gifPath := filepath.Join(dir, "airtel-full.png"), filepath.Join(dir, "airtel-mark.jpg"), filepath.Join(dir, "anim.png")
+	for p, data := range map[string][]byte{fullPath: logotest.PNG(1280, 320), markPath: logotest.JPEG(200, 200), gifPath: logotest.GIF(80, 80)} {
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.do("next to Settings",
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-admin-role")),
+	)
+	b.shot("settings-empty")
+	// A GIF named .png is refused beside its field, at once.
+	b.do("choose a GIF logomark", chromedp.SetUploadFiles(chromedp.ID("f-logomark"), []string{gifPath}))
+	b.waitFor("GIF refused", `!document.querySelector("[data-logo=logomark] [data-error]").hidden`)
+	if got := b.text(`[data-logo=logomark] [data-error]`); !strings.Contains(got, "PNG or JPEG") {
+		t.Errorf("GIF refusal says %q", got)
+	}
+	b.do("choose both logos",
+		chromedp.SetUploadFiles(chromedp.ID("f-full-logo"), []string{fullPath}),
+		chromedp.SetUploadFiles(chromedp.ID("f-logomark"), []string{markPath}),
+	)
+	b.waitFor("logo previews", `[...document.querySelectorAll("[data-logo] [data-preview] img")].filter(i => i.complete && i.naturalWidth > 0).length === 2`)
+	b.shot("settings-logos")
+	if got := b.eval(`String(document.querySelector("[data-logo=full_logo] [data-preview] img").naturalWidth)`); got != "320" {
+		t.Errorf("the full logo's preview is %s px wide, want the 320 px rendition", got)
+	}
+	if got := b.eval(`String(document.querySelector("[data-logo=logomark] [data-error]").hidden)`); got != "true" {
+		t.Errorf("the GIF's error stayed after a good logomark")
+	}
+	b.do("choose role, reports, dashboards",
+		b.choose("#f-admin-role", domain.RoleCustomerTechnician),
+		chromedp.Click(chromedp.ID("f-reports-entity-directory")),
+		chromedp.Click(chromedp.ID("f-dashboards-customer-overview")),
+	)
+	b.shot("settings-filled")
 	// The last step: License Allocation, where Submit is.
 	b.do("next to License Allocation",
 		chromedp.Click(chromedp.ID("wizard-next")),
@@ -383,6 +423,12 @@ func TestBrowser(t *testing.T) {
 	if es := s.entitiesOf(airtel.ID); len(es) != 2 || es[0].Phone != "+919876543210" || es[1].Type != "department" {
 		t.Errorf("stored entities: %+v", es)
 	}
+	if got, err := s.svc.Customer(s.admin, airtel.ID); err != nil || got.FullLogo == nil || got.FullLogo.Width != 1280 || got.Logomark == nil ||
+		got.Logomark.Format != "jpeg" || got.AdminRole != domain.RoleCustomerTechnician ||
+		!slices.Equal(got.Reports, []string{domain.ReportLicenseUsage, domain.ReportAssetInventory, domain.ReportUsers}) ||
+		!slices.Equal(got.Dashboards, []string{domain.DashboardLicenseUtilization}) {
+		t.Errorf("stored settings: logos %+v %+v role %s reports %v dashboards %v (%v)", got.FullLogo, got.Logomark, got.AdminRole, got.Reports, got.Dashboards, err)
+	}
 	card := "#customer-" + airtel.ID
 	if got := b.text(card); !strings.Contains(got, "Airtel") || !strings.Contains(got, "AIR001") {
 		t.Errorf("card says %q", got)
@@ -395,9 +441,9 @@ func TestBrowser(t *testing.T) {
 	}
 	b.shot("customer-added")
 
-	// Next checks the required fields in the page; Submit's refusal comes
-	// back with the message beside the field, the typed values kept and
-	// focus on the first invalid field.
+	// Next checks the required fields in the page, then the whole step on
+	// the server: the messages come back beside the fields, the typed
+	// values kept and focus on the first invalid field.
 	b.do("open Add Customer again",
 		chromedp.Click(chromedp.ID("add-customer")),
 		chromedp.WaitVisible(chromedp.CSS("dialog#sidebar #f-name")),
@@ -413,16 +459,15 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("focus on %q after the check", got)
 	}
 	b.shot("next-required")
-	b.do("fix name, next, submit",
+	b.do("fix name, next",
 		chromedp.SendKeys(chromedp.ID("f-name"), "Zed"),
 		chromedp.WaitNotPresent(chromedp.ID("f-name-error")),
 		chromedp.Click(chromedp.ID("wizard-next")),
-		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
-		chromedp.Click(chromedp.ID("wizard-next")),
-		chromedp.WaitVisible(chromedp.ID("customer-submit")),
-		chromedp.Click(chromedp.ID("customer-submit")),
 		chromedp.WaitVisible(chromedp.ID("f-code-error")),
 	)
+	if got := b.eval(`String(document.getElementById("step-details").hidden)`); got != "false" {
+		t.Errorf("Next went on past a refused step")
+	}
 	if got := b.text("#f-code-error"); !strings.Contains(got, "Use only letters") {
 		t.Errorf("code error %q", got)
 	}
@@ -442,6 +487,26 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("aria-describedby %q", got)
 	}
 	b.shot("validation-errors")
+	// A code another customer holds is refused by Next too; once the
+	// step passes, it is marked done.
+	b.do("a taken code",
+		chromedp.SetValue(chromedp.ID("f-code"), "air001"),
+		chromedp.SetValue(chromedp.ID("f-business-email"), "zed@example.com"),
+		chromedp.Click(chromedp.ID("wizard-next")),
+	)
+	b.waitFor("taken code refused", `(document.getElementById("f-code-error")||{}).textContent.includes("already exists")`)
+	if got := b.eval(`String(!!document.getElementById("f-business-email-error"))`); got != "false" {
+		t.Errorf("the fixed email still shows an error")
+	}
+	b.do("a free code",
+		chromedp.SetValue(chromedp.ID("f-code"), "ZED1"),
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
+	)
+	if got := b.eval(`document.querySelector("[data-step-item=details]").className`); !strings.Contains(got, "done") {
+		t.Errorf("Customer Details not marked done: %q", got)
+	}
+	b.shot("details-done")
 
 	// Escape with typed input asks first; Discard closes and focus goes
 	// back to the page.
@@ -790,6 +855,8 @@ func TestBrowserNoScript(t *testing.T) {
 	b.do("next, next, submit",
 		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("entity-0")),
+		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-admin-role")),
 		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("f-licenses-users")),
 		chromedp.Click(chromedp.ID("customer-submit")),

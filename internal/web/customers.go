@@ -194,52 +194,80 @@ func (h *Handler) newCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireUseCase(r, "RegisterCustomer"); err != nil {
 		return err
 	}
-	pool, err := h.orgPool(r.Context())
+	wz := &wizard{step: stepDetails, customer: url.Values{"is_active": {"on"}}, licenses: defaultAllocation()}
+	setSettings(wz.customer, domain.CustomerInput{})
+	wz.clearDraft()
+	form, err := h.addForm(r.Context(), wz, formErrors{}, panelNote{})
 	if err != nil {
 		return err
 	}
-	wz := &wizard{step: stepDetails, customer: url.Values{"is_active": {"on"}}, licenses: defaultAllocation()}
-	wz.clearDraft()
-	return h.openForm(w, r, "Add Customer", wz.addForm(formErrors{}, panelNote{}, pool))
+	return h.openForm(w, r, "Add Customer", form)
 }
 
 // createCustomer answers every button of the Add wizard: moving between
-// steps and the entity actions re-render it with all it carries; Submit
-// creates the customer and its entities in one request.
+// steps, the entity actions and the logo actions re-render it with all it
+// carries; Submit creates the customer with its entities, logos and
+// license allocation in one request.
 func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireUseCase(r, "RegisterCustomer"); err != nil {
 		return err
 	}
-	if err := parseFormMax(w, r, maxWizardBytes); err != nil {
+	files, err := parseWizardForm(w, r, maxWizardBytes)
+	if err != nil {
 		return err
 	}
 	wz, err := readWizard(r.PostForm, false)
 	if err != nil {
 		return err
 	}
-	pool, err := h.orgPool(r.Context())
+	ctx := r.Context()
+	show := func(status int, errs formErrors, note panelNote) error {
+		form, err := h.addForm(ctx, wz, errs, note)
+		if err != nil {
+			return err
+		}
+		form.Dirty = true
+		return h.showForm(w, r, status, "Add Customer", form)
+	}
+	op, arg := wz.resolveOp(r.PostFormValue("op"))
+	lr, err := h.takeLogos(ctx, wz, nil, files, op, arg)
 	if err != nil {
 		return err
 	}
-	op, arg := wz.resolveOp(r.PostFormValue("op"))
+	wz.logoNotes, wz.logoStatus = lr.notes, lr.status
+	if len(lr.fields) > 0 || op == "logo_remove" {
+		wz.step = stepSettings
+		if err := lr.fields.Err(); err != nil {
+			return show(http.StatusUnprocessableEntity, formErrorsFrom(err, settingsRef), panelNote{})
+		}
+		return show(http.StatusOK, formErrors{}, panelNote{})
+	}
 	switch {
 	case op == "step":
-		errs, status := wizardStep(wz, arg)
-		form := wz.addForm(errs, panelNote{}, pool)
-		form.Dirty = true
-		return h.showForm(w, r, status, "Add Customer", form)
+		errs, status, err := h.wizardStep(ctx, wz, arg, "")
+		if err != nil {
+			return err
+		}
+		if r.Header.Get("X-Custreg-Check") != "" {
+			return writeCheck(w, wz.step, errs)
+		}
+		return show(status, errs, panelNote{})
 	case strings.HasPrefix(op, "entity_"):
 		errs, note, status, err := addEntityAction(wz, op, arg)
 		if err != nil {
 			return err
 		}
-		form := wz.addForm(errs, note, pool)
-		form.Dirty = true
-		return h.showForm(w, r, status, "Add Customer", form)
+		return show(status, errs, note)
 	}
 	entities := wz.entityInputs()
-	c, err := h.svc.RegisterCustomer(r.Context(), service.NewCustomer{Customer: customerInput(wz.customer), Entities: entities,
-		Licenses: allocationCounts(wz.licenses)})
+	var logos []service.LogoFile
+	for _, kind := range domain.LogoKinds {
+		if id := wz.customer.Get(draftField(kind)); id != "" {
+			logos = append(logos, service.LogoFile{Kind: kind, DraftID: id})
+		}
+	}
+	c, err := h.svc.RegisterCustomer(ctx, service.NewCustomer{Customer: customerInput(wz.customer), Entities: entities,
+		Licenses: allocationCounts(wz.licenses), Logos: logos})
 	if err == nil {
 		msg := "Customer “" + c.Name + "” (" + c.Code + ") was added"
 		if n := len(entities); n > 0 {
@@ -253,12 +281,7 @@ func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
 		return ferr
 	}
 	errs, note := wz.submitErrors(err)
-	if pool, err = h.orgPool(r.Context()); err != nil {
-		return err
-	}
-	form := wz.addForm(errs, note, pool)
-	form.Dirty = true
-	return h.showForm(w, r, status, "Add Customer", form)
+	return show(status, errs, note)
 }
 
 // formStatus sorts the service's refusal of a form: 422 for bad fields, 409
@@ -300,7 +323,8 @@ func (h *Handler) editCustomer(w http.ResponseWriter, r *http.Request) error {
 // entities at once, each its own request to the service, and show the
 // sidebar again with the customer's details as typed.
 func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	files, err := parseWizardForm(w, r, maxFormBytes)
+	if err != nil {
 		return err
 	}
 	id := r.PathValue("id")
@@ -316,6 +340,34 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, arg := wz.resolveOp(r.PostFormValue("op"))
+	if len(files) > 0 || op == "logo_remove" {
+		// A logo chosen or removed in edit mode is stored at once, like
+		// an entity action; the rest of the form is kept as typed.
+		c, err := h.svc.Customer(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		lr, err := h.takeLogos(r.Context(), wz, &c, files, op, arg)
+		if err != nil {
+			return err
+		}
+		wz.logoNotes, wz.logoStatus = lr.notes, lr.status
+		if len(lr.fields) > 0 || op == "logo_remove" {
+			if c, err = h.svc.Customer(r.Context(), id); err != nil {
+				return err
+			}
+			wz.step = stepSettings
+			status, errs := http.StatusOK, formErrors{}
+			if err := lr.fields.Err(); err != nil {
+				status, errs = http.StatusUnprocessableEntity, formErrorsFrom(err, settingsRef)
+			}
+			form, err := h.editForm(r.Context(), c, version, wz, errs, panelNote{})
+			if err != nil {
+				return err
+			}
+			return h.showForm(w, r, status, "Edit Customer "+c.Name, form)
+		}
+	}
 	if op == "submit" {
 		return h.saveCustomer(w, r, id, version, wz)
 	}
@@ -332,7 +384,12 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusOK
 	)
 	if op == "step" {
-		errs, status = wizardStep(wz, arg)
+		if errs, status, err = h.wizardStep(r.Context(), wz, arg, id); err != nil {
+			return err
+		}
+		if r.Header.Get("X-Custreg-Check") != "" {
+			return writeCheck(w, wz.step, errs)
+		}
 	} else {
 		errs, note, status, err = h.editEntityAction(r.Context(), c, wz, op, arg)
 		if err != nil {

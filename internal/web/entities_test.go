@@ -75,7 +75,7 @@ func TestWizardRoundTrips(t *testing.T) {
 	}
 	// Entity Details is the middle step: Back and Next, no Submit yet.
 	if attr(byID(res.doc, "wizard-step"), "value") != "entities" || !isHidden(res.doc, "customer-submit") || isHidden(res.doc, "wizard-back") ||
-		isHidden(res.doc, "wizard-next") || attr(byID(res.doc, "wizard-next"), "value") != "step:licenses" || attr(byID(res.doc, "wizard-back"), "value") != "step:details" {
+		isHidden(res.doc, "wizard-next") || attr(byID(res.doc, "wizard-next"), "value") != "step:settings" || attr(byID(res.doc, "wizard-back"), "value") != "step:details" {
 		t.Errorf("footer not for the middle step")
 	}
 	if attr(byID(res.doc, "f-entity-name"), "autofocus") == "" && !hasAttr(byID(res.doc, "f-entity-name"), "autofocus") {

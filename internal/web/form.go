@@ -273,9 +273,7 @@ func fieldLabel(sections []section, path string) string {
 }
 
 // Wizard steps, in the order the step indicator shows them (UI.md:
-// Customer Details → Entity Details → Settings → License Allocation). Only
-// the steps that exist are listed in wizardSteps; Settings is added there,
-// with its own panel, once it exists.
+// Customer Details → Entity Details → Settings → License Allocation).
 const (
 	stepDetails  = "details"
 	stepEntities = "entities"
@@ -286,6 +284,7 @@ const (
 var wizardSteps = []struct{ Key, Label string }{
 	{stepDetails, "Customer Details"},
 	{stepEntities, "Entity Details"},
+	{stepSettings, "Settings"},
 	{stepLicenses, "License Allocation"},
 }
 
@@ -325,11 +324,12 @@ func prevStep(key string) string {
 // lastStep is the step the Add wizard submits from.
 var lastStep = wizardSteps[len(wizardSteps)-1].Key
 
-// step is one step of the sidebar's step indicator.
+// step is one step of the sidebar's step indicator. Done marks a step of
+// the Add wizard that was passed (going on checks it on the server).
 type step struct {
-	Key, Label string
-	Num        int
-	Current    bool
+	Key, Label    string
+	Num           int
+	Current, Done bool
 }
 
 // customerForm is the Add / Edit Customer sidebar: a wizard whose steps are
@@ -346,6 +346,8 @@ type customerForm struct {
 	Errors  formErrors
 	// Entities is the Entity Details step.
 	Entities entityPanel
+	// Settings is the Settings step.
+	Settings settingsPanel
 	// Licenses is the License Allocation step.
 	Licenses licensePanel
 	// Focus is the id of the input that has focus when the sidebar opens:
@@ -534,6 +536,7 @@ func customerValues(c domain.CustomerInput) url.Values {
 		v.Set("is_active", "on")
 	}
 	setLocation(v, c.Location)
+	setSettings(v, c)
 	return v
 }
 
@@ -597,12 +600,16 @@ func pickValues(posted url.Values, sections []section, prefix string) url.Values
 }
 
 // formValues keeps the posted fields of the customer form, as typed.
-func formValues(posted url.Values) url.Values { return pickValues(posted, customerSections, "") }
+func formValues(posted url.Values) url.Values {
+	v := pickValues(posted, customerSections, "")
+	copySettings(posted, v)
+	return v
+}
 
 // customerInput reads the posted form into the domain's input.
 func customerInput(v url.Values) domain.CustomerInput {
 	active := v.Get("is_active") != ""
-	return domain.CustomerInput{
+	in := domain.CustomerInput{
 		Name:           v.Get("name"),
 		Code:           v.Get("code"),
 		Domain:         v.Get("domain"),
@@ -613,13 +620,16 @@ func customerInput(v url.Values) domain.CustomerInput {
 		IsActive:       &active,
 		Location:       locationInput(v),
 	}
+	settingsInput(v, &in)
+	return in
 }
 
 // customerSteps returns the step indicator with current marked.
 func customerSteps(current string) []step {
 	steps := make([]step, len(wizardSteps))
+	at := stepIndex(current)
 	for i, ws := range wizardSteps {
-		steps[i] = step{Key: ws.Key, Label: ws.Label, Num: i + 1, Current: ws.Key == current}
+		steps[i] = step{Key: ws.Key, Label: ws.Label, Num: i + 1, Current: ws.Key == current, Done: i < at}
 	}
 	return steps
 }

@@ -126,8 +126,20 @@ func excessAsField(err error, prefix string) error {
 	if de == nil || de.License == nil || len(de.Fields) > 0 {
 		return err
 	}
-	return &domain.Error{Code: de.Code, Type: de.Type, Message: de.Message, License: de.License,
-		Fields: []domain.FieldError{{Field: prefix + de.License.Type, Code: "license_exceeded", Message: de.Message}}}
+	xs := de.Excesses
+	if len(xs) == 0 {
+		xs = []domain.LicenseExcess{*de.License}
+	}
+	out := &domain.Error{Code: de.Code, Type: de.Type, Message: de.Message, License: de.License, Excesses: xs}
+	for _, x := range xs {
+		msg := de.Message // one excess: the message as the service worded it
+		if len(xs) > 1 {
+			// Several: pool excesses, whose words name no customer.
+			msg = domain.ErrLicense(x, "").Message
+		}
+		out.Fields = append(out.Fields, domain.FieldError{Field: prefix + x.Type, Code: "license_exceeded", Message: msg})
+	}
+	return out
 }
 
 // licenseTypeOf returns the type of a field path "licenses.users" (or,
@@ -169,7 +181,12 @@ type licenseField struct {
 	Pool string
 	// Used is, in edit mode, what the customer uses (the least it can be
 	// allocated).
-	Used      string
+	Used string
+	// Room is the most this customer can be allocated of the type within
+	// the pool (what is unallocated, plus in edit mode what it holds now);
+	// "" while the pool is unlimited. The script counts down from it as
+	// one types.
+	Room      string
 	Autofocus bool
 }
 
@@ -212,6 +229,13 @@ func buildLicensePanel(edit bool, values url.Values, errs formErrors, pool map[s
 				Error: errs.Msg(name), Max: strconv.Itoa(domain.MaxLicenseCount), Pool: poolNote(l, ok)}
 			if u, ok := used[t]; ok && edit {
 				f.Used = "Uses " + strconv.FormatInt(u.Used, 10)
+			}
+			if un := l.Unallocated(); ok && un != nil {
+				room := *un
+				if u, ok := used[t]; ok && edit {
+					room += u.Allocated
+				}
+				f.Room = strconv.FormatInt(room, 10)
 			}
 			lg.Fields = append(lg.Fields, f)
 		}

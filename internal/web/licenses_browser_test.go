@@ -71,6 +71,8 @@ func TestBrowserLicenses(t *testing.T) {
 		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
 		chromedp.Click(chromedp.ID("wizard-next")),
+		chromedp.WaitVisible(chromedp.ID("f-admin-role")),
+		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("f-licenses-users")),
 	)
 	if got := b.text(`[aria-current=step]`); !strings.Contains(got, "License Allocation") {
@@ -91,9 +93,25 @@ func TestBrowserLicenses(t *testing.T) {
 		chromedp.Clear(chromedp.ID("f-licenses-users")),
 		chromedp.SendKeys(chromedp.ID("f-licenses-users"), "50"),
 		chromedp.Clear(chromedp.ID("f-licenses-it-assets")),
-		chromedp.SendKeys(chromedp.ID("f-licenses-it-assets"), "10"),
+		chromedp.SendKeys(chromedp.ID("f-licenses-it-assets"), "25"),
+		chromedp.Clear(chromedp.ID("f-licenses-mobile-devices")),
+		chromedp.SendKeys(chromedp.ID("f-licenses-mobile-devices"), "3"),
+	)
+	// What the pool has left counts down as one types, in words, and in
+	// red past it.
+	if got, cls := b.text("#f-licenses-users-left"), b.eval(`document.getElementById("f-licenses-users-left").className`); got != "35 more than the pool has left" || !strings.Contains(cls, "is-over") {
+		t.Errorf("users left %q (%s)", got, cls)
+	}
+	if got, cls := b.text("#f-licenses-mobile-devices-left"), b.eval(`document.getElementById("f-licenses-mobile-devices-left").className`); got != "5 left in the pool after this" || strings.Contains(cls, "is-over") {
+		t.Errorf("mobile devices left %q (%s)", got, cls)
+	}
+	if got := b.eval(`String(!!document.getElementById("f-licenses-technicians-left"))`); got != "false" {
+		t.Errorf("an unlimited pool counts down")
+	}
+	b.shot("wizard-license-typing")
+	b.do("back, next",
 		chromedp.Click(chromedp.ID("wizard-back")),
-		chromedp.WaitVisible(chromedp.ID("f-entity-name")),
+		chromedp.WaitVisible(chromedp.ID("f-admin-role")),
 		chromedp.Click(chromedp.ID("wizard-next")),
 		chromedp.WaitVisible(chromedp.ID("f-licenses-users")),
 	)
@@ -109,6 +127,10 @@ func TestBrowserLicenses(t *testing.T) {
 	if got := b.text("#f-licenses-users-error"); !strings.Contains(got, "pool is 20") {
 		t.Errorf("error %q", got)
 	}
+	// Every type over the pool is named at once.
+	if got := b.text("#f-licenses-it-assets-error"); !strings.Contains(got, "pool is 30") {
+		t.Errorf("IT assets error %q", got)
+	}
 	if got := b.eval("document.activeElement.id"); got != "f-licenses-users" {
 		t.Errorf("focus on %q after the refusal", got)
 	}
@@ -119,6 +141,8 @@ func TestBrowserLicenses(t *testing.T) {
 	b.do("fix and submit",
 		chromedp.Clear(chromedp.ID("f-licenses-users")),
 		chromedp.SendKeys(chromedp.ID("f-licenses-users"), "5"),
+		chromedp.Clear(chromedp.ID("f-licenses-it-assets")),
+		chromedp.SendKeys(chromedp.ID("f-licenses-it-assets"), "10"),
 		chromedp.Click(chromedp.ID("customer-submit")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
 		chromedp.WaitNotPresent(chromedp.CSS("dialog#sidebar")),

@@ -141,17 +141,22 @@ func TestWizardLicenseStep(t *testing.T) {
 		t.Errorf("technicians pool note %q", got)
 	}
 
-	// Enter on Entity Details with an empty editor goes on to License
-	// Allocation; it does not submit.
+	// Enter on Entity Details with an empty editor goes on to Settings,
+	// and Enter there to License Allocation; neither submits.
 	f := validForm()
 	f.Set("step", "entities")
 	f.Set("op", "enter")
 	res = s.post(c, "/customers/new", f)
+	if res.status != http.StatusOK || isHidden(res.doc, "step-settings") || len(s.customers()) != 0 {
+		t.Fatalf("Enter on Entity Details: %d, settings hidden %v, %d customers", res.status, isHidden(res.doc, "step-settings"), len(s.customers()))
+	}
+	f.Set("step", "settings")
+	res = s.post(c, "/customers/new", f)
 	if res.status != http.StatusOK || isHidden(res.doc, "step-licenses") || len(s.customers()) != 0 {
-		t.Fatalf("Enter on Entity Details: %d, licenses hidden %v, %d customers", res.status, isHidden(res.doc, "step-licenses"), len(s.customers()))
+		t.Fatalf("Enter on Settings: %d, licenses hidden %v, %d customers", res.status, isHidden(res.doc, "step-licenses"), len(s.customers()))
 	}
 	// The last step: Back and Submit, no Next; focus on the first count.
-	if !isHidden(res.doc, "wizard-next") || isHidden(res.doc, "customer-submit") || attr(byID(res.doc, "wizard-back"), "value") != "step:entities" {
+	if !isHidden(res.doc, "wizard-next") || isHidden(res.doc, "customer-submit") || attr(byID(res.doc, "wizard-back"), "value") != "step:settings" {
 		t.Errorf("footer not for the last step")
 	}
 	if !hasAttr(byID(res.doc, "f-licenses-users"), "autofocus") {

@@ -5,11 +5,13 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/custreg/custreg/internal/auth"
+	"github.com/custreg/custreg/internal/domain"
 )
 
 // Shell is what the frame around every page shows: where you are, who you
@@ -28,9 +30,13 @@ type Shell struct {
 	// the script's tab title once it closes.
 	ListTitle string
 	// MSP is set while MSP mode is on: customers exist.
-	MSP   bool
-	Flash string // a one-time notice from the previous request
-	h     *Handler
+	MSP bool
+	// FullLogo and Logomark are the addresses of the logos the header
+	// shows ("" for none): the person's customer's, or the organization's.
+	// BrandName is whose they are.
+	FullLogo, Logomark, BrandName string
+	Flash                         string // a one-time notice from the previous request
+	h                             *Handler
 }
 
 // NavItem is one entry of the side menu.
@@ -54,9 +60,23 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 	if s.User == "" {
 		s.User = p.Email
 	}
-	if org, err := h.svc.OrgSettings(r.Context()); err == nil {
+	if b, err := h.svc.Branding(r.Context()); err == nil {
+		org := b.Org
 		if org.Name != "" {
 			s.OrgName = org.Name
+		}
+		s.BrandName = s.OrgName
+		for _, li := range b.OrgLogos {
+			s.setLogo(li.Kind, "/api/v1/org/"+li.Kind)
+		}
+		if len(b.CustomerLogos) > 0 {
+			// A customer's own logos replace the organization's, both of
+			// them, so the header never mixes two brands.
+			s.FullLogo, s.Logomark = "", ""
+			for _, li := range b.CustomerLogos {
+				s.setLogo(li.Kind, "/api/v1/customers/"+url.PathEscape(p.CustomerID)+"/"+li.Kind)
+			}
+			s.BrandName = ""
 		}
 		s.MSP = org.MSPEnabled
 		if org.MSPEnabled && can(p, "customers", "view") {
@@ -79,8 +99,14 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 		// own allocation in its license sidebar.
 		s.Nav = append(s.Nav, NavItem{Key: "licenses", Label: "Licenses", Href: "/licenses", Icon: "i-license"})
 	}
+	if allows(p, "Dashboards") {
+		s.Nav = append(s.Nav, NavItem{Key: "dashboards", Label: "Dashboards", Href: "/dashboards", Icon: "i-dashboard"})
+	}
 	if allows(p, "Reports") {
 		s.Nav = append(s.Nav, NavItem{Key: "reports", Label: "Reports", Href: "/reports", Icon: "i-report"})
+	}
+	if allows(p, "UpdateOrgSettings") {
+		s.Nav = append(s.Nav, NavItem{Key: "settings", Label: "Settings", Href: "/settings", Icon: "i-settings"})
 	}
 	for _, n := range s.Nav {
 		if n.Key == active {
@@ -88,6 +114,15 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 		}
 	}
 	return s
+}
+
+func (s *Shell) setLogo(kind, href string) {
+	switch kind {
+	case domain.LogoFull:
+		s.FullLogo = href
+	case domain.LogoMark:
+		s.Logomark = href
+	}
 }
 
 // HasNav reports whether the side menu has the entry key.
@@ -134,16 +169,18 @@ type errorView struct {
 // pageFiles lists each page template; every page is parsed together with
 // the layout and the partials.
 var pageFiles = map[string]string{
-	"login":     "templates/login.html",
-	"setup":     "templates/setup.html",
-	"customers": "templates/customers.html",
-	"home":      "templates/home.html",
-	"users":     "templates/users.html",
-	"assets":    "templates/assets.html",
-	"customer":  "templates/customer.html",
-	"error":     "templates/error.html",
-	"licenses":  "templates/licenses.html",
-	"reports":   "templates/reports.html",
+	"login":      "templates/login.html",
+	"setup":      "templates/setup.html",
+	"customers":  "templates/customers.html",
+	"home":       "templates/home.html",
+	"users":      "templates/users.html",
+	"assets":     "templates/assets.html",
+	"customer":   "templates/customer.html",
+	"error":      "templates/error.html",
+	"licenses":   "templates/licenses.html",
+	"dashboards": "templates/dashboards.html",
+	"reports":    "templates/reports.html",
+	"settings":   "templates/settings.html",
 }
 
 func (h *Handler) parsePages() (map[string]*template.Template, error) {
@@ -153,6 +190,9 @@ func (h *Handler) parsePages() (map[string]*template.Template, error) {
 		"step":     func(i int) int { return i + 1 },
 		"listLink": listLink,
 		"join":     strings.Join,
+		"checkGroup": func(id, legend, hint string, opts []checkOption, name, errMsg string) checkGroupView {
+			return checkGroupView{ID: id, Legend: legend, Hint: hint, Options: opts, Name: name, Error: errMsg}
+		},
 		"problems": func(n int) string {
 			if n == 1 {
 				return "There is a problem with 1 field"

@@ -52,6 +52,9 @@
 //	     /assets/…               the same for assets (one move_entity_id)
 //	GET  /pickers/entities?kind=…&customer_id=…  the entity picker alone, which the
 //	                             script swaps in when a customer is chosen
+//	GET  /dashboards?key=…&customer_id=…&q=…  the dashboards the caller may open, the
+//	                             chosen one's SVG inline (dashboards.go); q searches a
+//	                             customer for organization users (all customers without)
 //	GET  /reports                the reports the caller may run, the scope
 //	                             (customer_id; customer= searches customers), CSV and
 //	                             PDF download links to the API, ?preview=<key> the
@@ -171,6 +174,10 @@ var routes = []Route{
 	{"GET /customers/{id}", "Customer", (*Handler).showCustomer},
 	{"GET /customers/{id}/entities/{eid}", "Entity", (*Handler).showEntity},
 	{"GET /customers/{id}/licenses", "CustomerLicenses", (*Handler).showLicenses},
+	{"POST /logo-drafts", "StageLogo", (*Handler).stageLogoDraft},
+	{"GET /logo-drafts/{id}", "LogoDraft", (*Handler).logoDraftImage},
+	{"POST /customers/{id}/logos/{kind}", "SetCustomerLogo", (*Handler).uploadLogo},
+	{"POST /customers/{id}/logos/{kind}/delete", "DeleteCustomerLogo", (*Handler).removeLogo},
 
 	{"GET /licenses", "OrgLicenses", (*Handler).licensesPage},
 	{"POST /licenses", "SetOrgPool", (*Handler).setPool},
@@ -195,7 +202,12 @@ var routes = []Route{
 
 	{"GET /pickers/entities", "ListEntities", (*Handler).pickerEntities},
 
+	{"GET /dashboards", "Dashboards", (*Handler).dashboardsPage},
 	{"GET /reports", "Reports", (*Handler).reportsPage},
+	{"GET /settings", "UpdateOrgSettings", (*Handler).orgSettingsPage},
+	{"POST /settings", "UpdateOrgSettings", (*Handler).saveOrgSettings},
+	{"POST /settings/logos/{kind}", "SetOrgLogo", (*Handler).uploadOrgLogo},
+	{"POST /settings/logos/{kind}/delete", "DeleteOrgLogo", (*Handler).removeOrgLogoRoute},
 }
 
 // Routes returns the UI's signed-in pages.

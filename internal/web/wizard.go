@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -188,6 +189,10 @@ type wizard struct {
 	// licenses are the License Allocation counts as typed, by type; in
 	// edit mode only the types posted.
 	licenses url.Values
+	// logoNotes are the warnings of logos just taken, by kind; logoStatus
+	// says what the last logo action did.
+	logoNotes  map[string]string
+	logoStatus string
 }
 
 // readWizard reads the posted sidebar form.
@@ -400,9 +405,17 @@ func place(l domain.Location) string {
 
 // addForm builds the sidebar of an Add wizard; pool is the organization's
 // licenses by type, for the License Allocation step.
-func (wz *wizard) addForm(errs formErrors, note panelNote, pool map[string]domain.OrgLicense) *customerForm {
+func (h *Handler) addForm(ctx context.Context, wz *wizard, errs formErrors, note panelNote) (*customerForm, error) {
+	pool, err := h.orgPool(ctx)
+	if err != nil {
+		return nil, err
+	}
 	f := &customerForm{Action: "/customers/new", Title: "Add Customer", Step: wz.step, Steps: customerSteps(wz.step),
 		Values: wz.customer, Errors: errs}
+	if f.Settings, err = buildSettings(ctx, h, false, nil, wz.customer, errs, wz.logoNotes); err != nil {
+		return nil, err
+	}
+	f.Settings.Status = wz.logoStatus
 	f.Licenses = buildLicensePanel(false, wz.licenses, errs, pool, nil)
 	p := entityPanel{Alert: note.alert, Status: note.status, Focus: note.focus}
 	for i, row := range wz.rows {
@@ -430,7 +443,7 @@ func (wz *wizard) addForm(errs formErrors, note panelNote, pool map[string]domai
 	}
 	f.Entities = p
 	f.finish()
-	return f
+	return f, nil
 }
 
 // editForm builds the sidebar of an edit: the customer's entities are read
@@ -460,6 +473,10 @@ func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64
 		alloc.Set(t, wz.licenses.Get(t))
 	}
 	f.Licenses = buildLicensePanel(true, alloc, errs, pool, used)
+	if f.Settings, err = buildSettings(ctx, h, true, &c, wz.customer, errs, wz.logoNotes); err != nil {
+		return nil, err
+	}
+	f.Settings.Status = wz.logoStatus
 	p := entityPanel{Edit: true, Total: page.Total, Alert: note.alert, Status: note.status, Focus: note.focus}
 	for i, e := range page.Items {
 		p.Rows = append(p.Rows, entityRow{Key: e.ID, Num: i + 1, Name: e.Name, Code: e.Code, Type: entityTypeLabel(e.Type),
@@ -554,17 +571,75 @@ func (h *Handler) showForm(w http.ResponseWriter, r *http.Request, status int, t
 	return nil
 }
 
-// wizardStep moves to another step. Leaving Customer Details checks its
-// fields (the service checks them again on Submit, with uniqueness).
-func wizardStep(wz *wizard, target string) (formErrors, int) {
+// wizardStep moves to another step. Going on from Customer Details or
+// Settings checks the customer's fields on the server as Submit will
+// (formats, the name and code against the live customers, the pin code
+// against the country, the admin role and the catalog keys; exceptID is
+// the customer an edit edits); a refusal stays on the first step with a
+// problem.
+func (h *Handler) wizardStep(ctx context.Context, wz *wizard, target, exceptID string) (formErrors, int, error) {
 	target = validStep(target)
-	if wz.step == stepDetails && target != stepDetails {
-		if _, err := customerInput(wz.customer).Normalize(); err != nil {
-			return newFormErrors(err, customerRefs), http.StatusUnprocessableEntity
+	forward := stepIndex(target) > stepIndex(wz.step)
+	if forward && (wz.step == stepDetails || wz.step == stepSettings) {
+		err := h.svc.CheckCustomer(ctx, customerInput(wz.customer), exceptID)
+		if de := domainErr(err); de != nil && de.Code == domain.EInvalid {
+			wz.step = stepSettings
+			for _, f := range de.Fields {
+				if !isSettingsField(f.Field) {
+					wz.step = stepDetails
+				}
+			}
+			return formErrorsFrom(err, customerFieldRef), http.StatusUnprocessableEntity, nil
+		} else if err != nil {
+			return formErrors{}, 0, err
 		}
 	}
 	wz.step = target
-	return formErrors{}, http.StatusOK
+	return formErrors{}, http.StatusOK, nil
+}
+
+// customerFieldRef resolves a field path of the customer's errors to its
+// input on Customer Details or Settings.
+func customerFieldRef(field string) (string, fieldRef, bool) {
+	if isSettingsField(field) {
+		return settingsRef(field)
+	}
+	ref, ok := customerRefs[field]
+	return field, ref, ok
+}
+
+// checkAnswer is what the script's Next asks of the server (header
+// X-Custreg-Check): whether the step passes, and the messages by input.
+type checkAnswer struct {
+	OK     bool         `json:"ok"`
+	Step   string       `json:"step"`
+	Errors []checkError `json:"errors,omitempty"`
+}
+
+type checkError struct {
+	ID      string `json:"id"`
+	Label   string `json:"label"`
+	Message string `json:"message"`
+}
+
+func writeCheck(w http.ResponseWriter, step string, errs formErrors) error {
+	a := checkAnswer{OK: !errs.Any(), Step: step}
+	for _, it := range errs.Summary {
+		a.Errors = append(a.Errors, checkError{ID: it.ID, Label: it.Label, Message: it.Message})
+	}
+	if errs.Alert != "" {
+		a.Errors = append(a.Errors, checkError{Message: errs.Alert})
+	}
+	body, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if !a.OK {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	_, _ = w.Write(body)
+	return nil
 }
 
 // rowArg reads the row index an Add-wizard action names.
@@ -655,7 +730,7 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 	var note panelNote
 	err = excessAsField(err, allocPrefix)
 	de := domainErr(err)
-	first, customerBad, licenseBad := -1, false, false
+	first, customerBad, settingsBad, licenseBad := -1, false, false, false
 	if de != nil {
 		for _, fe := range de.Fields {
 			if i, _, ok := entityPath(fe.Field); ok && i < len(wz.rows) {
@@ -664,6 +739,8 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 				}
 			} else if _, ok := licenseTypeOf(fe.Field, allocPrefix); ok && strings.HasPrefix(fe.Field, allocPrefix) {
 				licenseBad = true
+			} else if isSettingsField(fe.Field) {
+				settingsBad = true
 			} else {
 				customerBad = true
 			}
@@ -673,10 +750,12 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 		wz.draft, wz.draftIndex = cloneValues(wz.rows[first]), first
 	}
 	switch {
-	case customerBad || (first < 0 && !licenseBad):
+	case customerBad || (first < 0 && !licenseBad && !settingsBad):
 		wz.step = stepDetails
 	case first >= 0:
 		wz.step = stepEntities
+	case settingsBad:
+		wz.step = stepSettings
 	default:
 		wz.step = stepLicenses
 	}
@@ -684,6 +763,9 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 	errs := formErrorsFrom(err, func(field string) (string, fieldRef, bool) {
 		if t, ok := licenseTypeOf(field, allocPrefix); ok && strings.HasPrefix(field, allocPrefix) {
 			return field, allocRef(t), true
+		}
+		if isSettingsField(field) {
+			return settingsRef(field)
 		}
 		i, rel, ok := entityPath(field)
 		if !ok || i >= len(wz.rows) {

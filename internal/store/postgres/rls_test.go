@@ -100,6 +100,22 @@ func TestRowLevelSecurity(t *testing.T) {
 			t.Errorf("confined to A, customer_licenses shows %d rows, want %d", n, len(domain.LicenseTypes))
 		}
 	})
+	// The license-usage history too: a day's snapshot holds both
+	// customers' rows; confined to A, only A's show.
+	if err := st.Write(ctx, func(tx store.Tx) error {
+		_, _, err := tx.SnapshotUsage(ctx, "2026-11-30", now, "2025-11-30")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	confined(a.ID, func(tx *sql.Tx) {
+		if n := count(tx, `SELECT count(*) FROM license_usage_daily`); n != len(domain.LicenseTypes) {
+			t.Errorf("confined to A, license_usage_daily shows %d rows, want %d", n, len(domain.LicenseTypes))
+		}
+		if n := count(tx, `SELECT count(*) FROM license_usage_daily WHERE customer_id = $1`, b.ID); n != 0 {
+			t.Error("confined to A, B's history is visible")
+		}
+	})
 	// Every table that holds a customer's rows (a customer_id column) is
 	// under a policy that its owner obeys too: a new tenant table cannot
 	// be forgotten.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -168,14 +169,25 @@ func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[str
 	if _, err := t.exec(ctx, `UPDATE customer_licenses SET allocated = `+set+` WHERE customer_id = ? AND type IN (`+placeholders(len(types))+`)`, args...); err != nil {
 		return err
 	}
+	// Every type is tried, so that a refusal names every type over the
+	// pool at once; the transaction is rolled back on any.
+	var over []domain.LicenseExcess
 	for _, typ := range licenseOrder(changed) {
 		d := changed[typ]
-		if err := t.guarded(ctx, func() (domain.LicenseExcess, error) {
+		err := t.guarded(ctx, func() (domain.LicenseExcess, error) {
 			l, err := t.orgLicense(ctx, typ)
 			return domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: deref(l.Pool), Result: l.Allocated + d + l.OrgUsed}, err
-		}, `UPDATE org_licenses SET allocated = allocated + ? WHERE type = ? AND (? <= 0 OR pool IS NULL OR allocated + ? + org_used <= pool)`, d, typ, d, d); err != nil {
+		}, `UPDATE org_licenses SET allocated = allocated + ? WHERE type = ? AND (? <= 0 OR pool IS NULL OR allocated + ? + org_used <= pool)`, d, typ, d, d)
+		var de *domain.Error
+		switch {
+		case errors.As(err, &de) && de.License != nil:
+			over = append(over, *de.License)
+		case err != nil:
 			return err
 		}
+	}
+	if len(over) > 0 {
+		return domain.ErrLicenses(over, "")
 	}
 	return nil
 }

@@ -11,8 +11,10 @@
 //     them, focus returns to what opened them;
 //   - Cancel asks before throwing away typed input;
 //   - after a rejected form, focus goes to the first invalid field;
-//   - the wizard's Next and Back switch steps in the page (Next checks the
-//     required fields first), whatever the number of steps;
+//   - the wizard's Next and Back switch steps in the page, whatever the
+//     number of steps; Next from Customer Details or Settings asks the
+//     server to check the step first (uniqueness included) and marks it
+//     done in the indicator;
 //   - the license sidebar opens in place like the customer sidebar; the entity buttons send the form and swap in
 //     the Entity Details panel the server answers with; deleting a stored
 //     entity asks first, in its row;
@@ -25,6 +27,9 @@
 //     entity picker that follows it (without the script, "Show its
 //     entities" is a round trip), the filter applies on change, and one
 //     checkbox checks every row for the move bar;
+//   - on the wizard's Settings step a logo chosen or dropped is sent at
+//     once and its preview shown (without the script it goes with the
+//     next button pressed);
 //   - the side menu collapses to icons.
 (function () {
   'use strict';
@@ -276,6 +281,85 @@
     return true;
   }
 
+  // checkStep asks the server whether the step being left passes (as
+  // Submit will check it: formats, the name and code against the other
+  // customers, the pin code against the country, the admin role); it goes
+  // on when it does, and shows each message beside its field when not. If
+  // the server cannot be asked, it goes on: Submit checks everything again.
+  var checkBusy = false;
+  function checkStep(form, from, target) {
+    if (checkBusy) { return; }
+    checkBusy = true;
+    var body = new URLSearchParams(new FormData(form));
+    body.set('op', 'step:' + target);
+    body.delete('full_logo'); // logos were sent as they were chosen
+    body.delete('logomark');
+    fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin', headers: { 'X-Custreg-Check': '1', Accept: 'application/json' } })
+      .then(function (res) { return res.json(); })
+      .then(function (a) {
+        checkBusy = false;
+        $$('[data-check-error]', form).forEach(function (p) { clearCheckError(p); });
+        if (a.ok) {
+          markDone(form, from);
+          goStep(form, target, { force: true });
+          return;
+        }
+        if (a.step && a.step !== $('#wizard-step', form).value) { goStep(form, a.step, { force: true, noFocus: true }); }
+        var first = null;
+        (a.errors || []).forEach(function (er) {
+          var el = er.id && doc.getElementById(er.id);
+          if (el) {
+            setCheckError(el, er.message);
+            first = first || el;
+          }
+        });
+        if (first) {
+          (first.matches('fieldset') ? $('input', first) : first).focus();
+        }
+        announce((a.errors || []).map(function (er) { return (er.label ? er.label + ': ' : '') + er.message; }).join(' '));
+      })
+      .catch(function () {
+        checkBusy = false;
+        goStep(form, target);
+      });
+  }
+
+  // setCheckError shows the server's message for el (an input, or a group
+  // of checkboxes), replacing what it showed before.
+  function setCheckError(el, msg) {
+    var old = doc.getElementById(el.id + '-error');
+    if (old) { old.parentNode.removeChild(old); }
+    var box = el.matches('fieldset') ? el : el.closest('.field');
+    var p = doc.createElement('p');
+    p.className = 'field-error';
+    p.id = el.id + '-error';
+    p.dataset.client = 'true';
+    p.dataset.checkError = el.id;
+    p.innerHTML = '<svg class="icon" aria-hidden="true"><use href="#i-alert"/></svg><span></span>';
+    p.lastChild.textContent = msg;
+    box.appendChild(p);
+    box.classList.add('has-error');
+    el.setAttribute('aria-invalid', 'true');
+    var by = (el.getAttribute('aria-describedby') || '').split(' ').filter(function (id) { return id && id !== p.id; });
+    el.setAttribute('aria-describedby', [p.id].concat(by).join(' '));
+  }
+
+  function clearCheckError(p) {
+    var el = doc.getElementById(p.dataset.checkError);
+    if (el) { clearClientError(el); }
+    if (p.parentNode) {
+      p.parentNode.classList.remove('has-error');
+      p.parentNode.removeChild(p);
+    }
+  }
+
+  // markDone marks a step passed in the step indicator.
+  function markDone(form, key) {
+    if (form.dataset.mode === 'edit') { return; }
+    var li = $('[data-step-item="' + key + '"]', form);
+    if (li) { li.classList.add('done'); }
+  }
+
   // stepKeys lists the wizard's steps in order.
   function stepKeys(form) {
     return $$('[data-step-item]', form).map(function (li) { return li.getAttribute('data-step-item'); });
@@ -403,6 +487,114 @@
     if (del) { del.focus(); }
   }
 
+  // ---- The Settings step's logos ----
+  // A chosen or dropped image is sent on its own at once (the slot's
+  // data-upload): the Add wizard keeps the draft the server staged, edit
+  // mode has stored it; the preview shows what the server made of it, and
+  // a refusal shows beside the field. Remove forgets the draft, or asks
+  // the server to remove the stored logo (data-remove).
+
+  function wireLogo(form, slot) {
+    var input = $('input[type=file]', slot);
+    var zone = $('[data-dropzone]', slot);
+    var remove = $('[data-logo-remove]', slot);
+    input.addEventListener('change', function (e) {
+      e.stopPropagation();
+      if (input.files && input.files.length) { uploadLogo(form, slot, input.files[0]); }
+    });
+    ['dragenter', 'dragover'].forEach(function (type) {
+      zone.addEventListener(type, function (e) {
+        e.preventDefault();
+        zone.classList.add('is-over');
+      });
+    });
+    ['dragleave', 'drop'].forEach(function (type) {
+      zone.addEventListener(type, function () { zone.classList.remove('is-over'); });
+    });
+    zone.addEventListener('drop', function (e) {
+      e.preventDefault();
+      var f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+      if (f) { uploadLogo(form, slot, f); }
+    });
+    remove.addEventListener('click', function (e) {
+      e.preventDefault();
+      var url = slot.getAttribute('data-remove');
+      var done = function () {
+        showLogo(slot, { preview: '', info: '', draft_id: '' });
+        announce('Logo removed.');
+        input.focus();
+      };
+      if (!url) { done(); return; }
+      logoRequest(url, null).then(function (r) {
+        if (!r.ok) { throw new Error(r.a.error || 'status ' + r.status); }
+        done();
+      }).catch(function (err) { setLogoError(slot, err.message || 'That did not work; try again.'); });
+    });
+  }
+
+  function logoRequest(url, file) {
+    var body = new FormData();
+    if (file) { body.append('file', file); }
+    return fetch(url, { method: 'POST', body: body, credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (res) {
+        return res.json().then(function (a) { return { ok: res.ok, status: res.status, a: a }; },
+          function () { return { ok: false, status: res.status, a: {} }; });
+      });
+  }
+
+  function setLogoError(slot, msg) {
+    var err = $('[data-error]', slot);
+    var input = $('input[type=file]', slot);
+    $('span', err).textContent = msg || '';
+    err.hidden = !msg;
+    slot.classList.toggle('has-error', !!msg);
+    if (msg) { input.setAttribute('aria-invalid', 'true'); } else { input.removeAttribute('aria-invalid'); }
+    if (msg) { announce(msg); }
+  }
+
+  function showLogo(slot, a) {
+    var preview = $('[data-preview]', slot);
+    preview.textContent = '';
+    if (a.preview) {
+      var img = doc.createElement('img');
+      img.src = a.preview;
+      img.alt = $('.label', slot).textContent + ' preview';
+      preview.appendChild(img);
+    }
+    $('[data-dropzone]', slot).classList.toggle('has-image', !!a.preview);
+    var draft = $('[data-draft]', slot);
+    draft.value = a.draft_id || '';
+    draft.disabled = !a.draft_id;
+    var info = $('[data-info]', slot);
+    info.value = a.info || '';
+    info.disabled = !a.info;
+    $('[data-info-text]', slot).textContent = a.info || '';
+    var warn = $('[data-warning]', slot);
+    $('span', warn).textContent = a.warning || '';
+    warn.hidden = !a.warning;
+    $('[data-logo-remove]', slot).hidden = !a.preview;
+    setLogoError(slot, '');
+  }
+
+  function uploadLogo(form, slot, file) {
+    var input = $('input[type=file]', slot);
+    slot.setAttribute('aria-busy', 'true');
+    logoRequest(slot.getAttribute('data-upload'), file).then(function (r) {
+      slot.removeAttribute('aria-busy');
+      input.value = ''; // sent: the form does not carry it again
+      if (!r.ok) {
+        setLogoError(slot, r.a.error || (r.status === 413 ? 'The file is larger than 20 MB; choose a smaller image.' : 'That did not work; try again.'));
+        return;
+      }
+      showLogo(slot, r.a);
+      form.dataset.dirty = 'true';
+      announce(r.a.status);
+    }).catch(function () {
+      slot.removeAttribute('aria-busy');
+      setLogoError(slot, 'That did not work; check the connection and try again.');
+    });
+  }
+
   // ---- Wiring a sidebar or dialog ----
 
   function wire(el) {
@@ -443,6 +635,24 @@
 
     var form = $('form', el);
     if (!form) { return; }
+    $$('[data-logo]', form).forEach(function (slot) { wireLogo(form, slot); });
+    // License Allocation counts down what the pool has left as one types,
+    // in words and, past the pool, in red.
+    var showRoom = function (field) {
+      var input = $('input', field);
+      var left = $('[data-left]', field);
+      if (!input || !left) { return; }
+      var n = parseInt(input.value, 10);
+      if (input.value.trim() === '' || isNaN(n)) { left.hidden = true; return; }
+      var rest = parseInt(field.getAttribute('data-room'), 10) - n;
+      left.hidden = false;
+      left.classList.toggle('is-over', rest < 0);
+      left.textContent = rest < 0 ? (-rest) + ' more than the pool has left' : rest + ' left in the pool after this';
+    };
+    $$('[data-room]', form).forEach(function (field) {
+      showRoom(field);
+      $('input', field).addEventListener('input', function () { showRoom(field); });
+    });
     var markDirty = function () { form.dataset.dirty = 'true'; };
     form.addEventListener('input', function (e) {
       markDirty();
@@ -475,7 +685,15 @@
       if (op === 'enter') { op = enterOp(form); }
       if (op.indexOf('step:') === 0) {
         e.preventDefault();
-        goStep(form, op.slice(5));
+        var target = op.slice(5);
+        var keys = stepKeys(form);
+        var from = $('#wizard-step', form).value;
+        if (keys.indexOf(target) > keys.indexOf(from) && (from === 'details' || from === 'settings')) {
+          if (from === 'details' && !checkRequired(form)) { return; }
+          checkStep(form, from, target);
+        } else {
+          goStep(form, target);
+        }
         return;
       }
       if (s && s.hasAttribute('data-keep-entity')) {
@@ -968,4 +1186,8 @@
     open.close();
     show(open);
   }
+  // The organization's Settings page: its logos are sent as they are
+  // chosen, as in the wizard.
+  var orgForm = $('#org-settings-form');
+  if (orgForm) { $$('[data-logo]', orgForm).forEach(function (slot) { wireLogo(orgForm, slot); }); }
 })();
