@@ -26,6 +26,8 @@ const usage = `Usage: custreg <command> [flags]
 Commands:
   serve     run the HTTP API and web UI
   migrate   apply database migrations and exit
+  backup    write a consistent copy of a running SQLite store: backup [--db DSN] FILE
+  restore   bring a backup back as the SQLite store: restore FILE [--db DSN] [--force]
 
 Run "custreg <command> -h" for a command's flags.
 `
@@ -56,6 +58,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer st.Close()
 		fmt.Fprintln(stdout, "migrations applied")
 		return nil
+	case "backup":
+		return backupCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -226,7 +232,8 @@ func storeKind(dsn string) string {
 	return "sqlite:" + dsn
 }
 
-// sweepSessions deletes expired sessions every hour until ctx is done.
+// sweepSessions deletes expired sessions and idempotency keys every hour
+// until ctx is done.
 func sweepSessions(ctx context.Context, svc *service.Service, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -235,6 +242,11 @@ func sweepSessions(ctx context.Context, svc *service.Service, log *slog.Logger) 
 			log.Warn("deleting expired sessions", "err", err)
 		} else if n > 0 {
 			log.Info("deleted expired sessions", "count", n)
+		}
+		if n, err := svc.DeleteExpiredIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deleting expired idempotency keys", "err", err)
+		} else if n > 0 {
+			log.Info("deleted expired idempotency keys", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -150,7 +150,7 @@ func (a *API) Register(mux *http.ServeMux) {
 					return
 				}
 			}
-			if err := rt.handler(a, w, r); err != nil {
+			if err := a.idempotent(rt, w, r); err != nil {
 				a.writeError(w, r, err)
 			}
 		})

@@ -53,6 +53,8 @@ var useCases = map[string]Need{
 	"CreateToken": {},
 	"Tokens":      {},
 	"RevokeToken": {},
+	// Keeping the first answer to a POST sent with an Idempotency-Key.
+	"Idempotency": {},
 
 	// The organization.
 	"OrgSettings":       {},

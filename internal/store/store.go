@@ -332,6 +332,24 @@ type Tx interface {
 	// ReportEntities yields entities by customer name and entity name.
 	ReportEntities(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.EntityLine) error) error
 
+	// IdempotencyKey returns what is kept of userID's key (locked for the
+	// transaction's writes); ENotFound if none.
+	IdempotencyKey(ctx context.Context, userID, keyHash string) (domain.IdempotentRecord, error)
+	// ReserveIdempotencyKey keeps r as a request being run; false if the
+	// key is kept already (by a request that committed first).
+	ReserveIdempotencyKey(ctx context.Context, r domain.IdempotentRecord) (bool, error)
+	// RenewIdempotencyKey makes a kept key r's again, as a request being
+	// run (it expired, or its first request died).
+	RenewIdempotencyKey(ctx context.Context, r domain.IdempotentRecord) error
+	// CompleteIdempotencyKey keeps r's answer for its key, if the key is
+	// still r's request.
+	CompleteIdempotencyKey(ctx context.Context, r domain.IdempotentRecord) error
+	// DeleteIdempotencyKey forgets a key whose request is still running
+	// (it failed: a retry should run again).
+	DeleteIdempotencyKey(ctx context.Context, userID, keyHash string) error
+	// DeleteExpiredIdempotencyKeys forgets the keys kept since before.
+	DeleteExpiredIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
+
 	// AppendAudit records changes.
 	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error
 	// Audit lists entries newest first, optionally of one customer.

@@ -101,3 +101,42 @@ func TestBrowserBranding(t *testing.T) {
 	}
 	b.checkConsole()
 }
+
+// TestBrowserSettingsStepWidths opens the Settings step of a customer with
+// both logos at a laptop's, a tablet's and a phone's width: nothing scrolls
+// sideways, the previews show, and the screenshots are kept to look at.
+func TestBrowserSettingsStepWidths(t *testing.T) {
+	b := newBrowser(t)
+	s := MustStack(t, service.FirstStart{OrgName: "Northwind MSP"}, false)
+	c := s.MustCreateCustomer(domain.CustomerInput{Name: "Contoso Retail", Code: "CON-7"})
+	if _, err := s.svc.SetCustomerLogo(s.admin, c.ID, domain.LogoFull, logotest.PNG(1280, 320), "image/png"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.SetCustomerLogo(s.admin, c.ID, domain.LogoMark, logotest.PNG(640, 160), "image/png"); err != nil {
+		t.Fatal(err)
+	}
+	b.do("sign in",
+		chromedp.Navigate(s.srv.URL+"/login"),
+		chromedp.WaitVisible(chromedp.ID("login-email")),
+		chromedp.SendKeys(chromedp.ID("login-email"), adminEmail),
+		chromedp.SendKeys(chromedp.ID("login-password"), adminPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("add-customer")),
+	)
+	for _, w := range []struct {
+		name string
+		w, h int64
+	}{{"1400", 1400, 900}, {"768", 768, 1024}, {"390", 390, 844}} {
+		b.do("settings at "+w.name,
+			chromedp.EmulateViewport(w.w, w.h),
+			chromedp.Navigate(s.srv.URL+"/customers/"+c.ID+"/edit?step=settings"),
+			chromedp.WaitVisible(chromedp.ID("f-admin-role")),
+		)
+		b.waitFor("previews at "+w.name, `[...document.querySelectorAll("[data-preview] img")].filter(i => i.complete && i.naturalWidth > 0).length === 2`)
+		if got := b.eval(`String(document.getElementById("sidebar-body").scrollWidth <= document.getElementById("sidebar-body").clientWidth && document.documentElement.scrollWidth <= window.innerWidth)`); got != "true" {
+			t.Errorf("at %s px the Settings step scrolls sideways", w.name)
+		}
+		b.shot("settings-step-" + w.name)
+	}
+	b.checkConsole()
+}
