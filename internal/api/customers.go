@@ -213,6 +213,35 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, customerOut(c))
 }
 
+// deletePreviewJSON is what deleting a customer takes with it.
+type deletePreviewJSON struct {
+	CustomerID string                `json:"customer_id"`
+	Name       string                `json:"name"`
+	Code       string                `json:"code"`
+	Entities   int64                 `json:"entities"`
+	Users      int64                 `json:"users"`
+	Assets     int64                 `json:"assets"`
+	Returned   []returnedLicenseJSON `json:"licenses_returned"`
+}
+
+type returnedLicenseJSON struct {
+	Type      string `json:"type"`
+	Allocated int64  `json:"allocated"`
+}
+
+func (a *API) deletePreview(w http.ResponseWriter, r *http.Request) error {
+	d, err := a.svc.DeletePreview(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out := deletePreviewJSON{CustomerID: d.Customer.ID, Name: d.Customer.Name, Code: d.Customer.Code, Entities: d.Entities,
+		Users: d.Users, Assets: d.Assets, Returned: []returnedLicenseJSON{}}
+	for _, l := range d.Returned {
+		out.Returned = append(out.Returned, returnedLicenseJSON{Type: l.Type, Allocated: l.Allocated})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
 func (a *API) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	version, err := parseIfMatch(r)
 	if err != nil {

@@ -30,6 +30,9 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 
 	"LicenseExcess": reflect.TypeFor[domain.LicenseExcess](),
 
+	"DeletePreview":   reflect.TypeFor[deletePreviewJSON](),
+	"ReturnedLicense": reflect.TypeFor[returnedLicenseJSON](),
+
 	"OrgLicense":          reflect.TypeFor[orgLicenseJSON](),
 	"OrgLicenseList":      reflect.TypeFor[orgLicenseList](),
 	"CustomerLicense":     reflect.TypeFor[customerLicenseJSON](),

@@ -1748,6 +1748,17 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	admin.do(oasReq{method: "PUT", path: customers + "/" + fullID + "/" + domain.LogoFull, body: logotest.PNG(320, 80), contentType: "image/png"}, 200)
 	admin.do(oasReq{method: "DELETE", path: customers + "/" + fullID + "/" + domain.LogoFull}, 204)
 
+	// What a delete would take with the customer: the customer's own
+	// figures and allocation, and nothing changes.
+	cu = admin.do(oasReq{method: "GET", path: customers + "/" + jioID}, 200).json(t)
+	dp := admin.do(oasReq{method: "GET", path: customers + "/" + jioID + "/delete-preview"}, 200).json(t)
+	if dp["entities"] != cu["entities_count"] || dp["users"] != cu["users_count"] || dp["assets"] != cu["assets_count"] || dp["code"] != cu["code"] {
+		t.Errorf("delete preview %v of customer %v", dp, cu)
+	}
+	oasWantType(t, scoped.do(oasReq{method: "GET", path: customers + "/" + jioID + "/delete-preview"}, 403), "forbidden")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/" + anyID + "/delete-preview"}, 404), "not-found")
+	admin.do(oasReq{method: "GET", path: customers + "/" + jioID}, 200)
+
 	// The organization's logos: an organization admin sets them, anyone
 	// signed in reads them, nobody else changes them.
 	for _, kind := range domain.LogoKinds {

@@ -379,3 +379,43 @@ func (s *Service) CheckCustomer(ctx context.Context, in domain.CustomerInput, ex
 		return fe.Err()
 	})
 }
+
+// DeleteImpact is what deleting a customer takes with it: its entities,
+// its users (who can no longer sign in), its assets, and the allocation
+// returned to the organization's pool.
+type DeleteImpact struct {
+	Customer                domain.Customer
+	Entities, Users, Assets int64
+	Returned                []domain.CustomerLicense // the types it is allocated any of
+}
+
+// DeletePreview says what DeleteCustomer would take with the customer,
+// for the delete dialog; it changes nothing.
+func (s *Service) DeletePreview(ctx context.Context, id string) (DeleteImpact, error) {
+	ctx, p, err := begin(ctx, "DeletePreview")
+	if err != nil {
+		return DeleteImpact{}, err
+	}
+	var out DeleteImpact
+	err = s.store.Read(ctx, func(tx store.Tx) error {
+		if err := requireMSP(ctx, tx); err != nil {
+			return err
+		}
+		c, err := tx.Customer(ctx, p.Scope(), id)
+		if err != nil {
+			return err
+		}
+		ls, err := tx.CustomerLicenses(ctx, p.Scope(), id)
+		if err != nil {
+			return err
+		}
+		out = DeleteImpact{Customer: c, Entities: c.EntitiesCount, Users: c.UsersCount, Assets: c.AssetsCount}
+		for _, l := range ls {
+			if l.Allocated > 0 {
+				out.Returned = append(out.Returned, l)
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -75,6 +75,7 @@ var useCases = map[string]Need{
 	"RegisterCustomer":           {Permission: "customers.add", Organization: true},
 	"UpdateCustomerWithLicenses": {Permission: "customers.edit", Organization: true},
 	"DeleteCustomer":             {Permission: "customers.delete", Organization: true},
+	"DeletePreview":              {Permission: "customers.delete", Organization: true},
 	// The wizard's Next: a customer's fields checked without writing.
 	"CheckCustomer":       {Permission: "customers.view", Organization: true},
 	"CustomerLicenses":    {Permission: "licenses.view"},

@@ -67,6 +67,24 @@ type deleteView struct {
 	Typed          string
 	Error          string // beside the code input
 	Alert          string // an error that is not about the typed code
+	// Goes says what goes with the customer ("2 entities", ...), Returned
+	// the allocation returned to the pool ("Users 5", ...).
+	Goes, Returned []string
+}
+
+// withImpact fills in what deleting the customer takes with it.
+func (h *Handler) withImpact(ctx context.Context, d *deleteView) error {
+	imp, err := h.svc.DeletePreview(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	d.Goes = []string{pluralize(imp.Entities, "entity", "entities"),
+		pluralize(imp.Users, "user", "users") + ", who can no longer sign in",
+		pluralize(imp.Assets, "asset", "assets")}
+	for _, l := range imp.Returned {
+		d.Returned = append(d.Returned, licenseLabels[l.Type]+" "+strconv.FormatInt(l.Allocated, 10))
+	}
+	return nil
 }
 
 // listView loads the customer list of s for the page. The sidebar and the
@@ -616,6 +634,9 @@ func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Delete = &deleteView{ID: c.ID, Name: c.Name, Code: c.Code, Version: c.Version}
+	if err := h.withImpact(r.Context(), v.Delete); err != nil {
+		return err
+	}
 	h.render(w, r, http.StatusOK, "customers", v)
 	return nil
 }
@@ -666,6 +687,9 @@ func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Delete = d
+	if err := h.withImpact(r.Context(), d); err != nil && domainErr(err) == nil {
+		return err
+	}
 	h.render(w, r, status, "customers", v)
 	return nil
 }

@@ -500,6 +500,11 @@ func TestDeleteCustomer(t *testing.T) {
 	if dlg == nil || !strings.Contains(text(dlg), "Reliance") || attr(byID(dlg, "confirm-code"), "data-code") != "REL-7" {
 		t.Fatalf("dialog: %q", text(dlg))
 	}
+	// The dialog says what goes with the customer.
+	if got := text(byID(dlg, "delete-impact")); !strings.Contains(got, "0 entities") || !strings.Contains(got, "0 users, who can no longer sign in") ||
+		!strings.Contains(got, "0 assets") || !strings.Contains(got, "Returned to the organization's pool") {
+		t.Errorf("delete impact: %q", got)
+	}
 
 	for _, typed := range []string{"", "REL-8"} {
 		res := s.post(c, path, url.Values{"version": {"1"}, "confirm_code": {typed}})
