@@ -51,8 +51,8 @@ type reportCustomer struct {
 }
 
 type reportCard struct {
-	Key, Name, Description, CSV, PDF, JSON, PreviewURL string
-	Previewing                                         bool
+	Key, Name, Description, CSV, PDF, PreviewURL string
+	Previewing                                   bool
 }
 
 type reportPreview struct {
@@ -113,7 +113,7 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	previewKey := q.Get("preview")
 	for _, e := range entries {
 		v.Reports = append(v.Reports, reportCard{Key: e.Key, Name: e.Name, Description: e.Description,
-			CSV: apiReportURL(e.Key, chosen, "csv"), PDF: apiReportURL(e.Key, chosen, "pdf"), JSON: apiReportURL(e.Key, chosen, "json"),
+			CSV: apiReportURL(e.Key, chosen, "csv"), PDF: apiReportURL(e.Key, chosen, "pdf"),
 			PreviewURL: reportsURL(chosen, e.Key) + "#preview", Previewing: e.Key == previewKey})
 	}
 	if previewKey != "" {
