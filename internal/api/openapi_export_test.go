@@ -4,6 +4,7 @@ import (
 	"reflect"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/report"
 )
 
 // OpenAPIResponseTypes maps the OpenAPI document's response schemas to the
@@ -37,8 +38,11 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 	"CustomerLicense":     reflect.TypeFor[customerLicenseJSON](),
 	"CustomerLicenseList": reflect.TypeFor[customerLicenseList](),
 
-	"CatalogEntry": reflect.TypeFor[catalogJSON](),
-	"CatalogList":  reflect.TypeFor[catalogList](),
+	"CatalogEntry":   reflect.TypeFor[catalogJSON](),
+	"CatalogList":    reflect.TypeFor[catalogList](),
+	"ReportColumn":   reflect.TypeFor[report.Column](),
+	"ReportScope":    reflect.TypeFor[report.JSONScope](),
+	"ReportDocument": reflect.TypeFor[report.JSONDocument](),
 
 	"Logo":       reflect.TypeFor[logoJSON](),
 	"LogoUpload": reflect.TypeFor[logoUploadJSON](),

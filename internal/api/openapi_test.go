@@ -2388,6 +2388,24 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	}
 	oasWantType(t, scoped.do(oasReq{method: "GET", path: customers + "/" + fullID + "/licenses"}, 404), "not-found")
 
+	// Reports: every report as JSON and CSV, over all customers and over
+	// one; PDF; a customer's people over their own customer only.
+	reports := "/api/v1/reports/"
+	for _, key := range domain.CatalogKeys(domain.Reports) {
+		admin.do(oasReq{method: "GET", path: reports + key}, 200)
+		admin.do(oasReq{method: "GET", path: reports + key + "?format=csv&customer_id=" + jioID}, 200)
+		scoped.do(oasReq{method: "GET", path: reports + key + "?format=json&customer_id="}, 200)
+		oasWantType(t, scoped.do(oasReq{method: "GET", path: reports + key + "?customer_id=" + fullID}, 404), "not-found")
+	}
+	if res := admin.do(oasReq{method: "GET", path: reports + "asset_inventory?format=pdf&customer_id=" + jioID}, 200); !bytes.HasPrefix(res.body, []byte("%PDF-")) {
+		t.Errorf("a PDF report is not a PDF: %.20q", res.body)
+	}
+	scoped.do(oasReq{method: "GET", path: reports + "users?format=pdf"}, 200)
+	oasWantType(t, admin.do(oasReq{method: "GET", path: reports + "users?format=xlsx"}, 400), "bad-format")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: reports + "users?page=2"}, 400), "unknown-parameter")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: reports + "policy_audit"}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: reports + "users?customer_id=" + anyID}, 404), "not-found")
+
 	// A customer registered with its allocation: what is not given is 0.
 	licCustomer := admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Licensed", "code": "LIC",
 		"licenses": map[string]any{"users": 2, "it_assets": 1, "technicians": 0}}}, 201).json(t)
@@ -3217,10 +3235,11 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		check(name, rt, false, req)
 	}
 	// Every component schema stands for a Go type, so that none escapes
-	// this check; TokenList is encoded from a map.
+	// this check; TokenList is encoded from a map, ReportRow is a report
+	// row's values by column key (its columns are the report's).
 	schemas, _ := d.root["components"].(map[string]any)["schemas"].(map[string]any)
 	for name := range schemas {
-		if resp[name] == nil && req[name] == nil && name != "TokenList" {
+		if resp[name] == nil && req[name] == nil && name != "TokenList" && name != "ReportRow" {
 			t.Errorf("components/schemas/%s is mapped to no Go type", name)
 		}
 	}

@@ -310,6 +310,28 @@ type Tx interface {
 	// callers only.
 	NearLimit(ctx context.Context, limit int) ([]domain.NearLimit, error)
 
+	// Reports (API.md "Reports") read live records of live customers in
+	// scope, of customerID only when it is not "", and hand them to fn one
+	// at a time as the cursor yields them, in the report's order; an error
+	// from fn stops the read and is returned.
+	//
+	// ReportLicenses yields every license type of every customer, by
+	// customer name and type display order.
+	ReportLicenses(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.LicenseLine) error) error
+	// ReportAssets yields assets (the organization's own first when
+	// customerID is ""), by customer name, entity name (none first),
+	// class and name.
+	ReportAssets(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.AssetLine) error) error
+	// ReportAssetTally yields the count of assets per customer, entity
+	// and class, in ReportAssets order.
+	ReportAssetTally(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.AssetTally) error) error
+	// ReportUsers yields users (the organization's own first when
+	// customerID is ""), by customer name, the names of their entities
+	// (whole customer first), kind, role and email.
+	ReportUsers(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.UserLine) error) error
+	// ReportEntities yields entities by customer name and entity name.
+	ReportEntities(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.EntityLine) error) error
+
 	// IdempotencyKey returns what is kept of userID's key (locked for the
 	// transaction's writes); ENotFound if none.
 	IdempotencyKey(ctx context.Context, userID, keyHash string) (domain.IdempotentRecord, error)

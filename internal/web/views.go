@@ -102,6 +102,9 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 	if allows(p, "Dashboards") {
 		s.Nav = append(s.Nav, NavItem{Key: "dashboards", Label: "Dashboards", Href: "/dashboards", Icon: "i-dashboard"})
 	}
+	if allows(p, "Reports") {
+		s.Nav = append(s.Nav, NavItem{Key: "reports", Label: "Reports", Href: "/reports", Icon: "i-report"})
+	}
 	if allows(p, "UpdateOrgSettings") {
 		s.Nav = append(s.Nav, NavItem{Key: "settings", Label: "Settings", Href: "/settings", Icon: "i-settings"})
 	}
@@ -176,6 +179,7 @@ var pageFiles = map[string]string{
 	"error":      "templates/error.html",
 	"licenses":   "templates/licenses.html",
 	"dashboards": "templates/dashboards.html",
+	"reports":    "templates/reports.html",
 	"settings":   "templates/settings.html",
 }
 

@@ -55,6 +55,10 @@
 //	GET  /dashboards?key=…&customer_id=…&q=…  the dashboards the caller may open, the
 //	                             chosen one's SVG inline (dashboards.go); q searches a
 //	                             customer for organization users (all customers without)
+//	GET  /reports                the reports the caller may run, the scope
+//	                             (customer_id; customer= searches customers), CSV and
+//	                             PDF download links to the API, ?preview=<key> the
+//	                             first rows of one (reports.go)
 //	GET  /static/…               embedded assets, cached for good when the URL has ?v=<hash>
 //
 // While MSP mode is off the customer pages answer 404 with a page that says
@@ -199,6 +203,7 @@ var routes = []Route{
 	{"GET /pickers/entities", "ListEntities", (*Handler).pickerEntities},
 
 	{"GET /dashboards", "Dashboards", (*Handler).dashboardsPage},
+	{"GET /reports", "Reports", (*Handler).reportsPage},
 	{"GET /settings", "UpdateOrgSettings", (*Handler).orgSettingsPage},
 	{"POST /settings", "UpdateOrgSettings", (*Handler).saveOrgSettings},
 	{"POST /settings/logos/{kind}", "SetOrgLogo", (*Handler).uploadOrgLogo},
