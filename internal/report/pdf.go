@@ -191,7 +191,7 @@ func (p *PDF) line(values []any) error {
 	p.room(pdfRowH)
 	f := p.f
 	for k, i := range p.idx {
-		f.CellFormat(p.width[k], pdfRowH, p.fit(Text(values[i]), p.width[k]), "1", 0, align(p.cols[i]), false, 0, "")
+		f.CellFormat(p.width[k], pdfRowH, p.fit(p.cols[i].Show(values[i]), p.width[k]), "1", 0, align(p.cols[i]), false, 0, "")
 	}
 	f.Ln(-1)
 	return p.err()

@@ -24,6 +24,20 @@ type Column struct {
 	// Width is the column's share of the PDF table's width; 0 leaves it
 	// out of the PDF (JSON and CSV carry every column).
 	Width float64 `json:"-"`
+	// Labels are the words people read for the column's keys ("it" → "IT
+	// asset") in the PDF and the web preview; JSON and CSV keep the keys.
+	Labels map[string]string `json:"-"`
+}
+
+// Show renders a value of the column as people read it: its label, if it
+// has one, else as Text does.
+func (c Column) Show(v any) string {
+	if s, ok := v.(string); ok {
+		if l, ok := c.Labels[s]; ok {
+			return l
+		}
+	}
+	return Text(v)
 }
 
 // Column types.

@@ -193,3 +193,17 @@ func TestFilename(t *testing.T) {
 		t.Errorf("Filename = %q", got)
 	}
 }
+
+// TestColumnShow: the PDF and the preview show a column's label for a key,
+// and anything else as Text does; JSON and CSV are not touched by labels.
+func TestColumnShow(t *testing.T) {
+	c := Column{Key: "class", Labels: map[string]string{"it": "IT asset"}}
+	for v, want := range map[any]string{"it": "IT asset", "mobile": "mobile", nil: "—", true: "Yes", int64(3): "3"} {
+		if got := c.Show(v); got != want {
+			t.Errorf("Show(%v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := (Column{}).Show("it"); got != "it" {
+		t.Errorf("a column without labels shows %q", got)
+	}
+}

@@ -37,12 +37,16 @@ var (
 		{Key: "available", Title: "Available", Type: report.Integer, Width: 15},
 		{Key: "percent_used", Title: "% used", Type: report.Integer, Width: 12},
 	}
+	classLabels      = map[string]string{domain.AssetIT: "IT asset", domain.AssetNonIT: "Non-IT asset", domain.AssetMobile: "Mobile device"}
+	kindLabels       = map[string]string{domain.KindUser: "User", domain.KindTechnician: "Technician"}
+	entityTypeLabels = map[string]string{domain.EntityBranch: "Branch", domain.EntityDepartment: "Department", domain.EntityRegion: "Region",
+		domain.EntityBusinessUnit: "Business unit", domain.EntityOther: "Other"}
 	assetColumns = []report.Column{
 		{Key: "customer_id", Title: "Customer id", Type: report.String},
 		{Key: "customer", Title: "Customer", Type: report.String, Width: 28},
 		{Key: "entity_id", Title: "Entity id", Type: report.String},
 		{Key: "entity", Title: "Entity", Type: report.String, Width: 28},
-		{Key: "class", Title: "Class", Type: report.String, Width: 12},
+		{Key: "class", Title: "Class", Type: report.String, Width: 14, Labels: classLabels},
 		{Key: "id", Title: "Asset id", Type: report.String},
 		{Key: "name", Title: "Name", Type: report.String, Width: 36},
 		{Key: "availability_monitoring", Title: "Availability", Type: report.Boolean, Width: 14},
@@ -55,7 +59,7 @@ var (
 		{Key: "customer", Title: "Customer", Type: report.String, Width: 40},
 		{Key: "entity_id", Title: "Entity id", Type: report.String},
 		{Key: "entity", Title: "Entity", Type: report.String, Width: 40},
-		{Key: "class", Title: "Class", Type: report.String, Width: 16},
+		{Key: "class", Title: "Class", Type: report.String, Width: 16, Labels: classLabels},
 		{Key: "assets", Title: "Assets", Type: report.Integer, Width: 14},
 	}
 	userColumns = []report.Column{
@@ -65,7 +69,7 @@ var (
 		{Key: "id", Title: "User id", Type: report.String},
 		{Key: "email", Title: "Email", Type: report.String, Width: 42},
 		{Key: "name", Title: "Name", Type: report.String, Width: 30},
-		{Key: "kind", Title: "Kind", Type: report.String, Width: 14},
+		{Key: "kind", Title: "Kind", Type: report.String, Width: 14, Labels: kindLabels},
 		{Key: "role", Title: "Role", Type: report.String, Width: 20},
 		{Key: "active", Title: "Active", Type: report.Boolean, Width: 9},
 	}
@@ -75,7 +79,7 @@ var (
 		{Key: "id", Title: "Entity id", Type: report.String},
 		{Key: "name", Title: "Entity", Type: report.String, Width: 28},
 		{Key: "code", Title: "Code", Type: report.String, Width: 12},
-		{Key: "type", Title: "Type", Type: report.String, Width: 16},
+		{Key: "type", Title: "Type", Type: report.String, Width: 16, Labels: entityTypeLabels},
 		{Key: "active", Title: "Active", Type: report.Boolean, Width: 9},
 		{Key: "business_email", Title: "Business email", Type: report.String, Width: 30},
 		{Key: "phone", Title: "Phone", Type: report.String, Width: 20},

@@ -157,7 +157,7 @@ func (s *previewSink) Row(values []any) error {
 	}
 	row := make([]string, len(s.cols))
 	for k, i := range s.cols {
-		row[k] = report.Text(values[i])
+		row[k] = s.h.Columns[i].Show(values[i])
 	}
 	s.rows = append(s.rows, row)
 	return nil
