@@ -28,6 +28,7 @@ Commands:
   migrate   apply database migrations and exit
   backup    write a consistent copy of a running SQLite store: backup [--db DSN] FILE
   restore   bring a backup back as the SQLite store: restore FILE [--db DSN] [--force]
+  report    run a report on the store as one of its users: report --as EMAIL [--customer CODE] [--format csv|json|pdf] [-o FILE] KEY
 
 Run "custreg <command> -h" for a command's flags.
 `
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backupCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "restore":
 		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "report":
+		return reportCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/report"
+	"github.com/custreg/custreg/internal/service"
+	"github.com/custreg/custreg/internal/stores"
+)
+
+// reportCmd runs a report on the store directly, as a user of it, and
+// writes it to a file or stdout: the same report, scope and formats as GET
+// /api/v1/reports/{key}.
+func reportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	def := getenv("CUSTREG_DB")
+	if def == "" {
+		def = "custreg.db"
+	}
+	db := fs.String("db", def, "`DSN` of the store: postgres:// URL or SQLite file path (env CUSTREG_DB)")
+	as := fs.String("as", getenv("CUSTREG_ADMIN_EMAIL"), "the `email` of the active user the report runs as: its role and scope apply (env CUSTREG_ADMIN_EMAIL)")
+	code := fs.String("customer", "", "the `code` of one customer; all customers when empty (organization users only)")
+	format := fs.String("format", "csv", "csv, json or pdf")
+	out := fs.String("o", "", "write to `FILE` instead of stdout")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: custreg report [flags] KEY\n\nKEY is one of %s.\n\n", strings.Join(domain.CatalogKeys(domain.Reports), ", "))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("report takes one KEY")
+	}
+	if *as == "" {
+		return errors.New("report: say whom it runs as: --as EMAIL (or CUSTREG_ADMIN_EMAIL)")
+	}
+	var rw func(io.Writer) report.Writer
+	switch *format {
+	case "csv":
+		rw = func(w io.Writer) report.Writer { return report.NewCSV(w) }
+	case "json":
+		rw = func(w io.Writer) report.Writer { return report.NewJSON(w) }
+	case "pdf":
+		rw = func(w io.Writer) report.Writer { return report.NewPDF(w) }
+	default:
+		return fmt.Errorf("report: format %q is not csv, json or pdf", *format)
+	}
+	st, err := stores.Open(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := service.New(st, service.Options{})
+	actx, err := svc.Act(ctx, *as)
+	if err != nil {
+		return err
+	}
+	customerID := ""
+	if *code != "" {
+		page, err := svc.ListCustomers(actx, domain.CustomerFilter{Limit: 2, Where: &domain.Filter{Field: domain.FieldCode, Op: domain.OpEq, Value: *code}})
+		if err != nil {
+			return err
+		}
+		if len(page.Items) != 1 {
+			return fmt.Errorf("report: no customer with code %q for %s", *code, *as)
+		}
+		customerID = page.Items[0].ID
+	}
+	var dst io.Writer = stdout
+	var f *os.File
+	if *out != "" {
+		if f, err = os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
+			return err
+		}
+		dst = f
+	}
+	bw := bufio.NewWriter(dst)
+	w := rw(bw)
+	err = svc.RunReport(actx, fs.Arg(0), customerID, service.ReportOptions{Logo: *format == "pdf"}, w)
+	if err == nil {
+		err = w.Finish()
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			_ = os.Remove(*out)
+		}
+	}
+	return err
+}
