@@ -42,8 +42,12 @@ func Backup(ctx context.Context, path, dst string, progress Progress) (int64, er
 	part := dst + ".part"
 	_ = os.Remove(part)
 	done := make(chan struct{})
-	if progress != nil {
+	polled := make(chan struct{}) // closed when the poller has stopped
+	if progress == nil {
+		close(polled)
+	} else {
 		go func() {
+			defer close(polled)
 			t := time.NewTicker(100 * time.Millisecond)
 			defer t.Stop()
 			for {
@@ -60,6 +64,7 @@ func Backup(ctx context.Context, path, dst string, progress Progress) (int64, er
 	}
 	_, err = db.ExecContext(ctx, `VACUUM INTO ?`, part)
 	close(done)
+	<-polled // progress is called from one goroutine at a time
 	if err != nil {
 		_ = os.Remove(part)
 		return 0, fmt.Errorf("backup: %w", err)
