@@ -114,6 +114,7 @@ var routes = []Route{
 	{Method: "GET", Path: BasePath + "/assets/{id}", UseCase: "Asset", handler: (*API).getAsset},
 	{Method: "PATCH", Path: BasePath + "/assets/{id}", UseCase: "UpdateAsset", handler: (*API).patchAsset},
 	{Method: "DELETE", Path: BasePath + "/assets/{id}", UseCase: "DeleteAsset", handler: (*API).deleteAsset},
+	{Method: "GET", Path: BasePath + "/audit", Params: auditParams, UseCase: "Audit", handler: (*API).listAudit},
 	{Method: "GET", Path: BasePath + "/reports", UseCase: "Reports", handler: (*API).listReports},
 	{Method: "GET", Path: BasePath + "/reports/{key}", Params: reportParams, UseCase: "RunReport", handler: (*API).runReport},
 	{Method: "GET", Path: BasePath + "/dashboards", UseCase: "Dashboards", handler: (*API).listDashboards},

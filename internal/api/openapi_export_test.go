@@ -31,6 +31,9 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 	"LicenseExcess": reflect.TypeFor[domain.LicenseExcess](),
 
 	"DeletePreview":   reflect.TypeFor[deletePreviewJSON](),
+	"AuditActor":      reflect.TypeFor[auditActorJSON](),
+	"AuditEntry":      reflect.TypeFor[auditEntryJSON](),
+	"AuditList":       reflect.TypeFor[auditList](),
 	"ReturnedLicense": reflect.TypeFor[returnedLicenseJSON](),
 
 	"OrgLicense":          reflect.TypeFor[orgLicenseJSON](),

@@ -275,3 +275,22 @@ type UserPage struct {
 	Total      int64
 	TotalExact bool
 }
+
+// AuditFilter selects audit entries, newest first.
+type AuditFilter struct {
+	CustomerID, ActorID, TargetType, Action string
+	// From and To bound the entries' times (From included, To excluded);
+	// zero for no bound.
+	From, To time.Time
+	Limit    int
+	// Before is the id after which, going back in time, the page starts
+	// ("" for the newest).
+	Before string
+}
+
+// AuditPage is one page of audit entries; Next is the cursor of the next
+// page, "" after the last.
+type AuditPage struct {
+	Items []AuditEntry
+	Next  string
+}

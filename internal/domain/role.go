@@ -15,7 +15,7 @@ const (
 // Resources and actions a role's permissions are made of (issue: users,
 // assets and tenant isolation).
 var (
-	Resources = []string{"customers", "entities", "users", "assets", "licenses", "reports", "dashboards"}
+	Resources = []string{"customers", "entities", "users", "assets", "licenses", "reports", "dashboards", "audit"}
 	Actions   = []string{"view", "add", "edit", "delete"}
 )
 
@@ -87,7 +87,7 @@ var BuiltinRoles = []Role{
 		"reports:view", "dashboards:view")},
 	{Key: RoleCustomerAdmin, Name: "Customer Admin", Scope: ScopeCustomer, Builtin: true, Permissions: perms(
 		"customers:view", "entities:view,add,edit,delete", "users:view,add,edit,delete", "assets:view,add,edit,delete",
-		"licenses:view", "reports:view", "dashboards:view")},
+		"licenses:view", "reports:view", "dashboards:view", "audit:view")},
 	{Key: RoleCustomerTechnician, Name: "Customer Technician", Scope: ScopeCustomer, Builtin: true, Permissions: perms(
 		"customers:view", "entities:view", "users:view", "assets:view,add,edit", "licenses:view",
 		"reports:view", "dashboards:view")},

@@ -119,6 +119,10 @@ var useCases = map[string]Need{
 	"Dashboards": {Permission: "dashboards.view"},
 	"Dashboard":  {Permission: "dashboards.view"},
 
+	// The audit history: organization admins all of it, a customer's
+	// admins their customer's.
+	"Audit": {Permission: "audit.view"},
+
 	// The role catalog: everyone reads what they may grant; organization
 	// admins define roles.
 	"Roles":      {},

@@ -352,6 +352,8 @@ type Tx interface {
 
 	// AppendAudit records changes.
 	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error
+	// ListAudit lists the entries f selects within scope, newest first.
+	ListAudit(ctx context.Context, scope domain.Scope, f domain.AuditFilter) ([]domain.AuditEntry, error)
 	// Audit lists entries newest first, optionally of one customer.
 	Audit(ctx context.Context, customerID string, limit int) ([]domain.AuditEntry, error)
 }

@@ -590,3 +590,63 @@ func (t *tx) loadEntityIDs(ctx context.Context, users []domain.User) error {
 	}
 	return rows.Err()
 }
+
+func (t *tx) ListAudit(ctx context.Context, scope domain.Scope, f domain.AuditFilter) ([]domain.AuditEntry, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	if !scope.IsOrg() {
+		add("customer_id = ?", scope.CustomerID)
+	}
+	if f.CustomerID != "" {
+		add("customer_id = ?", f.CustomerID)
+	}
+	if f.ActorID != "" {
+		add("actor_id = ?", f.ActorID)
+	}
+	if f.TargetType != "" {
+		add("target_type = ?", f.TargetType)
+	}
+	if f.Action != "" {
+		add("action = ?", f.Action)
+	}
+	if !f.From.IsZero() {
+		add("at >= ?", t.time(f.From))
+	}
+	if !f.To.IsZero() {
+		add("at < ?", t.time(f.To))
+	}
+	if f.Before != "" {
+		add("id < ?", f.Before)
+	}
+	q := `SELECT id, at, actor_id, actor_email, action, target_type, target_id, customer_id, before, after FROM audit_log`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	// Ids are UUIDv7: their order is the order the entries were written.
+	q += ` ORDER BY id DESC LIMIT ?`
+	rows, err := t.query(ctx, q, append(args, f.Limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []domain.AuditEntry{}
+	for rows.Next() {
+		var e domain.AuditEntry
+		var at dbTime
+		var actorID, actorEmail, targetID, custID, before, after sql.NullString
+		if err := rows.Scan(&e.ID, &at, &actorID, &actorEmail, &e.Action, &e.TargetType, &targetID, &custID, &before, &after); err != nil {
+			return nil, err
+		}
+		e.At = at.T
+		e.ActorID, e.ActorEmail, e.TargetID, e.CustomerID = actorID.String, actorEmail.String, targetID.String, custID.String
+		if before.Valid {
+			e.Before = []byte(before.String)
+		}
+		if after.Valid {
+			e.After = []byte(after.String)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
