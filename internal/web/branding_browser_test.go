@@ -138,5 +138,13 @@ func TestBrowserSettingsStepWidths(t *testing.T) {
 		}
 		b.shot("settings-step-" + w.name)
 	}
+	// The customer's page tells its history; the Audit page lists it all.
+	b.do("history", chromedp.EmulateViewport(1400, 900), chromedp.Navigate(s.srv.URL+"/customers/"+c.ID), chromedp.WaitVisible(chromedp.ID("history")))
+	if got := b.text("#history"); !strings.Contains(got, "uploaded a logo") || !strings.Contains(got, "created the customer") {
+		t.Errorf("the History says %q", got)
+	}
+	b.shot("customer-history")
+	b.do("audit page", chromedp.Navigate(s.srv.URL+"/audit"), chromedp.WaitVisible(chromedp.ID("audit-list")))
+	b.shot("audit-page")
 	b.checkConsole()
 }

@@ -33,6 +33,11 @@ type customerView struct {
 	Entity      *entityDetail
 	// Licenses is the license sidebar open over the page.
 	Licenses *licenseSidebar
+	// History is the customer's latest audit entries, for those who may
+	// read them (CanAudit); HistoryMore links to all of them.
+	CanAudit    bool
+	History     []auditRow
+	HistoryMore string
 }
 
 // entityDetail is the page of one entity.
@@ -66,6 +71,16 @@ func (h *Handler) customerPage(r *http.Request, id string) (customerView, error)
 			Place: place(e.Location), Active: e.IsActive})
 	}
 	v.EntitiesCut = page.Next != nil
+	if v.CanAudit = allows(p, "Audit"); v.CanAudit {
+		hist, err := h.svc.AuditLog(ctx, domain.AuditFilter{CustomerID: c.ID, Limit: 10})
+		if err != nil {
+			return v, err
+		}
+		v.History = auditRows(hist.Items)
+		if hist.Next != "" {
+			v.HistoryMore = "/audit?" + url.Values{"customer_id": {c.ID}}.Encode()
+		}
+	}
 	return v, nil
 }
 

@@ -99,11 +99,14 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 		// own allocation in its license sidebar.
 		s.Nav = append(s.Nav, NavItem{Key: "licenses", Label: "Licenses", Href: "/licenses", Icon: "i-license"})
 	}
+	if allows(p, "Reports") {
+		s.Nav = append(s.Nav, NavItem{Key: "reports", Label: "Reports", Href: "/reports", Icon: "i-report"})
+	}
 	if allows(p, "Dashboards") {
 		s.Nav = append(s.Nav, NavItem{Key: "dashboards", Label: "Dashboards", Href: "/dashboards", Icon: "i-dashboard"})
 	}
-	if allows(p, "Reports") {
-		s.Nav = append(s.Nav, NavItem{Key: "reports", Label: "Reports", Href: "/reports", Icon: "i-report"})
+	if allows(p, "Audit") {
+		s.Nav = append(s.Nav, NavItem{Key: "audit", Label: "Audit", Href: "/audit", Icon: "i-audit"})
 	}
 	if allows(p, "UpdateOrgSettings") {
 		s.Nav = append(s.Nav, NavItem{Key: "settings", Label: "Settings", Href: "/settings", Icon: "i-settings"})
@@ -181,6 +184,7 @@ var pageFiles = map[string]string{
 	"dashboards": "templates/dashboards.html",
 	"reports":    "templates/reports.html",
 	"settings":   "templates/settings.html",
+	"audit":      "templates/audit.html",
 }
 
 func (h *Handler) parsePages() (map[string]*template.Template, error) {

@@ -204,6 +204,8 @@ var routes = []Route{
 
 	{"GET /dashboards", "Dashboards", (*Handler).dashboardsPage},
 	{"GET /reports", "Reports", (*Handler).reportsPage},
+	{"GET /audit", "Audit", (*Handler).auditPage},
+
 	{"GET /settings", "UpdateOrgSettings", (*Handler).orgSettingsPage},
 	{"POST /settings", "UpdateOrgSettings", (*Handler).saveOrgSettings},
 	{"POST /settings/logos/{kind}", "SetOrgLogo", (*Handler).uploadOrgLogo},
