@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/csv"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -68,6 +69,26 @@ func TestAuditLog(t *testing.T) {
 		}
 		if got := list(admin, url.Values{"from": {"2000-01-01T00:00:00Z"}, "to": {"2000-01-02T00:00:00Z"}}); len(got) != 0 {
 			t.Errorf("a range in 2000 holds %d entries", len(got))
+		}
+		// Every sign-in is there, with where it came from; A's admin's
+		// own sign-in belongs to A's history.
+		signins := list(admin, url.Values{"action": {"auth.signin"}})
+		byEmail := map[string]map[string]any{}
+		for _, e := range signins { // newest first: keep the newest of each
+			if email := e["after"].(map[string]any)["email"].(string); byEmail[email] == nil {
+				byEmail[email] = e
+			}
+		}
+		if e := byEmail[apptest.AdminEmail]; e == nil || e["after"].(map[string]any)["client"] != "127.0.0.1" {
+			t.Errorf("the admin's sign-in over HTTP is not in the history with its address: %v", e)
+		}
+		if e := byEmail["admin@acme.example"]; e == nil || e["customer_id"] != w.a.ID {
+			t.Errorf("A's admin's sign-in: %v", e)
+		}
+		for _, e := range signins {
+			if strings.Contains(fmt.Sprint(e), "password") {
+				t.Errorf("a sign-in entry holds a password: %v", e)
+			}
 		}
 		// A's admin reads A's history only; B's is a 404; A's users none.
 		for _, e := range list(w.aAdmin, url.Values{}) {

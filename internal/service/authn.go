@@ -256,8 +256,13 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionSec
 			return err
 		}
 		p, err = principalOf(ctx, tx, u)
+		if err != nil {
+			return err
+		}
 		p.CredentialsEpoch = cred.Epoch
-		return err
+		// Every sign-in is in the history, in the sign-in's transaction:
+		// who, from where (never the secret).
+		return s.audit(ctx, tx, p, "auth.signin", "user", u.ID, u.CustomerID, nil, map[string]any{"email": u.Email, "client": at.addr})
 	})
 	switch domain.ErrorCode(err) {
 	case domain.ENotFound, domain.EUnauthorized:

@@ -42,6 +42,8 @@ var actionWords = map[string]string{
 	"entity.create": "added an entity", "entity.update": "changed an entity", "entity.delete": "deleted an entity",
 	"user.create": "added a user", "user.update": "changed a user", "user.delete": "deleted a user",
 	"asset.create": "added an asset", "asset.update": "changed an asset", "asset.delete": "deleted an asset",
+	"auth.signin": "signed in", "auth.signin_failed": "failed to sign in", "auth.signin_throttled": "was refused sign-in (too many attempts)",
+	"token.create": "created an API token", "token.revoke": "revoked an API token",
 	"org.update": "changed the organization's settings", "org.initialize": "set up the organization", "org.licenses": "changed the license pool",
 	"org.logo.upload": "uploaded the organization's logo", "org.logo.remove": "removed the organization's logo",
 }
