@@ -89,6 +89,8 @@ var routes = []Route{
 	{Method: "PATCH", Path: BasePath + "/customers/{id}", UseCase: "UpdateCustomerWithLicenses", handler: (*API).patchCustomer},
 	{Method: "DELETE", Path: BasePath + "/customers/{id}", UseCase: "DeleteCustomer", handler: (*API).deleteCustomer},
 	{Method: "GET", Path: BasePath + "/customers/{id}/delete-preview", UseCase: "DeletePreview", handler: (*API).deletePreview},
+	{Method: "GET", Path: BasePath + "/trash/customers", Params: []string{"limit", "cursor"}, UseCase: "Trash", handler: (*API).listTrash},
+	{Method: "POST", Path: BasePath + "/trash/customers/{id}/restore", UseCase: "RestoreCustomer", handler: (*API).restoreCustomer},
 	{Method: "GET", Path: BasePath + "/customers/{id}/licenses", UseCase: "CustomerLicenses", handler: (*API).customerLicenses},
 	{Method: "PUT", Path: BasePath + "/customers/{id}/licenses", UseCase: "SetCustomerLicenses", handler: (*API).putCustomerLicenses},
 	{Method: "GET", Path: BasePath + "/customers/{id}/full_logo", Params: []string{"original", "v"}, UseCase: "CustomerLogo", handler: logoHandler(domain.LogoFull, (*API).getLogo)},

@@ -225,7 +225,7 @@ func pathParams(t *testing.T, rt api.Route) string {
 		switch {
 		case param == "{entity_id}":
 			return "⟦B.entity⟧"
-		case param == "{id}" && strings.HasPrefix(p, "/customers/"):
+		case param == "{id}" && (strings.HasPrefix(p, "/customers/") || strings.HasPrefix(p, "/trash/customers/")):
 			return "⟦B.customer⟧"
 		case param == "{id}" && strings.HasPrefix(p, "/users/"):
 			return "⟦B.user⟧"
@@ -340,10 +340,11 @@ var writeBodies = map[string][]struct{ path, body string }{
 	},
 	"POST /roles": {{"", `{"key":"probe_⟦seq⟧","name":"⟦B.name⟧","scope":"customer","permissions":["assets.view"]}`}},
 	// An upload is the image itself; send gives it its media type.
-	"PUT /customers/{id}/full_logo": {{"", leakLogo}, {"/customers/⟦A.customer⟧/full_logo", leakLogo}},
-	"PUT /customers/{id}/logomark":  {{"", leakLogo}, {"/customers/⟦A.customer⟧/logomark", leakLogo}},
-	"PUT /org/full_logo":            {{"", leakLogo}},
-	"PUT /org/logomark":             {{"", leakLogo}},
+	"PUT /customers/{id}/full_logo":      {{"", leakLogo}, {"/customers/⟦A.customer⟧/full_logo", leakLogo}},
+	"PUT /customers/{id}/logomark":       {{"", leakLogo}, {"/customers/⟦A.customer⟧/logomark", leakLogo}},
+	"PUT /org/full_logo":                 {{"", leakLogo}},
+	"POST /trash/customers/{id}/restore": {{"", `{"name":"Restored by A"}`}},
+	"PUT /org/logomark":                  {{"", leakLogo}},
 }
 
 // leakLogo is the image the suite uploads.

@@ -32,6 +32,8 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 
 	"DeletePreview":   reflect.TypeFor[deletePreviewJSON](),
 	"AuditActor":      reflect.TypeFor[auditActorJSON](),
+	"TrashedCustomer": reflect.TypeFor[trashedCustomerJSON](),
+	"TrashList":       reflect.TypeFor[trashList](),
 	"AuditEntry":      reflect.TypeFor[auditEntryJSON](),
 	"AuditList":       reflect.TypeFor[auditList](),
 	"ReturnedLicense": reflect.TypeFor[returnedLicenseJSON](),

@@ -1759,6 +1759,16 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/" + anyID + "/delete-preview"}, 404), "not-found")
 	admin.do(oasReq{method: "GET", path: customers + "/" + jioID}, 200)
 
+	// The trash: a deleted customer is listed and restored.
+	trashed := admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Trashed Once", "code": "TRASHED"}}, 201).json(t)
+	admin.do(oasReq{method: "DELETE", path: customers + "/" + trashed["id"].(string)}, 204)
+	if items := admin.do(oasReq{method: "GET", path: api.BasePath + "/trash/customers?limit=5"}, 200).json(t)["items"].([]any); len(items) == 0 {
+		t.Errorf("the trash is empty after a delete")
+	}
+	oasWantType(t, admin.do(oasReq{method: "GET", path: api.BasePath + "/trash/customers?cursor=" + anyID}, 400), "bad-cursor")
+	admin.do(oasReq{method: "POST", path: api.BasePath + "/trash/customers/" + trashed["id"].(string) + "/restore", body: map[string]any{"name": "Trashed Once"}}, 200)
+	oasWantType(t, admin.do(oasReq{method: "POST", path: api.BasePath + "/trash/customers/" + trashed["id"].(string) + "/restore"}, 404), "not-found")
+
 	// The organization's logos: an organization admin sets them, anyone
 	// signed in reads them, nobody else changes them.
 	for _, kind := range domain.LogoKinds {
@@ -2671,7 +2681,7 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 		case rt.Method == "PUT":
 			r.body = map[string]any{}
 		}
-		if strings.HasPrefix(rt.Path, customers+"/") || rt.Path == customers {
+		if strings.HasPrefix(rt.Path, customers+"/") || rt.Path == customers || strings.HasPrefix(rt.Path, api.BasePath+"/trash/customers") {
 			oasWantType(t, sadmin.do(r, 404), "msp-disabled")
 			gated++
 			continue
@@ -3141,6 +3151,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"LocationInput":    reflect.TypeFor[domain.Location](),
 		"LocationPatch":    reflect.TypeFor[domain.Location](),
 		"OrgSettingsPatch": reflect.TypeFor[service.OrgPatch](),
+		"Rename":           reflect.TypeFor[service.Rename](),
 		"UserCreate":       reflect.TypeFor[domain.UserInput](),
 		"UserPatch":        reflect.TypeFor[domain.UserInput](),
 		"AssetCreate":      reflect.TypeFor[domain.AssetInput](),

@@ -76,6 +76,9 @@ var useCases = map[string]Need{
 	"UpdateCustomerWithLicenses": {Permission: "customers.edit", Organization: true},
 	"DeleteCustomer":             {Permission: "customers.delete", Organization: true},
 	"DeletePreview":              {Permission: "customers.delete", Organization: true},
+	// The trash: who may delete a customer may see it there and undo it.
+	"Trash":           {Permission: "customers.delete", Organization: true},
+	"RestoreCustomer": {Permission: "customers.delete", Organization: true},
 	// The wizard's Next: a customer's fields checked without writing.
 	"CheckCustomer":       {Permission: "customers.view", Organization: true},
 	"CustomerLicenses":    {Permission: "licenses.view"},

@@ -352,6 +352,16 @@ type Tx interface {
 
 	// AppendAudit records changes.
 	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error
+	// TrashedCustomers lists customers in trash, the latest deleted first,
+	// after the customer before ("" for the first page).
+	TrashedCustomers(ctx context.Context, limit int, before string) ([]domain.Customer, error)
+	// TrashedCustomer returns a customer in trash, locked; ENotFound if it
+	// is not in trash.
+	TrashedCustomer(ctx context.Context, id string) (domain.Customer, error)
+	// RestoreCustomer brings c (in trash) back live under c's name and
+	// code: its allocation is taken from the pool again (license excess,
+	// naming every type, when the pool lacks room) and its use counted.
+	RestoreCustomer(ctx context.Context, c domain.Customer, at time.Time) error
 	// ListAudit lists the entries f selects within scope, newest first.
 	ListAudit(ctx context.Context, scope domain.Scope, f domain.AuditFilter) ([]domain.AuditEntry, error)
 	// Audit lists entries newest first, optionally of one customer.
