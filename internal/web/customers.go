@@ -150,6 +150,9 @@ func (h *Handler) customers(w http.ResponseWriter, r *http.Request) error {
 		return h.badListQuery(w, r, err, listState{})
 	}
 	v.Flash = takeFlash(w, r)
+	if v.Flash != "" && allows(principalOf(r), "RestoreCustomer") {
+		v.Undo = takeUndo(w, r)
+	}
 	h.renderList(w, r, http.StatusOK, v)
 	return nil
 }
@@ -649,6 +652,21 @@ func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// restoreCustomer is the Undo of a delete's notice: the customer comes
+// back from trash as it was. A refusal (its name taken meanwhile, no room
+// in the pool) is a page that says why.
+func (h *Handler) restoreCustomer(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	c, err := h.svc.RestoreCustomer(r.Context(), r.PathValue("id"), service.Rename{})
+	if err != nil {
+		return err
+	}
+	setFlash(w, "Customer “"+c.Name+"” ("+c.Code+") was restored with its entities, users, assets and licenses.")
+	return seeOther(w, r, "/customers")
+}
+
 func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
@@ -677,6 +695,7 @@ func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 		err := h.svc.DeleteCustomer(r.Context(), c.ID, version)
 		if err == nil {
 			setFlash(w, "Customer “"+c.Name+"” ("+c.Code+") was deleted.")
+			setUndo(w, c.ID)
 			return seeOther(w, r, "/customers")
 		}
 		de := domainErr(err)

@@ -36,7 +36,9 @@ type Shell struct {
 	// BrandName is whose they are.
 	FullLogo, Logomark, BrandName string
 	Flash                         string // a one-time notice from the previous request
-	h                             *Handler
+	// Undo is the customer the notice's Undo restores from trash.
+	Undo string
+	h    *Handler
 }
 
 // NavItem is one entry of the side menu.
@@ -159,6 +161,28 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 		return ""
 	}
 	return string(b)
+}
+
+// undoCookie carries, with the flash after a delete, the customer the
+// notice's Undo restores.
+const undoCookie = "custreg_undo"
+
+func setUndo(w http.ResponseWriter, customerID string) {
+	http.SetCookie(w, &http.Cookie{Name: undoCookie, Value: customerID, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+// takeUndo returns the customer the notice may restore, if any, and
+// clears it.
+func takeUndo(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(undoCookie)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: undoCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	if domain.TextProblem(c.Value) != "" || len(c.Value) > 64 {
+		return ""
+	}
+	return c.Value
 }
 
 // errorView is the data of the error page.

@@ -171,6 +171,7 @@ var routes = []Route{
 	{"POST /customers/{id}/edit", "UpdateCustomerWithLicenses", (*Handler).updateCustomer},
 	{"GET /customers/{id}/delete", "DeleteCustomer", (*Handler).confirmDelete},
 	{"POST /customers/{id}/delete", "DeleteCustomer", (*Handler).deleteCustomer},
+	{"POST /customers/{id}/restore", "RestoreCustomer", (*Handler).restoreCustomer},
 	{"GET /customers/{id}", "Customer", (*Handler).showCustomer},
 	{"GET /customers/{id}/entities/{eid}", "Entity", (*Handler).showEntity},
 	{"GET /customers/{id}/licenses", "CustomerLicenses", (*Handler).showLicenses},

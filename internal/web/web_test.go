@@ -685,3 +685,39 @@ func TestSplitPhoneRoundTrip(t *testing.T) {
 		t.Errorf("unparseable: %q %d %q", r, c, n)
 	}
 }
+
+// TestDeleteUndo: the notice after a delete offers Undo, which brings the
+// customer back as it was; the offer is made once.
+func TestDeleteUndo(t *testing.T) {
+	s := MustStack(t, service.FirstStart{}, false)
+	c := s.signedIn()
+	cust := s.MustCreateCustomer(domain.CustomerInput{Name: "Lazarus", Code: "LAZ"})
+	res := s.post(c, "/customers/"+cust.ID+"/delete", url.Values{"version": {"1"}, "confirm_code": {"LAZ"}})
+	if res.status != http.StatusSeeOther || len(s.customers()) != 0 {
+		t.Fatalf("delete: %d, %d customers", res.status, len(s.customers()))
+	}
+	res = s.get(c, "/customers")
+	undo := byID(res.doc, "flash-undo")
+	form := find(byID(res.doc, "flash"), func(n *html.Node) bool { return n.Data == "form" })
+	if undo == nil || attr(form, "action") != "/customers/"+cust.ID+"/restore" {
+		t.Fatalf("no Undo in the notice: %q", text(byID(res.doc, "flash")))
+	}
+	if again := s.get(c, "/customers"); byID(again.doc, "flash-undo") != nil {
+		t.Errorf("the Undo is offered twice")
+	}
+	res = s.post(c, attr(form, "action"), url.Values{})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("undo: %d", res.status)
+	}
+	cs := s.customers()
+	if len(cs) != 1 || cs[0].ID != cust.ID || cs[0].Name != "Lazarus" {
+		t.Fatalf("after undo: %+v", cs)
+	}
+	if res := s.get(c, "/customers"); !strings.Contains(text(byID(res.doc, "flash")), "was restored") {
+		t.Errorf("notice after undo: %q", text(byID(res.doc, "flash")))
+	}
+	// Undo of a customer not in trash is a page that says so.
+	if res := s.post(c, "/customers/"+cust.ID+"/restore", url.Values{}); res.status != http.StatusNotFound {
+		t.Errorf("undo again: %d", res.status)
+	}
+}
