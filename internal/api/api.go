@@ -91,6 +91,7 @@ var routes = []Route{
 	{Method: "GET", Path: BasePath + "/customers/{id}/delete-preview", UseCase: "DeletePreview", handler: (*API).deletePreview},
 	{Method: "GET", Path: BasePath + "/trash/customers", Params: []string{"limit", "cursor"}, UseCase: "Trash", handler: (*API).listTrash},
 	{Method: "POST", Path: BasePath + "/trash/customers/{id}/restore", UseCase: "RestoreCustomer", handler: (*API).restoreCustomer},
+	{Method: "DELETE", Path: BasePath + "/trash/customers/{id}", UseCase: "PurgeCustomer", handler: (*API).purgeCustomer},
 	{Method: "GET", Path: BasePath + "/customers/{id}/licenses", UseCase: "CustomerLicenses", handler: (*API).customerLicenses},
 	{Method: "PUT", Path: BasePath + "/customers/{id}/licenses", UseCase: "SetCustomerLicenses", handler: (*API).putCustomerLicenses},
 	{Method: "GET", Path: BasePath + "/customers/{id}/full_logo", Params: []string{"original", "v"}, UseCase: "CustomerLogo", handler: logoHandler(domain.LogoFull, (*API).getLogo)},

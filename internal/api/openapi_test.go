@@ -1768,6 +1768,9 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	oasWantType(t, admin.do(oasReq{method: "GET", path: api.BasePath + "/trash/customers?cursor=" + anyID}, 400), "bad-cursor")
 	admin.do(oasReq{method: "POST", path: api.BasePath + "/trash/customers/" + trashed["id"].(string) + "/restore", body: map[string]any{"name": "Trashed Once"}}, 200)
 	oasWantType(t, admin.do(oasReq{method: "POST", path: api.BasePath + "/trash/customers/" + trashed["id"].(string) + "/restore"}, 404), "not-found")
+	admin.do(oasReq{method: "DELETE", path: customers + "/" + trashed["id"].(string)}, 204)
+	admin.do(oasReq{method: "DELETE", path: api.BasePath + "/trash/customers/" + trashed["id"].(string)}, 204)
+	oasWantType(t, admin.do(oasReq{method: "DELETE", path: api.BasePath + "/trash/customers/" + trashed["id"].(string)}, 404), "not-found")
 
 	// The organization's logos: an organization admin sets them, anyone
 	// signed in reads them, nobody else changes them.

@@ -60,3 +60,12 @@ func (a *API) restoreCustomer(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("ETag", etag(c.Version))
 	return writeJSON(w, http.StatusOK, customerOut(c))
 }
+
+// purgeCustomer erases a customer in trash for good.
+func (a *API) purgeCustomer(w http.ResponseWriter, r *http.Request) error {
+	if err := a.svc.PurgeCustomer(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

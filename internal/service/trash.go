@@ -111,3 +111,22 @@ func (s *Service) RestoreCustomer(ctx context.Context, id string, rename Rename)
 	})
 	return out, err
 }
+
+// PurgeCustomer erases a customer in trash for good: nothing of it
+// remains but one audit entry that says it was purged, by whom and when,
+// without its name or any personal data.
+func (s *Service) PurgeCustomer(ctx context.Context, id string) error {
+	ctx, p, err := begin(ctx, "PurgeCustomer")
+	if err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx store.Tx) error {
+		if err := requireMSP(ctx, tx); err != nil {
+			return err
+		}
+		if err := tx.PurgeCustomer(ctx, id); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, p, "customer.purge", "customer", id, "", nil, map[string]any{"id": id})
+	})
+}

@@ -79,6 +79,7 @@ var useCases = map[string]Need{
 	// The trash: who may delete a customer may see it there and undo it.
 	"Trash":           {Permission: "customers.delete", Organization: true},
 	"RestoreCustomer": {Permission: "customers.delete", Organization: true},
+	"PurgeCustomer":   {Permission: "customers.delete", Organization: true},
 	// The wizard's Next: a customer's fields checked without writing.
 	"CheckCustomer":       {Permission: "customers.view", Organization: true},
 	"CustomerLicenses":    {Permission: "licenses.view"},

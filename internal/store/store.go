@@ -362,6 +362,11 @@ type Tx interface {
 	// code: its allocation is taken from the pool again (license excess,
 	// naming every type, when the pool lacks room) and its use counted.
 	RestoreCustomer(ctx context.Context, c domain.Customer, at time.Time) error
+	// PurgeCustomer erases a customer in trash and everything of it: its
+	// entities, users (with their sessions, tokens and drafts), assets,
+	// license rows, logos, usage history, idempotency keys, and every audit
+	// entry of it or its people. ENotFound if it is not in trash.
+	PurgeCustomer(ctx context.Context, id string) error
 	// ListAudit lists the entries f selects within scope, newest first.
 	ListAudit(ctx context.Context, scope domain.Scope, f domain.AuditFilter) ([]domain.AuditEntry, error)
 	// Audit lists entries newest first, optionally of one customer.

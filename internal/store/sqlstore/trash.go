@@ -85,3 +85,47 @@ WHERE id = ? AND deleted_at IS NOT NULL`, c.Name, c.NameKey(), c.Code, c.CodeKey
 	}
 	return t.addLiveCustomers(ctx, c.ID, 1)
 }
+
+func (t *tx) PurgeCustomer(ctx context.Context, id string) error {
+	if _, err := t.TrashedCustomer(ctx, id); err != nil {
+		return err
+	}
+	users := `SELECT id FROM users WHERE customer_id = ?`
+	for _, q := range []struct {
+		sql  string
+		args int // how many times the id is bound
+	}{
+		// What was recorded of it and its people goes first, while their
+		// ids can still be found.
+		{`DELETE FROM audit_log WHERE customer_id = ? OR target_id = ? OR actor_id IN (` + users + `) OR target_id IN (` + users + `)`, 4},
+		{`DELETE FROM logo_drafts WHERE user_id IN (` + users + `)`, 1},
+		{`DELETE FROM idempotency_keys WHERE customer_id = ? OR user_id IN (` + users + `)`, 2},
+		{`DELETE FROM assets WHERE customer_id = ?`, 1},
+		{`DELETE FROM user_entities WHERE user_id IN (` + users + `) OR entity_id IN (SELECT id FROM entities WHERE customer_id = ?)`, 2},
+		{`DELETE FROM sessions WHERE user_id IN (` + users + `)`, 1},
+		{`DELETE FROM api_tokens WHERE user_id IN (` + users + `)`, 1},
+		{`DELETE FROM users WHERE customer_id = ?`, 1},
+		{`DELETE FROM entities WHERE customer_id = ?`, 1},
+		{`DELETE FROM customer_licenses WHERE customer_id = ?`, 1},
+		{`DELETE FROM customer_logos WHERE customer_id = ?`, 1},
+		{`DELETE FROM license_usage_daily WHERE customer_id = ?`, 1},
+	} {
+		args := make([]any, q.args)
+		for i := range args {
+			args[i] = id
+		}
+		if _, err := t.exec(ctx, q.sql, args...); err != nil {
+			return err
+		}
+	}
+	res, err := t.exec(ctx, `DELETE FROM customers WHERE id = ? AND deleted_at IS NOT NULL`, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return notFound("Customer")
+	}
+	return nil
+}
