@@ -531,38 +531,7 @@ func jsonArg(b []byte) any {
 }
 
 func (t *tx) Audit(ctx context.Context, customerID string, limit int) ([]domain.AuditEntry, error) {
-	q := `SELECT id, at, actor_id, actor_email, action, target_type, target_id, customer_id, before, after FROM audit_log`
-	args := []any{}
-	if customerID != "" {
-		q += ` WHERE customer_id = ?`
-		args = append(args, customerID)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit)
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []domain.AuditEntry{}
-	for rows.Next() {
-		var e domain.AuditEntry
-		var at dbTime
-		var actorID, actorEmail, targetID, custID, before, after sql.NullString
-		if err := rows.Scan(&e.ID, &at, &actorID, &actorEmail, &e.Action, &e.TargetType, &targetID, &custID, &before, &after); err != nil {
-			return nil, err
-		}
-		e.At = at.T
-		e.ActorID, e.ActorEmail, e.TargetID, e.CustomerID = actorID.String, actorEmail.String, targetID.String, custID.String
-		if before.Valid {
-			e.Before = []byte(before.String)
-		}
-		if after.Valid {
-			e.After = []byte(after.String)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return t.ListAudit(ctx, domain.OrgScope, domain.AuditFilter{CustomerID: customerID, Limit: limit})
 }
 
 // loadEntityIDs fills the entities each of users is narrowed to, in one
