@@ -32,6 +32,8 @@ type auditEntryJSON struct {
 	CustomerID *string         `json:"customer_id"`
 	Before     map[string]any  `json:"before"`
 	After      map[string]any  `json:"after"`
+	RequestID  *string         `json:"request_id"`
+	ClientAddr *string         `json:"client_addr"`
 }
 
 // auditList is one page of the audit history.
@@ -58,7 +60,8 @@ func snapshot(b []byte) map[string]any {
 
 func auditOut(e domain.AuditEntry) auditEntryJSON {
 	out := auditEntryJSON{ID: e.ID, At: e.At, Action: e.Action, TargetType: e.TargetType, TargetID: opt(e.TargetID),
-		CustomerID: opt(e.CustomerID), Before: snapshot(e.Before), After: snapshot(e.After)}
+		CustomerID: opt(e.CustomerID), Before: snapshot(e.Before), After: snapshot(e.After),
+		RequestID: opt(e.RequestID), ClientAddr: opt(e.ClientAddr)}
 	if e.ActorID != "" || e.ActorEmail != "" {
 		out.Actor = &auditActorJSON{ID: e.ActorID, Email: e.ActorEmail}
 	}
@@ -129,10 +132,10 @@ func (a *API) auditCSV(w http.ResponseWriter, r *http.Request, f domain.AuditFil
 	w.Header().Set("Content-Disposition", `attachment; filename="audit-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "at", "actor_id", "actor_email", "action", "target_type", "target_id", "customer_id", "before", "after"})
+	_ = cw.Write([]string{"id", "at", "actor_id", "actor_email", "action", "target_type", "target_id", "customer_id", "before", "after", "request_id", "client_addr"})
 	for {
 		for _, e := range page.Items {
-			row := []string{e.ID, e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.ActorEmail, e.Action, e.TargetType, e.TargetID, e.CustomerID, string(e.Before), string(e.After)}
+			row := []string{e.ID, e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.ActorEmail, e.Action, e.TargetType, e.TargetID, e.CustomerID, string(e.Before), string(e.After), e.RequestID, e.ClientAddr}
 			for i := range row {
 				row[i] = report.CSVCell(row[i])
 			}

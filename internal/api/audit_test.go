@@ -17,7 +17,8 @@ func TestAuditLog(t *testing.T) {
 	forEachStore(t, apptest.Options{}, func(t *testing.T, app *apptest.App) {
 		w := newLogoWorld(t, app) // customers A and B, A's user and admin, a technician
 		admin := w.admin
-		wantStatus(t, admin.Do("PATCH", "/api/v1/customers/"+w.a.ID, map[string]any{"website": "https://acme.example/"}, nil), 200)
+		patch := admin.Do("PATCH", "/api/v1/customers/"+w.a.ID, map[string]any{"website": "https://acme.example/"}, nil)
+		wantStatus(t, patch, 200)
 		wantStatus(t, admin.Do("POST", "/api/v1/customers/"+w.b.ID+"/entities", map[string]any{"name": "Bravo HQ"}, nil), 201)
 
 		list := func(c *apptest.Client, q url.Values) []map[string]any {
@@ -57,6 +58,11 @@ func TestAuditLog(t *testing.T) {
 			upd[0]["actor"].(map[string]any)["email"] != apptest.AdminEmail {
 			t.Errorf("the customer update entry = %v", upd)
 		}
+		// It names the request that wrote it, as the client saw it, and
+		// where that request came from.
+		if rid := patch.Header.Get("X-Request-Id"); len(upd) == 1 && (rid == "" || upd[0]["request_id"] != rid || upd[0]["client_addr"] != "127.0.0.1") {
+			t.Errorf("the update entry's request = %v from %v; the response's X-Request-Id %q", upd[0]["request_id"], upd[0]["client_addr"], rid)
+		}
 		for _, e := range list(admin, url.Values{"customer_id": {w.b.ID}}) {
 			if e["customer_id"] != w.b.ID {
 				t.Errorf("customer_id=B gave %v", e)
@@ -79,7 +85,7 @@ func TestAuditLog(t *testing.T) {
 				byEmail[email] = e
 			}
 		}
-		if e := byEmail[apptest.AdminEmail]; e == nil || e["after"].(map[string]any)["client"] != "127.0.0.1" {
+		if e := byEmail[apptest.AdminEmail]; e == nil || e["client_addr"] != "127.0.0.1" || e["request_id"] == nil {
 			t.Errorf("the admin's sign-in over HTTP is not in the history with its address: %v", e)
 		}
 		if e := byEmail["admin@acme.example"]; e == nil || e["customer_id"] != w.a.ID {
@@ -117,7 +123,7 @@ func TestAuditLog(t *testing.T) {
 		if len(recs) != 1+len(all) {
 			t.Errorf("CSV has %d records for %d entries", len(recs)-1, len(all))
 		}
-		if recs[0][4] != "action" {
+		if recs[0][4] != "action" || recs[0][11] != "client_addr" {
 			t.Errorf("CSV header %v", recs[0])
 		}
 		// Bad queries.

@@ -43,8 +43,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	ctx := auth.WithClientAddr(r.Context(), auth.ClientAddr(r, a.opts.TrustProxy))
-	secret, p, err := a.svc.Login(ctx, in.Email, in.Password)
+	secret, p, err := a.svc.Login(r.Context(), in.Email, in.Password)
 	if err != nil {
 		return err
 	}

@@ -62,8 +62,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var de *domain.Error
 	if !errors.As(err, &de) {
 		a.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path,
-			"request_id", w.Header().Get("X-Request-Id"), "err", err)
-		de = &domain.Error{Code: domain.EInternal, Message: "An internal error occurred; it has been logged with request id " + w.Header().Get("X-Request-Id") + "."}
+			"request_id", domain.RequestFrom(r.Context()).ID, "err", err)
+		de = &domain.Error{Code: domain.EInternal, Message: "An internal error occurred; it has been logged with request id " + domain.RequestFrom(r.Context()).ID + "."}
 	}
 	st, ok := statuses[de.Code]
 	if !ok {

@@ -75,7 +75,7 @@ func (a *API) runReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a.log.ErrorContext(r.Context(), "report aborted after its first byte", "report", r.PathValue("key"), "format", format,
-		"request_id", w.Header().Get("X-Request-Id"), "err", err)
+		"request_id", domain.RequestFrom(r.Context()).ID, "err", err)
 	panic(http.ErrAbortHandler)
 }
 

@@ -230,7 +230,7 @@ func Middleware(a Authenticator, log *slog.Logger, next http.Handler) http.Handl
 // checked: logged with the request id, and a 500 problem quoting it, the
 // same answer the API gives any internal error.
 func credentialsUnavailable(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	id := w.Header().Get("X-Request-Id")
+	id := domain.RequestFrom(r.Context()).ID
 	level := slog.LevelError
 	if r.Context().Err() != nil {
 		level = slog.LevelWarn // the client went away while it was checked
@@ -247,26 +247,9 @@ func credentialsUnavailable(w http.ResponseWriter, r *http.Request, log *slog.Lo
 	})
 }
 
-// clientAddrKey carries the client address of a sign-in.
-type clientAddrKey struct{}
-
-// WithClientAddr returns ctx carrying the client's address, which sign-in
-// throttles by.
-func WithClientAddr(ctx context.Context, addr string) context.Context {
-	return context.WithValue(ctx, clientAddrKey{}, addr)
-}
-
-// ClientAddrFrom returns the client address of ctx, "" if none was set
-// (a call from the CLI or a test).
-func ClientAddrFrom(ctx context.Context) string {
-	a, _ := ctx.Value(clientAddrKey{}).(string)
-	return a
-}
-
-// ClientAddr returns the address a request came from, as sign-in
-// throttling counts it: the peer's IP or, with trustProxy, the last entry
-// of X-Forwarded-For (the one the trusted proxy added). An IPv6 address is
-// cut to its /64, since one host commonly holds a whole /64.
+// ClientAddr returns the address a request came from: the peer's IP or,
+// with trustProxy, the last entry of X-Forwarded-For (the one the trusted
+// proxy added), IPv4-mapped IPv6 addresses unmapped and zones dropped.
 func ClientAddr(r *http.Request, trustProxy bool) string {
 	raw := r.RemoteAddr
 	if host, _, err := net.SplitHostPort(raw); err == nil {
@@ -284,13 +267,21 @@ func ClientAddr(r *http.Request, trustProxy bool) string {
 	if err != nil {
 		return raw
 	}
-	ip = ip.Unmap().WithZone("")
-	if ip.Is6() {
-		if pfx, err := ip.Prefix(64); err == nil {
-			return pfx.String()
-		}
+	return ip.Unmap().WithZone("").String()
+}
+
+// AddrBucket is the unit sign-in throttling counts a client address in:
+// the address itself, or for IPv6 its /64, since one host commonly holds a
+// whole /64.
+func AddrBucket(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil || !ip.Is6() {
+		return addr
 	}
-	return ip.String()
+	if pfx, err := ip.Prefix(64); err == nil {
+		return pfx.String()
+	}
+	return addr
 }
 
 // withCaller puts p in ctx and confines the store's transactions to p's

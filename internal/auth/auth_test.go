@@ -122,7 +122,8 @@ func TestClientAddr(t *testing.T) {
 		{"192.0.2.7:5123", "", false, "192.0.2.7"},
 		{"192.0.2.7:5123", "198.51.100.9", false, "192.0.2.7"}, // not trusted: ignored
 		{"192.0.2.7:5123", "203.0.113.1, 198.51.100.9", true, "198.51.100.9"},
-		{"[2001:db8:1:2:3:4:5:6]:443", "", false, "2001:db8:1:2::/64"},
+		{"[2001:db8:1:2:3:4:5:6]:443", "", false, "2001:db8:1:2:3:4:5:6"},
+		{"[fe80::1%eth0]:443", "", false, "fe80::1"},
 		{"[::ffff:192.0.2.7]:80", "", false, "192.0.2.7"},
 		{"192.0.2.7:5123", "   ", true, "192.0.2.7"},
 	} {
@@ -133,6 +134,20 @@ func TestClientAddr(t *testing.T) {
 		}
 		if got := ClientAddr(r, tc.trust); got != tc.want {
 			t.Errorf("ClientAddr(%q, xff %q, trust %v) = %q, want %q", tc.remote, tc.xff, tc.trust, got, tc.want)
+		}
+	}
+}
+
+func TestAddrBucket(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.7":            "192.0.2.7",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"2001:db8:1:2::9":      "2001:db8:1:2::/64",
+		"not an address":       "not an address",
+		"":                     "",
+	} {
+		if got := AddrBucket(in); got != want {
+			t.Errorf("AddrBucket(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -168,11 +183,11 @@ func TestMiddlewareStoreFailure(t *testing.T) {
 			next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { served = true })
 			h := Middleware(fakeAuth{err: errors.New("connection refused")}, log, next)
 			r := httptest.NewRequest("GET", "/api/v1/me", nil)
+			r = r.WithContext(domain.WithRequest(r.Context(), domain.Request{ID: "req-42"}))
 			for k, v := range tc.header {
 				r.Header.Set(k, v)
 			}
 			w := httptest.NewRecorder()
-			w.Header().Set("X-Request-Id", "req-42")
 			h.ServeHTTP(w, r)
 			if served {
 				t.Error("a request whose credentials could not be checked was served")

@@ -256,6 +256,8 @@ type AuditEntry struct {
 	CustomerID string // the tenant the change belongs to, if any
 	Before     []byte // JSON, nil when created
 	After      []byte // JSON, nil when deleted
+	RequestID  string // the request that wrote it; "" from the CLI or a job
+	ClientAddr string // the address that request came from
 }
 
 // UserFilter selects a page of users, sorted by email.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/custreg/custreg/internal/api"
 	"github.com/custreg/custreg/internal/auth"
+	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/metrics"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/web"
@@ -110,15 +111,12 @@ func edge(next http.Handler) http.Handler {
 	})
 }
 
-type ctxKey struct{}
-
 // RequestID returns the id of the request ctx belongs to.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(ctxKey{}).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return domain.RequestFrom(ctx).ID }
 
-// requestID gives every request an id, echoed in X-Request-Id and logged.
+// requestID gives every request an id, echoed in X-Request-Id and logged,
+// and puts it with the client's address in the context as a
+// domain.Request, for the logs and the audit entries.
 func requestID(trustProxy bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := ""
@@ -133,7 +131,8 @@ func requestID(trustProxy bool, next http.Handler) http.Handler {
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
+		ctx := domain.WithRequest(r.Context(), domain.Request{ID: id, ClientAddr: auth.ClientAddr(r, trustProxy)})
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

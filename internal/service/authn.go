@@ -202,7 +202,7 @@ var errBadLogin = domain.Errorf(domain.EUnauthorized, "The email or password is 
 // session secret for the cookie; only its hash is stored.
 //
 // Sign-in is throttled per account and per client address (the address
-// put in ctx by auth.WithClientAddr; none for a call without one): see
+// of ctx's domain.Request; none for a call without one): see
 // admitSignin. The attempt is counted before the password is checked, so
 // that concurrent guessers on any number of nodes get no more checks than
 // the limit; a success gives the count back. The password is checked
@@ -211,7 +211,7 @@ var errBadLogin = domain.Errorf(domain.EUnauthorized, "The email or password is 
 // change or deactivation racing the sign-in leaves no working session.
 func (s *Service) Login(ctx context.Context, email, password string) (sessionSecret string, p domain.Principal, err error) {
 	email = domain.NormalizeLogin(email)
-	at := signinAttempt{email: email, addr: auth.ClientAddrFrom(ctx)}
+	at := signinAttempt{email: email, addr: domain.RequestFrom(ctx).ClientAddr}
 	if err := s.admitSignin(ctx, at); err != nil {
 		return "", p, err
 	}
@@ -261,8 +261,8 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionSec
 		}
 		p.CredentialsEpoch = cred.Epoch
 		// Every sign-in is in the history, in the sign-in's transaction:
-		// who, from where (never the secret).
-		return s.audit(ctx, tx, p, "auth.signin", "user", u.ID, u.CustomerID, nil, map[string]any{"email": u.Email, "client": at.addr})
+		// who, from where (the entry's client address; never the secret).
+		return s.audit(ctx, tx, p, "auth.signin", "user", u.ID, u.CustomerID, nil, map[string]any{"email": u.Email})
 	})
 	switch domain.ErrorCode(err) {
 	case domain.ENotFound, domain.EUnauthorized:

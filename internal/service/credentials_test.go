@@ -321,7 +321,7 @@ func TestSigninThrottleByAddress(t *testing.T) {
 	if _, err := svc.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {
 		t.Fatal(err)
 	}
-	from := auth.WithClientAddr(ctx, "192.0.2.7")
+	from := domain.WithRequest(ctx, domain.Request{ClientAddr: "192.0.2.7"})
 	for i := range service.SigninAddressLimit {
 		_, _, err := svc.Login(from, fmt.Sprintf("user%d@example.com", i), "wrong-password")
 		wantCode(t, err, domain.EUnauthorized)
@@ -329,7 +329,7 @@ func TestSigninThrottleByAddress(t *testing.T) {
 	_, _, err := svc.Login(from, admin.Email, admin.Password)
 	wantCode(t, err, domain.ETooManyRequests)
 	// Another address is not affected.
-	if _, _, err := svc.Login(auth.WithClientAddr(ctx, "198.51.100.1"), admin.Email, admin.Password); err != nil {
+	if _, _, err := svc.Login(domain.WithRequest(ctx, domain.Request{ClientAddr: "198.51.100.1"}), admin.Email, admin.Password); err != nil {
 		t.Errorf("another address: %v", err)
 	}
 	clk.Add(service.SigninBackoff)

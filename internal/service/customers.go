@@ -89,7 +89,7 @@ func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.
 			e := &es[i]
 			e.CustomerID = c.ID
 			e.ID, e.CreatedAt, e.UpdatedAt, e.Version = newID(), now, now, 1
-			if entries[i], err = s.auditEntry(p, "entity.create", "entity", e.ID, c.ID, nil, *e); err != nil {
+			if entries[i], err = s.auditEntry(ctx, p, "entity.create", "entity", e.ID, c.ID, nil, *e); err != nil {
 				return err
 			}
 		}

@@ -70,18 +70,21 @@ func principal(ctx context.Context) (domain.Principal, error) {
 // audit appends one audit entry in tx. before and after are marshalled to
 // JSON; nil means absent (created or deleted).
 func (s *Service) audit(ctx context.Context, tx store.Tx, p domain.Principal, action, targetType, targetID, customerID string, before, after any) error {
-	e, err := s.auditEntry(p, action, targetType, targetID, customerID, before, after)
+	e, err := s.auditEntry(ctx, p, action, targetType, targetID, customerID, before, after)
 	if err != nil {
 		return err
 	}
 	return tx.AppendAudit(ctx, e)
 }
 
-// auditEntry builds an audit entry, for writing several at once.
-func (s *Service) auditEntry(p domain.Principal, action, targetType, targetID, customerID string, before, after any) (domain.AuditEntry, error) {
+// auditEntry builds an audit entry, for writing several at once. The
+// request ctx serves names it.
+func (s *Service) auditEntry(ctx context.Context, p domain.Principal, action, targetType, targetID, customerID string, before, after any) (domain.AuditEntry, error) {
+	req := domain.RequestFrom(ctx)
 	e := domain.AuditEntry{
 		ID: newID(), At: s.clock(), ActorID: p.UserID, ActorEmail: p.Email,
 		Action: action, TargetType: targetType, TargetID: targetID, CustomerID: customerID,
+		RequestID: req.ID, ClientAddr: req.ClientAddr,
 	}
 	var err error
 	if before != nil {

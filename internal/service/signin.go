@@ -57,7 +57,7 @@ type signinLimit struct {
 func (a signinAttempt) limits() []signinLimit {
 	out := []signinLimit{{kind: "account", key: auth.HashSecret("account:" + a.email), limit: SigninAccountLimit}}
 	if a.addr != "" {
-		out = append(out, signinLimit{kind: "address", key: auth.HashSecret("address:" + a.addr), limit: SigninAddressLimit})
+		out = append(out, signinLimit{kind: "address", key: auth.HashSecret("address:" + auth.AddrBucket(a.addr)), limit: SigninAddressLimit})
 	}
 	return out
 }
@@ -122,7 +122,7 @@ func (s *Service) admitSignin(ctx context.Context, at signinAttempt) error {
 		}
 		refused = errThrottled(wait)
 		return s.audit(ctx, tx, signinActor, "auth.signin_throttled", "user", "", "", nil,
-			map[string]any{"email": at.email, "client": at.addr, "by": by, "retry_after_seconds": retrySeconds(wait)})
+			map[string]any{"email": at.email, "by": by, "retry_after_seconds": retrySeconds(wait)})
 	})
 	if err != nil {
 		return err
@@ -156,7 +156,7 @@ func retrySeconds(d time.Duration) int64 {
 func (s *Service) signinFailed(ctx context.Context, at signinAttempt, userID, reason string) error {
 	err := s.store.Write(ctx, func(tx store.Tx) error {
 		return s.audit(ctx, tx, signinActor, "auth.signin_failed", "user", userID, "", nil,
-			map[string]any{"email": at.email, "client": at.addr, "reason": reason})
+			map[string]any{"email": at.email, "reason": reason})
 	})
 	if err != nil {
 		return err

@@ -71,8 +71,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	email := r.PostFormValue("email")
 	next := localPath(r.PostFormValue("next"))
-	ctx := auth.WithClientAddr(r.Context(), auth.ClientAddr(r, h.opts.TrustProxy))
-	secret, _, err := h.svc.Login(ctx, email, r.PostFormValue("password"))
+	secret, _, err := h.svc.Login(r.Context(), email, r.PostFormValue("password"))
 	if err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) && de.Code == domain.ETooManyRequests {

@@ -311,10 +311,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var de *domain.Error
 	if !errors.As(err, &de) {
 		h.log.ErrorContext(r.Context(), "web: internal error", "method", r.Method, "path", r.URL.Path,
-			"request_id", w.Header().Get("X-Request-Id"), "err", err)
+			"request_id", domain.RequestFrom(r.Context()).ID, "err", err)
 		de = &domain.Error{Code: domain.EInternal}
 	}
-	v := errorView{RequestID: w.Header().Get("X-Request-Id")}
+	v := errorView{RequestID: domain.RequestFrom(r.Context()).ID}
 	status := http.StatusInternalServerError
 	switch de.Code {
 	case domain.EUnauthorized:

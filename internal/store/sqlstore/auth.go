@@ -504,20 +504,25 @@ func (t *tx) DeleteStaleSigninCounters(ctx context.Context, before time.Time) (i
 	return res.RowsAffected()
 }
 
+// auditColumns are the columns of audit_log, in the order AppendAudit
+// writes and ListAudit scans them.
+const auditColumns = `id, at, actor_id, actor_email, action, target_type, target_id, customer_id, before, after, request_id, client_addr`
+
 func (t *tx) AppendAudit(ctx context.Context, es ...domain.AuditEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO audit_log (id, at, actor_id, actor_email, action, target_type, target_id, customer_id, before, after) VALUES `)
-	args := make([]any, 0, len(es)*10)
+	b.WriteString(`INSERT INTO audit_log (` + auditColumns + `) VALUES `)
+	args := make([]any, 0, len(es)*12)
 	for i, e := range es {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(" + placeholders(10) + ")")
+		b.WriteString("(" + placeholders(12) + ")")
 		args = append(args, e.ID, t.time(e.At), nullString(e.ActorID), nullString(e.ActorEmail), e.Action, e.TargetType,
-			nullString(e.TargetID), nullString(e.CustomerID), jsonArg(e.Before), jsonArg(e.After))
+			nullString(e.TargetID), nullString(e.CustomerID), jsonArg(e.Before), jsonArg(e.After),
+			nullString(e.RequestID), nullString(e.ClientAddr))
 	}
 	_, err := t.exec(ctx, b.String(), args...)
 	return err
@@ -588,7 +593,7 @@ func (t *tx) ListAudit(ctx context.Context, scope domain.Scope, f domain.AuditFi
 	if f.Before != "" {
 		add("id < ?", f.Before)
 	}
-	q := `SELECT id, at, actor_id, actor_email, action, target_type, target_id, customer_id, before, after FROM audit_log`
+	q := `SELECT ` + auditColumns + ` FROM audit_log`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
@@ -603,12 +608,13 @@ func (t *tx) ListAudit(ctx context.Context, scope domain.Scope, f domain.AuditFi
 	for rows.Next() {
 		var e domain.AuditEntry
 		var at dbTime
-		var actorID, actorEmail, targetID, custID, before, after sql.NullString
-		if err := rows.Scan(&e.ID, &at, &actorID, &actorEmail, &e.Action, &e.TargetType, &targetID, &custID, &before, &after); err != nil {
+		var actorID, actorEmail, targetID, custID, before, after, reqID, addr sql.NullString
+		if err := rows.Scan(&e.ID, &at, &actorID, &actorEmail, &e.Action, &e.TargetType, &targetID, &custID, &before, &after, &reqID, &addr); err != nil {
 			return nil, err
 		}
 		e.At = at.T
 		e.ActorID, e.ActorEmail, e.TargetID, e.CustomerID = actorID.String, actorEmail.String, targetID.String, custID.String
+		e.RequestID, e.ClientAddr = reqID.String, addr.String
 		if before.Valid {
 			e.Before = []byte(before.String)
 		}

@@ -1,0 +1,25 @@
+package domain
+
+import "context"
+
+// Request is what custreg knows of the request a call serves: its id (the
+// X-Request-Id echoed to the client and written in the logs) and the
+// address it came from. Both go into every audit entry the call writes.
+// A call without one (the CLI, a background job) has the zero Request.
+type Request struct {
+	ID         string
+	ClientAddr string
+}
+
+type requestKey struct{}
+
+// WithRequest returns ctx carrying r.
+func WithRequest(ctx context.Context, r Request) context.Context {
+	return context.WithValue(ctx, requestKey{}, r)
+}
+
+// RequestFrom returns the request ctx serves, the zero Request if none.
+func RequestFrom(ctx context.Context) Request {
+	r, _ := ctx.Value(requestKey{}).(Request)
+	return r
+}
