@@ -88,6 +88,9 @@ type Config struct {
 	AdminName     string
 	AdminPassword string
 	DebugAddr     string
+	// TrashRetention is how long deleted records wait in trash; negative
+	// keeps them until purged by hand.
+	TrashRetention time.Duration
 }
 
 func parseConfig(cmd string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -100,7 +103,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c Config
-	var level, msp, trust string
+	var level, msp, trust, retention string
 	fs.StringVar(&c.Addr, "addr", env("CUSTREG_ADDR", "127.0.0.1:8080"), "listen address `host:port` (env CUSTREG_ADDR)")
 	fs.StringVar(&c.DB, "db", env("CUSTREG_DB", "custreg.db"), "`DSN`: postgres:// URL or SQLite file path (env CUSTREG_DB)")
 	fs.StringVar(&c.BaseURL, "base-url", env("CUSTREG_BASE_URL", ""), "public `URL` of the service, for the printed setup link (env CUSTREG_BASE_URL; default http://ADDR)")
@@ -110,6 +113,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&msp, "msp-enabled", env("CUSTREG_MSP_ENABLED", "true"), "MSP mode at the first start of an empty store (env CUSTREG_MSP_ENABLED)")
 	fs.StringVar(&c.OrgName, "org-name", env("CUSTREG_ORG_NAME", ""), "organization name at the first start (env CUSTREG_ORG_NAME)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", env("CUSTREG_DEBUG_ADDR", ""), "if set, serve Go's pprof profiles on this `host:port` (env CUSTREG_DEBUG_ADDR); keep it private")
+	fs.StringVar(&retention, "trash-retention", env("CUSTREG_TRASH_RETENTION", "30d"), "how long deleted customers, users and assets wait in trash before they are purged: `DURATION` such as 30d or 720h, or off (env CUSTREG_TRASH_RETENTION)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -119,6 +123,9 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	var err error
 	if c.MSPEnabled, err = strconv.ParseBool(msp); err != nil {
 		return c, fmt.Errorf("msp-enabled: %q is not true or false", msp)
+	}
+	if c.TrashRetention, err = parseRetention(retention); err != nil {
+		return c, err
 	}
 	if c.TrustProxy, err = strconv.ParseBool(trust); err != nil {
 		return c, fmt.Errorf("trust-proxy: %q is not true or false", trust)
@@ -176,7 +183,7 @@ func serve(ctx context.Context, c Config, stdout io.Writer, ready chan<- string)
 		return err
 	}
 	defer st.Close()
-	svc := service.New(st, service.Options{Logger: log})
+	svc := service.New(st, service.Options{Logger: log, TrashRetention: c.TrashRetention})
 	setup, err := svc.Bootstrap(ctx, service.FirstStart{
 		OrgName: c.OrgName, MSPDisabled: !c.MSPEnabled,
 		Admin: adminInput(c),
@@ -209,6 +216,9 @@ func serve(ctx context.Context, c Config, stdout io.Writer, ready chan<- string)
 	// The daily license-usage history: at start, then hourly. Every node
 	// runs it; each day's rows are written once (docs/architecture.md).
 	go svc.RunUsageSnapshots(ctx, time.Hour, nil)
+	// Trash older than the retention is purged hourly; every node runs it
+	// and each record is purged once (docs/operations.md).
+	go svc.RunTrashRetention(ctx, time.Hour)
 	log.Info("custreg listening", "addr", addr, "store", storeKind(c.DB))
 	if ready != nil {
 		ready <- addr
@@ -226,6 +236,31 @@ func serve(ctx context.Context, c Config, stdout io.Writer, ready chan<- string)
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// parseRetention reads a trash retention: whole days ("30d"), a Go
+// duration of at least an hour ("720h"), or "off" (kept until purged).
+func parseRetention(v string) (time.Duration, error) {
+	if v == "off" {
+		return -1, nil
+	}
+	var d time.Duration
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, fmt.Errorf("trash-retention: %q is not a number of days such as 30d", v)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, fmt.Errorf("trash-retention: %q is not a duration such as 30d or 720h, or off", v)
+		}
+	}
+	if d < time.Hour {
+		return 0, fmt.Errorf("trash-retention: %q is shorter than an hour; an undo needs time (use off to keep trash until purged by hand)", v)
+	}
+	return d, nil
 }
 
 func storeKind(dsn string) string {

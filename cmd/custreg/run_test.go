@@ -124,8 +124,13 @@ func TestParseConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != "127.0.0.1:8080" || cfg.DB != "custreg.db" || !cfg.MSPEnabled {
+	if cfg.Addr != "127.0.0.1:8080" || cfg.DB != "custreg.db" || !cfg.MSPEnabled || cfg.TrashRetention != 30*24*time.Hour {
 		t.Errorf("defaults = %+v", cfg)
+	}
+	for v, want := range map[string]time.Duration{"7d": 7 * 24 * time.Hour, "36h": 36 * time.Hour, "off": -1} {
+		if cfg, err := parseConfig("serve", []string{"--trash-retention", v}, envOf(nil), io.Discard); err != nil || cfg.TrashRetention != want {
+			t.Errorf("--trash-retention %s = %v, %v; want %v", v, cfg.TrashRetention, err, want)
+		}
 	}
 	cfg, err = parseConfig("serve", []string{"--db", "postgres://x/y"}, envOf(map[string]string{"CUSTREG_DB": "env.db", "CUSTREG_ADDR": ":9000"}), io.Discard)
 	if err != nil || cfg.DB != "postgres://x/y" || cfg.Addr != ":9000" {
@@ -140,6 +145,9 @@ func TestParseConfig(t *testing.T) {
 		{"BadMSP", nil, map[string]string{"CUSTREG_MSP_ENABLED": "maybe"}},
 		{"BadLogLevel", []string{"--log-level", "loud"}, nil},
 		{"BadLogFormat", []string{"--log-format", "xml"}, nil},
+		{"BadRetention", []string{"--trash-retention", "a month"}, nil},
+		{"BadRetentionDays", nil, map[string]string{"CUSTREG_TRASH_RETENTION": "xd"}},
+		{"RetentionTooShort", []string{"--trash-retention", "10m"}, nil},
 		{"AdminEmailWithoutPassword", nil, map[string]string{"CUSTREG_ADMIN_EMAIL": "a@example.com"}},
 		{"MissingPasswordFile", nil, map[string]string{"CUSTREG_ADMIN_EMAIL": "a@example.com", "CUSTREG_ADMIN_PASSWORD_FILE": "/nonexistent"}},
 		{"StrayArgument", []string{"extra"}, nil},

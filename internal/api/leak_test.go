@@ -154,6 +154,11 @@ func buildLeakWorld(t *testing.T, app *apptest.App) *leakWorld {
 	bAsset := asset("Bravo Laptop Zeta", domain.AssetIT, b.ID, east.ID, "SN-BRAVO-777")
 	bPhone := asset("Bravo Phone Omega", domain.AssetMobile, b.ID, "", "SN-BRAVO-778")
 	hq := asset("Headquarters Router", domain.AssetIT, "", "", "SN-ORG-1")
+	// B's trash holds a user and an asset deleted on their own.
+	bGoneUser := user("bravo.gone@bravo-secret.example", domain.RoleCustomerUser, b.ID, east.ID)
+	must(svc.DeleteUser(org, bGoneUser.ID, 0))
+	bGoneAsset := asset("Bravo Retired Kappa", domain.AssetIT, b.ID, east.ID, "SN-BRAVO-GONE")
+	must(svc.DeleteAsset(org, bGoneAsset.ID, 0))
 	_, bp, err := svc.Login(context.Background(), bAdmin.Email, leakPassword)
 	must(err)
 	bToken, _, err := svc.CreateToken(auth.WithPrincipal(context.Background(), bp), "bravo-automation")
@@ -176,7 +181,7 @@ func buildLeakWorld(t *testing.T, app *apptest.App) *leakWorld {
 	w.real = map[string]string{
 		"B.customer": b.ID, "B.name": b.Name, "B.code": b.Code,
 		"B.entity": east.ID, "B.entity.name": east.Name, "B.entity.code": east.Code,
-		"B.user": bUser.ID, "B.asset": bAsset.ID, "B.token": bToken.ID, "role.custom": "spare_role",
+		"B.user": bUser.ID, "B.asset": bAsset.ID, "B.trashed.user": bGoneUser.ID, "B.trashed.asset": bGoneAsset.ID, "B.token": bToken.ID, "role.custom": "spare_role",
 		"A.customer": a.ID, "A.entity": north.ID, "A.user": aOther.ID, "A.asset": aAsset.ID,
 	}
 	w.phantom = map[string]string{}
@@ -196,7 +201,8 @@ func buildLeakWorld(t *testing.T, app *apptest.App) *leakWorld {
 	}
 	w.secrets = []string{b.ID, b.Name, b.Code, b.Domain, east.ID, east.Name, east.Code, bEnts.Items[1].ID, bEnts.Items[1].Name,
 		bAdmin.ID, bAdmin.Email, bAdmin.Name, bUser.ID, bUser.Email, bUser.Name, bAsset.ID, bAsset.Name, bAsset.Serial,
-		bPhone.ID, bPhone.Name, bPhone.Serial, bToken.ID, bToken.Name, hq.ID, hq.Name, hq.Serial}
+		bPhone.ID, bPhone.Name, bPhone.Serial, bToken.ID, bToken.Name, hq.ID, hq.Name, hq.Serial,
+		bGoneUser.ID, bGoneUser.Email, bGoneAsset.ID, bGoneAsset.Name, bGoneAsset.Serial}
 	w.secrets = append(w.secrets, bLogos...)
 	w.southSecrets = []string{southAsset.ID, southAsset.Name, southAsset.Serial, southUser.ID, southUser.Email}
 	w.southAsset = southAsset.ID
@@ -227,6 +233,10 @@ func pathParams(t *testing.T, rt api.Route) string {
 			return "⟦B.entity⟧"
 		case param == "{id}" && (strings.HasPrefix(p, "/customers/") || strings.HasPrefix(p, "/trash/customers/")):
 			return "⟦B.customer⟧"
+		case param == "{id}" && strings.HasPrefix(p, "/trash/users/"):
+			return "⟦B.trashed.user⟧"
+		case param == "{id}" && strings.HasPrefix(p, "/trash/assets/"):
+			return "⟦B.trashed.asset⟧"
 		case param == "{id}" && strings.HasPrefix(p, "/users/"):
 			return "⟦B.user⟧"
 		case param == "{id}" && strings.HasPrefix(p, "/assets/"):
@@ -344,6 +354,8 @@ var writeBodies = map[string][]struct{ path, body string }{
 	"PUT /customers/{id}/logomark":       {{"", leakLogo}, {"/customers/⟦A.customer⟧/logomark", leakLogo}},
 	"PUT /org/full_logo":                 {{"", leakLogo}},
 	"POST /trash/customers/{id}/restore": {{"", `{"name":"Restored by A"}`}},
+	"POST /trash/users/{id}/restore":     {{"", ""}},
+	"POST /trash/assets/{id}/restore":    {{"", ""}},
 	"PUT /org/logomark":                  {{"", leakLogo}},
 }
 

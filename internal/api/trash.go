@@ -4,43 +4,95 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
 	"github.com/custreg/custreg/internal/service"
 )
 
-// trashedCustomerJSON is a customer in trash.
-type trashedCustomerJSON struct {
-	customerJSON
-	DeletedAt time.Time `json:"deleted_at"`
+// trashed is when a record in trash was deleted and when the retention
+// job purges it (null when trash is kept until purged by hand).
+type trashed struct {
+	DeletedAt time.Time  `json:"deleted_at"`
+	PurgeAt   *time.Time `json:"purge_at"`
 }
+
+func (a *API) trashedOut(deleted *time.Time) trashed {
+	var t trashed
+	if deleted != nil {
+		t.DeletedAt = *deleted
+		t.PurgeAt = a.svc.PurgeAt(*deleted)
+	}
+	return t
+}
+
+type (
+	trashedCustomerJSON struct {
+		customerJSON
+		trashed
+	}
+	trashedUserJSON struct {
+		userJSON
+		trashed
+	}
+	trashedAssetJSON struct {
+		assetJSON
+		trashed
+	}
+)
 
 // trashList is a page of the trash.
-type trashList struct {
-	Items      []trashedCustomerJSON `json:"items"`
-	NextCursor *string               `json:"next_cursor"`
+type trashList[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
 }
 
-func (a *API) listTrash(w http.ResponseWriter, r *http.Request) error {
+// listTrashOf answers a trash list: the page list returns, each item
+// made by out.
+func listTrashOf[R, T any](w http.ResponseWriter, r *http.Request, list func(limit int, cursor string) ([]R, string, error), out func(R) T) error {
 	q := r.URL.Query()
 	n, err := listquery.ParseLimit(q)
 	if err != nil {
 		return err
 	}
-	page, err := a.svc.TrashedCustomers(r.Context(), n, q.Get("cursor"))
+	items, next, err := list(n, q.Get("cursor"))
 	if err != nil {
 		return err
 	}
-	out := trashList{Items: make([]trashedCustomerJSON, len(page.Items))}
-	for i, c := range page.Items {
-		out.Items[i] = trashedCustomerJSON{customerJSON: customerOut(c)}
-		if c.DeletedAt != nil {
-			out.Items[i].DeletedAt = *c.DeletedAt
-		}
+	page := trashList[T]{Items: make([]T, len(items))}
+	for i, it := range items {
+		page.Items[i] = out(it)
 	}
-	if page.Next != "" {
-		out.NextCursor = &page.Next
+	if next != "" {
+		page.NextCursor = &next
 	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, page)
+}
+
+func (a *API) listTrash(w http.ResponseWriter, r *http.Request) error {
+	return listTrashOf(w, r, func(n int, cursor string) ([]domain.Customer, string, error) {
+		p, err := a.svc.TrashedCustomers(r.Context(), n, cursor)
+		return p.Items, p.Next, err
+	}, func(c domain.Customer) trashedCustomerJSON {
+		return trashedCustomerJSON{customerJSON: customerOut(c), trashed: a.trashedOut(c.DeletedAt)}
+	})
+}
+
+func (a *API) listUserTrash(w http.ResponseWriter, r *http.Request) error {
+	return listTrashOf(w, r, func(n int, cursor string) ([]domain.User, string, error) {
+		p, err := a.svc.TrashedUsers(r.Context(), n, cursor)
+		return p.Items, p.Next, err
+	}, func(u domain.User) trashedUserJSON {
+		return trashedUserJSON{userJSON: userOut(u), trashed: a.trashedOut(u.DeletedAt)}
+	})
+}
+
+func (a *API) listAssetTrash(w http.ResponseWriter, r *http.Request) error {
+	return listTrashOf(w, r, func(n int, cursor string) ([]domain.Asset, string, error) {
+		p, err := a.svc.TrashedAssets(r.Context(), n, cursor)
+		return p.Items, p.Next, err
+	}, func(as domain.Asset) trashedAssetJSON {
+		return trashedAssetJSON{assetJSON: assetOut(as), trashed: a.trashedOut(as.DeletedAt)}
+	})
 }
 
 // restoreCustomer brings a customer back from trash; the body, when there
@@ -61,11 +113,44 @@ func (a *API) restoreCustomer(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, customerOut(c))
 }
 
-// purgeCustomer erases a customer in trash for good.
-func (a *API) purgeCustomer(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.PurgeCustomer(r.Context(), r.PathValue("id")); err != nil {
+func (a *API) restoreUser(w http.ResponseWriter, r *http.Request) error {
+	u, err := a.svc.RestoreUser(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", BasePath+"/users/"+u.ID)
+	w.Header().Set("ETag", etag(u.Version))
+	return writeJSON(w, http.StatusOK, userOut(u))
+}
+
+func (a *API) restoreAsset(w http.ResponseWriter, r *http.Request) error {
+	as, err := a.svc.RestoreAsset(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", BasePath+"/assets/"+as.ID)
+	w.Header().Set("ETag", etag(as.Version))
+	return writeJSON(w, http.StatusOK, assetOut(as))
+}
+
+// purged answers a purge: 204, or the purge's error.
+func purged(w http.ResponseWriter, err error) error {
+	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// purgeCustomer erases a customer in trash for good.
+func (a *API) purgeCustomer(w http.ResponseWriter, r *http.Request) error {
+	return purged(w, a.svc.PurgeCustomer(r.Context(), r.PathValue("id")))
+}
+
+func (a *API) purgeUser(w http.ResponseWriter, r *http.Request) error {
+	return purged(w, a.svc.PurgeUser(r.Context(), r.PathValue("id")))
+}
+
+func (a *API) purgeAsset(w http.ResponseWriter, r *http.Request) error {
+	return purged(w, a.svc.PurgeAsset(r.Context(), r.PathValue("id")))
 }

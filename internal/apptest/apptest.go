@@ -35,6 +35,10 @@ const (
 
 // App is one running stack.
 type App struct {
+	// Kind is "sqlite" or "postgres"; DSN the database's path or URL,
+	// for tests that look at the tables themselves.
+	Kind    string
+	DSN     string
 	Store   store.Store
 	Service *service.Service
 	Server  *httptest.Server
@@ -59,17 +63,34 @@ func Stores(t *testing.T) []string {
 // OpenStore opens a new empty store of kind ("sqlite" or "postgres"),
 // skipping (or, in CI, failing) when PostgreSQL is not configured.
 func OpenStore(t testing.TB, kind string) store.Store {
+	st, _ := openStore(t, kind)
+	return st
+}
+
+// NewDatabase creates a new empty database of kind and returns its DSN,
+// for tests that open it more than once (several nodes on one database).
+func NewDatabase(t testing.TB, kind string) string {
+	t.Helper()
+	switch kind {
+	case "sqlite":
+		return filepath.Join(t.TempDir(), "custreg.db")
+	case "postgres":
+		return storetest.NewPostgresDatabase(t, storetest.PostgresURL(t))
+	}
+	t.Fatalf("unknown store %q", kind)
+	return ""
+}
+
+// OpenDSN opens the store of kind at dsn, closed when the test ends.
+func OpenDSN(t testing.TB, kind, dsn string) store.Store {
 	t.Helper()
 	ctx := context.Background()
 	var st store.Store
 	var err error
-	switch kind {
-	case "sqlite":
-		st, err = sqlite.Open(ctx, filepath.Join(t.TempDir(), "custreg.db"))
-	case "postgres":
-		st, err = postgres.Open(ctx, storetest.NewPostgresDatabase(t, storetest.PostgresURL(t)))
-	default:
-		t.Fatalf("unknown store %q", kind)
+	if kind == "postgres" {
+		st, err = postgres.Open(ctx, dsn)
+	} else {
+		st, err = sqlite.Open(ctx, dsn)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -78,10 +99,24 @@ func OpenStore(t testing.TB, kind string) store.Store {
 	return st
 }
 
+func openStore(t testing.TB, kind string) (store.Store, string) {
+	t.Helper()
+	dsn := NewDatabase(t, kind)
+	return OpenDSN(t, kind, dsn), dsn
+}
+
+// Driver is the database/sql driver name of the app's store.
+func (a *App) Driver() string {
+	if a.Kind == "postgres" {
+		return "pgx"
+	}
+	return "sqlite"
+}
+
 // New starts a stack on a store of kind with a bootstrapped admin.
 func New(t testing.TB, kind string, opts Options) *App {
 	t.Helper()
-	st := OpenStore(t, kind)
+	st, dsn := openStore(t, kind)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(st, service.Options{Logger: log, Now: opts.Now})
 	ctx := context.Background()
@@ -95,7 +130,7 @@ func New(t testing.TB, kind string, opts Options) *App {
 	}
 	srv := httptest.NewServer(server.Handler(svc, server.Options{Logger: log}))
 	t.Cleanup(srv.Close)
-	return &App{Store: st, Service: svc, Server: srv, Admin: p}
+	return &App{Kind: kind, DSN: dsn, Store: st, Service: svc, Server: srv, Admin: p}
 }
 
 // AdminContext returns a context carrying the admin principal, for calling

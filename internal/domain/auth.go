@@ -43,6 +43,7 @@ type User struct {
 	PasswordHash string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	DeletedAt    *time.Time // set while the user is in trash
 	Version      int64
 }
 
@@ -123,6 +124,7 @@ type Session struct {
 // its credentials epoch, read together.
 type Credentials struct {
 	UserID       string
+	CustomerID   string // the user's customer, "" for the organization's
 	PasswordHash string
 	Epoch        int64
 }

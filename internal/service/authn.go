@@ -238,7 +238,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionSec
 		if cred.UserID == "" {
 			reason = "unknown_account"
 		}
-		return "", p, s.signinFailed(ctx, at, cred.UserID, reason)
+		return "", p, s.signinFailed(ctx, at, cred, reason)
 	}
 	var u domain.User
 	err = s.store.Write(ctx, func(tx store.Tx) error {
@@ -267,7 +267,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionSec
 	switch domain.ErrorCode(err) {
 	case domain.ENotFound, domain.EUnauthorized:
 		// Gone, inactive, or its credentials changed since they were read.
-		return "", domain.Principal{}, s.signinFailed(ctx, at, cred.UserID, "inactive_or_changed")
+		return "", domain.Principal{}, s.signinFailed(ctx, at, cred, "inactive_or_changed")
 	}
 	return sessionSecret, p, err
 }

@@ -19,9 +19,10 @@ import (
 
 // Service is custreg's application layer. It is safe for concurrent use.
 type Service struct {
-	store store.Store
-	now   func() time.Time
-	log   *slog.Logger
+	store     store.Store
+	now       func() time.Time
+	log       *slog.Logger
+	retention time.Duration
 }
 
 // Options configure a Service.
@@ -30,11 +31,18 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives operational messages; slog.Default() when nil.
 	Logger *slog.Logger
+	// TrashRetention is how long deleted records wait in trash before
+	// PurgeExpiredTrash erases them: DefaultTrashRetention when zero;
+	// negative keeps them until purged by hand.
+	TrashRetention time.Duration
 }
 
 // New returns a Service over st.
 func New(st store.Store, opts Options) *Service {
-	s := &Service{store: st, now: opts.Now, log: opts.Logger}
+	s := &Service{store: st, now: opts.Now, log: opts.Logger, retention: opts.TrashRetention}
+	if s.retention == 0 {
+		s.retention = DefaultTrashRetention
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -152,10 +152,12 @@ func retrySeconds(d time.Duration) int64 {
 }
 
 // signinFailed audits a failed sign-in ("auth.signin_failed") and returns
-// the one answer every failure gets. The attempt was counted already.
-func (s *Service) signinFailed(ctx context.Context, at signinAttempt, userID, reason string) error {
+// the one answer every failure gets. The attempt was counted already. A
+// failure against an existing account is in its customer's history, where
+// that customer's admins see it.
+func (s *Service) signinFailed(ctx context.Context, at signinAttempt, cred domain.Credentials, reason string) error {
 	err := s.store.Write(ctx, func(tx store.Tx) error {
-		return s.audit(ctx, tx, signinActor, "auth.signin_failed", "user", userID, "", nil,
+		return s.audit(ctx, tx, signinActor, "auth.signin_failed", "user", cred.UserID, cred.CustomerID, nil,
 			map[string]any{"email": at.email, "reason": reason})
 	})
 	if err != nil {

@@ -102,18 +102,25 @@ var useCases = map[string]Need{
 	"DeleteEntity": {Permission: "entities.delete"},
 
 	// Users and assets, within the caller's scope.
-	"ListUsers":   {Permission: "users.view"},
-	"User":        {Permission: "users.view"},
-	"CreateUser":  {Permission: "users.add"},
-	"UpdateUser":  {Permission: "users.edit"},
-	"MoveUsers":   {Permission: "users.edit"},
-	"DeleteUser":  {Permission: "users.delete"},
-	"ListAssets":  {Permission: "assets.view"},
-	"Asset":       {Permission: "assets.view"},
-	"CreateAsset": {Permission: "assets.add"},
-	"UpdateAsset": {Permission: "assets.edit"},
-	"MoveAssets":  {Permission: "assets.edit"},
-	"DeleteAsset": {Permission: "assets.delete"},
+	"ListUsers":  {Permission: "users.view"},
+	"User":       {Permission: "users.view"},
+	"CreateUser": {Permission: "users.add"},
+	"UpdateUser": {Permission: "users.edit"},
+	"MoveUsers":  {Permission: "users.edit"},
+	"DeleteUser": {Permission: "users.delete"},
+	// Who may delete users or assets may see them in trash and undo it.
+	"UserTrash":    {Permission: "users.delete"},
+	"RestoreUser":  {Permission: "users.delete"},
+	"PurgeUser":    {Permission: "users.delete"},
+	"ListAssets":   {Permission: "assets.view"},
+	"Asset":        {Permission: "assets.view"},
+	"CreateAsset":  {Permission: "assets.add"},
+	"UpdateAsset":  {Permission: "assets.edit"},
+	"MoveAssets":   {Permission: "assets.edit"},
+	"DeleteAsset":  {Permission: "assets.delete"},
+	"AssetTrash":   {Permission: "assets.delete"},
+	"RestoreAsset": {Permission: "assets.delete"},
+	"PurgeAsset":   {Permission: "assets.delete"},
 
 	// Reports and dashboards: the catalogs as the caller may use them, and
 	// running one, over the caller's scope (a customer's people, only what

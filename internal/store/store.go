@@ -367,6 +367,28 @@ type Tx interface {
 	// license rows, logos, usage history, idempotency keys, and every audit
 	// entry of it or its people. ENotFound if it is not in trash.
 	PurgeCustomer(ctx context.Context, id string) error
+	// TrashedUsers lists the users in scope deleted on their own (their
+	// customer, if any, live), the latest deleted first, after the user
+	// before ("" for the first page).
+	TrashedUsers(ctx context.Context, scope domain.Scope, limit int, before string) ([]domain.User, error)
+	// TrashedUser returns such a user, locked; ENotFound if there is none.
+	TrashedUser(ctx context.Context, scope domain.Scope, id string) (domain.User, error)
+	// RestoreUser brings a user in trash back live, counted again; its
+	// licenses are the caller's to take (AddUsage).
+	RestoreUser(ctx context.Context, scope domain.Scope, id string, at time.Time) error
+	// PurgeUser erases a user in trash: its row, entities, drafts and
+	// keys, and the audit entries about it; entries it wrote keep its id
+	// but lose its email. ENotFound if it is not in trash.
+	PurgeUser(ctx context.Context, scope domain.Scope, id string) error
+	// TrashedAssets, TrashedAsset, RestoreAsset and PurgeAsset are the
+	// same for assets deleted on their own.
+	TrashedAssets(ctx context.Context, scope domain.Scope, limit int, before string) ([]domain.Asset, error)
+	TrashedAsset(ctx context.Context, scope domain.Scope, id string) (domain.Asset, error)
+	RestoreAsset(ctx context.Context, scope domain.Scope, id string, at time.Time) error
+	PurgeAsset(ctx context.Context, scope domain.Scope, id string) error
+	// ExpiredTrash returns up to limit records of kind ("customer", "user"
+	// or "asset") that have been in trash since before, oldest first.
+	ExpiredTrash(ctx context.Context, kind string, before time.Time, limit int) ([]string, error)
 	// ListAudit lists the entries f selects within scope, newest first.
 	ListAudit(ctx context.Context, scope domain.Scope, f domain.AuditFilter) ([]domain.AuditEntry, error)
 	// Audit lists entries newest first, optionally of one customer.

@@ -42,11 +42,17 @@ func (t *tx) CountUsers(ctx context.Context) (int64, error) {
 const userColumns = `id, email, name, kind, role, customer_id, is_active, password_hash, created_at, updated_at, version`
 
 func (t *tx) CreateUser(ctx context.Context, u domain.User) error {
-	var exists int
-	err := t.queryRow(ctx, `SELECT 1 FROM users WHERE email = ?`, u.Email).Scan(&exists)
+	var trashed bool
+	err := t.queryRow(ctx, `SELECT deleted_at IS NOT NULL FROM users WHERE email = ?`, u.Email).Scan(&trashed)
 	if err == nil {
+		// A user in trash keeps its email until it is purged, so that it
+		// can always be restored.
+		msg := "A user with this email already exists."
+		if trashed {
+			msg = "A user with this email is in trash: restore it, or purge it from the trash first."
+		}
 		var fe domain.FieldErrors
-		fe.Add("email", domain.FieldTaken, "A user with this email already exists.")
+		fe.Add("email", domain.FieldTaken, msg)
 		return fe.Err()
 	} else if err != sql.ErrNoRows {
 		return err
@@ -84,12 +90,17 @@ func (t *tx) addUsersCount(ctx context.Context, customerID string, delta int) er
 	return err
 }
 
-func scanUserRow(s scanner) (domain.User, error) {
+// scanUserRow scans userColumns and, with deleted, a deleted_at after them.
+func scanUserRow(s scanner, deleted ...*dbTime) (domain.User, error) {
 	var u domain.User
 	var customerID sql.NullString
 	var created, updated dbTime
-	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.Kind, &u.Role, &customerID, &u.IsActive, &u.PasswordHash,
-		&created, &updated, &u.Version)
+	dest := []any{&u.ID, &u.Email, &u.Name, &u.Kind, &u.Role, &customerID, &u.IsActive, &u.PasswordHash,
+		&created, &updated, &u.Version}
+	for _, d := range deleted {
+		dest = append(dest, d)
+	}
+	err := s.Scan(dest...)
 	if err != nil {
 		return u, err
 	}
@@ -282,8 +293,10 @@ func (t *tx) Users(ctx context.Context, scope domain.Scope, f domain.UserFilter)
 
 func (t *tx) SigninCredentials(ctx context.Context, email string) (domain.Credentials, error) {
 	var c domain.Credentials
-	err := t.queryRow(ctx, `SELECT id, password_hash, credentials_epoch FROM users WHERE email = ? AND deleted_at IS NULL`, email).
-		Scan(&c.UserID, &c.PasswordHash, &c.Epoch)
+	var cust sql.NullString
+	err := t.queryRow(ctx, `SELECT id, customer_id, password_hash, credentials_epoch FROM users WHERE email = ? AND deleted_at IS NULL`, email).
+		Scan(&c.UserID, &cust, &c.PasswordHash, &c.Epoch)
+	c.CustomerID = cust.String
 	return c, rowErr(err, "User")
 }
 

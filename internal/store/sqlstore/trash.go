@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -75,13 +77,8 @@ func (t *tx) RestoreCustomer(ctx context.Context, c domain.Customer, at time.Tim
 	}
 	res, err := t.exec(ctx, `UPDATE customers SET deleted_at = NULL, name = ?, name_key = ?, code = ?, code_key = ?, updated_at = ?, version = version + 1
 WHERE id = ? AND deleted_at IS NOT NULL`, c.Name, c.NameKey(), c.Code, c.CodeKey(), t.time(at), c.ID)
-	if err != nil {
+	if err := oneRow(res, err, "Customer"); err != nil {
 		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n != 1 {
-		return notFound("Customer")
 	}
 	return t.addLiveCustomers(ctx, c.ID, 1)
 }
@@ -118,14 +115,196 @@ func (t *tx) PurgeCustomer(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	res, err := t.exec(ctx, `DELETE FROM customers WHERE id = ? AND deleted_at IS NOT NULL`, id)
+	return t.deleteTrashed(ctx, "customers", id, "Customer")
+}
+
+// Users and assets deleted on their own: in trash while their customer,
+// if any, is live (a customer's trash holds the rest).
+
+const trashedUser = ` FROM users u LEFT JOIN customers c ON c.id = u.customer_id
+WHERE u.deleted_at IS NOT NULL AND (u.customer_id IS NULL OR c.deleted_at IS NULL)`
+
+const trashedAsset = ` FROM assets a LEFT JOIN customers c ON c.id = a.customer_id
+WHERE a.deleted_at IS NOT NULL AND (a.customer_id IS NULL OR c.deleted_at IS NULL)`
+
+// trashPage is the paging of a trash list of table (aliased alias): newest
+// deletion first, after the record before.
+func trashPage(table, alias, before string, limit int, args []any) (string, []any) {
+	q := ""
+	if before != "" {
+		q += ` AND (` + alias + `.deleted_at, ` + alias + `.id) < (SELECT deleted_at, id FROM ` + table + ` WHERE id = ?)`
+		args = append(args, before)
+	}
+	q += ` ORDER BY ` + alias + `.deleted_at DESC, ` + alias + `.id DESC LIMIT ?`
+	return q, append(args, limit)
+}
+
+func (t *tx) TrashedUsers(ctx context.Context, scope domain.Scope, limit int, before string) ([]domain.User, error) {
+	sc, args := userScope(scope)
+	page, args := trashPage("users", "u", before, limit, args)
+	rows, err := t.query(ctx, `SELECT `+prefixed("u", userColumns)+`, u.deleted_at`+trashedUser+sc+page, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.User
+	for rows.Next() {
+		var deleted dbTime
+		u, err := scanUserRow(rows, &deleted)
+		if err != nil {
+			return nil, err
+		}
+		u.DeletedAt = deleted.ptr()
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, t.loadEntityIDs(ctx, out)
+}
+
+func (t *tx) TrashedUser(ctx context.Context, scope domain.Scope, id string) (domain.User, error) {
+	sc, args := userScope(scope)
+	var deleted dbTime
+	u, err := scanUserRow(t.queryRow(ctx, `SELECT `+prefixed("u", userColumns)+`, u.deleted_at`+trashedUser+` AND u.id = ?`+sc+t.lockRow("u"),
+		append([]any{id}, args...)...), &deleted)
+	if err != nil {
+		return u, rowErr(err, "User")
+	}
+	u.DeletedAt = deleted.ptr()
+	users := []domain.User{u}
+	err = t.loadEntityIDs(ctx, users)
+	return users[0], err
+}
+
+func (t *tx) RestoreUser(ctx context.Context, scope domain.Scope, id string, at time.Time) error {
+	u, err := t.TrashedUser(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if err := t.undelete(ctx, "users", id, "User", at); err != nil {
+		return err
+	}
+	return t.addUsersCount(ctx, u.CustomerID, 1)
+}
+
+func (t *tx) PurgeUser(ctx context.Context, scope domain.Scope, id string) error {
+	if _, err := t.TrashedUser(ctx, scope, id); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`DELETE FROM audit_log WHERE target_id = ?`,
+		// What it did stays in the history, under its id alone.
+		`UPDATE audit_log SET actor_email = NULL WHERE actor_id = ?`,
+		`DELETE FROM logo_drafts WHERE user_id = ?`,
+		`DELETE FROM idempotency_keys WHERE user_id = ?`,
+		`DELETE FROM user_entities WHERE user_id = ?`,
+		`DELETE FROM sessions WHERE user_id = ?`,
+		`DELETE FROM api_tokens WHERE user_id = ?`,
+	} {
+		if _, err := t.exec(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	return t.deleteTrashed(ctx, "users", id, "User")
+}
+
+func (t *tx) TrashedAssets(ctx context.Context, scope domain.Scope, limit int, before string) ([]domain.Asset, error) {
+	sc, args := assetScope(scope)
+	page, args := trashPage("assets", "a", before, limit, args)
+	rows, err := t.query(ctx, `SELECT `+assetColumns+trashedAsset+sc+page, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.Asset
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) TrashedAsset(ctx context.Context, scope domain.Scope, id string) (domain.Asset, error) {
+	sc, args := assetScope(scope)
+	a, err := scanAsset(t.queryRow(ctx, `SELECT `+assetColumns+trashedAsset+` AND a.id = ?`+sc+t.lockRow("a"), append([]any{id}, args...)...))
+	return a, rowErr(err, "Asset")
+}
+
+func (t *tx) RestoreAsset(ctx context.Context, scope domain.Scope, id string, at time.Time) error {
+	a, err := t.TrashedAsset(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if err := t.undelete(ctx, "assets", id, "Asset", at); err != nil {
+		return err
+	}
+	return t.addAssetsCount(ctx, a.CustomerID, 1)
+}
+
+func (t *tx) PurgeAsset(ctx context.Context, scope domain.Scope, id string) error {
+	if _, err := t.TrashedAsset(ctx, scope, id); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `DELETE FROM audit_log WHERE target_id = ?`, id); err != nil {
+		return err
+	}
+	return t.deleteTrashed(ctx, "assets", id, "Asset")
+}
+
+// undelete brings the row id of table back from trash.
+func (t *tx) undelete(ctx context.Context, table, id, noun string, at time.Time) error {
+	res, err := t.exec(ctx, `UPDATE `+table+` SET deleted_at = NULL, updated_at = ?, version = version + 1 WHERE id = ? AND deleted_at IS NOT NULL`, t.time(at), id)
+	return oneRow(res, err, noun)
+}
+
+// deleteTrashed deletes the row id of table, which must be in trash.
+func (t *tx) deleteTrashed(ctx context.Context, table, id, noun string) error {
+	res, err := t.exec(ctx, `DELETE FROM `+table+` WHERE id = ? AND deleted_at IS NOT NULL`, id)
+	return oneRow(res, err, noun)
+}
+
+// oneRow turns a statement's result into success when it changed one row,
+// ENotFound (of noun) when none.
+func oneRow(res sql.Result, err error, noun string) error {
 	if err != nil {
 		return err
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n != 1 {
-		return notFound("Customer")
+		return notFound(noun)
 	}
 	return nil
+}
+
+func (t *tx) ExpiredTrash(ctx context.Context, kind string, before time.Time, limit int) ([]string, error) {
+	var q string
+	switch kind {
+	case "customer":
+		q = `SELECT c.id FROM customers c WHERE c.deleted_at IS NOT NULL AND c.deleted_at < ? ORDER BY c.deleted_at, c.id LIMIT ?`
+	case "user":
+		q = `SELECT u.id` + trashedUser + ` AND u.deleted_at < ? ORDER BY u.deleted_at, u.id LIMIT ?`
+	case "asset":
+		q = `SELECT a.id` + trashedAsset + ` AND a.deleted_at < ? ORDER BY a.deleted_at, a.id LIMIT ?`
+	default:
+		return nil, fmt.Errorf("sqlstore: no trash of %q", kind)
+	}
+	rows, err := t.query(ctx, q, t.time(before), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
