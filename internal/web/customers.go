@@ -466,8 +466,10 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 		if status, ferr = formStatus(err); ferr != nil {
 			return ferr
 		}
+		step := wz.step
 		errs, note = wz.submitErrors(err)
 		if domain.ErrorCode(err) == domain.EPrecondition {
+			wz.step = step // the alert is above every step: stay where the person was
 			now, err := h.svc.Customer(ctx, id)
 			if err != nil {
 				return err
