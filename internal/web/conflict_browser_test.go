@@ -69,5 +69,20 @@ func TestBrowserConflict(t *testing.T) {
 		t.Errorf("second save: %+v", u)
 	}
 	b.shot("saved")
+
+	// The pool, which has no version: the counts the page showed.
+	b.do("open the pool",
+		chromedp.Navigate(base+"/licenses"),
+		chromedp.WaitVisible(chromedp.ID("pool-form")),
+		chromedp.SendKeys(chromedp.ID("f-pool-it-assets"), "4000"),
+	)
+	if _, err := f.svc.SetOrgPool(f.admin, domain.LicenseCounts{domain.LicenseUsers: count(5000)}); err != nil {
+		t.Fatal(err)
+	}
+	b.do("save the pool", chromedp.Click(chromedp.ID("pool-save")), chromedp.WaitVisible(chromedp.CSS("#form-alert[data-conflict]")))
+	if got := b.value("#f-pool-it-assets"); got != "4000" {
+		t.Errorf("typed pool lost: %q", got)
+	}
+	b.shot("pool-conflict")
 	b.checkConsole()
 }
