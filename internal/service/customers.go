@@ -207,6 +207,17 @@ func (s *Service) UpdateCustomer(ctx context.Context, id string, version int64, 
 // 409 beyond the pool or below use), and a refusal of either changes
 // nothing.
 func (s *Service) UpdateCustomerWithLicenses(ctx context.Context, id string, version int64, apply func(domain.CustomerInput) (domain.CustomerInput, error), licenses domain.LicenseCounts) (domain.Customer, error) {
+	return s.UpdateCustomerWithLicensesSeen(ctx, id, version, apply, licenses, nil)
+}
+
+// UpdateCustomerWithLicensesSeen is UpdateCustomerWithLicenses for a form
+// that showed the allocation: seen holds the allocation it showed, by type.
+// The allocation has no version of its own (SetCustomerLicenses changes it
+// without changing the customer's), so if any count of seen differs from the
+// stored one when the transaction holds the customer's row, nothing is
+// written and the answer is EPrecondition (type "allocation-changed"), as
+// for a stale version.
+func (s *Service) UpdateCustomerWithLicensesSeen(ctx context.Context, id string, version int64, apply func(domain.CustomerInput) (domain.CustomerInput, error), licenses, seen domain.LicenseCounts) (domain.Customer, error) {
 	ctx, p, err := begin(ctx, "UpdateCustomerWithLicenses")
 	if err != nil {
 		return domain.Customer{}, err
@@ -225,6 +236,21 @@ func (s *Service) UpdateCustomerWithLicenses(ctx context.Context, id string, ver
 		}
 		if version != 0 && version != before.Version {
 			return domain.Errorf(domain.EPrecondition, "The customer was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
+		}
+		if seen != nil {
+			// The customer's row is held (tx.Customer), and every allocation
+			// write holds it first, so the counts cannot change under us.
+			cur, err := tx.CustomerLicenses(ctx, p.Scope(), id)
+			if err != nil {
+				return err
+			}
+			now := allocSnapshot(cur)
+			for t, n := range seen {
+				if n == nil || now[t] != *n {
+					return &domain.Error{Code: domain.EPrecondition, Type: "allocation-changed",
+						Message: "The customer's license allocation was changed by someone else since you loaded it; reload it and try again."}
+				}
+			}
 		}
 		in, err := apply(before.Input())
 		if err != nil {

@@ -34,6 +34,16 @@ func (s *Service) OrgLicenses(ctx context.Context) ([]domain.OrgLicense, error) 
 // are allocated plus what the organization's own records use is refused,
 // and then nothing changes.
 func (s *Service) SetOrgPool(ctx context.Context, in domain.LicenseCounts) ([]domain.OrgLicense, error) {
+	return s.SetOrgPoolSeen(ctx, in, nil)
+}
+
+// SetOrgPoolSeen is SetOrgPool for a form that showed the pool: seen holds
+// the pool it showed, by type (nil: unlimited). The pool has no version, so
+// if any pool of seen differs from the stored one, nothing is set and the
+// answer is EPrecondition (type "pool-changed"), as for a stale version.
+// The organization's row is locked first, so that concurrent pool changes
+// given what they saw are checked one after the other.
+func (s *Service) SetOrgPoolSeen(ctx context.Context, in, seen domain.LicenseCounts) ([]domain.OrgLicense, error) {
 	ctx, p, err := begin(ctx, "SetOrgPool")
 	if err != nil {
 		return nil, err
@@ -44,9 +54,24 @@ func (s *Service) SetOrgPool(ctx context.Context, in domain.LicenseCounts) ([]do
 	}
 	var out []domain.OrgLicense
 	err = s.store.Write(ctx, func(tx store.Tx) error {
+		if seen != nil {
+			if err := tx.LockOrg(ctx); err != nil {
+				return err
+			}
+		}
 		before, err := tx.OrgLicenses(ctx)
 		if err != nil {
 			return err
+		}
+		if seen != nil {
+			now := poolSnapshot(before)
+			for t, n := range seen {
+				cur := now[t]
+				if (n == nil) != (cur == nil) || (n != nil && *n != *cur) {
+					return &domain.Error{Code: domain.EPrecondition, Type: "pool-changed",
+						Message: "The license pool was changed by someone else since you loaded it; reload it and try again."}
+				}
+			}
 		}
 		for _, typ := range domain.LicenseTypes {
 			if n, ok := pool[typ]; ok {

@@ -258,3 +258,66 @@ func TestLicenseRules(t *testing.T) {
 		wantCode(t, err, domain.EForbidden)
 	})
 }
+
+// TestLicensesSeen covers the checks of the counts a form showed, for the
+// pool and an allocation, which have no version: a change made since is
+// refused with EPrecondition and nothing is written; the counts as stored
+// pass.
+func TestLicensesSeen(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		svc, _ := newService(t, kind)
+		org, _ := orgAdmin(t, svc, service.FirstStart{})
+
+		// The pool: the form showed it unlimited, someone set it since.
+		if _, err := svc.SetOrgPool(org, domain.LicenseCounts{domain.LicenseUsers: n(500)}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := svc.SetOrgPoolSeen(org, domain.LicenseCounts{domain.LicenseITAssets: n(40)},
+			domain.LicenseCounts{domain.LicenseUsers: nil, domain.LicenseITAssets: nil})
+		wantCode(t, err, domain.EPrecondition)
+		if de, _ := err.(*domain.Error); de == nil || de.Type != "pool-changed" {
+			t.Errorf("error %v, want type pool-changed", err)
+		}
+		if l := orgLicense(t, svc, org, domain.LicenseITAssets); l.Pool != nil {
+			t.Errorf("a refused pool change set it_assets to %d", *l.Pool)
+		}
+		if _, err := svc.SetOrgPoolSeen(org, domain.LicenseCounts{domain.LicenseITAssets: n(40)},
+			domain.LicenseCounts{domain.LicenseUsers: n(500), domain.LicenseITAssets: nil}); err != nil {
+			t.Fatal(err)
+		}
+		if l := orgLicense(t, svc, org, domain.LicenseITAssets); l.Pool == nil || *l.Pool != 40 {
+			t.Errorf("it_assets pool = %v", l.Pool)
+		}
+
+		// An allocation: the form showed 10, the API set 20 since, without
+		// the customer's version.
+		c, err := svc.RegisterCustomer(org, service.NewCustomer{Customer: domain.CustomerInput{Name: "Alpha", Code: "A1"},
+			Licenses: domain.LicenseCounts{domain.LicenseUsers: n(10)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SetCustomerLicenses(org, c.ID, domain.LicenseCounts{domain.LicenseUsers: n(20)}); err != nil {
+			t.Fatal(err)
+		}
+		rename := func(in domain.CustomerInput) (domain.CustomerInput, error) { in.Name = "Alpha Renamed"; return in, nil }
+		_, err = svc.UpdateCustomerWithLicensesSeen(org, c.ID, c.Version, rename,
+			domain.LicenseCounts{domain.LicenseUsers: n(10)}, domain.LicenseCounts{domain.LicenseUsers: n(10)})
+		wantCode(t, err, domain.EPrecondition)
+		if de, _ := err.(*domain.Error); de == nil || de.Type != "allocation-changed" {
+			t.Errorf("error %v, want type allocation-changed", err)
+		}
+		if now, _ := svc.Customer(org, c.ID); now.Name != "Alpha" || now.Version != c.Version {
+			t.Errorf("a refused edit wrote the customer: %+v", now)
+		}
+		if l := customerLicense(t, svc, org, c.ID, domain.LicenseUsers); l.Allocated != 20 {
+			t.Errorf("a refused edit allocated %d", l.Allocated)
+		}
+		if _, err := svc.UpdateCustomerWithLicensesSeen(org, c.ID, c.Version, rename,
+			domain.LicenseCounts{domain.LicenseUsers: n(10)}, domain.LicenseCounts{domain.LicenseUsers: n(20)}); err != nil {
+			t.Fatal(err)
+		}
+		if l := customerLicense(t, svc, org, c.ID, domain.LicenseUsers); l.Allocated != 10 {
+			t.Errorf("allocated %d, want 10", l.Allocated)
+		}
+	})
+}

@@ -126,7 +126,9 @@ type Tx interface {
 
 	// LockOrg locks the organization row until the transaction ends
 	// (PostgreSQL; SQLite's one writer serializes anyway): the one-time
-	// setup takes it so that two setups cannot both see no users.
+	// setup takes it so that two setups cannot both see no users, and a pool
+	// change given the pool its form showed (SetOrgPoolSeen) so that its
+	// check and its change are one step. Taken before any other lock.
 	LockOrg(ctx context.Context) error
 	// CreateSetupToken replaces the one-time setup token.
 	CreateSetupToken(ctx context.Context, t domain.SetupToken) error

@@ -316,9 +316,13 @@ func (h *Handler) updateAsset(w http.ResponseWriter, r *http.Request) error {
 		}
 		errs = formErrorsFrom(err, fieldResolverFor(assetRefs))
 		if domain.ErrorCode(err) == domain.EPrecondition {
-			errs = formErrors{Alert: "Someone else changed this asset after you opened it, so your changes were not saved. " +
-				"Open the latest version to see what changed, then make your changes again.",
-				Reload: "/assets/" + url.PathEscape(a.ID) + "/edit"}
+			if a, err = h.svc.Asset(ctx, a.ID); err != nil {
+				return err
+			}
+			version = a.Version
+			if errs, err = h.assetConflict(ctx, pl, a, values); err != nil {
+				return err
+			}
 		}
 	}
 	form, err := h.assetForm(ctx, pl, true, values, errs)
@@ -327,6 +331,27 @@ func (h *Handler) updateAsset(w http.ResponseWriter, r *http.Request) error {
 	}
 	form.Action, form.Version, form.Dirty = "/assets/"+url.PathEscape(a.ID)+"/edit", version, true
 	return h.showAssetForm(w, r, status, "Edit Asset "+a.Name, pl, form)
+}
+
+// assetConflict is the conflict view of an edit of a refused because a
+// changed since the form was opened: a as stored now beside values as typed.
+func (h *Handler) assetConflict(ctx context.Context, pl placement, a domain.Asset, values url.Values) (formErrors, error) {
+	fields := fieldConflicts(append(slices.Clone(assetTopFields), assetMonitoringFields...),
+		map[string]map[string]string{"class": assetClassLabels})
+	if pl.MSP {
+		ents, err := h.entityNames(ctx, []string{a.CustomerID, values.Get("customer_id")})
+		if err != nil {
+			return formErrors{}, err
+		}
+		ents[""] = "None"
+		fields = append(fields,
+			conflictField{Label: "Customer", Say: func(v url.Values) string {
+				return pl.customerNames("None — the organization's own")[pl.fixedCustomer(v.Get("customer_id"))]
+			}},
+			conflictField{Label: "Entity", Say: func(v url.Values) string { return ents[v.Get("entity_id")] }})
+	}
+	c := newConflict("asset", a.UpdatedAt, "/assets/"+url.PathEscape(a.ID)+"/edit", fields, assetValues(a), values)
+	return c.errors(), nil
 }
 
 func assetDelete(a domain.Asset) *recordDelete {

@@ -449,11 +449,11 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 		posted := customerInput(wz.customer)
 		// The details and the allocation are saved in one transaction: a
 		// refusal of either changes nothing.
-		c, err := h.svc.UpdateCustomerWithLicenses(ctx, id, version, func(domain.CustomerInput) (domain.CustomerInput, error) {
+		c, err := h.svc.UpdateCustomerWithLicensesSeen(ctx, id, version, func(domain.CustomerInput) (domain.CustomerInput, error) {
 			// The form shows every writable field, so what was posted is
 			// the whole new state.
 			return posted, nil
-		}, changed)
+		}, changed, seenCounts(wz.seen))
 		if err == nil {
 			msg := "Customer “" + c.Name + "” (" + c.Code + ") was saved"
 			if len(changed) > 0 {
@@ -466,12 +466,21 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 		if status, ferr = formStatus(err); ferr != nil {
 			return ferr
 		}
+		step := wz.step
 		errs, note = wz.submitErrors(err)
 		if domain.ErrorCode(err) == domain.EPrecondition {
-			wz.step = stepDetails
-			errs = formErrors{Alert: "Someone else changed this customer after you opened it, so your changes were not saved. " +
-				"Open the latest version to see what changed, then make your changes again.",
-				Reload: "/customers/" + url.PathEscape(id) + "/edit"}
+			wz.step = step // the alert is above every step: stay where the person was
+			now, err := h.svc.Customer(ctx, id)
+			if err != nil {
+				return err
+			}
+			// The form now carries the stored version and allocation, so
+			// Save again replaces them with what was typed.
+			version, wz.seen = now.Version, nil
+			if errs, err = h.customerConflict(ctx, now, wz); err != nil {
+				return err
+			}
+			note = panelNote{}
 		}
 	}
 	c, err := h.svc.Customer(ctx, id)
@@ -542,8 +551,18 @@ func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *w
 		case domain.EInvalid:
 			return editorErrors(err, wz.draft), note, http.StatusUnprocessableEntity, nil
 		case domain.EPrecondition:
-			note.alert = "Someone else changed this entity after you opened it, so your changes were not saved. " +
-				"Cancel, then edit the entity again to see the latest version."
+			now, err := h.svc.Entity(ctx, c.ID, wz.draftID)
+			if err != nil {
+				return formErrors{}, note, 0, err
+			}
+			// What was typed stays; the editor now carries the stored
+			// version, so Save again replaces it.
+			wz.draftVersion = now.Version
+			note.conflict = newConflict("entity", now.UpdatedAt, "/customers/"+url.PathEscape(c.ID)+"/edit?step=entities",
+				sectionConflicts(entitySections, map[string]map[string]string{"type": entityTypeLabels}), entityValues(now.Input()), wz.draft)
+			note.conflict.ID = "entity-alert"
+			note.alert = note.conflict.Message()
+			note.focus = "entity-alert"
 			return formErrors{}, note, http.StatusConflict, nil
 		case domain.ENotFound:
 			if _, cerr := h.svc.Customer(ctx, c.ID); cerr != nil {
@@ -719,4 +738,33 @@ func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.render(w, r, status, "customers", v)
 	return nil
+}
+
+// customerConflict is the conflict view of an edit of c refused because c
+// (or its allocation) changed since the form was opened: c as stored now
+// beside what wz holds as typed, over every step's fields.
+func (h *Handler) customerConflict(ctx context.Context, c domain.Customer, wz *wizard) (formErrors, error) {
+	stored, err := h.svc.CustomerLicenses(ctx, c.ID)
+	if err != nil {
+		return formErrors{}, err
+	}
+	roles := h.roleNames(ctx)
+	roles[""] = "None"
+	fields := sectionConflicts(customerSections, nil)
+	fields = append(fields,
+		conflictField{Label: "Supported Admin Role", Say: func(v url.Values) string { return roles[v.Get("admin_role")] }},
+		listConflict("Supported Reports", "reports", catalogNames(domain.Reports), "None"),
+		listConflict("Supported Dashboards", "dashboards", catalogNames(domain.Dashboards), "None"))
+	fields = append(fields, countConflicts(allocPrefix, func(t string) string { return licenseLabels[t] }, "0")...)
+	was, typed := customerValues(c.Input()), cloneValues(wz.customer)
+	alloc := allocationValues(stored)
+	for t := range alloc {
+		was.Set(allocPrefix+t, alloc.Get(t))
+		typed.Set(allocPrefix+t, alloc.Get(t))
+	}
+	for t := range wz.licenses {
+		typed.Set(allocPrefix+t, wz.licenses.Get(t))
+	}
+	cf := newConflict("customer", c.UpdatedAt, "/customers/"+url.PathEscape(c.ID)+"/edit", fields, was, typed)
+	return cf.errors(), nil
 }

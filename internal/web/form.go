@@ -77,6 +77,9 @@ type formErrors struct {
 	// Reload, when set, links to a fresh copy of what was edited (after a
 	// stale version).
 	Reload string
+	// Conflict, when set, is the conflict view of a stale save
+	// (conflict.go); it is drawn instead of Alert.
+	Conflict *conflict
 }
 
 // summaryItem is one line of the error summary; ID is empty for an error
@@ -141,7 +144,7 @@ func formErrorsFrom(err error, resolve fieldResolver) formErrors {
 }
 
 // Any reports whether the form has anything to show.
-func (f formErrors) Any() bool { return f.Alert != "" || len(f.Summary) > 0 }
+func (f formErrors) Any() bool { return f.Alert != "" || f.Conflict != nil || len(f.Summary) > 0 }
 
 // Msg returns the message of a field path, or "".
 func (f formErrors) Msg(field string) string { return f.Fields[field] }

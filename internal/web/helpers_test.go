@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/server"
 	"github.com/custreg/custreg/internal/service"
-	"github.com/custreg/custreg/internal/store/sqlite"
 )
 
 const (
@@ -45,12 +43,15 @@ type stack struct {
 // noAdmin is set.
 func MustStack(tb testing.TB, fs service.FirstStart, noAdmin bool) *stack {
 	tb.Helper()
+	return mustStackOn(tb, "sqlite", fs, noAdmin)
+}
+
+// mustStackOn is MustStack on a store of kind (apptest.Stores): "postgres"
+// skips, or in CI fails, without CUSTREG_TEST_POSTGRES_URL.
+func mustStackOn(tb testing.TB, kind string, fs service.FirstStart, noAdmin bool) *stack {
+	tb.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "t.db"))
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	tb.Cleanup(func() { _ = st.Close() })
+	st := apptest.OpenStore(tb, kind)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(st, service.Options{Logger: quiet})
 	if !noAdmin {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
@@ -60,6 +61,34 @@ const (
 	allocPrefix = "licenses."
 	poolPrefix  = "pool."
 )
+
+// allocSeenPrefix and poolSeenPrefix name the hidden inputs that carry the
+// counts an edit form showed: the allocation and the pool have no version,
+// so the service compares these with the stored counts instead
+// (UpdateCustomerWithLicensesSeen, SetOrgPoolSeen).
+const (
+	allocSeenPrefix = "licenses_seen."
+	poolSeenPrefix  = "pool_seen."
+)
+
+// seenCounts turns the counts a form showed into the service's request; nil
+// when the form carries none (a form from before they existed). An empty
+// count is nil (the pool's unlimited), a bad one -1, which matches nothing.
+func seenCounts(seen url.Values) domain.LicenseCounts {
+	if len(seen) == 0 {
+		return nil
+	}
+	out := domain.LicenseCounts{}
+	for t := range seen {
+		n, empty := parseCount(seen.Get(t))
+		if empty {
+			out[t] = nil
+			continue
+		}
+		out[t] = &n
+	}
+	return out
+}
 
 // maxCountChars bounds what a count input takes: "1000000000".
 var maxCountChars = len(strconv.Itoa(domain.MaxLicenseCount))
@@ -188,6 +217,9 @@ type licenseField struct {
 	// one types.
 	Room      string
 	Autofocus bool
+	// Seen is, in edit mode, the allocation the form showed first (the
+	// hidden licenses_seen.<type>).
+	Seen, SeenName string
 }
 
 // DescribedBy returns the ids of the elements that describe the input.
@@ -420,6 +452,9 @@ type poolRow struct {
 	Used        int64
 	OrgUsed     int64
 	Error       string
+	// Seen is the pool the form showed ("" for unlimited), carried in the
+	// hidden SeenInput so that a change made meanwhile is noticed.
+	Seen, SeenInput string
 }
 
 // spreadRow is one customer in the spread table.
@@ -430,7 +465,7 @@ type spreadRow struct {
 }
 
 func (h *Handler) licensesPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.licensesView(r, nil, formErrors{})
+	v, err := h.licensesView(r, nil, nil, formErrors{})
 	if err != nil {
 		return err
 	}
@@ -440,8 +475,9 @@ func (h *Handler) licensesPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // licensesView builds the page; typed holds the pool as posted (by type)
-// after a refused change, nil to show the stored pool.
-func (h *Handler) licensesView(r *http.Request, typed url.Values, errs formErrors) (licensesView, error) {
+// after a refused change, nil to show the stored pool; seen the pool the
+// form showed, nil for the stored pool.
+func (h *Handler) licensesView(r *http.Request, typed, seen url.Values, errs formErrors) (licensesView, error) {
 	ctx := r.Context()
 	if err := requireCan(r, "licenses", "view"); err != nil {
 		return licensesView{}, err
@@ -469,6 +505,10 @@ func (h *Handler) licensesView(r *http.Request, typed url.Values, errs formError
 				row.Pool = strconv.FormatInt(*l.Pool, 10)
 				row.Value = row.Pool
 				row.Unallocated = strconv.FormatInt(*l.Unallocated(), 10)
+			}
+			row.Seen, row.SeenInput = row.Value, poolSeenPrefix+t
+			if s, ok := seen[t]; ok {
+				row.Seen = s[0]
 			}
 			if typed != nil {
 				if s, ok := typed[t]; ok {
@@ -568,7 +608,8 @@ func (h *Handler) setPool(w http.ResponseWriter, r *http.Request) error {
 		setFlash(w, "The license pool is unchanged.")
 		return seeOther(w, r, "/licenses")
 	}
-	_, err = h.svc.SetOrgPool(ctx, req)
+	seen := readCounts(r.PostForm, poolSeenPrefix)
+	_, err = h.svc.SetOrgPoolSeen(ctx, req, seenCounts(seen))
 	if err == nil {
 		names := make([]string, 0, len(req))
 		for _, t := range domain.LicenseTypes {
@@ -591,7 +632,33 @@ func (h *Handler) setPool(w http.ResponseWriter, r *http.Request) error {
 		}
 		return field, fieldRef{ID: fieldID(field), Label: "Pool of " + domain.LicenseName(t)}, true
 	})
-	v, err := h.licensesView(r, typed, errs)
+	if domain.ErrorCode(err) == domain.EPrecondition {
+		// The form now carries the stored pool as seen, so Save again
+		// replaces it with what was typed.
+		seen = nil
+		now, err := h.orgPool(ctx)
+		if err != nil {
+			return err
+		}
+		stored := url.Values{}
+		for t, l := range now {
+			if l.Pool != nil {
+				stored.Set(poolPrefix+t, strconv.FormatInt(*l.Pool, 10))
+			}
+		}
+		posted := url.Values{}
+		for _, t := range domain.LicenseTypes {
+			if s, ok := typed[t]; ok {
+				posted.Set(poolPrefix+t, s[0])
+			} else {
+				posted[poolPrefix+t] = stored[poolPrefix+t]
+			}
+		}
+		errs = newConflict("license pool", time.Time{}, "/licenses",
+			countConflicts(poolPrefix, func(t string) string { return "Pool of " + domain.LicenseName(t) }, "Unlimited"),
+			stored, posted).errors()
+	}
+	v, err := h.licensesView(r, typed, seen, errs)
 	if err != nil {
 		return err
 	}

@@ -133,6 +133,7 @@ func (h *Handler) saveOrgSettings(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return err
 		}
+		v.Version = version // still the one the form was opened with
 		h.render(w, r, http.StatusUnprocessableEntity, "settings", v)
 		return nil
 	}
@@ -151,11 +152,31 @@ func (h *Handler) saveOrgSettings(w http.ResponseWriter, r *http.Request) error 
 			Summary: []summaryItem{{ID: "f-org-msp", Label: "MSP mode", Message: de.Message}}}
 	}
 	if domain.ErrorCode(err) == domain.EPrecondition {
-		errs.Reload = "/settings"
+		// The page shows the stored version (orgSettingsView reads it), so
+		// Save again replaces the stored settings with what was typed.
+		now, err := h.svc.OrgSettings(ctx)
+		if err != nil {
+			return err
+		}
+		fields := []conflictField{
+			{Label: "Organization name", Say: func(v url.Values) string { return domain.CleanText(v.Get("name")) }},
+			{Label: "MSP mode", Say: func(v url.Values) string {
+				if v.Get("msp_enabled") != "" {
+					return "On"
+				}
+				return "Off"
+			}},
+		}
+		errs = newConflict("organization's settings", now.UpdatedAt, "/settings", fields,
+			url.Values{"name": {now.Name}, "msp_enabled": {boolValue(now.MSPEnabled)}},
+			url.Values{"name": {name}, "msp_enabled": {boolValue(msp)}}).errors()
 	}
 	v, verr := h.orgSettingsView(r, &name, &msp, errs, notes)
 	if verr != nil {
 		return verr
+	}
+	if errs.Conflict == nil {
+		v.Version = version // still the one the form was opened with
 	}
 	h.render(w, r, status, "settings", v)
 	return nil

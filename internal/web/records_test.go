@@ -27,7 +27,13 @@ type tenants struct {
 
 func mustTenants(t *testing.T) *tenants {
 	t.Helper()
-	s := MustStack(t, service.FirstStart{OrgName: "Northwind MSP"}, false)
+	return mustTenantsOn(t, "sqlite")
+}
+
+// mustTenantsOn is mustTenants on a store of kind.
+func mustTenantsOn(t *testing.T, kind string) *tenants {
+	t.Helper()
+	s := mustStackOn(t, kind, service.FirstStart{OrgName: "Northwind MSP"}, false)
 	f := &tenants{stack: s}
 	f.airtel = s.MustCreateCustomer(domain.CustomerInput{Name: "Airtel", Code: "AIR001"})
 	f.globex = s.MustCreateCustomer(domain.CustomerInput{Name: "Globex Hidden", Code: "GLX"})

@@ -415,9 +415,13 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 		}
 		errs = formErrorsFrom(err, fieldResolverFor(userRefs))
 		if domain.ErrorCode(err) == domain.EPrecondition {
-			errs = formErrors{Alert: "Someone else changed this user after you opened it, so your changes were not saved. " +
-				"Open the latest version to see what changed, then make your changes again.",
-				Reload: "/users/" + url.PathEscape(u.ID) + "/edit"}
+			if u, err = h.svc.User(ctx, u.ID); err != nil {
+				return err
+			}
+			version = u.Version
+			if errs, err = h.userConflict(ctx, pl, self, u, values); err != nil {
+				return err
+			}
 		}
 	}
 	form, err := h.userForm(ctx, p, pl, true, self, values, errs)
@@ -426,6 +430,38 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	form.Action, form.Version, form.Dirty = "/users/"+url.PathEscape(u.ID)+"/edit", version, true
 	return h.showUserForm(w, r, status, "Edit User "+u.Name, pl, form)
+}
+
+// userConflict is the conflict view of an edit of u refused because u
+// changed since the form was opened: u as stored now beside values as typed.
+func (h *Handler) userConflict(ctx context.Context, pl placement, self bool, u domain.User, values url.Values) (formErrors, error) {
+	names := map[string]map[string]string{"kind": kindLabels, "role": h.roleNames(ctx)}
+	top := slices.Clone(userTopFields)
+	top[0].ReadOnly = true
+	if self {
+		top[3].Disabled, top[4].Disabled = true, true
+	}
+	fields := fieldConflicts(top, names)
+	if pl.MSP && !self {
+		ents, err := h.entityNames(ctx, []string{u.CustomerID, values.Get("customer_id")})
+		if err != nil {
+			return formErrors{}, err
+		}
+		fields = append(fields,
+			conflictField{Label: "Customer", Say: func(v url.Values) string {
+				return pl.customerNames("None — organization user")[pl.fixedCustomer(v.Get("customer_id"))]
+			}},
+			listConflict("Entities", "entity_ids", ents, "None"))
+	}
+	typed := url.Values{}
+	for k, v := range values {
+		typed[k] = v
+	}
+	if typed.Get("kind") == "" {
+		typed.Set("kind", domain.KindUser)
+	}
+	c := newConflict("user", u.UpdatedAt, "/users/"+url.PathEscape(u.ID)+"/edit", fields, userValues(u), typed)
+	return c.errors(), nil
 }
 
 // userDelete builds the delete dialog of u.

@@ -65,6 +65,12 @@
 // so, and the menu has no Customers entry; users and assets are the
 // organization's, without customer or entity pickers.
 //
+// Every edit form carries the version of what it edits (the pool and an
+// allocation: the counts it showed); a save over a newer copy answers 409
+// with the conflict view (conflict.go): what was typed kept, the stored
+// values beside it, and the stored version in the form, so that Save again
+// overwrites deliberately.
+//
 // What a page offers follows the caller: the menu and the add, edit,
 // delete and move controls show only what the caller's role allows
 // (scope.go). A customer-scoped caller sees only its own customer: no

@@ -189,6 +189,9 @@ type wizard struct {
 	// licenses are the License Allocation counts as typed, by type; in
 	// edit mode only the types posted.
 	licenses url.Values
+	// seen is, in edit mode, the allocation the form showed when it was
+	// opened (or after a conflict), by type; nil: the stored one.
+	seen url.Values
 	// logoNotes are the warnings of logos just taken, by kind; logoStatus
 	// says what the last logo action did.
 	logoNotes  map[string]string
@@ -208,6 +211,9 @@ func readWizard(posted url.Values, edit bool) (*wizard, error) {
 		}
 	}
 	if edit {
+		if wz.seen = readCounts(posted, allocSeenPrefix); len(wz.seen) == 0 {
+			wz.seen = nil
+		}
 		wz.draftID = strings.TrimSpace(posted.Get(editorPrefix + "id"))
 		if wz.draftID != "" {
 			ver, err := strconv.ParseInt(posted.Get(editorPrefix+"version"), 10, 64)
@@ -375,6 +381,9 @@ type entityPanel struct {
 	// to where it is fixed.
 	Alert      string
 	AlertLinks []navLink
+	// Conflict is the conflict view of a save of the editor's entity
+	// refused because it changed meanwhile; drawn instead of Alert.
+	Conflict *conflict
 	// Status says what the last action did; the script announces it.
 	Status string
 	// Focus is the id of the element that has focus after the action.
@@ -388,6 +397,7 @@ func (p entityPanel) Cut() bool { return p.Total > int64(len(p.Rows)) }
 type panelNote struct {
 	alert, status, focus string
 	links                []navLink        // beside the alert: where to fix it
+	conflict             *conflict        // the editor's entity changed meanwhile
 	confirm              string           // edit: the entity whose delete is asked
 	problems             map[int][]string // Add: messages of rows not in the editor
 }
@@ -479,11 +489,22 @@ func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64
 		alloc.Set(t, wz.licenses.Get(t))
 	}
 	f.Licenses = buildLicensePanel(true, alloc, errs, pool, used)
+	shown := allocationValues(stored)
+	for t := range wz.seen {
+		shown.Set(t, wz.seen.Get(t))
+	}
+	for i := range f.Licenses.Groups {
+		for j := range f.Licenses.Groups[i].Fields {
+			lf := &f.Licenses.Groups[i].Fields[j]
+			lf.Seen, lf.SeenName = shown.Get(lf.Type), allocSeenPrefix+lf.Type
+		}
+	}
 	if f.Settings, err = buildSettings(ctx, h, true, &c, wz.customer, errs, wz.logoNotes); err != nil {
 		return nil, err
 	}
 	f.Settings.Status = wz.logoStatus
-	p := entityPanel{Edit: true, Total: page.Total, Alert: note.alert, AlertLinks: note.links, Status: note.status, Focus: note.focus}
+	p := entityPanel{Edit: true, Total: page.Total, Alert: note.alert, AlertLinks: note.links, Status: note.status, Focus: note.focus,
+		Conflict: note.conflict}
 	for i, e := range page.Items {
 		p.Rows = append(p.Rows, entityRow{Key: e.ID, Num: i + 1, Name: e.Name, Code: e.Code, Type: entityTypeLabel(e.Type),
 			Place: place(e.Location), Active: e.IsActive, Editing: e.ID == wz.draftID, Confirm: e.ID == note.confirm,
