@@ -11,8 +11,8 @@ import (
 
 	"github.com/custreg/custreg/internal/apptest"
 	"github.com/custreg/custreg/internal/domain"
-	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/logo/logotest"
+	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/store/storetest"
 )
 

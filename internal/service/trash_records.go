@@ -73,7 +73,9 @@ func (s *Service) TrashedUsers(ctx context.Context, limit int, cursor string) (T
 // own, the latest deleted first.
 func (s *Service) TrashedAssets(ctx context.Context, limit int, cursor string) (TrashedAssetPage, error) {
 	items, next, err := trashList(ctx, s, "AssetTrash", limit, cursor,
-		func(tx store.Tx, sc domain.Scope, id string) (domain.Asset, error) { return tx.TrashedAsset(ctx, sc, id) },
+		func(tx store.Tx, sc domain.Scope, id string) (domain.Asset, error) {
+			return tx.TrashedAsset(ctx, sc, id)
+		},
 		func(tx store.Tx, sc domain.Scope, n int, b string) ([]domain.Asset, error) {
 			return tx.TrashedAssets(ctx, sc, n, b)
 		},
