@@ -39,6 +39,9 @@ type auditView struct {
 var actionWords = map[string]string{
 	"customer.create": "created the customer", "customer.update": "changed the customer", "customer.delete": "deleted the customer",
 	"customer.licenses": "changed the customer's license allocation", "customer.logo.upload": "uploaded a logo", "customer.logo.remove": "removed a logo",
+	"customer.restore": "restored the customer from trash", "customer.purge": "purged a customer from trash",
+	"user.restore": "restored a user from trash", "user.purge": "purged a user from trash",
+	"asset.restore": "restored an asset from trash", "asset.purge": "purged an asset from trash",
 	"entity.create": "added an entity", "entity.update": "changed an entity", "entity.delete": "deleted an entity",
 	"user.create": "added a user", "user.update": "changed a user", "user.delete": "deleted a user",
 	"asset.create": "added an asset", "asset.update": "changed an asset", "asset.delete": "deleted an asset",

@@ -110,6 +110,9 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 	if allows(p, "Audit") {
 		s.Nav = append(s.Nav, NavItem{Key: "audit", Label: "Audit", Href: "/audit", Icon: "i-audit"})
 	}
+	if allows(p, "Trash") || allows(p, "UserTrash") || allows(p, "AssetTrash") {
+		s.Nav = append(s.Nav, NavItem{Key: "trash", Label: "Trash", Href: "/trash", Icon: "i-trash"})
+	}
 	if allows(p, "UpdateOrgSettings") {
 		s.Nav = append(s.Nav, NavItem{Key: "settings", Label: "Settings", Href: "/settings", Icon: "i-settings"})
 	}
@@ -209,6 +212,7 @@ var pageFiles = map[string]string{
 	"reports":    "templates/reports.html",
 	"settings":   "templates/settings.html",
 	"audit":      "templates/audit.html",
+	"trash":      "templates/trash.html",
 }
 
 func (h *Handler) parsePages() (map[string]*template.Template, error) {

@@ -213,6 +213,17 @@ var routes = []Route{
 	{"GET /reports", "Reports", (*Handler).reportsPage},
 	{"GET /audit", "Audit", (*Handler).auditPage},
 
+	{"GET /trash", "", (*Handler).trashPage},
+	{"GET /trash/customers", "Trash", (*Handler).customerTrash},
+	{"POST /trash/customers/{id}/restore", "RestoreCustomer", restoreFromTrash("customers")},
+	{"POST /trash/customers/{id}/purge", "PurgeCustomer", purgeFromTrash("customers")},
+	{"GET /trash/users", "UserTrash", (*Handler).userTrash},
+	{"POST /trash/users/{id}/restore", "RestoreUser", restoreFromTrash("users")},
+	{"POST /trash/users/{id}/purge", "PurgeUser", purgeFromTrash("users")},
+	{"GET /trash/assets", "AssetTrash", (*Handler).assetTrash},
+	{"POST /trash/assets/{id}/restore", "RestoreAsset", restoreFromTrash("assets")},
+	{"POST /trash/assets/{id}/purge", "PurgeAsset", purgeFromTrash("assets")},
+
 	{"GET /settings", "UpdateOrgSettings", (*Handler).orgSettingsPage},
 	{"POST /settings", "UpdateOrgSettings", (*Handler).saveOrgSettings},
 	{"POST /settings/logos/{kind}", "SetOrgLogo", (*Handler).uploadOrgLogo},
