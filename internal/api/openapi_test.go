@@ -1771,6 +1771,28 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	admin.do(oasReq{method: "DELETE", path: customers + "/" + trashed["id"].(string)}, 204)
 	admin.do(oasReq{method: "DELETE", path: api.BasePath + "/trash/customers/" + trashed["id"].(string)}, 204)
 	oasWantType(t, admin.do(oasReq{method: "DELETE", path: api.BasePath + "/trash/customers/" + trashed["id"].(string)}, 404), "not-found")
+	// Users and assets deleted on their own: listed, restored, purged.
+	for _, tc := range []struct {
+		path string
+		body map[string]any
+	}{
+		{users, map[string]any{"email": "trashed@example.com", "name": "Trashed", "role": "technician", "password": "a-long-enough-password"}},
+		{assets, map[string]any{"name": "Trashed Box", "class": "it"}},
+	} {
+		kind := strings.TrimPrefix(tc.path, api.BasePath)
+		rec := admin.do(oasReq{method: "POST", path: tc.path, body: tc.body}, 201).json(t)
+		id := rec["id"].(string)
+		admin.do(oasReq{method: "DELETE", path: tc.path + "/" + id}, 204)
+		if items := admin.do(oasReq{method: "GET", path: api.BasePath + "/trash" + kind + "?limit=5"}, 200).json(t)["items"].([]any); len(items) == 0 {
+			t.Errorf("the %s trash is empty after a delete", kind)
+		}
+		oasWantType(t, admin.do(oasReq{method: "GET", path: api.BasePath + "/trash" + kind + "?cursor=" + anyID}, 400), "bad-cursor")
+		admin.do(oasReq{method: "POST", path: api.BasePath + "/trash" + kind + "/" + id + "/restore"}, 200)
+		oasWantType(t, admin.do(oasReq{method: "POST", path: api.BasePath + "/trash" + kind + "/" + id + "/restore"}, 404), "not-found")
+		admin.do(oasReq{method: "DELETE", path: tc.path + "/" + id}, 204)
+		admin.do(oasReq{method: "DELETE", path: api.BasePath + "/trash" + kind + "/" + id}, 204)
+		oasWantType(t, admin.do(oasReq{method: "DELETE", path: api.BasePath + "/trash" + kind + "/" + id}, 404), "not-found")
+	}
 
 	// The organization's logos: an organization admin sets them, anyone
 	// signed in reads them, nobody else changes them.

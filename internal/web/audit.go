@@ -40,6 +40,7 @@ var actionWords = map[string]string{
 	"customer.create": "created the customer", "customer.update": "changed the customer", "customer.delete": "deleted the customer",
 	"customer.licenses": "changed the customer's license allocation", "customer.logo.upload": "uploaded a logo", "customer.logo.remove": "removed a logo",
 	"customer.restore": "restored the customer from trash", "customer.purge": "purged a customer from trash",
+	"user.move": "moved a user", "asset.move": "moved an asset", "role.create": "created a role", "role.delete": "deleted a role",
 	"user.restore": "restored a user from trash", "user.purge": "purged a user from trash",
 	"asset.restore": "restored an asset from trash", "asset.purge": "purged an asset from trash",
 	"entity.create": "added an entity", "entity.update": "changed an entity", "entity.delete": "deleted an entity",
@@ -47,7 +48,7 @@ var actionWords = map[string]string{
 	"asset.create": "added an asset", "asset.update": "changed an asset", "asset.delete": "deleted an asset",
 	"auth.signin": "signed in", "auth.signin_failed": "failed to sign in", "auth.signin_throttled": "was refused sign-in (too many attempts)",
 	"token.create": "created an API token", "token.revoke": "revoked an API token",
-	"org.update": "changed the organization's settings", "org.initialize": "set up the organization", "org.licenses": "changed the license pool",
+	"org.update": "changed the organization's settings", "org.initialize": "set up the organization", "licenses.pool": "changed the license pool",
 	"org.logo.upload": "uploaded the organization's logo", "org.logo.remove": "removed the organization's logo",
 }
 
@@ -136,7 +137,7 @@ func auditRows(es []domain.AuditEntry) []auditRow {
 }
 
 // auditTargetTypes are the kinds of record the filter offers.
-var auditTargetTypes = []string{"customer", "entity", "user", "asset", "org"}
+var auditTargetTypes = []string{"customer", "entity", "user", "asset", "role", "token", "org"}
 
 func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
