@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Runs custreg-load against a fresh custreg server on this machine and prints
-# its report, with the server's peak memory. Usage:
+# its report, with the server's peak memory. The floor server
+# (../shared/floor: net/http + one prepared INSERT) runs beside it on the
+# same store kind and receives the same creates and reads, and the report
+# gives custreg's figures as ratios to it (CUSTREG_FLOOR=off skips it).
+# Usage:
 #
 #   scripts/loadtest.sh sqlite 10000
 #   scripts/loadtest.sh postgres 100000   # needs PostgreSQL on 127.0.0.1:5432
@@ -14,19 +18,26 @@ customers="${2:-10000}"
 assets="${3:-0}"
 users="${4:-0}"
 work="$(mktemp -d)"
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+floor_pid=""
+trap 'kill "$pid" ${floor_pid:+"$floor_pid"} 2>/dev/null || true; rm -rf "$work"' EXIT
+floor_src="${CUSTREG_FLOOR_SRC:-../shared/floor}"
 
 go build -o "$work/custreg" ./cmd/custreg
 go build -o "$work/custreg-load" ./cmd/custreg-load
+if [ "${CUSTREG_FLOOR:-on}" != off ]; then
+  (cd "$floor_src" && go build -o "$work/floor" .)
+fi
 
 after_seed=""
 case "$store" in
-  sqlite) db="$work/custreg.db" ;;
+  sqlite) db="$work/custreg.db"; floor_args=(-dir "$work/floordata") ;;
   postgres)
     base="${CUSTREG_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
     name="custreg_load_$$"
     psql "$base" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
     db="${base%%/postgres\?*}/$name?sslmode=disable"
+    psql "$base" -qc "DROP DATABASE IF EXISTS ${name}_floor" -c "CREATE DATABASE ${name}_floor"
+    floor_args=(-pg "${base%%/postgres\?*}/${name}_floor?sslmode=disable")
     # A PostgreSQL without autovacuum (this project's development machine
     # runs one) has no statistics after a bulk load, and plans as if the
     # tables were empty; analyze as autovacuum would have.
@@ -42,11 +53,19 @@ export CUSTREG_ADMIN_EMAIL=load@example.com CUSTREG_ADMIN_PASSWORD=load-test-pas
 pid=$!
 for _ in $(seq 1 50); do curl -fs http://127.0.0.1:18390/readyz >/dev/null 2>&1 && break; sleep 0.2; done
 
+floor_flag=()
+if [ -x "$work/floor" ]; then
+  "$work/floor" -addr 127.0.0.1:18391 "${floor_args[@]}" >"$work/floor.log" 2>&1 &
+  floor_pid=$!
+  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:18391/api/v1/customers?limit=1" >/dev/null 2>&1 && break; sleep 0.2; done
+  floor_flag=(-floor http://127.0.0.1:18391)
+fi
+
 echo "store: $store; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(go version)"
-"$work/custreg-load" -url http://127.0.0.1:18390 -customers "$customers" -assets "$assets" -users "$users" -server-pid "$pid" \
+"$work/custreg-load" -url http://127.0.0.1:18390 -customers "$customers" -assets "$assets" -users "$users" -server-pid "$pid" "${floor_flag[@]}" \
   ${after_seed:+-after-seed "$after_seed"}
 
 if [ "$store" = postgres ]; then
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  psql "$base" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+  kill "$pid" ${floor_pid:+"$floor_pid"}; wait "$pid" ${floor_pid:+"$floor_pid"} 2>/dev/null || true
+  psql "$base" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${name}_floor WITH (FORCE)"
 fi

@@ -57,6 +57,7 @@ type config struct {
 	serverPID   int
 	seed        uint64
 	afterSeed   string // a shell command run between seeding and measuring
+	floor       string // base URL of the floor server (../shared/floor), "" for none
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -74,6 +75,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&c.samples, "samples", 400, "requests per measured query")
 	fs.IntVar(&c.serverPID, "server-pid", 0, "server process id, to report its peak memory (VmHWM) at the end")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed of the generated data")
+	fs.StringVar(&c.floor, "floor", "", "base URL of the floor server (../shared/floor) on this machine: the same creates and queries are sent to it in the same run, and the report gives custreg's figures as ratios to it")
 	fs.StringVar(&c.afterSeed, "after-seed", "", "shell command to run after seeding, before the queries are measured (e.g. ANALYZE on a PostgreSQL without autovacuum)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -89,23 +91,41 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	gen := newGenerator(c.seed)
+	var fl *client
+	var cmpRows []ratioRow
+	if c.floor != "" {
+		if err := checkLocal(c.floor); err != nil {
+			return fmt.Errorf("-floor: %w", err)
+		}
+		fl = &client{base: strings.TrimRight(c.floor, "/"), http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}, Timeout: 30 * time.Second}}
+	}
 
 	fmt.Fprintf(out, "custreg-load: %s, %d customers with %d entities each, %d assets, %d users\n\n",
 		c.url, c.customers, c.entities, c.assets, c.users)
 	serial := min(c.serial, c.customers)
-	if serial > 0 {
-		r, err := cl.seed(ctx, gen, serial, 1, c.entities)
+	for _, phase := range []struct{ n, workers int }{{serial, 1}, {c.customers - serial, c.concurrency}} {
+		if phase.n <= 0 {
+			continue
+		}
+		bodies := gen.customers(phase.n, c.entities)
+		what := "create, concurrency " + strconv.Itoa(phase.workers)
+		var fr *result
+		if fl != nil {
+			// The floor first, with the same bodies (it ignores what it
+			// does not store: entities, licenses, the location object).
+			if fr, err = fl.seed(ctx, bodies, phase.workers); err != nil {
+				return fmt.Errorf("floor: %w", err)
+			}
+			fr.print(out, "floor "+what, "customers")
+		}
+		r, err := cl.seed(ctx, bodies, phase.workers)
 		if err != nil {
 			return err
 		}
-		r.print(out, "create, concurrency 1", "customers")
-	}
-	if rest := c.customers - serial; rest > 0 {
-		r, err := cl.seed(ctx, gen, rest, c.concurrency, c.entities)
-		if err != nil {
-			return err
+		r.print(out, what, "customers")
+		if fr != nil {
+			cmpRows = append(cmpRows, ratioRow{what: what + fmt.Sprintf(" (%d entities, 7 allocations)", c.entities), custreg: r, floor: fr})
 		}
-		r.print(out, "create, concurrency "+strconv.Itoa(c.concurrency), "customers")
 	}
 	if c.assets > 0 {
 		r, err := cl.run(ctx, c.assets, c.concurrency, func(i int) (string, any, error) { return cl.assetBody(ctx, gen, i) }, nil)
@@ -136,6 +156,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("-after-seed: %w", err)
 		}
 		fmt.Fprintf(out, "after seeding: %q (%.1fs)\n\n", c.afterSeed, time.Since(start).Seconds())
+	}
+	if fl != nil {
+		rows, err := compareReads(ctx, cl, fl, gen, c.samples, c.concurrency)
+		if err != nil {
+			return err
+		}
+		cmpRows = append(cmpRows, rows...)
+		printRatios(out, cmpRows)
 	}
 	queries, err := cl.queries(ctx, gen)
 	if err != nil {
@@ -291,14 +319,19 @@ func (r *result) print(out io.Writer, what, unit string) {
 		what, r.n, r.elapsed.Seconds(), float64(r.n)/r.elapsed.Seconds(), unit, ms(r.p(50)), ms(r.p(99)))
 }
 
-// seed creates n customers with `entities` entities each, from `workers`
-// goroutines, and keeps their ids.
-func (cl *client) seed(ctx context.Context, gen *generator, n, workers, entities int) (*result, error) {
+// customers makes n customer bodies with `entities` entities each.
+func (g *generator) customers(n, entities int) []map[string]any {
 	bodies := make([]map[string]any, n)
 	for i := range bodies {
-		bodies[i] = gen.customer(entities)
+		bodies[i] = g.customer(entities)
 	}
-	return cl.run(ctx, n, workers, func(i int) (string, any, error) { return "/api/v1/customers", bodies[i], nil },
+	return bodies
+}
+
+// seed creates the customers of bodies from `workers` goroutines, and
+// keeps their ids.
+func (cl *client) seed(ctx context.Context, bodies []map[string]any, workers int) (*result, error) {
+	return cl.run(ctx, len(bodies), workers, func(i int) (string, any, error) { return "/api/v1/customers", bodies[i], nil },
 		func(body []byte) error {
 			var c struct{ ID string }
 			if err := json.Unmarshal(body, &c); err != nil {

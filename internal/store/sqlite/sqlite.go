@@ -57,6 +57,10 @@ func dsn(path string, write bool) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	// Statement journals (one per savepoint of group commit) and sorts
+	// stay in memory instead of temporary files written and dropped per
+	// write (BENCHMARKS.md).
+	q.Add("_pragma", "temp_store(MEMORY)")
 	if write {
 		q.Set("_txlock", "immediate")
 	} else {
@@ -135,6 +139,8 @@ var Dialect = sqlstore.Dialect{
 	},
 	// One writer: concurrent writes share commits (sqlstore/groupcommit.go).
 	GroupCommit: true,
+	// modernc.org/sqlite parses every statement it is given.
+	PrepareCache: true,
 }
 
 // contains uses the trigram index (migration 00003) for three characters or

@@ -68,6 +68,9 @@ type Dialect struct {
 	// GroupCommit runs concurrent writes in shared transactions, each in
 	// its own savepoint (groupcommit.go). For a database with one writer.
 	GroupCommit bool
+	// PrepareCache keeps prepared statements (stmtcache.go), for a driver
+	// that does not cache them itself.
+	PrepareCache bool
 }
 
 // Observer receives the latency of transactions and statements, for
@@ -85,6 +88,9 @@ type DB struct {
 	obs         Observer
 	rebound     sync.Map     // query string -> rebound query string
 	reboundN    atomic.Int64 // entries in rebound, at most maxRebound
+	// writeStmts and readStmts keep the pools' prepared statements, with
+	// Dialect.PrepareCache; nil otherwise.
+	writeStmts, readStmts *stmtCache
 
 	// Group commit (groupcommit.go).
 	writes  chan *writeReq
@@ -100,6 +106,9 @@ func (db *DB) SetObserver(o Observer) { db.obs = o }
 // New returns a Store. The caller owns the pools; Close closes both.
 func New(write, read *sql.DB, d Dialect) *DB {
 	db := &DB{write: write, read: read, d: d}
+	if d.PrepareCache {
+		db.writeStmts, db.readStmts = newStmtCache(write), newStmtCache(read)
+	}
 	if d.GroupCommit {
 		db.startCommitter()
 	}
@@ -198,6 +207,10 @@ func (db *DB) Close() error {
 		}
 		db.closeMu.Unlock()
 		<-db.stopped
+	}
+	if db.writeStmts != nil {
+		db.writeStmts.close()
+		db.readStmts.close()
 	}
 	err := db.write.Close()
 	if db.read != db.write {
@@ -313,7 +326,14 @@ func (t *tx) observe(q string, start time.Time) {
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	defer t.observe(q, time.Now())
-	res, err := t.tx.ExecContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
+	ctx = t.stmtCtx(ctx)
+	var res sql.Result
+	var err error
+	if st := t.prepared(ctx, q); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = t.tx.ExecContext(ctx, t.db.rebind(q), args...)
+	}
 	if err != nil {
 		return nil, t.db.d.MapError(err)
 	}
@@ -322,7 +342,14 @@ func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	defer t.observe(q, time.Now())
-	rows, err := t.tx.QueryContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
+	ctx = t.stmtCtx(ctx)
+	var rows *sql.Rows
+	var err error
+	if st := t.prepared(ctx, q); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = t.tx.QueryContext(ctx, t.db.rebind(q), args...)
+	}
 	if err != nil {
 		return nil, t.db.d.MapError(err)
 	}
@@ -331,7 +358,28 @@ func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	defer t.observe(q, time.Now())
-	return t.tx.QueryRowContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
+	ctx = t.stmtCtx(ctx)
+	if st := t.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, t.db.rebind(q), args...)
+}
+
+// prepared returns q's cached statement bound to this transaction, or nil
+// when the dialect keeps none or it is not prepared yet.
+func (t *tx) prepared(ctx context.Context, q string) *sql.Stmt {
+	c := t.db.readStmts
+	if t.write {
+		c = t.db.writeStmts
+	}
+	if c == nil {
+		return nil
+	}
+	st := c.get(q)
+	if st == nil {
+		return nil
+	}
+	return t.tx.StmtContext(ctx, st)
 }
 
 // time converts t for the dialect.
