@@ -9,13 +9,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/custreg/custreg/internal/api"
 	"github.com/custreg/custreg/internal/apptest"
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
@@ -538,6 +542,98 @@ func TestCustomerArchiveSnapshot(t *testing.T) {
 		files, _ = unzip(t, buf.Bytes())
 		if !slices.Contains(idsOf(t, files, "assets.json"), late.ID) {
 			t.Errorf("the next archive lacks the asset")
+		}
+	})
+}
+
+// TestCustomerArchiveAbortsAfterFirstByte: an archive whose bytes have
+// started going out and then fails (here the client went away) is cut
+// (http.ErrAbortHandler), never ended like a whole answer; one refused
+// before is a problem without the download's headers.
+func TestCustomerArchiveAbortsAfterFirstByte(t *testing.T) {
+	forEachStore(t, apptest.Options{}, func(t *testing.T, app *apptest.App) {
+		c, err := app.Service.RegisterCustomer(app.AdminContext(), service.NewCustomer{Customer: domain.CustomerInput{Name: "Cutco", Code: "CUT"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		api.New(app.Service, api.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+		serve := func(path string) (rec *brokenWriter, aborted bool) {
+			rec = &brokenWriter{header: http.Header{}}
+			req := httptest.NewRequest("GET", path, nil).WithContext(auth.WithPrincipal(context.Background(), app.Admin))
+			defer func() {
+				if v := recover(); v != nil {
+					if v != http.ErrAbortHandler {
+						t.Fatalf("%s panicked with %v", path, v)
+					}
+					aborted = true
+				}
+			}()
+			mux.ServeHTTP(rec, req)
+			return rec, false
+		}
+		if rec, aborted := serve("/api/v1/customers/" + c.ID + "/archive"); !aborted || rec.wrote == 0 {
+			t.Errorf("a failed write was not aborted (writes %d, status %d)", rec.wrote, rec.status)
+		}
+		rec, aborted := serve("/api/v1/customers/01900000-0000-7000-8000-000000000000/archive")
+		if aborted || rec.status != http.StatusNotFound || rec.header.Get("Content-Type") != "application/problem+json" || rec.header.Get("Content-Disposition") != "" {
+			t.Errorf("a refused archive: aborted %v, %d %q %q", aborted, rec.status, rec.header.Get("Content-Type"), rec.header.Get("Content-Disposition"))
+		}
+	})
+}
+
+// TestCustomerArchivePages: lists longer than the archive's page of the
+// store (200) come whole, each record once, in both files: the store's
+// cursors are followed to the end.
+func TestCustomerArchivePages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("creates hundreds of records")
+	}
+	// Cheap password hashes for the many users (this test is about pages,
+	// not passwords); restored afterwards.
+	cheap := *auth.PasswordParams
+	cheap.Memory, cheap.Iterations = 64, 1
+	saved := auth.PasswordParams
+	auth.PasswordParams = &cheap
+	t.Cleanup(func() { auth.PasswordParams = saved })
+	forEachStore(t, apptest.Options{}, func(t *testing.T, app *apptest.App) {
+		svc, org := app.Service, app.AdminContext()
+		c, err := svc.RegisterCustomer(org, service.NewCustomer{Customer: domain.CustomerInput{Name: "Pageco", Code: "PAGES"}, Licenses: apptest.Roomy()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var users, assets []string
+		for i := range 205 {
+			u, err := svc.CreateUser(org, domain.UserInput{Email: "u" + strconv.Itoa(i) + "@pageco.example", Name: "Person",
+				Role: domain.RoleCustomerUser, CustomerID: c.ID, Password: leakPassword})
+			if err != nil {
+				t.Fatal(err)
+			}
+			users = append(users, u.ID)
+		}
+		for i := range 410 {
+			// Names repeat, so the cursor's tie-breaker (the id) matters.
+			x, err := svc.CreateAsset(org, domain.AssetInput{Name: "Desk " + strconv.Itoa(i%150), Class: domain.AssetIT, CustomerID: c.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			assets = append(assets, x.ID)
+		}
+		var buf bytes.Buffer
+		if err := svc.ArchiveCustomer(org, c.ID, func(domain.Customer, time.Time) (io.Writer, error) { return &buf, nil }); err != nil {
+			t.Fatal(err)
+		}
+		files, _ := unzip(t, buf.Bytes())
+		for _, l := range []struct {
+			name string
+			want []string
+		}{{"users", users}, {"assets", assets}} {
+			sameIDs(t, l.name+".json", idsOf(t, files, l.name+".json"), l.want)
+			sameIDs(t, l.name+".csv", csvIDs(t, files, l.name+".csv"), l.want)
+		}
+		// customer.create, customer.licenses, 205 user.create, 410 asset.create.
+		if got := idsOf(t, files, "audit.json"); len(got) != 2+205+410 || len(slices.Compact(slices.Sorted(slices.Values(got)))) != len(got) {
+			t.Errorf("audit.json holds %d entries (%d distinct)", len(got), len(slices.Compact(slices.Sorted(slices.Values(got)))))
 		}
 	})
 }
