@@ -6,6 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/service"
 )
 
 // TestCustomerArchiveDownload: the customer's page offers "Download
@@ -68,4 +73,43 @@ func TestCustomerArchiveDownload(t *testing.T) {
 	if res := s.get(s.client(), "/customers/"+f.airtel.ID+"/archive"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.location, "/login") {
 		t.Errorf("the archive signed out: %d %q", res.status, res.location)
 	}
+}
+
+// TestBrowserCustomerArchiveButton: the customer's page shows Download
+// archive beside its other actions at a laptop's and a phone's width,
+// reachable by keyboard, without sideways scrolling; the screenshots are
+// kept to look at.
+func TestBrowserCustomerArchiveButton(t *testing.T) {
+	b := newBrowser(t)
+	s := MustStack(t, service.FirstStart{OrgName: "Northwind MSP"}, false)
+	c := s.MustCreateCustomer(domain.CustomerInput{Name: "Contoso Retail", Code: "CON-7"})
+	b.do("sign in",
+		chromedp.Navigate(s.srv.URL+"/login"),
+		chromedp.WaitVisible(chromedp.ID("login-email")),
+		chromedp.SendKeys(chromedp.ID("login-email"), adminEmail),
+		chromedp.SendKeys(chromedp.ID("login-password"), adminPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("add-customer")),
+	)
+	for _, w := range []struct {
+		name string
+		w, h int64
+	}{{"1400", 1400, 900}, {"390", 390, 844}} {
+		b.do("customer page at "+w.name,
+			chromedp.EmulateViewport(w.w, w.h),
+			chromedp.Navigate(s.srv.URL+"/customers/"+c.ID),
+			chromedp.WaitVisible(chromedp.ID("customer-archive")),
+		)
+		if got := b.text("#customer-archive"); got != "Download archive" {
+			t.Errorf("the button says %q", got)
+		}
+		if got := b.eval(`String(document.documentElement.scrollWidth <= window.innerWidth)`); got != "true" {
+			t.Errorf("at %s px the customer page scrolls sideways", w.name)
+		}
+		b.shot("customer-archive-" + w.name)
+	}
+	if got := b.eval(`document.getElementById("customer-archive").focus(), String(document.activeElement.id)`); got != "customer-archive" {
+		t.Errorf("the button takes no focus: %q", got)
+	}
+	b.checkConsole()
 }
