@@ -92,9 +92,8 @@ func (h *headed) Start(hd report.Header) error {
 }
 
 // reportResponse is the response a report (or a customer's archive)
-// streams into: it records
-// whether anything was written and, on each flush, passes the bytes on and
-// moves the write deadline.
+// streams into: it records whether anything was written and, on each
+// flush, passes the bytes on and moves the write deadline.
 type reportResponse struct {
 	w     http.ResponseWriter
 	rc    *http.ResponseController
