@@ -116,7 +116,7 @@ func archiveCmd(ctx context.Context, args []string, getenv func(string) string, 
 	var parts []string
 	for _, fi := range m.Files {
 		if fi.Records != nil && strings.HasSuffix(fi.Name, ".json") {
-			parts = append(parts, fmt.Sprintf("%d %s", *fi.Records, strings.TrimSuffix(fi.Name, ".json")))
+			parts = append(parts, fmt.Sprintf("%s %d", strings.TrimSuffix(fi.Name, ".json"), *fi.Records))
 		}
 	}
 	abs, _ := filepath.Abs(file)

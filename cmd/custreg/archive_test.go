@@ -76,7 +76,7 @@ func TestArchiveCommand(t *testing.T) {
 		if err := run(ctx, append([]string{"archive"}, args...), envOf(map[string]string{"CUSTREG_DB": db}), &out, &errOut); err != nil {
 			t.Fatalf("archive %v: %v\n%s", args, err, errOut.String())
 		}
-		if !strings.Contains(out.String(), "archived customer") || !strings.Contains(out.String(), "3 assets") {
+		if !strings.Contains(out.String(), "archived customer") || !strings.Contains(out.String(), "assets 3") {
 			t.Errorf("archive %v says %q", args, out.String())
 		}
 		zr, err := zip.OpenReader(file)

@@ -432,7 +432,11 @@ func readme(m Manifest, c Customer) []byte {
 	b.WriteString("This archive holds everything custreg keeps about the customer, read as of one moment:\n\n")
 	for _, f := range m.Files {
 		what := describe(f.Name)
-		if f.Records != nil {
+		switch {
+		case f.Records == nil:
+		case *f.Records == 1:
+			what += " (1 record)"
+		default:
 			what += " (" + strconv.FormatInt(*f.Records, 10) + " records)"
 		}
 		fmt.Fprintf(&b, "  %-22s %s\n", f.Name, what)
