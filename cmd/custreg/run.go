@@ -29,6 +29,7 @@ Commands:
   backup    write a consistent copy of a running SQLite store: backup [--db DSN] FILE
   restore   bring a backup back as the SQLite store: restore FILE [--db DSN] [--force]
   report    run a report on the store as one of its users: report --as EMAIL [--customer CODE] [--format csv|json|pdf] [-o FILE] KEY
+  archive   write everything held about one customer as a zip, as one of its users: archive --customer CODE_OR_ID [--db DSN] [--as EMAIL] FILE
 
 Run "custreg <command> -h" for a command's flags.
 `
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "report":
 		return reportCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "archive":
+		return archiveCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

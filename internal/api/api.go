@@ -89,6 +89,7 @@ var routes = []Route{
 	{Method: "PATCH", Path: BasePath + "/customers/{id}", UseCase: "UpdateCustomerWithLicenses", handler: (*API).patchCustomer},
 	{Method: "DELETE", Path: BasePath + "/customers/{id}", UseCase: "DeleteCustomer", handler: (*API).deleteCustomer},
 	{Method: "GET", Path: BasePath + "/customers/{id}/delete-preview", UseCase: "DeletePreview", handler: (*API).deletePreview},
+	{Method: "GET", Path: BasePath + "/customers/{id}/archive", UseCase: "ArchiveCustomer", handler: (*API).archiveCustomer},
 	{Method: "GET", Path: BasePath + "/trash/customers", Params: []string{"limit", "cursor"}, UseCase: "Trash", handler: (*API).listTrash},
 	{Method: "POST", Path: BasePath + "/trash/customers/{id}/restore", UseCase: "RestoreCustomer", handler: (*API).restoreCustomer},
 	{Method: "DELETE", Path: BasePath + "/trash/customers/{id}", UseCase: "PurgeCustomer", handler: (*API).purgeCustomer},

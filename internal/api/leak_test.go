@@ -17,9 +17,12 @@ package api_test
 // fails the suite: new routes cannot slip past it.
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -84,6 +87,7 @@ func TestLeakSuite(t *testing.T) {
 				if name == "narrowed" {
 					checkNarrowed(t, c, w)
 				}
+				checkOwnArchive(t, c, w, name)
 			})
 		}
 		if after := leakSnapshot(t, app, w); after != before {
@@ -466,7 +470,7 @@ func checkLeak(t *testing.T, c *apptest.Client, w *leakWorld, rq leakRequest, se
 		name += " " + rq.body
 	}
 	sent := path + " " + body
-	answer := string(real.Body) + " " + real.Header.Get("Location") + " " + real.Header.Get("ETag")
+	answer := string(readable(t, real)) + " " + real.Header.Get("Location") + " " + real.Header.Get("ETag")
 	for _, s := range w.secrets {
 		if s != "" && !w.adopted[s] && !strings.Contains(sent, s) && strings.Contains(answer, s) {
 			t.Errorf("%s: the answer holds %q, which is not the caller's: %d %s", name, s, real.Status, real.Body)
@@ -491,6 +495,33 @@ func checkLeak(t *testing.T, c *apptest.Client, w *leakWorld, rq leakRequest, se
 		rq.method != http.MethodGet {
 		t.Errorf("%s: a write aimed at B succeeded: %d %s", name, real.Status, real.Body)
 	}
+}
+
+// readable is an answer's body as text to search: a zip's files (a
+// customer's archive), decompressed, one after another.
+func readable(t *testing.T, res apptest.Response) []byte {
+	t.Helper()
+	if res.Header.Get("Content-Type") != "application/zip" {
+		return res.Body
+	}
+	zr, err := zip.NewReader(bytes.NewReader(res.Body), int64(len(res.Body)))
+	if err != nil {
+		t.Fatalf("a zip answer that does not open: %v", err)
+	}
+	var out []byte
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(append(out, b...), ' ')
+	}
+	return out
 }
 
 func send(t *testing.T, c *apptest.Client, method, path, body string) apptest.Response {
@@ -539,6 +570,40 @@ func checkNarrowed(t *testing.T, c *apptest.Client, w *leakWorld) {
 	}
 	if d.Overview.Entities != 1 || len(d.Overview.TopEntities) != 1 || d.Overview.TopEntities[0].Name != "Alpha North" {
 		t.Errorf("overview as a user narrowed to North = %s", res.Body)
+	}
+}
+
+// checkOwnArchive: the archive of A, for a caller of A whose role may
+// download it (the customer admin), holds nothing of B nor of the
+// organization's own records; the others are refused (403), the narrowed
+// user too, whatever its role: an archive claims all of the customer.
+func checkOwnArchive(t *testing.T, c *apptest.Client, w *leakWorld, name string) {
+	t.Helper()
+	res := c.Do("GET", "/api/v1/customers/"+w.real["A.customer"]+"/archive", nil, nil)
+	if name != domain.RoleCustomerAdmin {
+		if res.Status != http.StatusForbidden {
+			t.Errorf("A's archive as %s: %d, want 403", name, res.Status)
+		}
+		return
+	}
+	if res.Status != http.StatusOK {
+		t.Fatalf("A's archive as its admin: %d %s", res.Status, res.Body)
+	}
+	text := string(readable(t, res))
+	for _, s := range w.secrets {
+		if len(s) == 64 {
+			// B's logos are the very images A uploaded: the hashes of
+			// its files in the manifest are A's own as well.
+			continue
+		}
+		if s != "" && !w.adopted[s] && strings.Contains(text, s) {
+			t.Errorf("A's archive holds %q, which is not A's", s)
+		}
+	}
+	for _, s := range w.southSecrets {
+		if !strings.Contains(text, s) {
+			t.Errorf("A's archive lacks %q of A's South entity", s)
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ package api_test
 // every store (PostgreSQL when CUSTREG_TEST_POSTGRES_URL is set).
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -1758,6 +1759,17 @@ func oasSession(t *testing.T, d *oasDoc, kind string) {
 	oasWantType(t, scoped.do(oasReq{method: "GET", path: customers + "/" + jioID + "/delete-preview"}, 403), "forbidden")
 	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/" + anyID + "/delete-preview"}, 404), "not-found")
 	admin.do(oasReq{method: "GET", path: customers + "/" + jioID}, 200)
+
+	// The customer's archive: a zip that opens, for the organization and
+	// for the customer's own admin; nobody's customer is a 404.
+	for _, c := range []*oasClient{admin, scoped} {
+		res := c.do(oasReq{method: "GET", path: customers + "/" + jioID + "/archive"}, 200)
+		if zr, err := zip.NewReader(bytes.NewReader(res.body), int64(len(res.body))); err != nil || len(zr.File) < 14 {
+			t.Errorf("GET %s/archive: not a whole zip: %v", jioID, err)
+		}
+	}
+	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/" + anyID + "/archive"}, 404), "not-found")
+	oasWantType(t, admin.do(oasReq{method: "GET", path: customers + "/" + jioID + "/archive?format=csv"}, 400), "unknown-parameter")
 
 	// The trash: a deleted customer is listed and restored.
 	trashed := admin.do(oasReq{method: "POST", path: customers, body: map[string]any{"name": "Trashed Once", "code": "TRASHED"}}, 201).json(t)

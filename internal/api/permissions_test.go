@@ -105,6 +105,11 @@ func TestPermissionTable(t *testing.T) {
 			{domain.RoleCustomerAdmin, "POST", "/api/v1/customers/" + w.real["A.customer"] + "/entities", map[string]any{"name": "Alpha Annex"}, 201},
 			{domain.RoleCustomerUser, "POST", "/api/v1/customers/" + w.real["A.customer"] + "/entities", map[string]any{"name": "Alpha Shed"}, 403},
 			{domain.RoleCustomerUser, "POST", "/api/v1/assets", map[string]any{"name": "Mine", "class": "it"}, 403},
+			// The archive: a customer admin its own customer's, no one
+			// without audit.view, no organization technician.
+			{domain.RoleCustomerAdmin, "GET", "/api/v1/customers/" + w.real["A.customer"] + "/archive", nil, 200},
+			{domain.RoleCustomerTechnician, "GET", "/api/v1/customers/" + w.real["A.customer"] + "/archive", nil, 403},
+			{"org technician", "GET", "/api/v1/customers/" + w.real["A.customer"] + "/archive", nil, 403},
 		}
 		for _, a := range anchors {
 			c := app.Client(t)

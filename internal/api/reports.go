@@ -91,9 +91,9 @@ func (h *headed) Start(hd report.Header) error {
 	return h.Writer.Start(hd)
 }
 
-// reportResponse is the response a report streams into: it records
-// whether anything was written and, on each flush, passes the bytes on and
-// moves the write deadline.
+// reportResponse is the response a report (or a customer's archive)
+// streams into: it records whether anything was written and, on each
+// flush, passes the bytes on and moves the write deadline.
 type reportResponse struct {
 	w     http.ResponseWriter
 	rc    *http.ResponseController

@@ -27,6 +27,13 @@ type Need struct {
 	// Admin restricts it to organization admins (organization settings,
 	// the role catalog), which no permission grants.
 	Admin bool
+	// Also lists further permissions the caller must hold as well as
+	// Permission: a use case that hands over several kinds of record.
+	Also []string
+	// Whole restricts it to callers who see the whole of a customer (or
+	// the organization), not narrowed to some of its entities: a use case
+	// that claims to hand over all of a customer.
+	Whole bool
 }
 
 // Allows reports whether the caller meets the need.
@@ -38,11 +45,24 @@ func (n Need) Allows(p domain.Principal) bool {
 		return false
 	case n.Organization && !p.Scope().IsOrg():
 		return false
-	case n.Permission != "":
-		res, act, _ := strings.Cut(n.Permission, ".")
-		return p.Can(res, act)
+	case n.Whole && len(p.EntityIDs) > 0:
+		return false
 	}
-	return true
+	return n.missing(p) == ""
+}
+
+// missing returns the first permission of the need the caller lacks, ""
+// when it holds them all.
+func (n Need) missing(p domain.Principal) string {
+	for _, perm := range append([]string{n.Permission}, n.Also...) {
+		if perm == "" {
+			continue
+		}
+		if res, act, _ := strings.Cut(perm, "."); !p.Can(res, act) {
+			return perm
+		}
+	}
+	return ""
 }
 
 // useCases declares the need of every use case that acts for a caller.
@@ -80,6 +100,13 @@ var useCases = map[string]Need{
 	"Trash":           {Permission: "customers.delete", Organization: true},
 	"RestoreCustomer": {Permission: "customers.delete", Organization: true},
 	"PurgeCustomer":   {Permission: "customers.delete", Organization: true},
+	// A customer's archive: everything custreg holds about it, so the
+	// caller must be able to read every kind of record in it, and see the
+	// whole customer (an organization user, or the customer's own people
+	// not narrowed to entities). The built-in roles that qualify are the
+	// Organization Admin (any customer) and the Customer Admin (its own).
+	"ArchiveCustomer": {Permission: "customers.view",
+		Also: []string{"entities.view", "users.view", "assets.view", "licenses.view", "audit.view"}, Whole: true},
 	// The wizard's Next: a customer's fields checked without writing.
 	"CheckCustomer":       {Permission: "customers.view", Organization: true},
 	"CustomerLicenses":    {Permission: "licenses.view"},
@@ -186,8 +213,10 @@ func begin(ctx context.Context, name string) (context.Context, domain.Principal,
 			return ctx, p, domain.Errorf(domain.EForbidden, "Only an organization admin can do this.")
 		case need.Organization && !p.Scope().IsOrg():
 			return ctx, p, domain.Errorf(domain.EForbidden, "Only organization users can do this.")
+		case need.Whole && len(p.EntityIDs) > 0:
+			return ctx, p, domain.Errorf(domain.EForbidden, "Only someone who sees the whole customer, not some of its entities, can do this.")
 		default:
-			return ctx, p, domain.Errorf(domain.EForbidden, "Your role does not allow this (%s).", need.Permission)
+			return ctx, p, domain.Errorf(domain.EForbidden, "Your role does not allow this (%s).", need.missing(p))
 		}
 	}
 	if p.CustomerID != "" {

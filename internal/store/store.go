@@ -21,7 +21,10 @@ type Store interface {
 	// serialized; on PostgreSQL it runs at READ COMMITTED and rows that guard
 	// invariants are locked explicitly.
 	Write(ctx context.Context, fn func(Tx) error) error
-	// Read runs fn in a read-only transaction.
+	// Read runs fn in a read-only transaction. On SQLite (WAL) the whole
+	// transaction reads one snapshot of the database; on PostgreSQL each
+	// statement reads its own (READ COMMITTED) unless ctx asks for one
+	// snapshot (WithSnapshot).
 	Read(ctx context.Context, fn func(Tx) error) error
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
@@ -402,6 +405,25 @@ type Tx interface {
 // record moved to another customer meanwhile). Write runs the transaction
 // again from the start, a bounded number of times.
 var ErrRetry = errors.New("store: a record changed while its locks were taken; run the transaction again")
+
+type snapshotKey struct{}
+
+// WithSnapshot returns ctx asking Read for one snapshot of the database for
+// the whole transaction, so that a use case that reads the same rows
+// twice, or many pages of them, sees them as of one moment even while
+// writers commit (PostgreSQL: REPEATABLE READ, read only; SQLite's read
+// transactions are one snapshot anyway). Hold one only as long as needed:
+// an open snapshot keeps PostgreSQL's vacuum and SQLite's checkpoints from
+// reclaiming what writers replaced meanwhile.
+func WithSnapshot(ctx context.Context) context.Context {
+	return context.WithValue(ctx, snapshotKey{}, true)
+}
+
+// Snapshot reports whether ctx asks Read for one snapshot.
+func Snapshot(ctx context.Context) bool {
+	v, _ := ctx.Value(snapshotKey{}).(bool)
+	return v
+}
 
 type tenantKey struct{}
 

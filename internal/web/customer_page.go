@@ -30,7 +30,9 @@ type customerView struct {
 	CanAssets bool
 	// CanLicenses offers the Customer License sidebar.
 	CanLicenses bool
-	Entity      *entityDetail
+	// CanArchive offers the download of the customer's archive.
+	CanArchive bool
+	Entity     *entityDetail
 	// Licenses is the license sidebar open over the page.
 	Licenses *licenseSidebar
 	// History is the customer's latest audit entries, for those who may
@@ -61,7 +63,7 @@ func (h *Handler) customerPage(r *http.Request, id string) (customerView, error)
 		Domain: c.Domain, Email: c.BusinessEmail, Phone: c.Phone, Website: c.Website, Place: place(c.Location),
 		Assets: c.AssetsCount, Users: c.UsersCount, EntitiesCount: c.EntitiesCount, Own: p.CustomerID == c.ID,
 		CanEdit: allows(p, "UpdateCustomerWithLicenses"), CanUsers: can(p, "users", "view"), CanAssets: can(p, "assets", "view"),
-		CanLicenses: can(p, "licenses", "view")}
+		CanLicenses: can(p, "licenses", "view"), CanArchive: allows(p, "ArchiveCustomer")}
 	page, err := h.svc.ListEntities(ctx, c.ID, domain.EntityFilter{Limit: domain.MaxPageSize})
 	if err != nil {
 		return v, err

@@ -38,6 +38,8 @@
 //	GET  /customers/{id}         one customer: details, figures, entities, links to its
 //	                             users and assets; a customer's own people start here
 //	                             (GET /customers sends them to it)
+//	GET  /customers/{id}/archive  the customer's archive, one zip of everything
+//	                             custreg holds about it (package archive), streamed
 //	GET  /customers/{id}/entities/{eid}  one entity of it
 //	GET  /users, /assets         the user and asset tables (users.go, assets.go,
 //	                             records.go): ?customer_id=…&entity_id=… filter them,
@@ -181,6 +183,7 @@ var routes = []Route{
 	{"GET /customers/{id}", "Customer", (*Handler).showCustomer},
 	{"GET /customers/{id}/entities/{eid}", "Entity", (*Handler).showEntity},
 	{"GET /customers/{id}/licenses", "CustomerLicenses", (*Handler).showLicenses},
+	{"GET /customers/{id}/archive", "ArchiveCustomer", (*Handler).downloadArchive},
 	{"POST /logo-drafts", "StageLogo", (*Handler).stageLogoDraft},
 	{"GET /logo-drafts/{id}", "LogoDraft", (*Handler).logoDraftImage},
 	{"POST /customers/{id}/logos/{kind}", "SetCustomerLogo", (*Handler).uploadLogo},

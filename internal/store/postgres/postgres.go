@@ -133,6 +133,9 @@ var Dialect = sqlstore.Dialect{
 	CountContains:     countContains,
 	SortAfterContains: true,
 	AfterBegin:        confine,
+	// A read-only REPEATABLE READ transaction reads one snapshot, taken at
+	// its first statement, and never fails to serialize.
+	SnapshotRead: sql.LevelRepeatableRead,
 }
 
 // confine runs every transaction as custreg_app, which row-level security

@@ -65,6 +65,11 @@ type Dialect struct {
 	// AfterBegin runs statements at the start of every transaction (for
 	// example SET LOCAL ROLE); may be nil.
 	AfterBegin func(ctx context.Context, tx *sql.Tx) error
+	// SnapshotRead is the isolation level a read transaction begins at
+	// when its context asks for one snapshot (store.WithSnapshot); the
+	// default level where every read transaction is one snapshot already
+	// (SQLite under WAL).
+	SnapshotRead sql.IsolationLevel
 	// GroupCommit runs concurrent writes in shared transactions, each in
 	// its own savepoint (groupcommit.go). For a database with one writer.
 	GroupCommit bool
@@ -165,7 +170,11 @@ func (db *DB) run(ctx context.Context, write bool, fn func(store.Tx) error) (err
 	if write {
 		sqltx, err = db.d.BeginWrite(ctx, db.write)
 	} else {
-		sqltx, err = db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		opts := &sql.TxOptions{ReadOnly: true}
+		if store.Snapshot(ctx) {
+			opts.Isolation = db.d.SnapshotRead
+		}
+		sqltx, err = db.read.BeginTx(ctx, opts)
 	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

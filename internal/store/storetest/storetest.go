@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		{"SearchFollowsChanges", testSearchFollowsChanges},
 		{"Audit", testAudit},
 		{"RollbackWritesNothing", testRollback},
+		{"SnapshotRead", testSnapshotRead},
 		{"ConcurrentUniqueCodes", testConcurrentUnique},
 	}
 	for _, tc := range tests {
@@ -60,6 +61,36 @@ func Run(t *testing.T, open Opener) {
 			tc.fn(t, st)
 		})
 	}
+}
+
+// testSnapshotRead: a read transaction whose context asks for one snapshot
+// (store.WithSnapshot) sees, from its first statement to its end, none of
+// what writers commit meanwhile, and the next read sees it.
+func testSnapshotRead(t *testing.T, st store.Store) {
+	c := ctx(t)
+	mustCreateCustomer(t, st, customer("Alpha", "A1", t0))
+	var first, second int64
+	err := st.Read(store.WithSnapshot(c), func(tx store.Tx) (err error) {
+		if first, err = tx.CountCustomers(c); err != nil {
+			return err
+		}
+		mustCreateCustomer(t, st, customer("Beta", "B1", t0))
+		second, err = tx.CountCustomers(c)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != 1 || second != 1 {
+		t.Errorf("in one snapshot: %d customers, then %d after a commit; want 1 and 1", first, second)
+	}
+	mustRead(t, st, func(tx store.Tx) error {
+		n, err := tx.CountCustomers(c)
+		if n != 2 {
+			t.Errorf("after the snapshot: %d customers, want 2", n)
+		}
+		return err
+	})
 }
 
 var t0 = time.Date(2026, 11, 30, 12, 0, 0, 123456000, time.UTC)

@@ -1,0 +1,305 @@
+package archive
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+// The records as the archive writes them: the API's field names and
+// shapes (absent values are null), so a program that reads the API reads
+// the archive.
+
+type locationJSON struct {
+	LocationName *string `json:"location_name"`
+	Country      *string `json:"country"`
+	CountryName  *string `json:"country_name"`
+	Region       *string `json:"region"`
+	State        *string `json:"state"`
+	District     *string `json:"district"`
+	City         *string `json:"city"`
+	PinCode      *string `json:"pin_code"`
+	Landmark     *string `json:"landmark"`
+	AddressLine1 *string `json:"address_line1"`
+	AddressLine2 *string `json:"address_line2"`
+}
+
+type logoJSON struct {
+	Format string `json:"format"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Bytes  int64  `json:"bytes"`
+	// File is the upload's name in the archive.
+	File string `json:"file"`
+}
+
+type licenseJSON struct {
+	Type        string `json:"type"`
+	Name        string `json:"name"`
+	Allocated   int64  `json:"allocated"`
+	Used        int64  `json:"used"`
+	Available   int64  `json:"available"`
+	PercentUsed int64  `json:"percent_used"`
+}
+
+type customerJSON struct {
+	ID             string        `json:"id"`
+	Name           string        `json:"name"`
+	Code           string        `json:"code"`
+	Domain         *string       `json:"domain"`
+	BusinessEmail  *string       `json:"business_email"`
+	Phone          *string       `json:"phone"`
+	Website        *string       `json:"website"`
+	SubscriptionID *string       `json:"subscription_id"`
+	IsActive       bool          `json:"is_active"`
+	AdminRole      string        `json:"admin_role"`
+	Reports        []string      `json:"reports"`
+	Dashboards     []string      `json:"dashboards"`
+	Location       locationJSON  `json:"location"`
+	EntitiesCount  int64         `json:"entities_count"`
+	AssetsCount    int64         `json:"assets_count"`
+	UsersCount     int64         `json:"users_count"`
+	CreatedAt      time.Time     `json:"created_at"`
+	UpdatedAt      time.Time     `json:"updated_at"`
+	Version        int64         `json:"version"`
+	FullLogo       *logoJSON     `json:"full_logo"`
+	Logomark       *logoJSON     `json:"logomark"`
+	Licenses       []licenseJSON `json:"licenses"`
+}
+
+type entityJSON struct {
+	ID            string       `json:"id"`
+	CustomerID    string       `json:"customer_id"`
+	Name          string       `json:"name"`
+	Code          *string      `json:"code"`
+	Type          string       `json:"type"`
+	BusinessEmail *string      `json:"business_email"`
+	Phone         *string      `json:"phone"`
+	IsActive      bool         `json:"is_active"`
+	Location      locationJSON `json:"location"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
+	Version       int64        `json:"version"`
+}
+
+// userJSON is a user; its password hash, sessions and tokens are not
+// data of the customer's and never leave.
+type userJSON struct {
+	ID         string    `json:"id"`
+	Email      string    `json:"email"`
+	Name       string    `json:"name"`
+	Kind       string    `json:"kind"`
+	Role       string    `json:"role"`
+	CustomerID *string   `json:"customer_id"`
+	EntityIDs  []string  `json:"entity_ids"`
+	IsActive   bool      `json:"is_active"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	Version    int64     `json:"version"`
+}
+
+type assetJSON struct {
+	ID                     string    `json:"id"`
+	Name                   string    `json:"name"`
+	Class                  string    `json:"class"`
+	CustomerID             *string   `json:"customer_id"`
+	EntityID               *string   `json:"entity_id"`
+	AvailabilityMonitoring bool      `json:"availability_monitoring"`
+	PerformanceMonitoring  bool      `json:"performance_monitoring"`
+	Serial                 *string   `json:"serial"`
+	IPAddress              *string   `json:"ip_address"`
+	CreatedAt              time.Time `json:"created_at"`
+	UpdatedAt              time.Time `json:"updated_at"`
+	Version                int64     `json:"version"`
+}
+
+type auditActorJSON struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+}
+
+type auditJSON struct {
+	ID         string          `json:"id"`
+	At         time.Time       `json:"at"`
+	Actor      *auditActorJSON `json:"actor"`
+	Action     string          `json:"action"`
+	TargetType string          `json:"target_type"`
+	TargetID   *string         `json:"target_id"`
+	CustomerID *string         `json:"customer_id"`
+	Before     json.RawMessage `json:"before"`
+	After      json.RawMessage `json:"after"`
+}
+
+type usagePointJSON struct {
+	Day       string `json:"day"`
+	Type      string `json:"type"`
+	Allocated int64  `json:"allocated"`
+	Used      int64  `json:"used"`
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func locationOut(l domain.Location) locationJSON {
+	return locationJSON{
+		LocationName: opt(l.Name), Country: opt(l.Country), CountryName: opt(domain.CountryName(l.Country)),
+		Region: opt(l.Region), State: opt(l.State), District: opt(l.District), City: opt(l.City),
+		PinCode: opt(l.PinCode), Landmark: opt(l.Landmark), AddressLine1: opt(l.AddressLine1), AddressLine2: opt(l.AddressLine2),
+	}
+}
+
+func logoInfo(c domain.Customer, kind string) *domain.LogoInfo {
+	if kind == domain.LogoFull {
+		return c.FullLogo
+	}
+	return c.Logomark
+}
+
+func logoOut(c domain.Customer, kind string) *logoJSON {
+	l := logoInfo(c, kind)
+	if l == nil {
+		return nil
+	}
+	return &logoJSON{Format: l.Format, Width: l.Width, Height: l.Height, Bytes: l.Bytes, File: LogoFile(kind, l.Format)}
+}
+
+func customerOut(c Customer) customerJSON {
+	out := customerJSON{
+		ID: c.ID, Name: c.Name, Code: c.Code, Domain: opt(c.Domain), BusinessEmail: opt(c.BusinessEmail),
+		Phone: opt(c.Phone), Website: opt(c.Website), SubscriptionID: opt(c.SubscriptionID), IsActive: c.IsActive, AdminRole: c.AdminRole,
+		Reports: nonNil(c.Reports), Dashboards: nonNil(c.Dashboards), Location: locationOut(c.Location),
+		EntitiesCount: c.EntitiesCount, AssetsCount: c.AssetsCount, UsersCount: c.UsersCount,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		FullLogo: logoOut(c.Customer, domain.LogoFull), Logomark: logoOut(c.Customer, domain.LogoMark),
+		Licenses: []licenseJSON{},
+	}
+	for _, l := range c.Licenses {
+		out.Licenses = append(out.Licenses, licenseJSON{Type: l.Type, Name: domain.LicenseName(l.Type), Allocated: l.Allocated,
+			Used: l.Used, Available: l.Available(), PercentUsed: l.PercentUsed()})
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func entityOut(e domain.Entity) entityJSON {
+	return entityJSON{ID: e.ID, CustomerID: e.CustomerID, Name: e.Name, Code: opt(e.Code), Type: e.Type,
+		BusinessEmail: opt(e.BusinessEmail), Phone: opt(e.Phone), IsActive: e.IsActive, Location: locationOut(e.Location),
+		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt, Version: e.Version}
+}
+
+func userOut(u domain.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Kind: u.Kind, Role: u.Role, CustomerID: opt(u.CustomerID),
+		EntityIDs: nonNil(u.EntityIDs), IsActive: u.IsActive, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version}
+}
+
+func assetOut(a domain.Asset) assetJSON {
+	return assetJSON{ID: a.ID, Name: a.Name, Class: a.Class, CustomerID: opt(a.CustomerID), EntityID: opt(a.EntityID),
+		AvailabilityMonitoring: a.AvailabilityMonitoring, PerformanceMonitoring: a.PerformanceMonitoring,
+		Serial: opt(a.Serial), IPAddress: opt(a.IPAddress), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+}
+
+// snapshot is an audit entry's record snapshot as JSON: null for none,
+// and a snapshot that is not valid JSON (none is written so) as a string.
+func snapshot(b []byte) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage("null")
+	}
+	if !json.Valid(b) {
+		s, _ := json.Marshal(string(b))
+		return s
+	}
+	return b
+}
+
+func auditOut(e domain.AuditEntry) auditJSON {
+	out := auditJSON{ID: e.ID, At: e.At, Action: e.Action, TargetType: e.TargetType, TargetID: opt(e.TargetID),
+		CustomerID: opt(e.CustomerID), Before: snapshot(e.Before), After: snapshot(e.After)}
+	if e.ActorID != "" || e.ActorEmail != "" {
+		out.Actor = &auditActorJSON{ID: e.ActorID, Email: e.ActorEmail}
+	}
+	return out
+}
+
+func usageJSON(ps []domain.UsagePoint) func(emit func(any) error) error {
+	return func(emit func(any) error) error {
+		for _, p := range ps {
+			if err := emit(usagePointJSON{Day: p.Day, Type: p.Type, Allocated: p.Allocated, Used: p.Used}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// The CSV files' columns.
+var (
+	licenseHeader = []string{"type", "name", "allocated", "used", "available", "percent_used"}
+	usageHeader   = []string{"day", "type", "allocated", "used"}
+	locationCols  = []string{"location_name", "country", "region", "state", "district", "city", "pin_code", "landmark", "address_line1", "address_line2"}
+	entityHeader  = append(append([]string{"id", "customer_id", "name", "code", "type", "is_active", "business_email", "phone"}, locationCols...),
+		"created_at", "updated_at", "version")
+	userHeader  = []string{"id", "email", "name", "kind", "role", "customer_id", "entity_ids", "is_active", "created_at", "updated_at", "version"}
+	assetHeader = []string{"id", "name", "class", "customer_id", "entity_id", "availability_monitoring", "performance_monitoring",
+		"serial", "ip_address", "created_at", "updated_at", "version"}
+	auditHeader = []string{"id", "at", "actor_id", "actor_email", "action", "target_type", "target_id", "customer_id", "before", "after"}
+)
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func licenseRows(ls []domain.CustomerLicense) func(emit func([]string) error) error {
+	return func(emit func([]string) error) error {
+		for _, l := range ls {
+			if err := emit([]string{l.Type, domain.LicenseName(l.Type), i64(l.Allocated), i64(l.Used), i64(l.Available()), i64(l.PercentUsed())}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func usageRows(ps []domain.UsagePoint) func(emit func([]string) error) error {
+	return func(emit func([]string) error) error {
+		for _, p := range ps {
+			if err := emit([]string{p.Day, p.Type, i64(p.Allocated), i64(p.Used)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func entityRow(e domain.Entity) []string {
+	l := e.Location
+	return []string{e.ID, e.CustomerID, e.Name, e.Code, e.Type, strconv.FormatBool(e.IsActive), e.BusinessEmail, e.Phone,
+		l.Name, l.Country, l.Region, l.State, l.District, l.City, l.PinCode, l.Landmark, l.AddressLine1, l.AddressLine2,
+		ts(e.CreatedAt), ts(e.UpdatedAt), i64(e.Version)}
+}
+
+func userRow(u domain.User) []string {
+	return []string{u.ID, u.Email, u.Name, u.Kind, u.Role, u.CustomerID, strings.Join(u.EntityIDs, ";"), strconv.FormatBool(u.IsActive),
+		ts(u.CreatedAt), ts(u.UpdatedAt), i64(u.Version)}
+}
+
+func assetRow(a domain.Asset) []string {
+	return []string{a.ID, a.Name, a.Class, a.CustomerID, a.EntityID, strconv.FormatBool(a.AvailabilityMonitoring),
+		strconv.FormatBool(a.PerformanceMonitoring), a.Serial, a.IPAddress, ts(a.CreatedAt), ts(a.UpdatedAt), i64(a.Version)}
+}
+
+func auditRow(e domain.AuditEntry) []string {
+	return []string{e.ID, ts(e.At), e.ActorID, e.ActorEmail, e.Action, e.TargetType, e.TargetID, e.CustomerID, string(e.Before), string(e.After)}
+}
