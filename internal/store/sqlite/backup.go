@@ -120,7 +120,7 @@ func Restore(ctx context.Context, src, path string, force bool, progress Progres
 			return fmt.Errorf("restore: %s holds %d users and customers: %w (use --force to replace it)", path, n, ErrNotEmpty)
 		}
 	}
-	out, err := sql.Open("sqlite", dsn(path, true))
+	out, err := sql.Open("sqlite", dsn(path, connPlain))
 	if err != nil {
 		return err
 	}

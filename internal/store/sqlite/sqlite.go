@@ -30,7 +30,7 @@ import (
 // with SQLITE_BUSY; reads use a pool of their own and, with WAL, never wait
 // for writers.
 func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
-	write, err := sql.Open("sqlite", dsn(path, true))
+	write, err := sql.Open("sqlite", dsn(path, connWrite))
 	if err != nil {
 		return nil, err
 	}
@@ -40,18 +40,36 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read, err := sql.Open("sqlite", dsn(path, false))
+	read, err := sql.Open("sqlite", dsn(path, connRead))
 	if err != nil {
 		write.Close()
 		return nil, err
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	return sqlstore.New(write, read, Dialect), nil
+	cp, err := startCheckpointer(path)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, err
+	}
+	db := sqlstore.New(write, read, Dialect)
+	db.AddCloser(cp.close)
+	return db, nil
 }
+
+// The connections of a store: the one writer, the readers, and plain
+// writable ones with SQLite's defaults (the checkpointer's, a restore's).
+type connKind int
+
+const (
+	connWrite connKind = iota
+	connRead
+	connPlain
+)
 
 // dsn builds a modernc.org/sqlite DSN. The pragmas are applied on every new
 // connection, in this order: journal mode first, then the rest.
-func dsn(path string, write bool) string {
+func dsn(path string, kind connKind) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -61,9 +79,12 @@ func dsn(path string, write bool) string {
 	// stay in memory instead of temporary files written and dropped per
 	// write (BENCHMARKS.md).
 	q.Add("_pragma", "temp_store(MEMORY)")
-	if write {
+	switch kind {
+	case connWrite:
 		q.Set("_txlock", "immediate")
-	} else {
+		// The checkpointer's connection checkpoints, not the commits.
+		q.Add("_pragma", "wal_autocheckpoint(0)")
+	case connRead:
 		q.Add("_pragma", "query_only(1)")
 	}
 	// The path is percent-encoded: SQLite reads "file:" names as URIs, where

@@ -88,6 +88,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 
 	if err := t.initCustomerLicenses(ctx, c.ID); err != nil {
 		return err
 	}
+	if t.created == nil {
+		t.created = map[string]bool{}
+	}
+	t.created[c.ID] = true
 	return t.addLiveCustomers(ctx, c.ID, 1)
 }
 

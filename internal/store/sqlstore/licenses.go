@@ -136,16 +136,25 @@ func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[str
 		return nil
 	}
 	// Hold the customer's rows of these types (in the one order every
-	// writer takes them) while the change is computed from them.
-	held, err := t.lockCustomerLicenses(ctx, customerID, types)
-	if err != nil {
-		return err
-	}
-	if len(held) < len(types) {
-		return notFound("Customer")
-	}
-	if err := t.requireLiveCustomer(ctx, customerID); err != nil {
-		return err
+	// writer takes them) while the change is computed from them. A
+	// customer created in this transaction has them all at zero, and no
+	// one else can see it yet.
+	var held []domain.CustomerLicense
+	if t.created[customerID] {
+		for _, typ := range types {
+			held = append(held, domain.CustomerLicense{Type: typ})
+		}
+	} else {
+		var err error
+		if held, err = t.lockCustomerLicenses(ctx, customerID, types); err != nil {
+			return err
+		}
+		if len(held) < len(types) {
+			return notFound("Customer")
+		}
+		if err := t.requireLiveCustomer(ctx, customerID); err != nil {
+			return err
+		}
 	}
 	set, setArgs := caseByType(alloc, types)
 	changed := map[string]int64{}
@@ -169,27 +178,75 @@ func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[str
 	if _, err := t.exec(ctx, `UPDATE customer_licenses SET allocated = `+set+` WHERE customer_id = ? AND type IN (`+placeholders(len(types))+`)`, args...); err != nil {
 		return err
 	}
-	// Every type is tried, so that a refusal names every type over the
-	// pool at once; the transaction is rolled back on any.
-	var over []domain.LicenseExcess
-	for _, typ := range licenseOrder(changed) {
-		d := changed[typ]
-		err := t.guarded(ctx, func() (domain.LicenseExcess, error) {
-			l, err := t.orgLicense(ctx, typ)
-			return domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: deref(l.Pool), Result: l.Allocated + d + l.OrgUsed}, err
-		}, `UPDATE org_licenses SET allocated = allocated + ? WHERE type = ? AND (? <= 0 OR pool IS NULL OR allocated + ? + org_used <= pool)`, d, typ, d, d)
-		var de *domain.Error
-		switch {
-		case errors.As(err, &de) && de.License != nil:
-			over = append(over, *de.License)
-		case err != nil:
+	return t.takeFromPool(ctx, changed)
+}
+
+// takeFromPool moves delta[type] units of each type from the
+// organization's pool into customers' allocations (a negative delta gives
+// them back) in one guarded statement, taken last in a write so that the
+// organization's rows, which every allocation shares, are held for the
+// shortest time, and locked in one order. A type whose pool lacks room is
+// not changed; then every such type is named in one refusal, and the
+// caller's transaction is rolled back.
+func (t *tx) takeFromPool(ctx context.Context, delta map[string]int64) error {
+	types := licenseOrder(delta)
+	if len(types) == 0 {
+		return nil
+	}
+	d, dargs := caseByType(delta, types)
+	in := placeholders(len(types))
+	var args []any
+	q := `UPDATE org_licenses SET allocated = allocated + ` + d
+	args = append(args, dargs...)
+	if t.db.d.ForUpdate != "" {
+		// PostgreSQL: the rows are locked first, in the one type order
+		// every writer takes them in (so that two writers never wait on
+		// each other in a cycle); the update then touches only rows this
+		// transaction already holds. The lock is the one the UPDATE takes
+		// anyway (NO KEY UPDATE), which, unlike FOR UPDATE, does not wait
+		// for the key-share locks that inserting a customer's license rows
+		// takes through their foreign key: a create holding those while it
+		// waits for a row another create holds would close a cycle.
+		q = `WITH held AS MATERIALIZED (SELECT type AS held_type FROM org_licenses WHERE type IN (` + in + `) ORDER BY ` + typeOrder + ` FOR NO KEY UPDATE)
+` + q + ` FROM held WHERE type = held_type`
+		args = append(append([]any{}, anys(types)...), args...)
+	} else {
+		q += ` WHERE type IN (` + in + `)`
+		args = append(args, anys(types)...)
+	}
+	q += ` AND (` + d + ` <= 0 OR pool IS NULL OR allocated + ` + d + ` + org_used <= pool)`
+	args = append(append(args, dargs...), dargs...)
+	rows, err := t.query(ctx, q+` RETURNING type`, args...)
+	if err != nil {
+		return err
+	}
+	taken := map[string]bool{}
+	for rows.Next() {
+		var typ string
+		if err := rows.Scan(&typ); err != nil {
+			rows.Close()
 			return err
 		}
+		taken[typ] = true
 	}
-	if len(over) > 0 {
-		return domain.ErrLicenses(over, "")
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
 	}
-	return nil
+	if len(taken) == len(types) {
+		return nil
+	}
+	var over []domain.LicenseExcess
+	for _, typ := range types {
+		if taken[typ] {
+			continue
+		}
+		l, err := t.orgLicense(ctx, typ)
+		if err != nil {
+			return err
+		}
+		over = append(over, domain.LicenseExcess{Type: typ, Limit: domain.LimitPool, LimitValue: deref(l.Pool), Result: l.Allocated + delta[typ] + l.OrgUsed})
+	}
+	return domain.ErrLicenses(over, "")
 }
 
 // lockCustomerLicenses reads a customer's rows of types and holds them
@@ -354,4 +411,12 @@ func deref(n *int64) int64 {
 		return 0
 	}
 	return *n
+}
+
+func anys[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
 }

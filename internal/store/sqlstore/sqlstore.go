@@ -102,7 +102,14 @@ type DB struct {
 	stopped chan struct{}
 	closeMu sync.RWMutex // held for reading while queueing, for writing to close
 	closed  bool
+	// closers run at Close, after the writes queued and before the pools
+	// close (a dialect's helpers, such as SQLite's checkpointer).
+	closers []func() error
 }
+
+// AddCloser has Close run f after the queued writes finish and before the
+// pools close. Call it before the store is used.
+func (db *DB) AddCloser(f func() error) { db.closers = append(db.closers, f) }
 
 // SetObserver sets the observer of transactions and statements. Call it
 // before the store is used.
@@ -221,7 +228,11 @@ func (db *DB) Close() error {
 		db.writeStmts.close()
 		db.readStmts.close()
 	}
-	err := db.write.Close()
+	var err error
+	for _, f := range db.closers {
+		err = errors.Join(err, f())
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -273,6 +284,9 @@ type tx struct {
 	// interrupting the connection, which would end the whole batch's
 	// transaction and every other caller's writes with it.
 	shared bool
+	// created holds the customers this transaction created: their license
+	// rows are known (all zero) and no one else sees them yet.
+	created map[string]bool
 }
 
 // stmtCtx is the context a statement runs under.

@@ -49,28 +49,19 @@ func (t *tx) RestoreCustomer(ctx context.Context, c domain.Customer, at time.Tim
 	}
 	// Its allocation comes out of the pool again, every type tried so
 	// that a refusal names all that lack room.
-	var over []domain.LicenseExcess
-	used := domain.Licenses{}
+	used, alloc := domain.Licenses{}, map[string]int64{}
 	for _, l := range held {
 		used[l.Type] = l.Used
-		if l.Allocated == 0 {
-			continue
-		}
-		a := l.Allocated
-		err := t.guarded(ctx, func() (domain.LicenseExcess, error) {
-			o, err := t.orgLicense(ctx, l.Type)
-			return domain.LicenseExcess{Type: l.Type, Limit: domain.LimitPool, LimitValue: deref(o.Pool), Result: o.Allocated + a + o.OrgUsed}, err
-		}, `UPDATE org_licenses SET allocated = allocated + ? WHERE type = ? AND (pool IS NULL OR allocated + ? + org_used <= pool)`, a, l.Type, a)
-		var de *domain.Error
-		switch {
-		case errors.As(err, &de) && de.License != nil:
-			over = append(over, *de.License)
-		case err != nil:
-			return err
+		if l.Allocated != 0 {
+			alloc[l.Type] = l.Allocated
 		}
 	}
-	if len(over) > 0 {
-		return domain.ErrLicenses(over, c.Name)
+	if err := t.takeFromPool(ctx, alloc); err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) && len(de.Excesses) > 0 {
+			return domain.ErrLicenses(de.Excesses, c.Name)
+		}
+		return err
 	}
 	if err := t.addCustomersUsed(ctx, c.ID, used, 1); err != nil {
 		return err
