@@ -147,6 +147,17 @@ func (b *browser) value(sel string) string {
 	return v
 }
 
+// settled waits (at most 2 s) until no animation runs: a click aimed at a
+// button of the sidebar while it slides in lands where the button was.
+// A page whose animations never end goes on after the 2 s.
+func settled() chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, _ = chromedp.Poll[bool](`document.getAnimations().every(a => a.playState !== "running")`,
+			chromedp.WithPollingTimeout(2*time.Second))(ctx, t)
+		return chromedp.Void{}, nil
+	}
+}
+
 // shot saves a PNG of the viewport as NN-name.png.
 func (b *browser) shot(name string) {
 	b.t.Helper()
@@ -154,9 +165,7 @@ func (b *browser) shot(name string) {
 	defer cancel()
 	// Let the sidebar finish sliding in, so the picture shows where things
 	// settle. A page whose animations never end is still captured.
-	_, _ = chromedp.Run(ctx, chromedp.Poll[bool](
-		`document.getAnimations().every(a => a.playState !== "running")`,
-		chromedp.WithPollingTimeout(2*time.Second)))
+	_, _ = chromedp.Run(ctx, settled())
 	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
@@ -261,6 +270,7 @@ func TestBrowser(t *testing.T) {
 	b.do("open Add Customer",
 		chromedp.Click(chromedp.ID("add-customer")),
 		chromedp.WaitVisible(chromedp.CSS("dialog#sidebar #f-name")),
+		settled(),
 	)
 	if got := b.eval("document.activeElement.id"); got != "f-name" {
 		t.Errorf("focus is on %q, not in the sidebar's first field", got)
@@ -447,6 +457,7 @@ func TestBrowser(t *testing.T) {
 	b.do("open Add Customer again",
 		chromedp.Click(chromedp.ID("add-customer")),
 		chromedp.WaitVisible(chromedp.CSS("dialog#sidebar #f-name")),
+		settled(),
 		chromedp.SendKeys(chromedp.ID("f-code"), "a b"),
 		chromedp.SendKeys(chromedp.ID("f-business-email"), "x@"),
 		chromedp.Click(chromedp.ID("wizard-next")),
@@ -530,6 +541,7 @@ func TestBrowser(t *testing.T) {
 	b.do("open Edit",
 		chromedp.Click(chromedp.CSS(card+` a[href$="/edit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("dialog#sidebar #f-name")),
+		settled(),
 	)
 	if got := b.value("#f-name"); got != "Airtel" {
 		t.Errorf("edit form name %q", got)
@@ -620,6 +632,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.EmulateViewport(820, 1180),
 		chromedp.Navigate(base+"/customers/new"),
 		chromedp.WaitVisible(chromedp.CSS("dialog#sidebar #f-name")),
+		settled(),
 	)
 	b.shot("tablet-add-customer")
 	b.do("tablet list",

@@ -66,6 +66,7 @@ func TestBrowserLicenses(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("add-customer")),
 		chromedp.Click(chromedp.ID("add-customer")),
 		chromedp.WaitVisible(chromedp.CSS("dialog#sidebar #f-name")),
+		settled(),
 		chromedp.SendKeys(chromedp.ID("f-name"), "Airtel"),
 		chromedp.SendKeys(chromedp.ID("f-code"), "AIR001"),
 		chromedp.Click(chromedp.ID("wizard-next")),

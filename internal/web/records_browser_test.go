@@ -91,6 +91,7 @@ func TestBrowserUsersAssets(t *testing.T) {
 	b.do("open Add Asset",
 		chromedp.Click(chromedp.ID("add-asset")),
 		chromedp.WaitVisible(chromedp.CSS("dialog#sidebar #f-name")),
+		settled(),
 	)
 	if got := b.eval("location.pathname"); got != "/assets/new" {
 		t.Errorf("address bar %q", got)
