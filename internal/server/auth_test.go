@@ -205,6 +205,11 @@ func TestStoreFailureWhileAuthenticating(t *testing.T) {
 			if res, _ := get("Cookie", "custreg_session="+secret); res.StatusCode != http.StatusOK {
 				t.Fatalf("before the failure: %d", res.StatusCode)
 			}
+			// A sign-in is a write that empties the credential cache, so the
+			// session is looked up in the store again below.
+			if _, _, err := svc.Login(ctx, "admin@example.com", "correct-horse-battery"); err != nil {
+				t.Fatal(err)
+			}
 			fs.mu.Lock()
 			fs.failing = true
 			fs.mu.Unlock()

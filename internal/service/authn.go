@@ -340,9 +340,15 @@ func signedOut(err error) error {
 
 // AuthenticateSession returns the principal of a session secret.
 func (s *Service) AuthenticateSession(ctx context.Context, secret string) (domain.Principal, error) {
+	hash := auth.HashSecret(secret)
+	if p, ok := s.creds.get(hash, s.clock()); ok {
+		return p, nil
+	}
+	gen, quiet := s.creds.generation()
 	var p domain.Principal
+	var expires time.Time
 	err := s.store.Read(ctx, func(tx store.Tx) error {
-		sess, err := tx.Session(ctx, auth.HashSecret(secret), s.clock())
+		sess, err := tx.Session(ctx, hash, s.clock())
 		if err != nil {
 			return signedOut(err)
 		}
@@ -357,8 +363,12 @@ func (s *Service) AuthenticateSession(ctx context.Context, secret string) (domai
 			return err
 		}
 		p.SessionID, p.CredentialsEpoch = sess.IDHash, sess.CredentialsEpoch
+		expires = sess.ExpiresAt
 		return nil
 	})
+	if err == nil {
+		s.creds.put(hash, p, expires, gen, quiet)
+	}
 	return p, err
 }
 
@@ -368,13 +378,18 @@ const tokenTouchInterval = time.Minute
 
 // AuthenticateToken returns the principal of an API token secret.
 func (s *Service) AuthenticateToken(ctx context.Context, secret string) (domain.Principal, error) {
+	if !auth.LooksLikeToken(secret) {
+		return domain.Principal{}, errSignedOut
+	}
+	hash := auth.HashSecret(secret)
+	if p, ok := s.creds.get(hash, s.clock()); ok {
+		return p, nil
+	}
+	gen, quiet := s.creds.generation()
 	var p domain.Principal
 	var touch string
 	err := s.store.Read(ctx, func(tx store.Tx) error {
-		if !auth.LooksLikeToken(secret) {
-			return errSignedOut
-		}
-		k, err := tx.TokenByHash(ctx, auth.HashSecret(secret))
+		k, err := tx.TokenByHash(ctx, hash)
 		if err != nil {
 			return signedOut(err)
 		}
@@ -394,12 +409,18 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (domain.
 		}
 		return nil
 	})
-	if err == nil && touch != "" {
-		if terr := s.store.Write(ctx, func(tx store.Tx) error { return tx.TouchToken(ctx, touch, s.clock()) }); terr != nil {
+	if err != nil {
+		return p, err
+	}
+	if touch != "" {
+		// The token's last use changes no principal.
+		tctx := context.WithValue(ctx, useCaseKey{}, "TouchToken")
+		if terr := s.store.Write(tctx, func(tx store.Tx) error { return tx.TouchToken(tctx, touch, s.clock()) }); terr != nil {
 			s.log.WarnContext(ctx, "recording token use", "err", terr)
 		}
 	}
-	return p, err
+	s.creds.put(hash, p, time.Time{}, gen, quiet)
+	return p, nil
 }
 
 // Logout ends the caller's session. It is a no-op for token callers.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -373,6 +374,11 @@ func TestAuthenticateStoreFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := signIn(t, svc, admin.Email, admin.Password)
+	// A sign-in is a write that empties the credential cache, so the checks
+	// below go to the store.
+	if _, _, err := svc.Login(ctx, admin.Email, admin.Password); err != nil {
+		t.Fatal(err)
+	}
 	fs.mu.Lock()
 	fs.failing = true
 	fs.mu.Unlock()
@@ -385,4 +391,133 @@ func TestAuthenticateStoreFailure(t *testing.T) {
 	if _, _, err := svc.Login(ctx, admin.Email, admin.Password); !errors.Is(err, errStoreDown) {
 		t.Errorf("Login with the store down = %v, want the store's error", err)
 	}
+}
+
+// countingStore counts Read transactions.
+type countingStore struct {
+	store.Store
+	reads atomic.Int64
+}
+
+func (c *countingStore) Read(ctx context.Context, fn func(store.Tx) error) error {
+	c.reads.Add(1)
+	return c.Store.Read(ctx, fn)
+}
+
+// TestCredentialCache: a session or token is checked against the store
+// once and then answered from memory; a change this node makes to what a
+// principal is made of (the user deactivated, the token revoked) takes
+// effect on its next request, and one another node makes (another Service
+// over the same store) within the cache's bound of a second.
+func TestCredentialCache(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		st := &countingStore{Store: apptest.OpenStore(t, kind)}
+		node1 := service.New(st, service.Options{})
+		node2 := service.New(st, service.Options{})
+		ctx := context.Background()
+		if _, err := node1.Bootstrap(ctx, service.FirstStart{Admin: admin}); err != nil {
+			t.Fatal(err)
+		}
+		org := signIn(t, node1, admin.Email, admin.Password)
+		orgCtx := auth.WithPrincipal(ctx, org.p)
+		const pw = "a-long-enough-password"
+		u, err := node1.CreateUser(orgCtx, domain.UserInput{Email: "ops@example.com", Name: "Ops", Role: domain.RoleOrgAdmin, Password: pw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops := signIn(t, node1, u.Email, pw)
+
+		// Answered from memory: a hundred checks of each, a handful of reads.
+		before := st.reads.Load()
+		for range 100 {
+			if s, k := ops.works(t, node1); !s || !k {
+				t.Fatalf("session %v, token %v before any change", s, k)
+			}
+		}
+		if n := st.reads.Load() - before; n > 4 {
+			t.Errorf("200 checks of a session and a token took %d store reads, want at most 4 (one each, again after a second)", n)
+		}
+
+		// This node's own change: refused on the next request.
+		if _, err := node1.UpdateUser(orgCtx, u.ID, 0, setActive(false)); err != nil {
+			t.Fatal(err)
+		}
+		if s, k := ops.works(t, node1); s || k {
+			t.Fatalf("after deactivating the user on this node: session %v, token %v still work", s, k)
+		}
+		// (Deactivation ends them for good; a new sign-in for what follows.)
+		if _, err := node1.UpdateUser(orgCtx, u.ID, 0, setActive(true)); err != nil {
+			t.Fatal(err)
+		}
+		ops = signIn(t, node1, u.Email, pw)
+		if s, k := ops.works(t, node1); !s || !k {
+			t.Fatalf("signed in again: session %v, token %v", s, k)
+		}
+
+		// Another node's change: refused here within the bound.
+		if _, err := node2.UpdateUser(orgCtx, u.ID, 0, setActive(false)); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(time.Second + 500*time.Millisecond)
+		for {
+			s, k := ops.works(t, node1)
+			if !s && !k {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("1.5 s after another node deactivated the user: session %v, token %v still work here", s, k)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}
+
+// TestCredentialCacheRace: while callers check a token over and over, the
+// token's owner is deactivated; no check that begins after the
+// deactivation has returned succeeds, however the checks and the write
+// interleave.
+func TestCredentialCacheRace(t *testing.T) {
+	forEachStore(t, func(t *testing.T, kind string) {
+		svc, _ := newService(t, kind)
+		org, _ := orgAdmin(t, svc, service.FirstStart{})
+		const pw = "a-long-enough-password"
+		for round := range 5 {
+			u, err := svc.CreateUser(org, domain.UserInput{Email: fmt.Sprintf("ops%d@example.com", round), Name: "Ops", Role: domain.RoleOrgAdmin, Password: pw})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ops := signIn(t, svc, u.Email, pw)
+			var done atomic.Bool
+			var late atomic.Int64
+			var wg sync.WaitGroup
+			stop := make(chan struct{})
+			for range 4 {
+				wg.Go(func() {
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						after := done.Load()
+						_, err := svc.AuthenticateToken(context.Background(), ops.token)
+						if after && err == nil {
+							late.Add(1)
+						}
+					}
+				})
+			}
+			time.Sleep(time.Duration(round) * 5 * time.Millisecond)
+			if _, err := svc.UpdateUser(org, u.ID, 0, setActive(false)); err != nil {
+				t.Fatal(err)
+			}
+			done.Store(true)
+			time.Sleep(30 * time.Millisecond)
+			close(stop)
+			wg.Wait()
+			if n := late.Load(); n > 0 {
+				t.Fatalf("round %d: %d checks begun after the deactivation returned still succeeded", round, n)
+			}
+		}
+	})
 }

@@ -23,6 +23,7 @@ type Service struct {
 	now       func() time.Time
 	log       *slog.Logger
 	retention time.Duration
+	creds     *credCache
 }
 
 // Options configure a Service.
@@ -39,7 +40,9 @@ type Options struct {
 
 // New returns a Service over st.
 func New(st store.Store, opts Options) *Service {
-	s := &Service{store: st, now: opts.Now, log: opts.Logger, retention: opts.TrashRetention}
+	creds := newCredCache()
+	s := &Service{store: invalidatingStore{Store: st, creds: creds}, now: opts.Now, log: opts.Logger,
+		retention: opts.TrashRetention, creds: creds}
 	if s.retention == 0 {
 		s.retention = DefaultTrashRetention
 	}

@@ -34,6 +34,11 @@ type Need struct {
 	// the organization), not narrowed to some of its entities: a use case
 	// that claims to hand over all of a customer.
 	Whole bool
+	// KeepsPrincipals declares that the use case's writes change nothing a
+	// signed-in caller's principal is made of — no existing user, role,
+	// token or session, no customer's state — so the credential cache
+	// (credcache.go) survives them. Every other write empties it.
+	KeepsPrincipals bool
 }
 
 // Allows reports whether the caller meets the need.
@@ -70,17 +75,17 @@ var useCases = map[string]Need{
 	// Signing in and out, the caller's own tokens.
 	"Me":          {},
 	"Logout":      {},
-	"CreateToken": {},
+	"CreateToken": {KeepsPrincipals: true},
 	"Tokens":      {},
 	"RevokeToken": {},
 	// Keeping the first answer to a POST sent with an Idempotency-Key.
-	"Idempotency": {},
+	"Idempotency": {KeepsPrincipals: true},
 
 	// The organization.
 	"OrgSettings":       {},
 	"UpdateOrgSettings": {Admin: true},
 	"OrgLicenses":       {Permission: "licenses.view", Organization: true},
-	"SetOrgPool":        {Permission: "licenses.edit", Organization: true},
+	"SetOrgPool":        {Permission: "licenses.edit", Organization: true, KeepsPrincipals: true},
 	// The organization's logos: an organization admin sets them; everyone
 	// signed in sees the branding meant for them.
 	"OrgLogo":       {},
@@ -92,7 +97,7 @@ var useCases = map[string]Need{
 	// may view their customer.
 	"ListCustomers":              {Permission: "customers.view"},
 	"Customer":                   {Permission: "customers.view"},
-	"RegisterCustomer":           {Permission: "customers.add", Organization: true},
+	"RegisterCustomer":           {Permission: "customers.add", Organization: true, KeepsPrincipals: true},
 	"UpdateCustomerWithLicenses": {Permission: "customers.edit", Organization: true},
 	"DeleteCustomer":             {Permission: "customers.delete", Organization: true},
 	"DeletePreview":              {Permission: "customers.delete", Organization: true},
@@ -110,28 +115,28 @@ var useCases = map[string]Need{
 	// The wizard's Next: a customer's fields checked without writing.
 	"CheckCustomer":       {Permission: "customers.view", Organization: true},
 	"CustomerLicenses":    {Permission: "licenses.view"},
-	"SetCustomerLicenses": {Permission: "licenses.edit", Organization: true},
+	"SetCustomerLicenses": {Permission: "licenses.edit", Organization: true, KeepsPrincipals: true},
 	// A customer's logos: organization users brand customers; a
 	// customer's own people see their customer's.
 	"CustomerLogo":       {Permission: "customers.view"},
 	"SetCustomerLogo":    {Permission: "customers.edit", Organization: true},
 	"DeleteCustomerLogo": {Permission: "customers.edit", Organization: true},
 	// Logos chosen in the Add Customer wizard before the customer exists.
-	"StageLogo": {Permission: "customers.add", Organization: true},
+	"StageLogo": {Permission: "customers.add", Organization: true, KeepsPrincipals: true},
 	"LogoDraft": {Permission: "customers.add", Organization: true},
 
 	// Entities, within the caller's scope: a customer admin manages its
 	// own customer's.
 	"ListEntities": {Permission: "entities.view"},
 	"Entity":       {Permission: "entities.view"},
-	"CreateEntity": {Permission: "entities.add"},
-	"UpdateEntity": {Permission: "entities.edit"},
+	"CreateEntity": {Permission: "entities.add", KeepsPrincipals: true},
+	"UpdateEntity": {Permission: "entities.edit", KeepsPrincipals: true},
 	"DeleteEntity": {Permission: "entities.delete"},
 
 	// Users and assets, within the caller's scope.
 	"ListUsers":  {Permission: "users.view"},
 	"User":       {Permission: "users.view"},
-	"CreateUser": {Permission: "users.add"},
+	"CreateUser": {Permission: "users.add", KeepsPrincipals: true},
 	"UpdateUser": {Permission: "users.edit"},
 	"MoveUsers":  {Permission: "users.edit"},
 	"DeleteUser": {Permission: "users.delete"},
@@ -141,13 +146,13 @@ var useCases = map[string]Need{
 	"PurgeUser":    {Permission: "users.delete"},
 	"ListAssets":   {Permission: "assets.view"},
 	"Asset":        {Permission: "assets.view"},
-	"CreateAsset":  {Permission: "assets.add"},
-	"UpdateAsset":  {Permission: "assets.edit"},
-	"MoveAssets":   {Permission: "assets.edit"},
-	"DeleteAsset":  {Permission: "assets.delete"},
+	"CreateAsset":  {Permission: "assets.add", KeepsPrincipals: true},
+	"UpdateAsset":  {Permission: "assets.edit", KeepsPrincipals: true},
+	"MoveAssets":   {Permission: "assets.edit", KeepsPrincipals: true},
+	"DeleteAsset":  {Permission: "assets.delete", KeepsPrincipals: true},
 	"AssetTrash":   {Permission: "assets.delete"},
-	"RestoreAsset": {Permission: "assets.delete"},
-	"PurgeAsset":   {Permission: "assets.delete"},
+	"RestoreAsset": {Permission: "assets.delete", KeepsPrincipals: true},
+	"PurgeAsset":   {Permission: "assets.delete", KeepsPrincipals: true},
 
 	// Reports and dashboards: the catalogs as the caller may use them, and
 	// running one, over the caller's scope (a customer's people, only what
@@ -219,6 +224,7 @@ func begin(ctx context.Context, name string) (context.Context, domain.Principal,
 			return ctx, p, domain.Errorf(domain.EForbidden, "Your role does not allow this (%s).", need.missing(p))
 		}
 	}
+	ctx = context.WithValue(ctx, useCaseKey{}, name)
 	if p.CustomerID != "" {
 		ctx = store.WithTenant(ctx, p.CustomerID)
 	}
