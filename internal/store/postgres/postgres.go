@@ -130,6 +130,8 @@ var Dialect = sqlstore.Dialect{
 		return db.BeginTx(ctx, nil)
 	},
 	Contains:          contains,
+	ContainsScan:      containsScan,
+	ContainsAny:       containsAny,
 	CountContains:     countContains,
 	SortAfterContains: true,
 	AfterBegin:        confine,
@@ -147,25 +149,63 @@ func confine(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
+// Substring search. Row-level security keeps the planner from testing
+// LIKE (not leakproof) inside an index ahead of the customers policy, so
+// the trigram indexes are on customer_search, a copy of the live
+// customers' keys without a policy, read only through
+// custreg_search_customers (migration 00022), which applies the policy's
+// rule itself and returns ids. Trigrams need three characters; shorter
+// text is tested row by row, as it matches many customers anyway.
+
+// searchField names the key columns for custreg_search_customers.
+func searchField(columns []string) string {
+	if len(columns) == 1 {
+		return strings.TrimSuffix(columns[0], "_key") // name_key -> name
+	}
+	return "any"
+}
+
+func likePattern(folded string) string { return "%" + sqlstore.EscapeLike(folded) + "%" }
+
+func indexable(folded string) bool { return utf8.RuneCountInString(folded) >= 3 }
+
 // countContains counts live customers whose columns contain the text, up
-// to limit, through the trigram indexes (three characters or more).
+// to limit, from the trigram indexes alone.
 func countContains(columns []string, folded string, limit int) (string, []any, bool) {
-	if utf8.RuneCountInString(folded) < 3 {
+	if !indexable(folded) {
 		return "", nil, false
 	}
+	return `SELECT count(*) FROM custreg_search_customers(?, ?, ?)`, []any{likePattern(folded), searchField(columns), limit}, true
+}
+
+// contains is "the column contains the text": the ids the search function
+// finds, or, for short text, LIKE on the row.
+func contains(column, folded string) (string, []any) {
+	return containsAny([]string{column}, folded)
+}
+
+// containsAny is "any of the columns contains the text" in one lookup.
+func containsAny(columns []string, folded string) (string, []any) {
+	if !indexable(folded) {
+		return scanAny(columns, folded)
+	}
+	return `c.id IN (SELECT custreg_search_customers(?, ?, NULL))`, []any{likePattern(folded), searchField(columns)}
+}
+
+// containsScan is LIKE on the row, for a query that tests each row it walks.
+func containsScan(column, folded string) (string, []any) {
+	return sqlstore.LikeContains(column, folded)
+}
+
+func scanAny(columns []string, folded string) (string, []any) {
 	parts := make([]string, len(columns))
 	var args []any
 	for i, col := range columns {
-		q, a := contains(col, folded)
+		q, a := sqlstore.LikeContains(col, folded)
 		parts[i], args = q, append(args, a...)
 	}
-	return `SELECT count(*) FROM (SELECT 1 FROM customers c WHERE c.deleted_at IS NULL AND (` +
-		strings.Join(parts, " OR ") + `) LIMIT ?) m`, append(args, limit), true
-}
-
-// contains is LIKE '%x%' on the key column under the default collation: the
-// expression of its pg_trgm index (migration 00003), which serves it for
-// three characters or more.
-func contains(column, folded string) (string, []any) {
-	return `(c.` + column + ` COLLATE "default") LIKE ? ESCAPE '\'`, []any{"%" + sqlstore.EscapeLike(folded) + "%"}
+	if len(parts) == 1 {
+		return parts[0], args
+	}
+	return `(` + strings.Join(parts, " OR ") + `)`, args
 }

@@ -168,6 +168,27 @@ performance_monitoring, created_at, updated_at, version) VALUES ($1, 'X', 'x', '
 			t.Error("confined to A, an asset was written for B")
 		}
 	})
+	// The search copy of the keys (migration 00022) is no way around the
+	// wall: custreg_app cannot read it, and the function that searches it
+	// answers a confined transaction with at most its own customer.
+	confined(a.ID, func(tx *sql.Tx) {
+		if _, err := tx.ExecContext(ctx, `SELECT count(*) FROM customer_search`); err == nil {
+			t.Error("custreg_app reads customer_search directly")
+		}
+	})
+	confined(a.ID, func(tx *sql.Tx) {
+		if n := count(tx, `SELECT count(*) FROM custreg_search_customers('%beta%', 'any', NULL)`); n != 0 {
+			t.Errorf("confined to A, a search for B's name finds %d", n)
+		}
+		if n := count(tx, `SELECT count(*) FROM custreg_search_customers('%alp%', 'name', NULL)`); n != 1 {
+			t.Errorf("confined to A, a search for A's own name finds %d, want 1", n)
+		}
+	})
+	confined("", func(tx *sql.Tx) {
+		if n := count(tx, `SELECT count(*) FROM custreg_search_customers('%a%', 'code', NULL)`); n != 2 {
+			t.Errorf("unconfined, a search matching both codes finds %d, want 2", n)
+		}
+	})
 	// The wall binds only roles that do not bypass it: the test's superuser
 	// connection sees everything, which is why the application must run as
 	// custreg_app.

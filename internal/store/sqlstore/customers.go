@@ -245,16 +245,6 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 	if limit <= 0 || limit > domain.MaxPageSize {
 		limit = domain.DefaultPageSize
 	}
-	where := ` WHERE c.deleted_at IS NULL`
-	sc, args := scopeClause(scope)
-	where += sc
-	if f.Where != nil {
-		fq, fargs := t.compileFilter(*f.Where)
-		where += ` AND ` + fq
-		args = append(args, fargs...)
-	}
-
-	countArgs := append([]any(nil), args...)
 	from := ` FROM customers c`
 	// A substring filter that matches many customers is cheaper to page by
 	// walking the sort key's index, testing each row, than by fetching and
@@ -276,6 +266,16 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 			}
 		}
 	}
+	where := ` WHERE c.deleted_at IS NULL`
+	sc, args := scopeClause(scope)
+	where += sc
+	if f.Where != nil {
+		// A page walking the sort key's index tests each row it passes.
+		fq, fargs := t.compileFilter(*f.Where, broad)
+		where += ` AND ` + fq
+		args = append(args, fargs...)
+	}
+	countArgs := append([]any(nil), args...)
 	q := `SELECT ` + customerColumns + from + where
 	if f.Cursor != nil {
 		op := ">"
@@ -375,7 +375,7 @@ func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *dom
 		if filter.Op == domain.OpNotIn {
 			positive.Op = domain.OpIn
 		}
-		pq, pargs := t.compileFilter(positive)
+		pq, pargs := t.compileFilter(positive, false)
 		var matches int64
 		if err := t.queryRow(ctx, `SELECT count(*) FROM customers c WHERE c.deleted_at IS NULL AND `+pq, pargs...).Scan(&matches); err != nil {
 			return err

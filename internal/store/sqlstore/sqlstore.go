@@ -41,6 +41,11 @@ type Dialect struct {
 	// Contains returns the condition "column (of customers, aliased c)
 	// contains the folded text", using the dialect's substring index.
 	Contains func(column, folded string) (string, []any)
+	// ContainsScan, if set, is Contains in the form a query tests row by
+	// row: for a negated substring condition, and for a page that walks
+	// the sort key's index because the text matches many customers. Nil:
+	// Contains serves both.
+	ContainsScan func(column, folded string) (string, []any)
 	// ContainsAny, if set, returns "any of the columns contains the folded
 	// text" as one condition (the search box); without it the search is an
 	// OR of Contains.

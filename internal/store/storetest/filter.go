@@ -321,4 +321,27 @@ func testSearchFollowsChanges(t *testing.T, st store.Store) {
 	if got := find("basalt"); len(got) != 0 {
 		t.Errorf("a customer in trash is still found: %v", got)
 	}
+	// Restored under a new name, it is found by that name; purged, by none.
+	mustWrite(t, st, func(tx store.Tx) error {
+		c2, err := tx.TrashedCustomer(c, a.ID)
+		if err != nil {
+			return err
+		}
+		c2.Name, c2.Version = "Gneiss Holdings", c2.Version+1
+		return tx.RestoreCustomer(c, c2, t0)
+	})
+	if got := find("gneiss"); len(got) != 1 {
+		t.Errorf("after restore as Gneiss, gneiss = %v", got)
+	}
+	if got := find("basalt"); len(got) != 0 {
+		t.Errorf("after restore as Gneiss, basalt = %v", got)
+	}
+	mustWrite(t, st, func(tx store.Tx) error { return tx.TrashCustomer(c, domain.OrgScope, a.ID, t0) })
+	mustWrite(t, st, func(tx store.Tx) error { return tx.PurgeCustomer(c, a.ID) })
+	if got := find("gneiss"); len(got) != 0 {
+		t.Errorf("a purged customer is still found: %v", got)
+	}
+	if got := find("quartz"); len(got) != 1 {
+		t.Errorf("after the purge, quartz = %v", got)
+	}
 }
