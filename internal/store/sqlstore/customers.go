@@ -259,7 +259,7 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 					return page, err
 				}
 				counted = &domain.CustomerPage{Total: min(n, domain.TotalCountLimit), TotalExact: n <= domain.TotalCountLimit}
-				broad = n > broadMatches
+				broad = n > t.db.d.broadMatches()
 				if broad && t.db.d.SortIndex != nil {
 					from += ` ` + t.db.d.SortIndex(spec.column)
 				}
@@ -395,8 +395,16 @@ func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *dom
 
 // broadMatches is how many substring matches make walking the sort index
 // cheaper than sorting the matches (about 1 in 500 rows at 100,000
-// customers: the walk then finds a page within a few thousand rows).
+// customers: the walk then finds a page within a few thousand rows),
+// unless the dialect says otherwise (Dialect.BroadMatches).
 const broadMatches = 200
+
+func (d Dialect) broadMatches() int64 {
+	if d.BroadMatches > 0 {
+		return d.BroadMatches
+	}
+	return broadMatches
+}
 
 // containsOnly recognises a filter that is one substring condition, or the
 // search box's "name or code contains", and returns its key columns and

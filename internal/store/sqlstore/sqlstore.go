@@ -54,6 +54,10 @@ type Dialect struct {
 	// whose columns contain the folded text, up to limit, from the
 	// substring index alone; ok is false where it cannot (short text).
 	CountContains func(columns []string, folded string, limit int) (q string, args []any, ok bool)
+	// BroadMatches, if set, is how many substring matches make a page walk
+	// the sort key's index rather than fetch the matches and sort them
+	// (default broadMatches).
+	BroadMatches int64
 	// SortIndex, if set, names the clause that makes a query walk the
 	// index of a sort key column (SQLite: INDEXED BY); used with
 	// CountContains for substring filters with many matches.
