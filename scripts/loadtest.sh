@@ -9,7 +9,10 @@
 #   scripts/loadtest.sh sqlite 10000
 #   scripts/loadtest.sh postgres 100000   # needs PostgreSQL on 127.0.0.1:5432
 #   scripts/loadtest.sh sqlite 100000 1000000 5000   # and 1,000,000 assets, 5,000 users
+#   CUSTREG_NODES=4 scripts/loadtest.sh postgres 20000  # four custreg nodes on one PostgreSQL
 #
+# With CUSTREG_NODES=N (PostgreSQL only) N custreg processes serve the one
+# database, and the generator sends its requests to each in turn.
 # The figures in BENCHMARKS.md come from this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,10 +51,25 @@ case "$store" in
   *) echo "store must be sqlite or postgres" >&2; exit 2 ;;
 esac
 
+nodes="${CUSTREG_NODES:-1}"
+if [ "$nodes" != 1 ] && [ "$store" != postgres ]; then
+  echo "CUSTREG_NODES needs the postgres store" >&2; exit 2
+fi
+
 export CUSTREG_ADMIN_EMAIL=load@example.com CUSTREG_ADMIN_PASSWORD=load-test-password
 "$work/custreg" serve --addr 127.0.0.1:18390 --db "$db" --log-level warn >"$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 50); do curl -fs http://127.0.0.1:18390/readyz >/dev/null 2>&1 && break; sleep 0.2; done
+urls="http://127.0.0.1:18390"
+node_pids=()
+for i in $(seq 2 "$nodes"); do
+  port=$((18400 + i))
+  "$work/custreg" serve --addr "127.0.0.1:$port" --db "$db" --log-level warn >"$work/server$i.log" 2>&1 &
+  node_pids+=("$!")
+  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  urls="$urls,http://127.0.0.1:$port"
+done
+trap 'kill "$pid" ${floor_pid:+"$floor_pid"} ${node_pids[@]+"${node_pids[@]}"} 2>/dev/null || true; rm -rf "$work"' EXIT
 
 floor_flag=()
 if [ -x "$work/floor" ]; then
@@ -61,11 +79,12 @@ if [ -x "$work/floor" ]; then
   floor_flag=(-floor http://127.0.0.1:18391)
 fi
 
-echo "store: $store; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(go version)"
-"$work/custreg-load" -url http://127.0.0.1:18390 -customers "$customers" -assets "$assets" -users "$users" -server-pid "$pid" "${floor_flag[@]}" \
+echo "store: $store, $nodes node(s); machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(go version)"
+"$work/custreg-load" -url "$urls" -customers "$customers" -assets "$assets" -users "$users" -server-pid "$pid" "${floor_flag[@]}" \
   ${after_seed:+-after-seed "$after_seed"}
 
 if [ "$store" = postgres ]; then
-  kill "$pid" ${floor_pid:+"$floor_pid"}; wait "$pid" ${floor_pid:+"$floor_pid"} 2>/dev/null || true
+  kill "$pid" ${floor_pid:+"$floor_pid"} ${node_pids[@]+"${node_pids[@]}"}
+  wait "$pid" ${floor_pid:+"$floor_pid"} ${node_pids[@]+"${node_pids[@]}"} 2>/dev/null || true
   psql "$base" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${name}_floor WITH (FORCE)"
 fi

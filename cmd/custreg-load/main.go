@@ -63,7 +63,7 @@ type config struct {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("custreg-load", flag.ContinueOnError)
 	var c config
-	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "base URL of a custreg server on this machine")
+	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "base URL of a custreg server on this machine; several, comma-separated, for nodes sharing one PostgreSQL (requests go to them in turn)")
 	fs.StringVar(&c.email, "email", os.Getenv("CUSTREG_ADMIN_EMAIL"), "organization admin email (env CUSTREG_ADMIN_EMAIL)")
 	fs.StringVar(&c.pass, "password", os.Getenv("CUSTREG_ADMIN_PASSWORD"), "organization admin password (env CUSTREG_ADMIN_PASSWORD)")
 	fs.IntVar(&c.customers, "customers", 10000, "customers to create")
@@ -80,8 +80,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := checkLocal(c.url); err != nil {
-		return err
+	for _, u := range strings.Split(c.url, ",") {
+		if err := checkLocal(u); err != nil {
+			return err
+		}
 	}
 	if c.email == "" || c.pass == "" {
 		return errors.New("give -email and -password (or CUSTREG_ADMIN_EMAIL / CUSTREG_ADMIN_PASSWORD)")
@@ -220,7 +222,9 @@ func peakMemory(pid int) (string, error) {
 
 // client talks to the server with an API token.
 type client struct {
-	base  string
+	base  string   // where the client signs in, and every request goes when nodes is empty
+	nodes []string // with several nodes, the requests go to each in turn
+	next  atomic.Uint64
 	token string
 	http  *http.Client
 
@@ -233,7 +237,11 @@ func newClient(ctx context.Context, c config) (*client, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}
 	// The session cookie of the sign-in is needed once, to create the API
 	// token that every measured request then uses, as an API client would.
-	cl := &client{base: strings.TrimRight(c.url, "/"), http: &http.Client{Transport: tr, Timeout: 30 * time.Second, Jar: &cookieJar{}}}
+	var nodes []string
+	for _, u := range strings.Split(c.url, ",") {
+		nodes = append(nodes, strings.TrimRight(u, "/"))
+	}
+	cl := &client{base: nodes[0], http: &http.Client{Transport: tr, Timeout: 30 * time.Second, Jar: &cookieJar{}}}
 	res, body, err := cl.do(ctx, "POST", "/api/v1/auth/login", map[string]string{"email": c.email, "password": c.pass})
 	if err != nil || res != http.StatusOK {
 		return nil, fmt.Errorf("sign-in: %d %s %v", res, body, err)
@@ -248,6 +256,9 @@ func newClient(ctx context.Context, c config) (*client, error) {
 	}
 	cl.http.Jar = nil
 	cl.token = tok.Token
+	if len(nodes) > 1 {
+		cl.nodes = nodes
+	}
 	return cl, nil
 }
 
@@ -278,7 +289,11 @@ func (cl *client) do(ctx context.Context, method, path string, body any) (int, [
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, cl.base+path, rd)
+	base := cl.base
+	if len(cl.nodes) > 0 {
+		base = cl.nodes[cl.next.Add(1)%uint64(len(cl.nodes))]
+	}
+	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -246,6 +246,16 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 		limit = domain.DefaultPageSize
 	}
 	from := ` FROM customers c`
+	// A dialect that finds a page of substring matches in its search index,
+	// in list order, is asked for that page; the list then joins it.
+	var pageCond string
+	var pageArgs []any
+	usePage := false
+	if t.db.d.SearchPage != nil && f.Where != nil {
+		if cols, v, ok := containsOnly(*f.Where); ok {
+			pageCond, pageArgs, usePage = t.db.d.SearchPage(cols, domain.Fold(v), spec.column, spec.desc, f.Cursor, limit+1)
+		}
+	}
 	// A substring filter that matches many customers is cheaper to page by
 	// walking the sort key's index, testing each row, than by fetching and
 	// sorting every match; the substring index counts the matches first.
@@ -259,7 +269,7 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 					return page, err
 				}
 				counted = &domain.CustomerPage{Total: min(n, domain.TotalCountLimit), TotalExact: n <= domain.TotalCountLimit}
-				broad = n > t.db.d.broadMatches()
+				broad = n > broadMatches && !usePage
 				if broad && t.db.d.SortIndex != nil {
 					from += ` ` + t.db.d.SortIndex(spec.column)
 				}
@@ -269,7 +279,11 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 	where := ` WHERE c.deleted_at IS NULL`
 	sc, args := scopeClause(scope)
 	where += sc
-	if f.Where != nil {
+	switch {
+	case usePage:
+		where += ` AND ` + pageCond
+		args = append(args, pageArgs...)
+	case f.Where != nil:
 		// A page walking the sort key's index tests each row it passes.
 		fq, fargs := t.compileFilter(*f.Where, broad)
 		where += ` AND ` + fq
@@ -395,16 +409,8 @@ func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *dom
 
 // broadMatches is how many substring matches make walking the sort index
 // cheaper than sorting the matches (about 1 in 500 rows at 100,000
-// customers: the walk then finds a page within a few thousand rows),
-// unless the dialect says otherwise (Dialect.BroadMatches).
+// customers: the walk then finds a page within a few thousand rows).
 const broadMatches = 200
-
-func (d Dialect) broadMatches() int64 {
-	if d.BroadMatches > 0 {
-		return d.BroadMatches
-	}
-	return broadMatches
-}
 
 // containsOnly recognises a filter that is one substring condition, or the
 // search box's "name or code contains", and returns its key columns and

@@ -54,10 +54,12 @@ type Dialect struct {
 	// whose columns contain the folded text, up to limit, from the
 	// substring index alone; ok is false where it cannot (short text).
 	CountContains func(columns []string, folded string, limit int) (q string, args []any, ok bool)
-	// BroadMatches, if set, is how many substring matches make a page walk
-	// the sort key's index rather than fetch the matches and sort them
-	// (default broadMatches).
-	BroadMatches int64
+	// SearchPage, if set, returns the condition "c.id is among the page of
+	// customers whose columns contain the folded text, in the order of
+	// sortColumn (descending if desc), after the cursor, at most limit",
+	// found in the dialect's search index; ok is false where it cannot
+	// (short text), and the list then filters as usual.
+	SearchPage func(columns []string, folded, sortColumn string, desc bool, after *domain.CustomerCursor, limit int) (cond string, args []any, ok bool)
 	// SortIndex, if set, names the clause that makes a query walk the
 	// index of a sort key column (SQLite: INDEXED BY); used with
 	// CountContains for substring filters with many matches.
