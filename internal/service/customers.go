@@ -81,29 +81,41 @@ func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.
 		if err := tx.CreateCustomer(ctx, c); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, p, "customer.create", "customer", c.ID, c.ID, nil, c); err != nil {
+		// The customer's, its entities' and its allocation's audit entries
+		// are written in one statement.
+		entries := make([]domain.AuditEntry, 0, len(es)+2)
+		ce, err := s.auditEntry(ctx, p, "customer.create", "customer", c.ID, c.ID, nil, c)
+		if err != nil {
 			return err
 		}
-		entries := make([]domain.AuditEntry, len(es))
+		entries = append(entries, ce)
 		for i := range es {
 			e := &es[i]
 			e.CustomerID = c.ID
 			e.ID, e.CreatedAt, e.UpdatedAt, e.Version = newID(), now, now, 1
-			if entries[i], err = s.auditEntry(ctx, p, "entity.create", "entity", e.ID, c.ID, nil, *e); err != nil {
+			ee, err := s.auditEntry(ctx, p, "entity.create", "entity", e.ID, c.ID, nil, *e)
+			if err != nil {
 				return err
 			}
+			entries = append(entries, ee)
 		}
 		if err := tx.CreateEntities(ctx, c.ID, es); err != nil {
 			return err
 		}
+		if len(alloc) > 0 {
+			le, err := s.auditEntry(ctx, p, "customer.licenses", "customer", c.ID, c.ID, nil, domain.Licenses(alloc))
+			if err != nil {
+				return err
+			}
+			entries = append(entries, le)
+		}
 		if err := tx.AppendAudit(ctx, entries...); err != nil {
 			return err
 		}
+		// The allocation last: it takes the organization's rows, which
+		// every allocation shares, and holds them to the commit.
 		if len(alloc) > 0 {
 			if err := named(tx.SetAllocation(ctx, c.ID, alloc), c.Name); err != nil {
-				return err
-			}
-			if err := s.audit(ctx, tx, p, "customer.licenses", "customer", c.ID, c.ID, nil, domain.Licenses(alloc)); err != nil {
 				return err
 			}
 		}
