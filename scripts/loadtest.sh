@@ -10,6 +10,7 @@
 #   scripts/loadtest.sh postgres 100000   # needs PostgreSQL on 127.0.0.1:5432
 #   scripts/loadtest.sh sqlite 100000 1000000 5000   # and 1,000,000 assets, 5,000 users
 #   CUSTREG_NODES=4 scripts/loadtest.sh postgres 20000  # four custreg nodes on one PostgreSQL
+#   CUSTREG_LOAD_ARGS=-no-licenses scripts/loadtest.sh postgres 3000  # customers without allocations
 #
 # With CUSTREG_NODES=N (PostgreSQL only) N custreg processes serve the one
 # database, and the generator sends its requests to each in turn.
@@ -80,7 +81,8 @@ if [ -x "$work/floor" ]; then
 fi
 
 echo "store: $store, $nodes node(s); machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(go version)"
-"$work/custreg-load" -url "$urls" -customers "$customers" -assets "$assets" -users "$users" -server-pid "$pid" "${floor_flag[@]}" \
+# shellcheck disable=SC2086 # CUSTREG_LOAD_ARGS is a list of flags
+"$work/custreg-load" -url "$urls" -customers "$customers" -assets "$assets" -users "$users" -server-pid "$pid" "${floor_flag[@]}" ${CUSTREG_LOAD_ARGS:-} \
   ${after_seed:+-after-seed "$after_seed"}
 
 if [ "$store" = postgres ]; then

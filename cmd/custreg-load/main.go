@@ -57,6 +57,7 @@ type config struct {
 	serverPID   int
 	seed        uint64
 	afterSeed   string // a shell command run between seeding and measuring
+	noLicenses  bool   // customers without allocations
 	floor       string // base URL of the floor server (../shared/floor), "" for none
 }
 
@@ -75,6 +76,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&c.samples, "samples", 400, "requests per measured query")
 	fs.IntVar(&c.serverPID, "server-pid", 0, "server process id, to report its peak memory (VmHWM) at the end")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed of the generated data")
+	fs.BoolVar(&c.noLicenses, "no-licenses", false, "create the customers without allocations (by default each has 50 of every type)")
 	fs.StringVar(&c.floor, "floor", "", "base URL of the floor server (../shared/floor) on this machine: the same creates and queries are sent to it in the same run, and the report gives custreg's figures as ratios to it")
 	fs.StringVar(&c.afterSeed, "after-seed", "", "shell command to run after seeding, before the queries are measured (e.g. ANALYZE on a PostgreSQL without autovacuum)")
 	if err := fs.Parse(args); err != nil {
@@ -93,6 +95,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	gen := newGenerator(c.seed)
+	gen.noLicenses = c.noLicenses
+	allocs := "7 allocations"
+	if c.noLicenses {
+		allocs = "no allocations"
+	}
 	var fl *client
 	var cmpRows []ratioRow
 	if c.floor != "" {
@@ -126,7 +133,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		r.print(out, what, "customers")
 		if fr != nil {
-			cmpRows = append(cmpRows, ratioRow{what: what + fmt.Sprintf(" (%d entities, 7 allocations)", c.entities), custreg: r, floor: fr})
+			cmpRows = append(cmpRows, ratioRow{what: what + fmt.Sprintf(" (%d entities, %s)", c.entities, allocs), custreg: r, floor: fr})
 		}
 	}
 	if c.assets > 0 {
@@ -484,12 +491,14 @@ func (cl *client) measure(ctx context.Context, q query, samples int) (*result, e
 // generator makes plausible, unique customers: two or three syllable words
 // and a numbered code.
 type generator struct {
-	seed  uint64
-	r     *rand.Rand
-	n     int
-	names []string
-	codes []string
-	mu    sync.Mutex
+	seed uint64
+	// noLicenses leaves the allocations out of the customers it makes.
+	noLicenses bool
+	r          *rand.Rand
+	n          int
+	names      []string
+	codes      []string
+	mu         sync.Mutex
 }
 
 func newGenerator(seed uint64) *generator {
@@ -524,16 +533,19 @@ func (g *generator) customer(entities int) map[string]any {
 		es[i] = map[string]any{"name": g.word() + " " + cmp.Or(types[i%len(types)], "branch") + " " + strconv.Itoa(i+1),
 			"type": types[i%len(types)]}
 	}
-	return map[string]any{
+	body := map[string]any{
 		"name": name, "code": code, "domain": strings.ToLower(strings.ReplaceAll(g.word(), " ", "")) + ".example.com",
 		"business_email": "ops@" + strings.ToLower(g.word()) + ".example.com",
 		"location":       map[string]any{"country": "US", "city": g.word(), "pin_code": fmt.Sprintf("%05d", 10000+g.n%89999)},
 		"entities":       es,
+	}
+	if !g.noLicenses {
 		// Room for the assets and users the generator spreads over the
 		// customers (the pools are unlimited on a fresh server).
-		"licenses": map[string]int{"users": 50, "technicians": 50, "it_assets": 50, "non_it_assets": 50,
-			"mobile_devices": 50, "availability_monitoring": 50, "performance_monitoring": 50},
+		body["licenses"] = map[string]int{"users": 50, "technicians": 50, "it_assets": 50, "non_it_assets": 50,
+			"mobile_devices": 50, "availability_monitoring": 50, "performance_monitoring": 50}
 	}
+	return body
 }
 
 // run sends n creates from workers goroutines; body returns the path and
