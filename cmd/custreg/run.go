@@ -7,13 +7,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dustin/go-humanize"
 
 	"github.com/custreg/custreg/internal/metrics"
 	"github.com/custreg/custreg/internal/server"
@@ -46,6 +50,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cfg, err := parseConfig("serve", args[1:], getenv, stderr)
 		if err != nil {
 			return err
+		}
+		if cfg.MemoryLimit > 0 && getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(cfg.MemoryLimit)
 		}
 		return serve(ctx, cfg, stdout, nil)
 	case "migrate":
@@ -94,6 +101,9 @@ type Config struct {
 	// TrashRetention is how long deleted records wait in trash; negative
 	// keeps them until purged by hand.
 	TrashRetention time.Duration
+	// MemoryLimit is the Go runtime's soft memory limit in bytes
+	// (debug.SetMemoryLimit), 0 for none. GOMEMLIMIT, when set, wins.
+	MemoryLimit int64
 }
 
 func parseConfig(cmd string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -106,7 +116,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c Config
-	var level, msp, trust, retention string
+	var level, msp, trust, retention, memLimit string
 	fs.StringVar(&c.Addr, "addr", env("CUSTREG_ADDR", "127.0.0.1:8080"), "listen address `host:port` (env CUSTREG_ADDR)")
 	fs.StringVar(&c.DB, "db", env("CUSTREG_DB", "custreg.db"), "`DSN`: postgres:// URL or SQLite file path (env CUSTREG_DB)")
 	fs.StringVar(&c.BaseURL, "base-url", env("CUSTREG_BASE_URL", ""), "public `URL` of the service, for the printed setup link (env CUSTREG_BASE_URL; default http://ADDR)")
@@ -117,6 +127,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.OrgName, "org-name", env("CUSTREG_ORG_NAME", ""), "organization name at the first start (env CUSTREG_ORG_NAME)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", env("CUSTREG_DEBUG_ADDR", ""), "if set, serve Go's pprof profiles on this `host:port` (env CUSTREG_DEBUG_ADDR); keep it private")
 	fs.StringVar(&retention, "trash-retention", env("CUSTREG_TRASH_RETENTION", "30d"), "how long deleted customers, users and assets wait in trash before they are purged: `DURATION` such as 30d or 720h, or off (env CUSTREG_TRASH_RETENTION)")
+	fs.StringVar(&memLimit, "memory-limit", env("CUSTREG_MEMORY_LIMIT", "96MiB"), "soft limit on the memory the Go runtime holds: `SIZE` such as 96MiB or 1GiB, or off; the garbage collector works harder near it, so that bursts of sign-ins and user creates (19 MiB of argon2id memory each) do not grow the process (env CUSTREG_MEMORY_LIMIT; GOMEMLIMIT, if set, wins)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -128,6 +139,9 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		return c, fmt.Errorf("msp-enabled: %q is not true or false", msp)
 	}
 	if c.TrashRetention, err = parseRetention(retention); err != nil {
+		return c, err
+	}
+	if c.MemoryLimit, err = parseMemoryLimit(memLimit); err != nil {
 		return c, err
 	}
 	if c.TrustProxy, err = strconv.ParseBool(trust); err != nil {
@@ -264,6 +278,21 @@ func parseRetention(v string) (time.Duration, error) {
 		return 0, fmt.Errorf("trash-retention: %q is shorter than an hour; an undo needs time (use off to keep trash until purged by hand)", v)
 	}
 	return d, nil
+}
+
+// parseMemoryLimit reads a size such as 96MiB, 512MB or 1GiB, or "off".
+func parseMemoryLimit(v string) (int64, error) {
+	if v == "off" {
+		return 0, nil
+	}
+	n, err := humanize.ParseBytes(v)
+	if err != nil || n == 0 || n > math.MaxInt64 {
+		return 0, fmt.Errorf("memory-limit: %q is not a size such as 96MiB or 1GiB, or off", v)
+	}
+	if n < 32<<20 {
+		return 0, fmt.Errorf("memory-limit: %q is below 32MiB; the server needs more (use off for no limit)", v)
+	}
+	return int64(n), nil
 }
 
 func storeKind(dsn string) string {

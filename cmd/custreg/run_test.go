@@ -132,6 +132,14 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("--trash-retention %s = %v, %v; want %v", v, cfg.TrashRetention, err, want)
 		}
 	}
+	if cfg.MemoryLimit != 96<<20 {
+		t.Errorf("default memory limit = %d, want 96 MiB", cfg.MemoryLimit)
+	}
+	for v, want := range map[string]int64{"1GiB": 1 << 30, "512MB": 512e6, "off": 0} {
+		if cfg, err := parseConfig("serve", []string{"--memory-limit", v}, envOf(nil), io.Discard); err != nil || cfg.MemoryLimit != want {
+			t.Errorf("--memory-limit %s = %d, %v; want %d", v, cfg.MemoryLimit, err, want)
+		}
+	}
 	cfg, err = parseConfig("serve", []string{"--db", "postgres://x/y"}, envOf(map[string]string{"CUSTREG_DB": "env.db", "CUSTREG_ADDR": ":9000"}), io.Discard)
 	if err != nil || cfg.DB != "postgres://x/y" || cfg.Addr != ":9000" {
 		t.Errorf("flag over env: %+v, %v", cfg, err)
@@ -150,6 +158,8 @@ func TestParseConfig(t *testing.T) {
 		{"RetentionTooShort", []string{"--trash-retention", "10m"}, nil},
 		{"AdminEmailWithoutPassword", nil, map[string]string{"CUSTREG_ADMIN_EMAIL": "a@example.com"}},
 		{"MissingPasswordFile", nil, map[string]string{"CUSTREG_ADMIN_EMAIL": "a@example.com", "CUSTREG_ADMIN_PASSWORD_FILE": "/nonexistent"}},
+		{"BadMemoryLimit", []string{"--memory-limit", "lots"}, nil},
+		{"MemoryLimitTooSmall", nil, map[string]string{"CUSTREG_MEMORY_LIMIT": "8MiB"}},
 		{"StrayArgument", []string{"extra"}, nil},
 		{"UnknownFlag", []string{"--colour"}, nil},
 	} {
