@@ -128,6 +128,10 @@ func (s *Service) RunReport(ctx context.Context, key, customerID string, opt Rep
 		return err
 	}
 	now := s.clock()
+	// The summary and the rows are separate statements: one snapshot, so
+	// they agree however writers commit meanwhile (PostgreSQL's READ
+	// COMMITTED would give each its own).
+	ctx = store.WithSnapshot(ctx)
 	return s.store.Read(ctx, func(tx store.Tx) error {
 		entry, c, err := catalogTarget(ctx, tx, p, domain.Reports, func(c domain.Customer) []string { return c.Reports }, "report", key, customerID)
 		if err != nil {
