@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -166,6 +167,42 @@ func TestParseConfig(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := parseConfig("serve", tc.args, envOf(tc.env), io.Discard); err == nil {
 				t.Error("no error")
+			}
+		})
+	}
+}
+
+// TestTuneRuntime: the memory limit and, under it, the collector's target
+// are set unless the environment sets them; off sets nothing.
+func TestTuneRuntime(t *testing.T) {
+	prevLimit, prevPercent := debug.SetMemoryLimit(-1), debug.SetGCPercent(-1)
+	debug.SetGCPercent(prevPercent)
+	t.Cleanup(func() { debug.SetMemoryLimit(prevLimit); debug.SetGCPercent(prevPercent) })
+	cfg := Config{MemoryLimit: 96 << 20}
+	for _, tc := range []struct {
+		name    string
+		cfg     Config
+		env     map[string]string
+		limit   int64
+		percent int
+	}{
+		{"Default", cfg, nil, 96 << 20, gcPercent},
+		{"GOGCSet", cfg, map[string]string{"GOGC": "150"}, 96 << 20, 0},
+		{"GOMEMLIMITSet", cfg, map[string]string{"GOMEMLIMIT": "1GiB"}, 0, 0},
+		{"Off", Config{}, nil, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			debug.SetMemoryLimit(prevLimit)
+			debug.SetGCPercent(prevPercent)
+			limit, percent := tuneRuntime(tc.cfg, envOf(tc.env))
+			if limit != tc.limit || percent != tc.percent {
+				t.Fatalf("tuneRuntime = %d, %d; want %d, %d", limit, percent, tc.limit, tc.percent)
+			}
+			if got := debug.SetMemoryLimit(-1); tc.limit > 0 && got != tc.limit {
+				t.Errorf("the runtime's limit is %d, want %d", got, tc.limit)
+			}
+			if got := debug.SetGCPercent(prevPercent); tc.percent > 0 && got != tc.percent {
+				t.Errorf("the runtime's GOGC is %d, want %d", got, tc.percent)
 			}
 		})
 	}
