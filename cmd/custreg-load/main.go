@@ -106,7 +106,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err := checkLocal(c.floor); err != nil {
 			return fmt.Errorf("-floor: %w", err)
 		}
-		fl = &client{base: strings.TrimRight(c.floor, "/"), http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}, Timeout: 30 * time.Second}}
+		fl = &client{nodes: []string{strings.TrimRight(c.floor, "/")}, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}, Timeout: 30 * time.Second}}
 	}
 
 	fmt.Fprintf(out, "custreg-load: %s, %d customers with %d entities each, %d assets, %d users\n\n",
@@ -229,8 +229,7 @@ func peakMemory(pid int) (string, error) {
 
 // client talks to the server with an API token.
 type client struct {
-	base  string   // where the client signs in, and every request goes when nodes is empty
-	nodes []string // with several nodes, the requests go to each in turn
+	nodes []string // the servers' base URLs: requests go to each in turn, sign-in to the first
 	next  atomic.Uint64
 	token string
 	http  *http.Client
@@ -248,7 +247,7 @@ func newClient(ctx context.Context, c config) (*client, error) {
 	for _, u := range strings.Split(c.url, ",") {
 		nodes = append(nodes, strings.TrimRight(u, "/"))
 	}
-	cl := &client{base: nodes[0], http: &http.Client{Transport: tr, Timeout: 30 * time.Second, Jar: &cookieJar{}}}
+	cl := &client{nodes: nodes, http: &http.Client{Transport: tr, Timeout: 30 * time.Second, Jar: &cookieJar{}}}
 	res, body, err := cl.do(ctx, "POST", "/api/v1/auth/login", map[string]string{"email": c.email, "password": c.pass})
 	if err != nil || res != http.StatusOK {
 		return nil, fmt.Errorf("sign-in: %d %s %v", res, body, err)
@@ -263,9 +262,6 @@ func newClient(ctx context.Context, c config) (*client, error) {
 	}
 	cl.http.Jar = nil
 	cl.token = tok.Token
-	if len(nodes) > 1 {
-		cl.nodes = nodes
-	}
 	return cl, nil
 }
 
@@ -296,8 +292,8 @@ func (cl *client) do(ctx context.Context, method, path string, body any) (int, [
 		}
 		rd = bytes.NewReader(b)
 	}
-	base := cl.base
-	if len(cl.nodes) > 0 {
+	base := cl.nodes[0]
+	if cl.token != "" {
 		base = cl.nodes[cl.next.Add(1)%uint64(len(cl.nodes))]
 	}
 	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)

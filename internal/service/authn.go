@@ -344,7 +344,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, secret string) (domai
 	if p, ok := s.creds.get(hash, s.clock()); ok {
 		return p, nil
 	}
-	gen, quiet := s.creds.generation()
+	gen := s.creds.generation()
 	var p domain.Principal
 	var expires time.Time
 	err := s.store.Read(ctx, func(tx store.Tx) error {
@@ -367,7 +367,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, secret string) (domai
 		return nil
 	})
 	if err == nil {
-		s.creds.put(hash, p, expires, gen, quiet)
+		s.creds.put(hash, p, expires, gen)
 	}
 	return p, err
 }
@@ -385,7 +385,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (domain.
 	if p, ok := s.creds.get(hash, s.clock()); ok {
 		return p, nil
 	}
-	gen, quiet := s.creds.generation()
+	gen := s.creds.generation()
 	var p domain.Principal
 	var touch string
 	err := s.store.Read(ctx, func(tx store.Tx) error {
@@ -419,7 +419,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (domain.
 			s.log.WarnContext(ctx, "recording token use", "err", terr)
 		}
 	}
-	s.creds.put(hash, p, time.Time{}, gen, quiet)
+	s.creds.put(hash, p, time.Time{}, gen)
 	return p, nil
 }
 

@@ -41,8 +41,8 @@ const credentialCacheSize = 4096
 
 type credCache struct {
 	lru *lru.Cache[string, cachedPrincipal]
-	// gen counts the writes that emptied the cache; a look-up that saw
-	// another value when it began keeps nothing.
+	// gen advances as a write that empties the cache begins and as it
+	// ends; a look-up that saw another value when it began keeps nothing.
 	gen atomic.Uint64
 	// writes counts the writes under way that may empty it.
 	writes atomic.Int64
@@ -77,16 +77,14 @@ func (c *credCache) get(hash string, now time.Time) (domain.Principal, bool) {
 
 // generation returns the value to hand to put: taken before the
 // principal is read.
-func (c *credCache) generation() (uint64, bool) {
-	return c.gen.Load(), c.writes.Load() == 0
-}
+func (c *credCache) generation() uint64 { return c.gen.Load() }
 
-// put keeps p if no write that empties the cache began or ended since
-// generation returned gen.
-func (c *credCache) put(hash string, p domain.Principal, expires time.Time, gen uint64, quiet bool) {
-	if !quiet {
-		return
-	}
+// put keeps p unless a write that empties the cache is under way, or
+// began or ended since generation returned gen (a write under way then
+// ends with a new generation, or is still under way now). It adds before
+// it checks: a write that begins in between empties the cache after the
+// add.
+func (c *credCache) put(hash string, p domain.Principal, expires time.Time, gen uint64) {
 	p.EntityIDs, p.Permissions = slices.Clone(p.EntityIDs), slices.Clone(p.Permissions)
 	c.lru.Add(hash, cachedPrincipal{p: p, fresh: time.Now().Add(credentialTTL), expires: expires})
 	if c.gen.Load() != gen || c.writes.Load() != 0 {

@@ -438,7 +438,20 @@ func TestCredentialCache(t *testing.T) {
 			t.Errorf("200 checks of a session and a token took %d store reads, want at most 4 (one each, again after a second)", n)
 		}
 
-		// This node's own change: refused on the next request.
+		// This node's own changes: refused on the next request. A token
+		// revoked (the session goes on)...
+		opsCtx := auth.WithPrincipal(ctx, ops.p)
+		toks, err := node1.Tokens(opsCtx)
+		if err != nil || len(toks) != 1 {
+			t.Fatalf("tokens = %v, %v", toks, err)
+		}
+		if err := node1.RevokeToken(opsCtx, toks[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if s, k := ops.works(t, node1); !s || k {
+			t.Fatalf("after revoking the token on this node: session %v, token %v; want the session only", s, k)
+		}
+		// ...and the user deactivated.
 		if _, err := node1.UpdateUser(orgCtx, u.ID, 0, setActive(false)); err != nil {
 			t.Fatal(err)
 		}

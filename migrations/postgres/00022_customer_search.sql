@@ -33,15 +33,12 @@ DROP INDEX customers_name_trgm;
 DROP INDEX customers_code_trgm;
 
 -- Kept by the customers table's own writes: a live customer has its row,
--- a deleted (trashed) or purged one none.
+-- a deleted (trashed) one none; a purged one's goes with it (the foreign
+-- key's ON DELETE CASCADE).
 -- +goose StatementBegin
 CREATE FUNCTION custreg_customer_search_sync() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        DELETE FROM customer_search WHERE id = OLD.id;
-        RETURN NULL;
-    END IF;
     IF NEW.deleted_at IS NOT NULL THEN
         DELETE FROM customer_search WHERE id = NEW.id;
     ELSE
@@ -58,8 +55,6 @@ CREATE TRIGGER customer_search_update AFTER UPDATE OF name_key, code_key, delete
     FOR EACH ROW WHEN (OLD.name_key IS DISTINCT FROM NEW.name_key OR OLD.code_key IS DISTINCT FROM NEW.code_key
         OR OLD.deleted_at IS DISTINCT FROM NEW.deleted_at)
     EXECUTE FUNCTION custreg_customer_search_sync();
-CREATE TRIGGER customer_search_delete AFTER DELETE ON customers
-    FOR EACH ROW EXECUTE FUNCTION custreg_customer_search_sync();
 
 -- The ids of live customers whose folded name (field 'name'), code
 -- ('code') or either ('any') contains pattern (a LIKE pattern, escaped
@@ -123,7 +118,6 @@ GRANT EXECUTE ON FUNCTION custreg_search_page(text, text, text, boolean, text, t
 -- +goose Down
 DROP FUNCTION custreg_search_page(text, text, text, boolean, text, text, bigint);
 DROP FUNCTION custreg_search_customers(text, text, bigint);
-DROP TRIGGER customer_search_delete ON customers;
 DROP TRIGGER customer_search_update ON customers;
 DROP TRIGGER customer_search_insert ON customers;
 DROP FUNCTION custreg_customer_search_sync();

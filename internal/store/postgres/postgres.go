@@ -209,7 +209,7 @@ func searchPage(columns []string, folded, sortColumn string, desc bool, after *d
 		[]any{likePattern(folded), searchField(columns), sortColumn, desc, key, id, limit}, true
 }
 
-// containsScan is LIKE on the row, for a query that tests each row it walks.
+// containsScan is LIKE on the row, for a negation, which most rows match.
 func containsScan(column, folded string) (string, []any) {
 	return sqlstore.LikeContains(column, folded)
 }

@@ -82,11 +82,7 @@ func (t *tx) recordCustomers(ctx context.Context, table string, ids []string) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := t.query(ctx, `SELECT DISTINCT coalesce(customer_id, '') FROM `+table+` WHERE deleted_at IS NULL AND id IN (`+placeholders(len(ids))+`)`, args...)
+	rows, err := t.query(ctx, `SELECT DISTINCT coalesce(customer_id, '') FROM `+table+` WHERE deleted_at IS NULL AND id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
 	if err != nil {
 		return nil, err
 	}

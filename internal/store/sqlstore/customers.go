@@ -284,8 +284,7 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 		where += ` AND ` + pageCond
 		args = append(args, pageArgs...)
 	case f.Where != nil:
-		// A page walking the sort key's index tests each row it passes.
-		fq, fargs := t.compileFilter(*f.Where, broad)
+		fq, fargs := t.compileFilter(*f.Where)
 		where += ` AND ` + fq
 		args = append(args, fargs...)
 	}
@@ -389,7 +388,7 @@ func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *dom
 		if filter.Op == domain.OpNotIn {
 			positive.Op = domain.OpIn
 		}
-		pq, pargs := t.compileFilter(positive, false)
+		pq, pargs := t.compileFilter(positive)
 		var matches int64
 		if err := t.queryRow(ctx, `SELECT count(*) FROM customers c WHERE c.deleted_at IS NULL AND `+pq, pargs...).Scan(&matches); err != nil {
 			return err

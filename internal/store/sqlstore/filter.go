@@ -27,15 +27,9 @@ func LikeContains(column, folded string) (string, []any) {
 
 // compileFilter turns a validated filter tree into a SQL condition over
 // customers (aliased c). Values are folded like the keys they compare with,
-// so every comparison is case-insensitive. With scan, the query tests the
-// condition on each row it walks (many matches), so substring conditions
-// take the dialect's row-by-row form.
-func (t *tx) compileFilter(f domain.Filter, scan bool) (string, []any) {
-	contains := t.db.d.Contains
-	if t.db.d.ContainsScan != nil && scan {
-		contains = t.db.d.ContainsScan
-	}
-	if v, ok := searchValue(f); ok && t.db.d.ContainsAny != nil && !(scan && t.db.d.ContainsScan != nil) {
+// so every comparison is case-insensitive.
+func (t *tx) compileFilter(f domain.Filter) (string, []any) {
+	if v, ok := searchValue(f); ok && t.db.d.ContainsAny != nil {
 		return t.db.d.ContainsAny([]string{"name_key", "code_key"}, domain.Fold(v))
 	}
 	if f.IsGroup() {
@@ -46,7 +40,7 @@ func (t *tx) compileFilter(f domain.Filter, scan bool) (string, []any) {
 		parts := make([]string, len(f.Conditions))
 		var args []any
 		for i, c := range f.Conditions {
-			q, a := t.compileFilter(c, scan)
+			q, a := t.compileFilter(c)
 			parts[i] = q
 			args = append(args, a...)
 		}
@@ -69,14 +63,15 @@ func (t *tx) compileFilter(f domain.Filter, scan bool) (string, []any) {
 		}
 		return `c.` + col + ` ` + not + `IN (` + placeholders(len(args)) + `)`, args
 	case domain.OpContains:
-		return contains(col, domain.Fold(f.Value))
+		return t.db.d.Contains(col, domain.Fold(f.Value))
 	case domain.OpNotContains:
-		// Most rows match a negation: tested row by row.
-		scanContains := t.db.d.Contains
+		// Most rows match a negation: tested row by row where the dialect
+		// has a form for that.
+		notContains := t.db.d.Contains
 		if t.db.d.ContainsScan != nil {
-			scanContains = t.db.d.ContainsScan
+			notContains = t.db.d.ContainsScan
 		}
-		q, args := scanContains(col, domain.Fold(f.Value))
+		q, args := notContains(col, domain.Fold(f.Value))
 		return `NOT (` + q + `)`, args
 	}
 	// Filters are validated before they reach the store.

@@ -171,10 +171,7 @@ func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[str
 	if len(changed) == 0 {
 		return nil
 	}
-	args := append(setArgs, customerID)
-	for _, typ := range types {
-		args = append(args, typ)
-	}
+	args := append(append(setArgs, customerID), anys(types)...)
 	if _, err := t.exec(ctx, `UPDATE customer_licenses SET allocated = `+set+` WHERE customer_id = ? AND type IN (`+placeholders(len(types))+`)`, args...); err != nil {
 		return err
 	}
@@ -252,10 +249,7 @@ func (t *tx) takeFromPool(ctx context.Context, delta map[string]int64) error {
 // lockCustomerLicenses reads a customer's rows of types and holds them
 // until the transaction ends, taking them in domain.LicenseTypes order.
 func (t *tx) lockCustomerLicenses(ctx context.Context, customerID string, types []string) ([]domain.CustomerLicense, error) {
-	args := []any{customerID}
-	for _, typ := range types {
-		args = append(args, typ)
-	}
+	args := append([]any{customerID}, anys(types)...)
 	rows, err := t.query(ctx, `SELECT type, allocated, used FROM customer_licenses WHERE customer_id = ? AND type IN (`+
 		placeholders(len(types))+`) ORDER BY `+typeOrder+t.db.d.ForUpdate, args...)
 	if err != nil {
@@ -362,10 +356,7 @@ func (t *tx) addCustomersUsed(ctx context.Context, customerID string, delta doma
 	h.Write([]byte(customerID))
 	types := licenseOrder(d)
 	add, args := caseByType(d, types)
-	args = append(args, int(h.Sum32()%liveSlots))
-	for _, typ := range types {
-		args = append(args, typ)
-	}
+	args = append(append(args, int(h.Sum32()%liveSlots)), anys(types)...)
 	_, err := t.exec(ctx, `UPDATE license_used_slots SET n = n + `+add+` WHERE slot = ? AND type IN (`+placeholders(len(types))+`)`, args...)
 	return err
 }
@@ -413,6 +404,7 @@ func deref(n *int64) int64 {
 	return *n
 }
 
+// anys returns vs as statement arguments.
 func anys[T any](vs []T) []any {
 	out := make([]any, len(vs))
 	for i, v := range vs {

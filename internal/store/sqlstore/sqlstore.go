@@ -42,9 +42,8 @@ type Dialect struct {
 	// contains the folded text", using the dialect's substring index.
 	Contains func(column, folded string) (string, []any)
 	// ContainsScan, if set, is Contains in the form a query tests row by
-	// row: for a negated substring condition, and for a page that walks
-	// the sort key's index because the text matches many customers. Nil:
-	// Contains serves both.
+	// row, for a negated substring condition (which most rows match). Nil:
+	// Contains serves it too.
 	ContainsScan func(column, folded string) (string, []any)
 	// ContainsAny, if set, returns "any of the columns contains the folded
 	// text" as one condition (the search box); without it the search is an
