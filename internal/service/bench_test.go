@@ -2,9 +2,12 @@ package service_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -15,7 +18,9 @@ import (
 	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
+	"github.com/custreg/custreg/internal/store"
 	"github.com/custreg/custreg/internal/store/sqlite"
+	"github.com/google/uuid"
 )
 
 // BenchmarkCreateCustomer measures the whole create use case (validation,
@@ -147,5 +152,81 @@ func BenchmarkLicenseContention(b *testing.B) {
 			b.ReportMetric(p99(assetLat), "asset-p99-ms")
 			b.ReportMetric(100*float64(refused.Load())/float64(max(ops.Load(), 1)), "%refused")
 		})
+	}
+}
+
+// BenchmarkRegisterLayers measures a registration — a customer with three
+// entities and an allocation of every license type — from eight
+// goroutines, below the HTTP layer, on both stores: "service" calls
+// RegisterCustomer (validation, uniqueness, audit, rules); "store" runs
+// only the store's statements of one (the five audit entries and
+// CreateCustomer) in one Write. Set beside custreg-load's HTTP figure and
+// the floor's in the same hour (BENCHMARKS.md), they bound what making the
+// layers above the store free could buy.
+//
+//	CUSTREG_TEST_POSTGRES_URL=... go test -run X -bench RegisterLayers -benchtime 4000x ./internal/service
+func BenchmarkRegisterLayers(b *testing.B) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		for _, layer := range []string{"service", "store"} {
+			b.Run(kind+"/"+layer, func(b *testing.B) {
+				if kind == "postgres" && os.Getenv("CUSTREG_TEST_POSTGRES_URL") == "" {
+					b.Skip("CUSTREG_TEST_POSTGRES_URL is not set")
+				}
+				app, _ := benchApp(b, kind)
+				ctx := auth.WithPrincipal(context.Background(), app.Admin)
+				alloc := domain.LicenseCounts{}
+				licenses := map[string]int64{}
+				for _, t := range domain.LicenseTypes {
+					alloc[t], licenses[t] = n(50), 50
+				}
+				var seq atomic.Int64
+				register := func(i int64) error {
+					in := domain.CustomerInput{Name: fmt.Sprintf("Customer %d Systems", i), Code: fmt.Sprintf("C%07d", i),
+						Domain: "example.com", BusinessEmail: "ops@example.com", Location: domain.Location{Country: "US", PinCode: "10036", City: "New York"}}
+					es := []domain.EntityInput{{Name: "North"}, {Name: "South"}, {Name: "East"}}
+					if layer == "service" {
+						_, err := app.Service.RegisterCustomer(ctx, service.NewCustomer{Customer: in, Entities: es, Licenses: alloc})
+						return err
+					}
+					c, err := in.Normalize()
+					if err != nil {
+						return err
+					}
+					now := time.Now()
+					c.ID, c.CreatedAt, c.UpdatedAt, c.Version = uuid.Must(uuid.NewV7()).String(), now, now, 1
+					nc := store.NewCustomer{Customer: c, Licenses: licenses}
+					after, _ := json.Marshal(c)
+					entries := []domain.AuditEntry{{ID: uuid.Must(uuid.NewV7()).String(), At: now, Action: "customer.create", TargetType: "customer", TargetID: c.ID, CustomerID: c.ID, After: after}}
+					for _, e := range es {
+						ent := domain.Entity{ID: uuid.Must(uuid.NewV7()).String(), CustomerID: c.ID, Name: e.Name, Type: domain.EntityBranch, IsActive: true, CreatedAt: now, UpdatedAt: now, Version: 1}
+						nc.Entities = append(nc.Entities, ent)
+						after, _ := json.Marshal(ent)
+						entries = append(entries, domain.AuditEntry{ID: uuid.Must(uuid.NewV7()).String(), At: now, Action: "entity.create", TargetType: "entity", TargetID: ent.ID, CustomerID: c.ID, After: after})
+					}
+					after, _ = json.Marshal(licenses)
+					entries = append(entries, domain.AuditEntry{ID: uuid.Must(uuid.NewV7()).String(), At: now, Action: "customer.licenses", TargetType: "customer", TargetID: c.ID, CustomerID: c.ID, After: after})
+					return app.Store.Write(ctx, func(tx store.Tx) error {
+						if _, _, err := tx.CustomerTaken(ctx, c.NameKey(), c.CodeKey(), ""); err != nil {
+							return err
+						}
+						if err := tx.AppendAudit(ctx, entries...); err != nil {
+							return err
+						}
+						return tx.CreateCustomer(ctx, nc)
+					})
+				}
+				b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if err := register(seq.Add(1)); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
+			})
+		}
 	}
 }

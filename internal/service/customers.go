@@ -78,11 +78,10 @@ func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.
 		}
 		now := s.clock()
 		c.ID, c.CreatedAt, c.UpdatedAt, c.Version = newID(), now, now, 1
-		if err := tx.CreateCustomer(ctx, c); err != nil {
-			return err
-		}
 		// The customer's, its entities' and its allocation's audit entries
-		// are written in one statement.
+		// are written in one statement, before the customer: creating it
+		// takes the organization's license rows, which every allocation
+		// shares, and they are held to the commit.
 		entries := make([]domain.AuditEntry, 0, len(es)+2)
 		ce, err := s.auditEntry(ctx, p, "customer.create", "customer", c.ID, c.ID, nil, c)
 		if err != nil {
@@ -99,9 +98,6 @@ func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.
 			}
 			entries = append(entries, ee)
 		}
-		if err := tx.CreateEntities(ctx, c.ID, es); err != nil {
-			return err
-		}
 		if len(alloc) > 0 {
 			le, err := s.auditEntry(ctx, p, "customer.licenses", "customer", c.ID, c.ID, nil, domain.Licenses(alloc))
 			if err != nil {
@@ -112,12 +108,8 @@ func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.
 		if err := tx.AppendAudit(ctx, entries...); err != nil {
 			return err
 		}
-		// The allocation last: it takes the organization's rows, which
-		// every allocation shares, and holds them to the commit.
-		if len(alloc) > 0 {
-			if err := named(tx.SetAllocation(ctx, c.ID, alloc), c.Name); err != nil {
-				return err
-			}
+		if err := named(tx.CreateCustomer(ctx, store.NewCustomer{Customer: c, Entities: es, Licenses: alloc}), c.Name); err != nil {
+			return err
 		}
 		if err := s.putNewLogos(ctx, tx, p, &c, nc.Logos, prepared); err != nil {
 			return err

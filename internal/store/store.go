@@ -159,8 +159,12 @@ type Tx interface {
 	// before and that block nothing after it.
 	DeleteStaleSigninCounters(ctx context.Context, before time.Time) (int64, error)
 
-	// CreateCustomer inserts c (ID, times and Version 1 set by the caller).
-	CreateCustomer(ctx context.Context, c domain.Customer) error
+	// CreateCustomer inserts a customer with its first entities and its
+	// license rows (IDs, times and Version 1 set by the caller), and takes
+	// its allocation from the organization's pool last, refusing (license
+	// excess) one beyond the pool. Call it after the write's other
+	// statements: the organization's rows it takes are held to the commit.
+	CreateCustomer(ctx context.Context, nc NewCustomer) error
 	// Customer finds a live customer in scope.
 	Customer(ctx context.Context, scope domain.Scope, id string) (domain.Customer, error)
 	// CustomerTaken reports which of name and code (compared folded) are
@@ -440,4 +444,12 @@ func WithTenant(ctx context.Context, customerID string) context.Context {
 func Tenant(ctx context.Context) string {
 	id, _ := ctx.Value(tenantKey{}).(string)
 	return id
+}
+
+// NewCustomer is a customer as it is registered: its first entities and
+// its allocation per license type (types not given are 0) go in with it.
+type NewCustomer struct {
+	Customer domain.Customer
+	Entities []domain.Entity
+	Licenses map[string]int64
 }

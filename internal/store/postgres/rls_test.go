@@ -32,7 +32,7 @@ func TestRowLevelSecurity(t *testing.T) {
 	a, b := mk("Alpha"), mk("Beta")
 	if err := st.Write(ctx, func(tx store.Tx) error {
 		for _, c := range []domain.Customer{a, b} {
-			if err := tx.CreateCustomer(ctx, c); err != nil {
+			if err := tx.CreateCustomer(ctx, store.NewCustomer{Customer: c}); err != nil {
 				return err
 			}
 			e := domain.Entity{ID: uuid.NewString(), CustomerID: c.ID, Name: c.Name + " HQ", Type: "branch", IsActive: true, CreatedAt: now, UpdatedAt: now, Version: 1}
@@ -213,7 +213,7 @@ func TestTenantConfinesTransactions(t *testing.T) {
 	if err := st.Write(ctx, func(tx store.Tx) error {
 		for _, name := range []string{"Alpha", "Beta"} {
 			c := domain.Customer{ID: uuid.NewString(), Name: name, Code: name, IsActive: true, CreatedAt: now, UpdatedAt: now, Version: 1}
-			if err := tx.CreateCustomer(ctx, c); err != nil {
+			if err := tx.CreateCustomer(ctx, store.NewCustomer{Customer: c}); err != nil {
 				return err
 			}
 			ids = append(ids, c.ID)

@@ -160,8 +160,46 @@ var Dialect = sqlstore.Dialect{
 	},
 	// One writer: concurrent writes share commits (sqlstore/groupcommit.go).
 	GroupCommit: true,
+	// The customers a transaction changed are re-indexed from their rows
+	// once, at its end (migration 00023): one FTS5 flush per commit.
+	BeforeCommit: reindexStale,
 	// modernc.org/sqlite parses every statement it is given.
 	PrepareCache: true,
+}
+
+// reindexStale brings the search index up to date with the customers the
+// transaction changed (migration 00023): those that were in it are taken
+// out by rowid (one at a time: FTS5 has no index for a rowid list, and
+// scans itself for one), then the live among them are put in from their
+// rows. A new customer, the common case, was not in it.
+func reindexStale(ctx context.Context, st sqlstore.Statements) error {
+	rows, err := st.Query(ctx, `SELECT seq FROM customers_search_stale WHERE indexed`)
+	if err != nil {
+		return err
+	}
+	var out []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			rows.Close()
+			return err
+		}
+		out = append(out, seq)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	for _, seq := range out {
+		if _, err := st.Exec(ctx, `DELETE FROM customers_search WHERE rowid = ?`, seq); err != nil {
+			return err
+		}
+	}
+	if _, err := st.Exec(ctx, `INSERT INTO customers_search (rowid, name_key, code_key)
+SELECT c.seq, c.name_key, c.code_key FROM customers_search_stale s CROSS JOIN customers c ON c.seq = s.seq WHERE c.deleted_at IS NULL`); err != nil {
+		return err
+	}
+	_, err = st.Exec(ctx, `DELETE FROM customers_search_stale`)
+	return err
 }
 
 // contains uses the trigram index (migration 00003) for three characters or

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/store"
 )
 
 const customerColumns = `c.id, c.name, c.code, c.domain, c.business_email, c.phone, c.website, c.subscription_id, c.is_active,
@@ -76,23 +78,43 @@ func splitKeys(s string) []string {
 	return strings.Split(s, ",")
 }
 
-func (t *tx) CreateCustomer(ctx context.Context, c domain.Customer) error {
-	args := append([]any{c.ID, t.time(c.CreatedAt)}, t.customerArgs(c)...)
-	_, err := t.exec(ctx, `INSERT INTO customers (id, created_at, name, name_key, code, code_key, domain, business_email,
+func (t *tx) CreateCustomer(ctx context.Context, nc store.NewCustomer) error {
+	c := nc.Customer
+	for _, e := range nc.Entities {
+		if e.CustomerID != c.ID {
+			return fmt.Errorf("sqlstore: entity %s belongs to customer %s, not %s", e.ID, e.CustomerID, c.ID)
+		}
+	}
+	args := append([]any{c.ID, t.time(c.CreatedAt), len(nc.Entities)}, t.customerArgs(c)...)
+	_, err := t.exec(ctx, `INSERT INTO customers (id, created_at, entities_count, name, name_key, code, code_key, domain, business_email,
 phone, website, subscription_id, is_active, admin_role, reports, dashboards, location_name, country, region, state, district, city,
 pin_code, landmark, address_line1, address_line2, updated_at, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	if err != nil {
 		return err
 	}
-	if err := t.initCustomerLicenses(ctx, c.ID); err != nil {
+	if t.created == nil {
+		t.created = map[string]map[string]int64{}
+	}
+	t.created[c.ID] = nc.Licenses
+	if err := t.insertEntities(ctx, nc.Entities); err != nil {
 		return err
 	}
-	if t.created == nil {
-		t.created = map[string]bool{}
+	if err := t.addLiveCustomers(ctx, c.ID, 1); err != nil {
+		return err
 	}
-	t.created[c.ID] = true
-	return t.addLiveCustomers(ctx, c.ID, 1)
+	// Its license rows are written once, with the allocation; the pool
+	// gives the units last.
+	if err := t.insertCustomerLicenses(ctx, c.ID, nc.Licenses); err != nil {
+		return err
+	}
+	taken := map[string]int64{}
+	for typ, n := range nc.Licenses {
+		if n != 0 {
+			taken[typ] = n
+		}
+	}
+	return t.takeFromPool(ctx, taken)
 }
 
 // liveSlots is the number of rows the live-customer count is spread over

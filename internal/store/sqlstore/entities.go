@@ -62,17 +62,29 @@ func (t *tx) CreateEntities(ctx context.Context, customerID string, es []domain.
 	if len(es) == 0 {
 		return nil
 	}
-	// One multi-row INSERT and one count update, whatever the number of
-	// entities: the Add Customer wizard submits them all at once.
+	for _, e := range es {
+		if e.CustomerID != customerID {
+			return fmt.Errorf("sqlstore: entity %s belongs to customer %s, not %s", e.ID, e.CustomerID, customerID)
+		}
+	}
+	if err := t.insertEntities(ctx, es); err != nil {
+		return err
+	}
+	return t.addEntitiesCount(ctx, customerID, len(es))
+}
+
+// insertEntities writes es in one multi-row INSERT, whatever their number:
+// the Add Customer wizard submits them all at once.
+func (t *tx) insertEntities(ctx context.Context, es []domain.Entity) error {
+	if len(es) == 0 {
+		return nil
+	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO entities (id, customer_id, created_at, name, name_key, code, code_key, type,
 business_email, phone, is_active, location_name, country, region, state, district, city, pin_code, landmark,
 address_line1, address_line2, updated_at, version) VALUES `)
 	args := make([]any, 0, len(es)*23)
 	for i, e := range es {
-		if e.CustomerID != customerID {
-			return fmt.Errorf("sqlstore: entity %s belongs to customer %s, not %s", e.ID, e.CustomerID, customerID)
-		}
 		if i > 0 {
 			b.WriteString(", ")
 		}
@@ -80,10 +92,8 @@ address_line1, address_line2, updated_at, version) VALUES `)
 		args = append(args, e.ID, e.CustomerID, t.time(e.CreatedAt))
 		args = append(args, t.entityArgs(e)...)
 	}
-	if _, err := t.exec(ctx, b.String(), args...); err != nil {
-		return err
-	}
-	return t.addEntitiesCount(ctx, customerID, len(es))
+	_, err := t.exec(ctx, b.String(), args...)
+	return err
 }
 
 func (t *tx) addEntitiesCount(ctx context.Context, customerID string, delta int) error {

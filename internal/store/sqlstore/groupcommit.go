@@ -113,8 +113,9 @@ func (db *DB) runBatch(batch []*writeReq) {
 		_ = sqltx.Rollback()
 		return
 	}
-	err = sqltx.Commit()
-	if err != nil {
+	if err = (&tx{db: db, tx: sqltx, write: true, shared: true}).beforeCommit(ctx); err != nil {
+		_ = sqltx.Rollback()
+	} else if err = sqltx.Commit(); err != nil {
 		err = db.d.MapError(fmt.Errorf("commit: %w", err))
 	}
 	for _, r := range ok {

@@ -37,7 +37,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 			errs[i] = st.Write(ctx, func(tx store.Tx) error {
 				c := domain.Customer{ID: uuid.NewString(), Name: fmt.Sprintf("C%d", i), Code: fmt.Sprintf("C%d", i),
 					IsActive: true, CreatedAt: now, UpdatedAt: now, Version: 1}
-				if err := tx.CreateCustomer(ctx, c); err != nil {
+				if err := tx.CreateCustomer(ctx, store.NewCustomer{Customer: c}); err != nil {
 					return err
 				}
 				switch i % 4 {
@@ -132,7 +132,7 @@ func TestGroupCommitTellsCancelledCallersTheTruth(t *testing.T) {
 					for k := range 3 {
 						c := domain.Customer{ID: fmt.Sprintf("%s-%d", ids[i], k), Name: fmt.Sprintf("C%d-%d", i, k), Code: fmt.Sprintf("C%d-%d", i, k),
 							IsActive: true, CreatedAt: now, UpdatedAt: now, Version: 1}
-						if err := tx.CreateCustomer(cctx, c); err != nil {
+						if err := tx.CreateCustomer(cctx, store.NewCustomer{Customer: c}); err != nil {
 							return err
 						}
 					}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"slices"
 	"strings"
 
@@ -22,9 +23,18 @@ import (
 // rows before the organization's, types in domain.LicenseTypes order — so
 // that writers do not deadlock.
 
-func (t *tx) initCustomerLicenses(ctx context.Context, customerID string) error {
-	_, err := t.exec(ctx, `INSERT INTO customer_licenses (customer_id, type, allocated, used)
+// insertCustomerLicenses writes a new customer's row of every license
+// type, allocated alloc[type] (0 for a type not given) and used 0.
+func (t *tx) insertCustomerLicenses(ctx context.Context, customerID string, alloc map[string]int64) error {
+	types := licenseOrder(alloc)
+	if len(types) == 0 {
+		_, err := t.exec(ctx, `INSERT INTO customer_licenses (customer_id, type, allocated, used)
 SELECT ?, type, 0, 0 FROM license_types`, customerID)
+		return err
+	}
+	set, args := caseByType(alloc, types)
+	_, err := t.exec(ctx, `INSERT INTO customer_licenses (customer_id, type, allocated, used)
+SELECT ?, type, COALESCE(`+set+`, 0), 0 FROM license_types`, append([]any{customerID}, args...)...)
 	return err
 }
 
@@ -137,12 +147,12 @@ func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[str
 	}
 	// Hold the customer's rows of these types (in the one order every
 	// writer takes them) while the change is computed from them. A
-	// customer created in this transaction has them all at zero, and no
-	// one else can see it yet.
+	// customer created in this transaction has them as it was created,
+	// and no one else can see it yet.
 	var held []domain.CustomerLicense
-	if t.created[customerID] {
+	if initial, ok := t.created[customerID]; ok {
 		for _, typ := range types {
-			held = append(held, domain.CustomerLicense{Type: typ})
+			held = append(held, domain.CustomerLicense{Type: typ, Allocated: initial[typ]})
 		}
 	} else {
 		var err error
@@ -174,6 +184,14 @@ func (t *tx) SetAllocation(ctx context.Context, customerID string, alloc map[str
 	args := append(append(setArgs, customerID), anys(types)...)
 	if _, err := t.exec(ctx, `UPDATE customer_licenses SET allocated = `+set+` WHERE customer_id = ? AND type IN (`+placeholders(len(types))+`)`, args...); err != nil {
 		return err
+	}
+	if initial, ok := t.created[customerID]; ok {
+		now := maps.Clone(initial)
+		if now == nil {
+			now = map[string]int64{}
+		}
+		maps.Copy(now, alloc)
+		t.created[customerID] = now
 	}
 	return t.takeFromPool(ctx, changed)
 }
@@ -293,7 +311,8 @@ func caseByType(m map[string]int64, types []string) (string, []any) {
 }
 
 func (t *tx) AddUsage(ctx context.Context, customerID string, delta domain.Licenses) error {
-	locked := false // holds one of the customer's rows
+	delete(t.created, customerID) // its rows are no longer as created
+	locked := false               // holds one of the customer's rows
 	for _, typ := range licenseOrder(delta) {
 		d := delta[typ]
 		if d == 0 {

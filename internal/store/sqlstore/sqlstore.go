@@ -72,6 +72,11 @@ type Dialect struct {
 	// transaction ends (" FOR UPDATE"); "" where writes are serialized
 	// anyway (SQLite).
 	ForUpdate string
+	// BeforeCommit runs after a write transaction's last write and before
+	// its COMMIT, with the transaction's statements (SQLite: the search
+	// index is brought up to date once per commit, migration 00023); may
+	// be nil.
+	BeforeCommit func(ctx context.Context, st Statements) error
 	// AfterBegin runs statements at the start of every transaction (for
 	// example SET LOCAL ROLE); may be nil.
 	AfterBegin func(ctx context.Context, tx *sql.Tx) error
@@ -206,11 +211,45 @@ func (db *DB) run(ctx context.Context, write bool, fn func(store.Tx) error) (err
 			return err
 		}
 	}
-	if err = fn(&tx{db: db, tx: sqltx, write: write}); err != nil {
+	t := &tx{db: db, tx: sqltx, write: write}
+	if err = fn(t); err != nil {
 		return err
+	}
+	if write {
+		if err = t.beforeCommit(ctx); err != nil {
+			return err
+		}
 	}
 	if err = sqltx.Commit(); err != nil {
 		return db.d.MapError(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// Statements runs statements in a transaction, prepared once per
+// connection where the dialect keeps them ("?" placeholders).
+type Statements interface {
+	Exec(ctx context.Context, q string, args ...any) (sql.Result, error)
+	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+type txStatements struct{ t *tx }
+
+func (s txStatements) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return s.t.exec(ctx, q, args...)
+}
+
+func (s txStatements) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return s.t.query(ctx, q, args...)
+}
+
+// beforeCommit runs the dialect's BeforeCommit.
+func (t *tx) beforeCommit(ctx context.Context) error {
+	if t.db.d.BeforeCommit == nil {
+		return nil
+	}
+	if err := t.db.d.BeforeCommit(ctx, txStatements{t}); err != nil {
+		return fmt.Errorf("before commit: %w", err)
 	}
 	return nil
 }
@@ -294,9 +333,11 @@ type tx struct {
 	// interrupting the connection, which would end the whole batch's
 	// transaction and every other caller's writes with it.
 	shared bool
-	// created holds the customers this transaction created: their license
-	// rows are known (all zero) and no one else sees them yet.
-	created map[string]bool
+	// created holds the customers this transaction created, with the
+	// allocation they were created with: until their use changes (AddUsage
+	// forgets them), their license rows are known, and no one else sees
+	// them yet.
+	created map[string]map[string]int64
 }
 
 // stmtCtx is the context a statement runs under.

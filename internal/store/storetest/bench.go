@@ -42,7 +42,7 @@ func Seed(tb testing.TB, st store.Store, n int) (names, codes []string) {
 		mustWrite(tb, st, func(tx store.Tx) error {
 			for i := start; i < min(start+batch, n); i++ {
 				c := customer(fmt.Sprintf("%s %s %d", word(), word(), i), fmt.Sprintf("C%07d", i), t0.Add(time.Duration(i)*time.Millisecond))
-				if err := tx.CreateCustomer(ctx(tb), c); err != nil {
+				if err := tx.CreateCustomer(ctx(tb), store.NewCustomer{Customer: c}); err != nil {
 					return err
 				}
 				names, codes = append(names, c.Name), append(codes, c.Code)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -207,7 +208,7 @@ func testTotals(t *testing.T, st store.Store) {
 	n := domain.TotalCountLimit + 100
 	mustWrite(t, st, func(tx store.Tx) error {
 		for i := range n {
-			if err := tx.CreateCustomer(c, customer(fmt.Sprintf("Acme %04d", i), fmt.Sprintf("A%04d", i), t0)); err != nil {
+			if err := tx.CreateCustomer(c, store.NewCustomer{Customer: customer(fmt.Sprintf("Acme %04d", i), fmt.Sprintf("A%04d", i), t0)}); err != nil {
 				return err
 			}
 		}
@@ -343,5 +344,112 @@ func testSearchFollowsChanges(t *testing.T, st store.Store) {
 	}
 	if got := find("quartz"); len(got) != 1 {
 		t.Errorf("after the purge, quartz = %v", got)
+	}
+}
+
+// testSearchInOneCommit: changes made inside one transaction, and inside
+// concurrent writes that may share one commit, are all searchable as they
+// ended — a customer created then renamed by its new name only, one created
+// then trashed or purged not at all, one trashed and restored again.
+func testSearchInOneCommit(t *testing.T, st store.Store) {
+	c := ctx(t)
+	find := func(v string) int {
+		t.Helper()
+		var n int
+		mustRead(t, st, func(tx store.Tx) error {
+			page, err := tx.Customers(c, domain.OrgScope, domain.CustomerFilter{Where: domain.SearchFilter(v), Sort: domain.SortNameAsc, Limit: 50})
+			n = len(page.Items)
+			if page.Total != int64(n) {
+				t.Errorf("search %q: total %d for %d items", v, page.Total, n)
+			}
+			return err
+		})
+		return n
+	}
+	restored := customer("Olivine Restored", "OLV-3", t0)
+	mustCreateCustomer(t, st, restored)
+	mustWrite(t, st, func(tx store.Tx) error {
+		a := customer("Olivine Holdings", "OLV-1", t0)
+		if err := tx.CreateCustomer(c, store.NewCustomer{Customer: a}); err != nil {
+			return err
+		}
+		a.Name, a.Version = "Feldspar Holdings", 2
+		if err := tx.UpdateCustomer(c, domain.OrgScope, a); err != nil {
+			return err
+		}
+		b := customer("Olivine Trading", "OLV-2", t0)
+		if err := tx.CreateCustomer(c, store.NewCustomer{Customer: b}); err != nil {
+			return err
+		}
+		if err := tx.TrashCustomer(c, domain.OrgScope, b.ID, t0); err != nil {
+			return err
+		}
+		p := customer("Olivine Purged", "OLV-4", t0)
+		if err := tx.CreateCustomer(c, store.NewCustomer{Customer: p}); err != nil {
+			return err
+		}
+		if err := tx.TrashCustomer(c, domain.OrgScope, p.ID, t0); err != nil {
+			return err
+		}
+		if err := tx.PurgeCustomer(c, p.ID); err != nil {
+			return err
+		}
+		if err := tx.TrashCustomer(c, domain.OrgScope, restored.ID, t0); err != nil {
+			return err
+		}
+		r, err := tx.TrashedCustomer(c, restored.ID)
+		if err != nil {
+			return err
+		}
+		r.Version++
+		return tx.RestoreCustomer(c, r, t0)
+	})
+	if n := find("olivine"); n != 1 {
+		t.Errorf("olivine finds %d, want 1 (the restored customer)", n)
+	}
+	if n := find("feldspar"); n != 1 {
+		t.Errorf("feldspar finds %d, want the renamed customer", n)
+	}
+	if n := find("olv-"); n != 2 {
+		t.Errorf("olv- finds %d, want 2 codes (renamed and restored)", n)
+	}
+
+	// Concurrent writes, which group commit may run in one transaction:
+	// each creates a customer and renames the one before it.
+	const writers = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- st.Write(c, func(tx store.Tx) error {
+				x := customer(fmt.Sprintf("Zircon %02d", i), fmt.Sprintf("ZRC-%02d", i), t0)
+				if err := tx.CreateCustomer(c, store.NewCustomer{Customer: x}); err != nil {
+					return err
+				}
+				if i%2 == 1 {
+					x.Name, x.Version = fmt.Sprintf("Garnet %02d", i), 2
+					return tx.UpdateCustomer(c, domain.OrgScope, x)
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := find("zircon"); n != writers/2 {
+		t.Errorf("zircon finds %d, want %d", n, writers/2)
+	}
+	if n := find("garnet"); n != writers/2 {
+		t.Errorf("garnet finds %d, want %d", n, writers/2)
+	}
+	if n := find("zrc-"); n != writers {
+		t.Errorf("zrc- finds %d, want %d", n, writers)
 	}
 }

@@ -116,6 +116,72 @@ func testLicenses(t *testing.T, st store.Store) {
 	}
 }
 
+// testRegisterWithAllocation: a customer created with entities and an
+// allocation holds them at once, takes the units from the pool, and one
+// beyond the pool writes nothing at all.
+func testRegisterWithAllocation(t *testing.T, st store.Store) {
+	c := ctx(t)
+	it, users := domain.LicenseITAssets, domain.LicenseUsers
+	pool := int64(10)
+	mustWrite(t, st, func(tx store.Tx) error { return tx.SetPool(c, it, &pool) })
+	a := customer("Alpha", "A1", t0)
+	es := []domain.Entity{entity(a.ID, "North", ""), entity(a.ID, "South", "")}
+	mustWrite(t, st, func(tx store.Tx) error {
+		return tx.CreateCustomer(c, store.NewCustomer{Customer: a, Entities: es, Licenses: map[string]int64{it: 6, users: 2}})
+	})
+	if l := licenseOf(t, st, a.ID, it); l.Allocated != 6 || l.Used != 0 {
+		t.Errorf("it assets = %+v, want 6 allocated", l)
+	}
+	if l := licenseOf(t, st, a.ID, users); l.Allocated != 2 {
+		t.Errorf("users = %+v, want 2 allocated", l)
+	}
+	if l := licenseOf(t, st, a.ID, domain.LicenseTechnicians); l.Type == "" || l.Allocated != 0 {
+		t.Errorf("technicians = %+v, want a row at 0", l)
+	}
+	if o := orgLicenseOf(t, st, it); o.Allocated != 6 {
+		t.Errorf("org it assets allocated %d, want 6", o.Allocated)
+	}
+	if o := orgLicenseOf(t, st, users); o.Allocated != 2 {
+		t.Errorf("org users allocated %d, want 2", o.Allocated)
+	}
+	var got domain.Customer
+	mustRead(t, st, func(tx store.Tx) (err error) { got, err = tx.Customer(c, domain.OrgScope, a.ID); return err })
+	if got.EntitiesCount != 2 {
+		t.Errorf("entities count %d, want 2", got.EntitiesCount)
+	}
+
+	// Changing the allocation in the transaction that created the
+	// customer starts from what it was created with.
+	b := customer("Beta", "B1", t0)
+	mustWrite(t, st, func(tx store.Tx) error {
+		if err := tx.CreateCustomer(c, store.NewCustomer{Customer: b, Licenses: map[string]int64{it: 3}}); err != nil {
+			return err
+		}
+		return tx.SetAllocation(c, b.ID, map[string]int64{it: 1})
+	})
+	if o := orgLicenseOf(t, st, it); o.Allocated != 7 {
+		t.Errorf("org it assets allocated %d after 6 + 3 - 2, want 7", o.Allocated)
+	}
+
+	// Beyond the pool: refused with the figures, nothing written.
+	d := customer("Delta", "D1", t0)
+	err := st.Write(c, func(tx store.Tx) error {
+		return tx.CreateCustomer(c, store.NewCustomer{Customer: d, Entities: []domain.Entity{entity(d.ID, "East", "")},
+			Licenses: map[string]int64{it: 4}})
+	})
+	excess(t, err, it, domain.LimitPool, 10, 11)
+	err = st.Read(c, func(tx store.Tx) error { _, err := tx.Customer(c, domain.OrgScope, d.ID); return err })
+	wantCode(t, err, domain.ENotFound)
+	if o := orgLicenseOf(t, st, it); o.Allocated != 7 {
+		t.Errorf("a refused create left the pool allocated %d, want 7", o.Allocated)
+	}
+	var n int64
+	mustRead(t, st, func(tx store.Tx) (err error) { n, err = tx.CountCustomers(c); return err })
+	if n != 2 {
+		t.Errorf("%d customers after a refused create, want 2", n)
+	}
+}
+
 // LicenseUpgrade checks migration 00009 on a database an older release
 // left with customers, users and assets: each customer is allocated what
 // it uses, the pools stay unlimited, and the totals are right. exec runs

@@ -45,10 +45,12 @@ func Run(t *testing.T, open Opener) {
 		{"AssetTotals", testAssetTotals},
 		{"CustomRoles", testCustomRoles},
 		{"Licenses", testLicenses},
+		{"RegisterWithAllocation", testRegisterWithAllocation},
 		{"CustomerUsers", testCustomerUsers},
 		{"FilterProperty", testFilterProperty},
 		{"Totals", testTotals},
 		{"SearchFollowsChanges", testSearchFollowsChanges},
+		{"SearchFollowsChangesInOneCommit", testSearchInOneCommit},
 		{"Audit", testAudit},
 		{"RollbackWritesNothing", testRollback},
 		{"SnapshotRead", testSnapshotRead},
@@ -134,7 +136,7 @@ func customer(name, code string, at time.Time) domain.Customer {
 
 func mustCreateCustomer(tb testing.TB, st store.Store, c domain.Customer) domain.Customer {
 	tb.Helper()
-	mustWrite(tb, st, func(tx store.Tx) error { return tx.CreateCustomer(ctx(tb), c) })
+	mustWrite(tb, st, func(tx store.Tx) error { return tx.CreateCustomer(ctx(tb), store.NewCustomer{Customer: c}) })
 	return c
 }
 
@@ -417,11 +419,15 @@ func testCustomerUniqueness(t *testing.T, st store.Store) {
 	t.Run("ErrConstraintBacksTheCheck", func(t *testing.T) {
 		// The database itself refuses a second live customer with the same
 		// folded name, even when the service's check is bypassed.
-		err := st.Write(c, func(tx store.Tx) error { return tx.CreateCustomer(c, customer("ärzte strasse", "X2", t0)) })
+		err := st.Write(c, func(tx store.Tx) error {
+			return tx.CreateCustomer(c, store.NewCustomer{Customer: customer("ärzte strasse", "X2", t0)})
+		})
 		if code := domain.ErrorCode(err); code != domain.EInvalid && code != domain.EConflict {
 			t.Fatalf("duplicate name insert: %v, want EInvalid or EConflict", err)
 		}
-		err = st.Write(c, func(tx store.Tx) error { return tx.CreateCustomer(c, customer("Unique", "air-001", t0)) })
+		err = st.Write(c, func(tx store.Tx) error {
+			return tx.CreateCustomer(c, store.NewCustomer{Customer: customer("Unique", "air-001", t0)})
+		})
 		if code := domain.ErrorCode(err); code != domain.EInvalid && code != domain.EConflict {
 			t.Fatalf("duplicate code insert: %v, want EInvalid or EConflict", err)
 		}
@@ -663,7 +669,7 @@ func testRollback(t *testing.T, st store.Store) {
 	c := ctx(t)
 	boom := errors.New("boom")
 	err := st.Write(c, func(tx store.Tx) error {
-		if err := tx.CreateCustomer(c, customer("Ghost", "G1", t0)); err != nil {
+		if err := tx.CreateCustomer(c, store.NewCustomer{Customer: customer("Ghost", "G1", t0)}); err != nil {
 			return err
 		}
 		return boom
@@ -700,7 +706,7 @@ func testConcurrentUnique(t *testing.T, st store.Store) {
 				if taken {
 					return domain.Errorf(domain.EInvalid, "taken")
 				}
-				return tx.CreateCustomer(c, cu)
+				return tx.CreateCustomer(c, store.NewCustomer{Customer: cu})
 			})
 		}()
 	}
