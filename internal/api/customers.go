@@ -151,7 +151,7 @@ func readCustomerMultipart(w http.ResponseWriter, r *http.Request, boundary stri
 			if len(body) > MaxJSONBody {
 				return nil, domain.Errorf(domain.ETooLarge, "The %q part is larger than %d bytes.", customerPart, MaxJSONBody)
 			}
-			if _, _, err := jsonObject(body); err != nil {
+			if _, err := jsonObject(body); err != nil {
 				return nil, err
 			}
 			if err := unmarshalStrict(body, in); err != nil {

@@ -23,50 +23,47 @@ const MaxJSONBody = 1 << 20
 
 // readJSONBody reads a request body of media type application/json (or, when
 // mergePatch is set, application/merge-patch+json) up to MaxJSONBody and
-// checks that it is one JSON object.
-func readJSONBody(w http.ResponseWriter, r *http.Request, mergePatch bool) (map[string]json.RawMessage, []byte, error) {
+// checks that it is one JSON object; it returns the body trimmed.
+func readJSONBody(w http.ResponseWriter, r *http.Request, mergePatch bool) ([]byte, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || !(mt == "application/json" || (mergePatch && mt == "application/merge-patch+json")) {
 		want := "application/json"
 		if mergePatch {
 			want += " or application/merge-patch+json"
 		}
-		return nil, nil, domain.Errorf(domain.EUnsupportedMedia, "The request body must be %s.", want)
+		return nil, domain.Errorf(domain.EUnsupportedMedia, "The request body must be %s.", want)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, nil, domain.Errorf(domain.ETooLarge, "The request body is larger than %d bytes.", MaxJSONBody)
+			return nil, domain.Errorf(domain.ETooLarge, "The request body is larger than %d bytes.", MaxJSONBody)
 		}
-		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body could not be read.")
+		return nil, domain.Errorf(domain.EBadRequest, "The request body could not be read.")
 	}
 	return jsonObject(body)
 }
 
-// jsonObject checks that body is one JSON object in UTF-8 and returns its
-// members and the trimmed body.
-func jsonObject(body []byte) (map[string]json.RawMessage, []byte, error) {
+// jsonObject checks that body is one JSON object in UTF-8 and returns it
+// trimmed. It scans the body without decoding it: the one decoding is the
+// caller's (unmarshalStrict).
+func jsonObject(body []byte) ([]byte, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
-		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body is empty; send a JSON object.")
+		return nil, domain.Errorf(domain.EBadRequest, "The request body is empty; send a JSON object.")
 	}
 	// JSON is UTF-8 (RFC 8259); a decoder would silently turn invalid bytes
 	// into U+FFFD, so the text stored would not be the text sent.
 	if !utf8.Valid(trimmed) {
-		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body is not valid UTF-8.")
+		return nil, domain.Errorf(domain.EBadRequest, "The request body is not valid UTF-8.")
 	}
 	if !json.Valid(trimmed) {
-		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body is not well-formed JSON.")
+		return nil, domain.Errorf(domain.EBadRequest, "The request body is not well-formed JSON.")
 	}
 	if trimmed[0] != '{' {
-		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body must be a JSON object, not %s.", jsonKind(trimmed[0]))
+		return nil, domain.Errorf(domain.EBadRequest, "The request body must be a JSON object, not %s.", jsonKind(trimmed[0]))
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(trimmed, &obj); err != nil { // not reached after json.Valid
-		return nil, nil, domain.Errorf(domain.EBadRequest, "The request body is not well-formed JSON.")
-	}
-	return obj, trimmed, nil
+	return trimmed, nil
 }
 
 func jsonKind(b byte) string {
@@ -87,7 +84,7 @@ func jsonKind(b byte) string {
 // fields anywhere in the object are a 400 that names them all; values of the
 // wrong JSON type are a 422 that names their fields.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	_, body, err := readJSONBody(w, r, r.Method == http.MethodPatch)
+	body, err := readJSONBody(w, r, r.Method == http.MethodPatch)
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func (a *API) deleteEntity(w http.ResponseWriter, r *http.Request) error {
 // readMergePatch reads a merge-patch body and checks it against the shape of
 // probe (unknown fields, wrong types) before anything is read from the store.
 func readMergePatch(w http.ResponseWriter, r *http.Request, probe any) (any, []byte, error) {
-	_, body, err := readJSONBody(w, r, true)
+	body, err := readJSONBody(w, r, true)
 	if err != nil {
 		return nil, nil, err
 	}

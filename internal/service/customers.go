@@ -79,9 +79,9 @@ func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.
 		now := s.clock()
 		c.ID, c.CreatedAt, c.UpdatedAt, c.Version = newID(), now, now, 1
 		// The customer's, its entities' and its allocation's audit entries
-		// are written in one statement, before the customer: creating it
-		// takes the organization's license rows, which every allocation
-		// shares, and they are held to the commit.
+		// are written with it, before its allocation takes the
+		// organization's license rows, which every allocation shares and
+		// which are held to the commit.
 		entries := make([]domain.AuditEntry, 0, len(es)+2)
 		ce, err := s.auditEntry(ctx, p, "customer.create", "customer", c.ID, c.ID, nil, c)
 		if err != nil {
@@ -105,10 +105,7 @@ func (s *Service) RegisterCustomer(ctx context.Context, nc NewCustomer) (domain.
 			}
 			entries = append(entries, le)
 		}
-		if err := tx.AppendAudit(ctx, entries...); err != nil {
-			return err
-		}
-		if err := named(tx.CreateCustomer(ctx, store.NewCustomer{Customer: c, Entities: es, Licenses: alloc}), c.Name); err != nil {
+		if err := named(tx.CreateCustomer(ctx, store.NewCustomer{Customer: c, Entities: es, Licenses: alloc, Audit: entries}), c.Name); err != nil {
 			return err
 		}
 		if err := s.putNewLogos(ctx, tx, p, &c, nc.Logos, prepared); err != nil {

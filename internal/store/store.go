@@ -452,4 +452,7 @@ type NewCustomer struct {
 	Customer domain.Customer
 	Entities []domain.Entity
 	Licenses map[string]int64
+	// Audit are the registration's audit entries, written with it (in one
+	// statement where the database allows).
+	Audit []domain.AuditEntry
 }

@@ -101,10 +101,12 @@ const (
 
 // Dialect is PostgreSQL's flavour of the shared SQL.
 var Dialect = sqlstore.Dialect{
-	Name:      "postgres",
-	Numbered:  true,
-	ForUpdate: " FOR UPDATE",
-	Time:      func(t time.Time) any { return t.UTC() },
+	Name:     "postgres",
+	Numbered: true,
+	// Several writes of a registration go as one statement.
+	WritableCTE: true,
+	ForUpdate:   " FOR UPDATE",
+	Time:        func(t time.Time) any { return t.UTC() },
 	MapError: func(err error) error {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == uniqueViolation {

@@ -525,6 +525,11 @@ func (t *tx) AppendAudit(ctx context.Context, es ...domain.AuditEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
+	return t.execAll(ctx, t.auditRows(es))
+}
+
+// auditRows inserts es in one multi-row INSERT.
+func (t *tx) auditRows(es []domain.AuditEntry) statement {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO audit_log (` + auditColumns + `) VALUES `)
 	args := make([]any, 0, len(es)*12)
@@ -537,8 +542,7 @@ func (t *tx) AppendAudit(ctx context.Context, es ...domain.AuditEntry) error {
 			nullString(e.TargetID), nullString(e.CustomerID), jsonArg(e.Before), jsonArg(e.After),
 			nullString(e.RequestID), nullString(e.ClientAddr))
 	}
-	_, err := t.exec(ctx, b.String(), args...)
-	return err
+	return statement{b.String(), args}
 }
 
 func jsonArg(b []byte) any {

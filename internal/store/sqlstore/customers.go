@@ -85,28 +85,19 @@ func (t *tx) CreateCustomer(ctx context.Context, nc store.NewCustomer) error {
 			return fmt.Errorf("sqlstore: entity %s belongs to customer %s, not %s", e.ID, e.CustomerID, c.ID)
 		}
 	}
-	args := append([]any{c.ID, t.time(c.CreatedAt), len(nc.Entities)}, t.customerArgs(c)...)
-	_, err := t.exec(ctx, `INSERT INTO customers (id, created_at, entities_count, name, name_key, code, code_key, domain, business_email,
+	insert := statement{`INSERT INTO customers (id, created_at, entities_count, name, name_key, code, code_key, domain, business_email,
 phone, website, subscription_id, is_active, admin_role, reports, dashboards, location_name, country, region, state, district, city,
 pin_code, landmark, address_line1, address_line2, updated_at, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
-	if err != nil {
-		return err
-	}
-	if t.created == nil {
-		t.created = map[string]map[string]int64{}
-	}
-	t.created[c.ID] = nc.Licenses
-	if err := t.insertEntities(ctx, nc.Entities); err != nil {
-		return err
-	}
-	if err := t.addLiveCustomers(ctx, c.ID, 1); err != nil {
-		return err
-	}
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{c.ID, t.time(c.CreatedAt), len(nc.Entities)}, t.customerArgs(c)...)}
 	// Its license rows are written once, with the allocation; the pool
-	// gives the units last.
-	if err := t.insertCustomerLicenses(ctx, c.ID, nc.Licenses); err != nil {
-		return err
+	// gives the units last, below.
+	stmts := []statement{insert, liveCustomersDelta(c.ID, 1), customerLicenseRows(c.ID, nc.Licenses)}
+	if len(nc.Entities) > 0 {
+		stmts = append(stmts, t.entityRows(nc.Entities))
+	}
+	if len(nc.Audit) > 0 {
+		stmts = append(stmts, t.auditRows(nc.Audit))
 	}
 	taken := map[string]int64{}
 	for typ, n := range nc.Licenses {
@@ -114,7 +105,20 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 
 			taken[typ] = n
 		}
 	}
-	return t.takeFromPool(ctx, taken)
+	// Not in the same statement as the rest on PostgreSQL: there the
+	// main query runs before its WITH writes, and the organization's rows
+	// would be held while those ran.
+	if err := t.execAll(ctx, stmts...); err != nil {
+		return err
+	}
+	if err := t.takeFromPool(ctx, taken); err != nil {
+		return err
+	}
+	if t.created == nil {
+		t.created = map[string]map[string]int64{}
+	}
+	t.created[c.ID] = nc.Licenses
+	return nil
 }
 
 // liveSlots is the number of rows the live-customer count is spread over
@@ -124,10 +128,13 @@ const liveSlots = 16
 // addLiveCustomers keeps the count of live customers, in the slot of the
 // customer's id.
 func (t *tx) addLiveCustomers(ctx context.Context, customerID string, delta int) error {
+	return t.execAll(ctx, liveCustomersDelta(customerID, delta))
+}
+
+func liveCustomersDelta(customerID string, delta int) statement {
 	h := fnv.New32a()
 	h.Write([]byte(customerID))
-	_, err := t.exec(ctx, `UPDATE live_customer_slots SET n = n + ? WHERE slot = ?`, delta, int(h.Sum32()%liveSlots))
-	return err
+	return statement{`UPDATE live_customer_slots SET n = n + ? WHERE slot = ?`, []any{delta, int(h.Sum32() % liveSlots)}}
 }
 
 // scopeClause restricts customers (aliased c) to scope.

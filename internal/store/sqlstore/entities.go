@@ -67,18 +67,15 @@ func (t *tx) CreateEntities(ctx context.Context, customerID string, es []domain.
 			return fmt.Errorf("sqlstore: entity %s belongs to customer %s, not %s", e.ID, e.CustomerID, customerID)
 		}
 	}
-	if err := t.insertEntities(ctx, es); err != nil {
+	if err := t.execAll(ctx, t.entityRows(es)); err != nil {
 		return err
 	}
 	return t.addEntitiesCount(ctx, customerID, len(es))
 }
 
-// insertEntities writes es in one multi-row INSERT, whatever their number:
+// entityRows inserts es in one multi-row INSERT, whatever their number:
 // the Add Customer wizard submits them all at once.
-func (t *tx) insertEntities(ctx context.Context, es []domain.Entity) error {
-	if len(es) == 0 {
-		return nil
-	}
+func (t *tx) entityRows(es []domain.Entity) statement {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO entities (id, customer_id, created_at, name, name_key, code, code_key, type,
 business_email, phone, is_active, location_name, country, region, state, district, city, pin_code, landmark,
@@ -92,8 +89,7 @@ address_line1, address_line2, updated_at, version) VALUES `)
 		args = append(args, e.ID, e.CustomerID, t.time(e.CreatedAt))
 		args = append(args, t.entityArgs(e)...)
 	}
-	_, err := t.exec(ctx, b.String(), args...)
-	return err
+	return statement{b.String(), args}
 }
 
 func (t *tx) addEntitiesCount(ctx context.Context, customerID string, delta int) error {

@@ -23,19 +23,17 @@ import (
 // rows before the organization's, types in domain.LicenseTypes order — so
 // that writers do not deadlock.
 
-// insertCustomerLicenses writes a new customer's row of every license
-// type, allocated alloc[type] (0 for a type not given) and used 0.
-func (t *tx) insertCustomerLicenses(ctx context.Context, customerID string, alloc map[string]int64) error {
+// customerLicenseRows writes a new customer's row of every license type,
+// allocated alloc[type] (0 for a type not given) and used 0.
+func customerLicenseRows(customerID string, alloc map[string]int64) statement {
 	types := licenseOrder(alloc)
 	if len(types) == 0 {
-		_, err := t.exec(ctx, `INSERT INTO customer_licenses (customer_id, type, allocated, used)
-SELECT ?, type, 0, 0 FROM license_types`, customerID)
-		return err
+		return statement{`INSERT INTO customer_licenses (customer_id, type, allocated, used)
+SELECT ?, type, 0, 0 FROM license_types`, []any{customerID}}
 	}
 	set, args := caseByType(alloc, types)
-	_, err := t.exec(ctx, `INSERT INTO customer_licenses (customer_id, type, allocated, used)
-SELECT ?, type, COALESCE(`+set+`, 0), 0 FROM license_types`, append([]any{customerID}, args...)...)
-	return err
+	return statement{`INSERT INTO customer_licenses (customer_id, type, allocated, used)
+SELECT ?, type, COALESCE(` + set + `, 0), 0 FROM license_types`, append([]any{customerID}, args...)}
 }
 
 func (t *tx) OrgLicenses(ctx context.Context) ([]domain.OrgLicense, error) {
@@ -208,11 +206,11 @@ func (t *tx) takeFromPool(ctx context.Context, delta map[string]int64) error {
 	if len(types) == 0 {
 		return nil
 	}
+	var withs []string
+	var args []any
 	d, dargs := caseByType(delta, types)
 	in := placeholders(len(types))
-	var args []any
 	q := `UPDATE org_licenses SET allocated = allocated + ` + d
-	args = append(args, dargs...)
 	if t.db.d.ForUpdate != "" {
 		// PostgreSQL: the rows are locked first, in the one type order
 		// every writer takes them in (so that two writers never wait on
@@ -222,15 +220,19 @@ func (t *tx) takeFromPool(ctx context.Context, delta map[string]int64) error {
 		// for the key-share locks that inserting a customer's license rows
 		// takes through their foreign key: a create holding those while it
 		// waits for a row another create holds would close a cycle.
-		q = `WITH held AS MATERIALIZED (SELECT type AS held_type FROM org_licenses WHERE type IN (` + in + `) ORDER BY ` + typeOrder + ` FOR NO KEY UPDATE)
-` + q + ` FROM held WHERE type = held_type`
-		args = append(append([]any{}, anys(types)...), args...)
+		withs = append(withs, `held AS MATERIALIZED (SELECT type AS held_type FROM org_licenses WHERE type IN (`+in+`) ORDER BY `+typeOrder+` FOR NO KEY UPDATE)`)
+		args = append(append(args, anys(types)...), dargs...)
+		q += ` FROM held WHERE type = held_type`
 	} else {
+		args = append(args, dargs...)
 		q += ` WHERE type IN (` + in + `)`
 		args = append(args, anys(types)...)
 	}
 	q += ` AND (` + d + ` <= 0 OR pool IS NULL OR allocated + ` + d + ` + org_used <= pool)`
 	args = append(append(args, dargs...), dargs...)
+	if len(withs) > 0 {
+		q = "WITH " + strings.Join(withs, ",\n") + "\n" + q
+	}
 	rows, err := t.query(ctx, q+` RETURNING type`, args...)
 	if err != nil {
 		return err

@@ -68,6 +68,9 @@ type Dialect struct {
 	// key's index: PostgreSQL's planner otherwise walks the index, testing
 	// every row, to find a rare match.
 	SortAfterContains bool
+	// WritableCTE: data-modifying statements may be WITH queries, so that
+	// several go to the database as one (execAll).
+	WritableCTE bool
 	// ForUpdate ends a SELECT that locks the rows it reads until the
 	// transaction ends (" FOR UPDATE"); "" where writes are serialized
 	// anyway (SQLite).
@@ -241,6 +244,42 @@ func (s txStatements) Exec(ctx context.Context, q string, args ...any) (sql.Resu
 
 func (s txStatements) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	return s.t.query(ctx, q, args...)
+}
+
+// statement is one SQL statement with its arguments ("?" placeholders).
+type statement struct {
+	q    string
+	args []any
+}
+
+// execAll runs statements that do not read what the others write. Where
+// the dialect has writable common table expressions (PostgreSQL) they go
+// as one statement, one round trip: each a WITH query of a SELECT that
+// reads none of them, all seeing the same snapshot, foreign keys checked
+// at its end. Elsewhere they run one after another.
+func (t *tx) execAll(ctx context.Context, stmts ...statement) error {
+	if len(stmts) == 1 || !t.db.d.WritableCTE {
+		for _, st := range stmts {
+			if _, err := t.exec(ctx, st.q, st.args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var b strings.Builder
+	var args []any
+	for i, st := range stmts {
+		if i == 0 {
+			b.WriteString("WITH ")
+		} else {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, "w%d AS (%s)", i, st.q)
+		args = append(args, st.args...)
+	}
+	b.WriteString("\nSELECT 1")
+	_, err := t.exec(ctx, b.String(), args...)
+	return err
 }
 
 // beforeCommit runs the dialect's BeforeCommit.
