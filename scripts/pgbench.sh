@@ -19,7 +19,7 @@ psql "$base" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
 go build -o "$work/custreg" ./cmd/custreg
 "$work/custreg" migrate --db "$db" >/dev/null
 printf '%-22s %-7s %-3s %10s %12s\n' script alloc c tps "latency ms"
-for script in register register_cte; do
+for script in register_each register register_cte; do
   for alloc in 1 0; do
     for c in 1 8; do
       out="$(pgbench "$db" -n -M prepared -D alloc=$alloc -c $c -j 2 -T "$secs" -f "scripts/pgbench/$script.sql" 2>&1)"

@@ -125,7 +125,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	fs.StringVar(&c.OrgName, "org-name", env("CUSTREG_ORG_NAME", ""), "organization name at the first start (env CUSTREG_ORG_NAME)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", env("CUSTREG_DEBUG_ADDR", ""), "if set, serve Go's pprof profiles on this `host:port` (env CUSTREG_DEBUG_ADDR); keep it private")
 	fs.StringVar(&retention, "trash-retention", env("CUSTREG_TRASH_RETENTION", "30d"), "how long deleted customers, users and assets wait in trash before they are purged: `DURATION` such as 30d or 720h, or off (env CUSTREG_TRASH_RETENTION)")
-	fs.StringVar(&memLimit, "memory-limit", env("CUSTREG_MEMORY_LIMIT", "96MiB"), "soft limit on the memory the Go runtime holds: `SIZE` such as 96MiB or 1GiB, or off; the garbage collector works harder near it, so that bursts of sign-ins and user creates (19 MiB of argon2id memory each) do not grow the process; under it the collector runs at GOGC=400 (env CUSTREG_MEMORY_LIMIT; GOMEMLIMIT and GOGC, if set, win)")
+	fs.StringVar(&memLimit, "memory-limit", env("CUSTREG_MEMORY_LIMIT", "96MiB"), "soft limit on the memory the Go runtime holds: `SIZE` such as 96MiB or 1GiB, or off; the garbage collector works harder near it, so that bursts of sign-ins and user creates (7 MiB of argon2id memory each) do not grow the process; under it the collector runs at GOGC=400 (env CUSTREG_MEMORY_LIMIT; GOMEMLIMIT and GOGC, if set, win)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

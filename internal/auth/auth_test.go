@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/alexedwards/argon2id"
+
 	"github.com/custreg/custreg/internal/domain"
 )
 
@@ -103,10 +105,20 @@ func TestCheckPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(h, "$m=7168,t=5,p=1$") {
+		t.Errorf("new hash %q: want OWASP's m=7168, t=5, p=1", h)
+	}
+	old, err := argon2id.CreateHash("correct-horse-battery", &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		pw, hash string
 		want     bool
-	}{{"correct-horse-battery", h, true}, {"wrong-horse-battery", h, false}, {"correct-horse-battery", "", false}, {"x", "not-a-hash", false}} {
+	}{{"correct-horse-battery", h, true}, {"wrong-horse-battery", h, false}, {"correct-horse-battery", "", false}, {"x", "not-a-hash", false},
+		// A hash made with the parameters used before (19 MiB, 2 passes)
+		// still verifies: each hash carries its own.
+		{"correct-horse-battery", old, true}, {"wrong-horse-battery", old, false}} {
 		if ok, err := CheckPassword(ctx, tc.pw, tc.hash); ok != tc.want || err != nil {
 			t.Errorf("CheckPassword(%q, %.12q) = %v, %v; want %v", tc.pw, tc.hash, ok, err, tc.want)
 		}

@@ -1,5 +1,6 @@
 -- The same registration's work in four round trips: the reads in one statement,
--- the writes in one of data-modifying CTEs, the pool last, the commit.
+-- the writes in one of data-modifying CTEs, the pool last, the commit — what
+-- folding the three reads into one would leave.
 -- Run by scripts/pgbench.sh against a database custreg migrated; -D alloc=1
 -- allocates 50 of every license type, alloc=0 none. Row values are those
 -- custreg-load sends (a customer with three entities).
