@@ -52,7 +52,9 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 		read.Close()
 		return nil, err
 	}
-	db := sqlstore.New(write, read, Dialect)
+	d := Dialect
+	d.AfterBatch = cp.afterBatch
+	db := sqlstore.New(write, read, d)
 	db.AddCloser(cp.close)
 	return db, nil
 }
@@ -67,11 +69,14 @@ const (
 	connPlain
 )
 
+// busyTimeout is how long a connection waits for a lock before SQLITE_BUSY.
+const busyTimeout = 10 * time.Second
+
 // dsn builds a modernc.org/sqlite DSN. The pragmas are applied on every new
 // connection, in this order: journal mode first, then the rest.
 func dsn(path string, kind connKind) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
@@ -84,6 +89,8 @@ func dsn(path string, kind connKind) string {
 		q.Set("_txlock", "immediate")
 		// The checkpointer's connection checkpoints, not the commits.
 		q.Add("_pragma", "wal_autocheckpoint(0)")
+		// When the log starts over, its file is cut back to this size.
+		q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walRestartBytes))
 	case connRead:
 		q.Add("_pragma", "query_only(1)")
 	}

@@ -84,6 +84,9 @@ func (db *DB) committer() {
 			}
 		}
 		db.runBatch(batch)
+		if db.d.AfterBatch != nil {
+			db.d.AfterBatch(context.Background(), db.write)
+		}
 	}
 }
 

@@ -68,6 +68,10 @@ type Dialect struct {
 	// key's index: PostgreSQL's planner otherwise walks the index, testing
 	// every row, to find a rare match.
 	SortAfterContains bool
+	// AfterBatch, with GroupCommit, runs on the committer after each
+	// batch's callers have their answers, while the writer's connection is
+	// idle (SQLite: letting the write-ahead log start over); may be nil.
+	AfterBatch func(ctx context.Context, write *sql.DB)
 	// WritableCTE: data-modifying statements may be WITH queries, so that
 	// several go to the database as one (execAll).
 	WritableCTE bool
