@@ -17,7 +17,6 @@ import (
 	"github.com/custreg/custreg/internal/archive"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
-	"github.com/custreg/custreg/internal/stores"
 )
 
 // archiveCmd writes one customer's archive — the zip GET
@@ -66,7 +65,7 @@ func archiveCmd(ctx context.Context, args []string, getenv func(string) string, 
 	if _, err := os.Lstat(file); err == nil {
 		return fmt.Errorf("archive: %s exists; choose a new file", file)
 	}
-	st, err := stores.Open(ctx, *db, nil)
+	st, err := openStore(ctx, *db, nil)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/server"
 	"github.com/custreg/custreg/internal/service"
@@ -44,7 +43,7 @@ func TestArchiveCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org := auth.WithPrincipal(ctx, p)
+	org := domain.WithPrincipal(ctx, p)
 	var ids []string
 	for _, c := range []domain.CustomerInput{{Name: "Alpha", Code: "ALPHA"}, {Name: "Bravo", Code: "BRAVO"}} {
 		cu, err := svc.RegisterCustomer(org, service.NewCustomer{Customer: c, Licenses: apptest.Roomy(),

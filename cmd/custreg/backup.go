@@ -9,7 +9,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/custreg/custreg/internal/store/sqlite"
-	"github.com/custreg/custreg/internal/stores"
 )
 
 // backupFlags reads the flags of backup and restore, before or after the
@@ -50,7 +49,7 @@ func parseBackupFlags(cmd string, args []string, getenv func(string) string, std
 		return f, fmt.Errorf("%s takes one FILE, got %d", cmd, len(files))
 	}
 	f.file = files[0]
-	if stores.IsPostgres(f.db) {
+	if isPostgres(f.db) {
 		return f, fmt.Errorf("%s works on SQLite stores; for PostgreSQL use pg_dump and pg_restore (see docs/operations.md)", cmd)
 	}
 	return f, nil

@@ -15,7 +15,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/store"
@@ -103,10 +102,10 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the restored store does not know its admin: %v", err)
 	}
-	ctx := auth.WithPrincipal(context.Background(), p)
+	ctx := domain.WithPrincipal(context.Background(), p)
 	names := map[string]bool{}
 	var total int64
-	for cur := (*domain.CustomerCursor)(nil); ; {
+	for cur := (*domain.Cursor)(nil); ; {
 		page, err := svc.ListCustomers(ctx, domain.CustomerFilter{Limit: domain.MaxPageSize, Cursor: cur})
 		if err != nil {
 			t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/report"
 	"github.com/custreg/custreg/internal/service"
-	"github.com/custreg/custreg/internal/stores"
 )
 
 // reportCmd runs a report on the store directly, as a user of it, and
@@ -56,7 +55,7 @@ func reportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	default:
 		return fmt.Errorf("report: format %q is not csv, json or pdf", *format)
 	}
-	st, err := stores.Open(ctx, *db, nil)
+	st, err := openStore(ctx, *db, nil)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/store/sqlite"
@@ -37,7 +36,7 @@ func TestReportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org := auth.WithPrincipal(ctx, p)
+	org := domain.WithPrincipal(ctx, p)
 	var ids []string
 	for _, c := range []domain.CustomerInput{{Name: "Alpha", Code: "ALPHA"}, {Name: "Bravo", Code: "BRAVO"}} {
 		cu, err := svc.RegisterCustomer(org, service.NewCustomer{Customer: c, Licenses: apptest.Roomy()})

@@ -22,7 +22,6 @@ import (
 	"github.com/custreg/custreg/internal/metrics"
 	"github.com/custreg/custreg/internal/server"
 	"github.com/custreg/custreg/internal/service"
-	"github.com/custreg/custreg/internal/stores"
 )
 
 const usage = `Usage: custreg <command> [flags]
@@ -58,7 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return err
 		}
-		st, err := stores.Open(ctx, cfg.DB, nil)
+		st, err := openStore(ctx, cfg.DB, nil)
 		if err != nil {
 			return err
 		}
@@ -193,7 +192,7 @@ func newLogger(c Config, w io.Writer) *slog.Logger {
 func serve(ctx context.Context, c Config, stdout io.Writer, ready chan<- string) error {
 	log := newLogger(c, stdout)
 	m := metrics.New()
-	st, err := stores.Open(ctx, c.DB, m)
+	st, err := openStore(ctx, c.DB, m)
 	if err != nil {
 		return err
 	}
@@ -316,7 +315,7 @@ func parseMemoryLimit(v string) (int64, error) {
 }
 
 func storeKind(dsn string) string {
-	if stores.IsPostgres(dsn) {
+	if isPostgres(dsn) {
 		return "postgres"
 	}
 	return "sqlite:" + dsn

@@ -11,10 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
-	"github.com/custreg/custreg/internal/stores"
 )
 
 // TestServeTakesUsageSnapshot: custreg serve starts the usage-snapshot
@@ -22,7 +20,7 @@ import (
 func TestServeTakesUsageSnapshot(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "custreg.db")
-	st, err := stores.Open(ctx, db, nil)
+	st, err := openStore(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +33,7 @@ func TestServeTakesUsageSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.RegisterCustomer(auth.WithPrincipal(ctx, p), service.NewCustomer{Customer: domain.CustomerInput{Name: "Snapshot Co", Code: "SNAP"}}); err != nil {
+	if _, err := svc.RegisterCustomer(domain.WithPrincipal(ctx, p), service.NewCustomer{Customer: domain.CustomerInput{Name: "Snapshot Co", Code: "SNAP"}}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 )
@@ -193,7 +192,7 @@ func (a *API) Register(mux *http.ServeMux) {
 // take.
 func (rt Route) check(r *http.Request) error {
 	if !rt.Public {
-		if _, ok := auth.FromContext(r.Context()); !ok {
+		if _, ok := domain.PrincipalFrom(r.Context()); !ok {
 			return domain.Errorf(domain.EUnauthorized, "Sign in or send an API token (Authorization: Bearer crg_...).")
 		}
 	}

@@ -34,6 +34,6 @@ func (a *API) archiveCustomer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a.log.ErrorContext(r.Context(), "customer archive aborted after its first byte", "customer_id", r.PathValue("id"),
-		"request_id", w.Header().Get("X-Request-Id"), "err", err)
+		"request_id", domain.RequestFrom(r.Context()).ID, "err", err)
 	panic(http.ErrAbortHandler)
 }

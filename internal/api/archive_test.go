@@ -518,7 +518,7 @@ func TestCustomerArchiveSnapshot(t *testing.T) {
 		err = svc.ArchiveCustomer(org, c.ID, func(domain.Customer, time.Time) (io.Writer, error) {
 			// The archive has read the customer; its lists are to come.
 			var err error
-			late, err = svc.CreateAsset(auth.WithPrincipal(context.Background(), app.Admin),
+			late, err = svc.CreateAsset(domain.WithPrincipal(context.Background(), app.Admin),
 				domain.AssetInput{Name: "Written meanwhile", Class: domain.AssetIT, CustomerID: c.ID})
 			return &buf, err
 		})
@@ -560,7 +560,7 @@ func TestCustomerArchiveAbortsAfterFirstByte(t *testing.T) {
 		api.New(app.Service, api.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
 		serve := func(path string) (rec *brokenWriter, aborted bool) {
 			rec = &brokenWriter{header: http.Header{}}
-			req := httptest.NewRequest("GET", path, nil).WithContext(auth.WithPrincipal(context.Background(), app.Admin))
+			req := httptest.NewRequest("GET", path, nil).WithContext(domain.WithPrincipal(context.Background(), app.Admin))
 			defer func() {
 				if v := recover(); v != nil {
 					if v != http.ErrAbortHandler {

@@ -39,7 +39,7 @@ type assetList struct {
 }
 
 func (a *API) listAssets(w http.ResponseWriter, r *http.Request) error {
-	limit, cursor, err := pageParams(r, assetCursorSort)
+	limit, cursor, err := pageParams(r, listquery.AssetsByName)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (a *API) listAssets(w http.ResponseWriter, r *http.Request) error {
 	for i, x := range page.Items {
 		items[i] = assetOut(x)
 	}
-	return writeJSON(w, http.StatusOK, assetList{Items: items, NextCursor: listquery.EncodeCursor(assetCursorSort, page.Next), Total: page.Total, TotalExact: page.TotalExact})
+	return writeJSON(w, http.StatusOK, assetList{Items: items, NextCursor: listquery.EncodeCursor(listquery.AssetsByName, page.Next), Total: page.Total, TotalExact: page.TotalExact})
 }
 
 func (a *API) createAsset(w http.ResponseWriter, r *http.Request) error {

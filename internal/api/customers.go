@@ -267,7 +267,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	for i, c := range page.Items {
 		items[i] = customerOut(c)
 	}
-	return writeJSON(w, http.StatusOK, customerList{Items: items, NextCursor: listquery.EncodeCursor(q.Sort, page.Next),
+	return writeJSON(w, http.StatusOK, customerList{Items: items, NextCursor: listquery.EncodeCursor(string(q.Sort), page.Next),
 		Total: page.Total, TotalExact: page.TotalExact})
 }
 

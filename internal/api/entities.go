@@ -38,11 +38,8 @@ type entityList struct {
 	Total      int64        `json:"total"`
 }
 
-// entityCursorSort binds entity cursors: entities are listed by name.
-const entityCursorSort = domain.CustomerSort("entity:name")
-
 func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
-	limit, cursor, err := pageParams(r, entityCursorSort)
+	limit, cursor, err := pageParams(r, listquery.EntitiesByName)
 	if err != nil {
 		return err
 	}
@@ -54,7 +51,7 @@ func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
 	for i, e := range page.Items {
 		items[i] = entityOut(e)
 	}
-	return writeJSON(w, http.StatusOK, entityList{Items: items, NextCursor: listquery.EncodeCursor(entityCursorSort, page.Next), Total: page.Total})
+	return writeJSON(w, http.StatusOK, entityList{Items: items, NextCursor: listquery.EncodeCursor(listquery.EntitiesByName, page.Next), Total: page.Total})
 }
 
 func (a *API) createEntity(w http.ResponseWriter, r *http.Request) error {

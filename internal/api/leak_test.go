@@ -36,7 +36,6 @@ import (
 
 	"github.com/custreg/custreg/internal/api"
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/logo/logotest"
 	"github.com/custreg/custreg/internal/service"
@@ -165,7 +164,7 @@ func buildLeakWorld(t *testing.T, app *apptest.App) *leakWorld {
 	must(svc.DeleteAsset(org, bGoneAsset.ID, 0))
 	_, bp, err := svc.Login(context.Background(), bAdmin.Email, leakPassword)
 	must(err)
-	bToken, _, err := svc.CreateToken(auth.WithPrincipal(context.Background(), bp), "bravo-automation")
+	bToken, _, err := svc.CreateToken(domain.WithPrincipal(context.Background(), bp), "bravo-automation")
 	must(err)
 	// Both customers are branded: B's logos must not show, nor be
 	// changed, nor be told apart from no logo at all.
@@ -638,7 +637,7 @@ func leakSnapshot(t *testing.T, app *apptest.App, w *leakWorld) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	add(svc.Tokens(auth.WithPrincipal(context.Background(), bp)))
+	add(svc.Tokens(domain.WithPrincipal(context.Background(), bp)))
 	out, err := json.Marshal(snap)
 	if err != nil {
 		t.Fatal(err)

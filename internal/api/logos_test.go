@@ -18,7 +18,6 @@ import (
 	"testing"
 
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/logo/logotest"
 	"github.com/custreg/custreg/internal/server"
@@ -363,7 +362,7 @@ func TestLogoAccess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := app.Service.SetCustomerLogo(auth.WithPrincipal(context.Background(), p), w.a.ID, domain.LogoMark, logotest.PNG(60, 60), ""); domain.ErrorCode(err) != domain.EForbidden {
+		if _, err := app.Service.SetCustomerLogo(domain.WithPrincipal(context.Background(), p), w.a.ID, domain.LogoMark, logotest.PNG(60, 60), ""); domain.ErrorCode(err) != domain.EForbidden {
 			t.Errorf("a customer admin's SetCustomerLogo: %v", err)
 		}
 		// A customer in trash keeps its logos, which are found no more.
@@ -477,7 +476,7 @@ func TestLogoUploadStopsAtTheLimit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			org := auth.WithPrincipal(ctx, p)
+			org := domain.WithPrincipal(ctx, p)
 			c, err := svc.CreateCustomer(org, domain.CustomerInput{Name: "Streamco", Code: "STREAM"})
 			if err != nil {
 				t.Fatal(err)

@@ -54,14 +54,14 @@ func TestPermissionTable(t *testing.T) {
 				var p domain.Principal
 				if name == "org_admin" {
 					c = app.AdminClient(t)
-					p = principalOf(t, c)
+					p = whoAmI(t, c)
 				} else {
 					c = app.Client(t)
 					res := c.Do("POST", "/api/v1/auth/login", map[string]string{"email": callers[name], "password": leakPassword}, nil)
 					if res.Status != http.StatusOK {
 						t.Fatalf("sign-in as %s: %d %s", name, res.Status, res.Body)
 					}
-					p = principalOf(t, c)
+					p = whoAmI(t, c)
 				}
 				for _, rt := range api.Routes() {
 					if rt.Public {
@@ -123,9 +123,9 @@ func TestPermissionTable(t *testing.T) {
 	})
 }
 
-// principalOf is the caller as the service resolves it: its role's
+// whoAmI is the caller as the service resolves it: its role's
 // permissions and scope, read from GET /me and the role catalog.
-func principalOf(t *testing.T, c *apptest.Client) domain.Principal {
+func whoAmI(t *testing.T, c *apptest.Client) domain.Principal {
 	t.Helper()
 	res := c.Do("GET", "/api/v1/me", nil, nil)
 	if res.Status != http.StatusOK {

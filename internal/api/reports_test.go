@@ -21,7 +21,6 @@ import (
 
 	"github.com/custreg/custreg/internal/api"
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/logo/logotest"
 	"github.com/custreg/custreg/internal/report"
@@ -661,7 +660,7 @@ func reportAborts(t *testing.T, app *apptest.App) {
 	api.New(app.Service, api.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
 	serve := func(path string) (rec *brokenWriter, aborted bool) {
 		rec = &brokenWriter{header: http.Header{}}
-		req := httptest.NewRequest("GET", path, nil).WithContext(auth.WithPrincipal(context.Background(), app.Admin))
+		req := httptest.NewRequest("GET", path, nil).WithContext(domain.WithPrincipal(context.Background(), app.Admin))
 		defer func() {
 			if v := recover(); v != nil {
 				if v != http.ErrAbortHandler {

@@ -40,17 +40,12 @@ type userList struct {
 	TotalExact bool       `json:"total_exact"`
 }
 
-// Cursors of the user and asset lists are bound to their orders.
-const (
-	userCursorSort  = domain.CustomerSort("user:email")
-	assetCursorSort = domain.CustomerSort("asset:name")
-)
-
 // placementParams are the query parameters of the user and asset lists.
 var placementParams = []string{"customer_id", "entity_id", "limit", "cursor"}
 
-// pageParams reads limit and cursor, the cursor bound to sort.
-func pageParams(r *http.Request, sort domain.CustomerSort) (int, *domain.CustomerCursor, error) {
+// pageParams reads limit and cursor, the cursor bound to the list's order
+// (listquery.UsersByEmail, …).
+func pageParams(r *http.Request, order string) (int, *domain.Cursor, error) {
 	q := r.URL.Query()
 	n, err := listquery.ParseLimit(q)
 	if err != nil {
@@ -59,12 +54,12 @@ func pageParams(r *http.Request, sort domain.CustomerSort) (int, *domain.Custome
 	if _, ok := q["cursor"]; !ok {
 		return n, nil, nil
 	}
-	c, err := listquery.DecodeCursor(q.Get("cursor"), sort)
+	c, err := listquery.DecodeCursor(q.Get("cursor"), order)
 	return n, c, err
 }
 
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
-	limit, cursor, err := pageParams(r, userCursorSort)
+	limit, cursor, err := pageParams(r, listquery.UsersByEmail)
 	if err != nil {
 		return err
 	}
@@ -78,7 +73,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	for i, u := range page.Items {
 		items[i] = userOut(u)
 	}
-	return writeJSON(w, http.StatusOK, userList{Items: items, NextCursor: listquery.EncodeCursor(userCursorSort, page.Next), Total: page.Total, TotalExact: page.TotalExact})
+	return writeJSON(w, http.StatusOK, userList{Items: items, NextCursor: listquery.EncodeCursor(listquery.UsersByEmail, page.Next), Total: page.Total, TotalExact: page.TotalExact})
 }
 
 func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/server"
 	"github.com/custreg/custreg/internal/service"
@@ -136,7 +135,7 @@ func New(t testing.TB, kind string, opts Options) *App {
 // AdminContext returns a context carrying the admin principal, for calling
 // the service directly.
 func (a *App) AdminContext() context.Context {
-	return auth.WithPrincipal(context.Background(), a.Admin)
+	return domain.WithPrincipal(context.Background(), a.Admin)
 }
 
 // Client is an HTTP client for the stack with its own cookie jar.

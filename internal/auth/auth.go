@@ -144,19 +144,6 @@ func LooksLikeToken(s string) bool {
 	return strings.HasPrefix(s, TokenPrefix) && len(s) == len(TokenPrefix)+43
 }
 
-type ctxKey struct{}
-
-// WithPrincipal returns ctx carrying p.
-func WithPrincipal(ctx context.Context, p domain.Principal) context.Context {
-	return context.WithValue(ctx, ctxKey{}, p)
-}
-
-// FromContext returns the principal of ctx, if any.
-func FromContext(ctx context.Context) (domain.Principal, bool) {
-	p, ok := ctx.Value(ctxKey{}).(domain.Principal)
-	return p, ok
-}
-
 // SessionCookie is the name of the session cookie.
 const SessionCookie = "custreg_session"
 
@@ -290,5 +277,5 @@ func AddrBucket(addr string) string {
 // withCaller puts p in ctx and confines the store's transactions to p's
 // customer, if p is customer-scoped.
 func withCaller(ctx context.Context, p domain.Principal) context.Context {
-	return store.WithTenant(WithPrincipal(ctx, p), p.CustomerID)
+	return store.WithTenant(domain.WithPrincipal(ctx, p), p.CustomerID)
 }

@@ -220,7 +220,10 @@ func TestMiddlewareStoreFailure(t *testing.T) {
 			// Invalid credentials: served, without a principal.
 			served = false
 			var got bool
-			next = func(w http.ResponseWriter, r *http.Request) { served = true; _, got = FromContext(r.Context()) }
+			next = func(w http.ResponseWriter, r *http.Request) {
+				served = true
+				_, got = domain.PrincipalFrom(r.Context())
+			}
 			h = Middleware(fakeAuth{err: domain.Errorf(domain.EUnauthorized, "ended")}, log, next)
 			h.ServeHTTP(httptest.NewRecorder(), r)
 			if !served || got {

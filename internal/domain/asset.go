@@ -104,13 +104,13 @@ type AssetFilter struct {
 	CustomerID string // "" for all in scope
 	EntityID   string
 	Limit      int
-	Cursor     *CustomerCursor
+	Cursor     *Cursor
 }
 
 // AssetPage is one page of assets.
 type AssetPage struct {
 	Items []Asset
-	Next  *CustomerCursor
+	Next  *Cursor
 	// Total is exact when TotalExact; otherwise the list holds more than
 	// TotalCountLimit assets and Total is that limit.
 	Total      int64

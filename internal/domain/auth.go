@@ -267,13 +267,13 @@ type UserFilter struct {
 	CustomerID string
 	EntityID   string
 	Limit      int
-	Cursor     *CustomerCursor
+	Cursor     *Cursor
 }
 
 // UserPage is one page of users.
 type UserPage struct {
 	Items []User
-	Next  *CustomerCursor
+	Next  *Cursor
 	// Total is exact when TotalExact; otherwise the list holds more than
 	// TotalCountLimit users and Total is that limit.
 	Total      int64

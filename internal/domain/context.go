@@ -2,6 +2,24 @@ package domain
 
 import "context"
 
+// What a call knows of who asks and in answer to what travels in its
+// context, set at the edge (the HTTP middleware, the CLI) and read through
+// this file by every layer: the principal a use case acts for and the
+// request it serves.
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying p.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the principal ctx carries, if any.
+func PrincipalFrom(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(Principal)
+	return p, ok
+}
+
 // Request is what custreg knows of the request a call serves: its id (the
 // X-Request-Id echoed to the client and written in the logs) and the
 // address it came from. Both go into every audit entry the call writes.

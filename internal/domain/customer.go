@@ -244,12 +244,13 @@ type CustomerFilter struct {
 	Where  *Filter
 	Sort   CustomerSort
 	Limit  int
-	Cursor *CustomerCursor // nil: first page
+	Cursor *Cursor // nil: first page
 }
 
-// CustomerCursor is the keyset position after which the next page starts:
-// the sort key of the last item and its id as a tie-breaker.
-type CustomerCursor struct {
+// Cursor is the keyset position after which the next page of a list
+// starts — customers, entities, users or assets alike: the sort key of the
+// last item and its id as a tie-breaker.
+type Cursor struct {
 	Key string `json:"k"`
 	ID  string `json:"i"`
 }
@@ -257,7 +258,7 @@ type CustomerCursor struct {
 // CustomerPage is one page of the customer list.
 type CustomerPage struct {
 	Items []Customer
-	Next  *CustomerCursor // nil on the last page
+	Next  *Cursor // nil on the last page
 	// Total counts every customer the filter selects. It is exact when
 	// TotalExact is set; otherwise the filter selects more than
 	// TotalCountLimit customers and Total is that lower bound.

@@ -112,13 +112,13 @@ func validEntityType(t string) bool {
 // EntityFilter selects a page of a customer's entities, sorted by name.
 type EntityFilter struct {
 	Limit  int
-	Cursor *CustomerCursor
+	Cursor *Cursor
 }
 
 // EntityPage is one page of a customer's entities.
 type EntityPage struct {
 	Items []Entity
-	Next  *CustomerCursor
+	Next  *Cursor
 	Total int64
 }
 

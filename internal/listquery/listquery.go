@@ -31,7 +31,7 @@ type Query struct {
 	Tree       *domain.Filter  // from the filter parameter
 	Sort       domain.CustomerSort
 	Limit      int
-	Cursor     *domain.CustomerCursor
+	Cursor     *domain.Cursor
 }
 
 // Filter is the store filter the query describes.
@@ -118,7 +118,7 @@ func Parse(v url.Values) (Query, error) {
 		return q, bad("bad-filter", "A query has at most %d conditions, in its parameters and filter together.", domain.MaxFilterConditions)
 	}
 	if c := v.Get("cursor"); c != "" {
-		cur, err := DecodeCursor(c, q.Sort)
+		cur, err := DecodeCursor(c, string(q.Sort))
 		if err != nil {
 			return q, err
 		}
@@ -188,18 +188,27 @@ type cursorJSON struct {
 	ID   string `json:"i"`
 }
 
-// EncodeCursor returns the opaque form of c for sort, or nil.
-func EncodeCursor(sort domain.CustomerSort, c *domain.CustomerCursor) *string {
+// The orders of the lists other than customers', which cursors are bound
+// to (the customer list's is its sort, domain.CustomerSort).
+const (
+	EntitiesByName = "entity:name"
+	UsersByEmail   = "user:email"
+	AssetsByName   = "asset:name"
+)
+
+// EncodeCursor returns the opaque form of c for a list in order (a
+// customer sort, or one of the orders above), or nil.
+func EncodeCursor(order string, c *domain.Cursor) *string {
 	if c == nil {
 		return nil
 	}
-	b, _ := json.Marshal(cursorJSON{Sort: string(sort), Key: c.Key, ID: c.ID})
+	b, _ := json.Marshal(cursorJSON{Sort: order, Key: c.Key, ID: c.ID})
 	s := base64.RawURLEncoding.EncodeToString(b)
 	return &s
 }
 
-// DecodeCursor reads a cursor made by EncodeCursor for the same sort.
-func DecodeCursor(s string, sort domain.CustomerSort) (*domain.CustomerCursor, error) {
+// DecodeCursor reads a cursor made by EncodeCursor for the same order.
+func DecodeCursor(s string, order string) (*domain.Cursor, error) {
 	badCursor := bad("bad-cursor", "The cursor is not valid: pass next_cursor from the previous page unchanged, with the same sort.")
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	// EncodeCursor writes valid UTF-8; json.Unmarshal would turn invalid
@@ -208,7 +217,7 @@ func DecodeCursor(s string, sort domain.CustomerSort) (*domain.CustomerCursor, e
 		return nil, badCursor
 	}
 	var c cursorJSON
-	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" || c.Sort != string(sort) {
+	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" || c.Sort != order {
 		return nil, badCursor
 	}
 	// A cursor is made by EncodeCursor from a stored key and id; one that
@@ -217,7 +226,7 @@ func DecodeCursor(s string, sort domain.CustomerSort) (*domain.CustomerCursor, e
 	if domain.TextProblem(c.Key) != "" || domain.TextProblem(c.ID) != "" {
 		return nil, badCursor
 	}
-	return &domain.CustomerCursor{Key: c.Key, ID: c.ID}, nil
+	return &domain.Cursor{Key: c.Key, ID: c.ID}, nil
 }
 
 // countConditions counts the conditions (leaves) of a filter tree.

@@ -73,11 +73,17 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestCursorBoundToSort(t *testing.T) {
-	c := listquery.EncodeCursor(domain.SortNameAsc, &domain.CustomerCursor{Key: "k", ID: "i"})
-	if _, err := listquery.DecodeCursor(*c, domain.SortNameAsc); err != nil {
+	c := listquery.EncodeCursor(string(domain.SortNameAsc), &domain.Cursor{Key: "k", ID: "i"})
+	if _, err := listquery.DecodeCursor(*c, string(domain.SortNameAsc)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := listquery.DecodeCursor(*c, domain.SortCodeAsc); err == nil {
+	if _, err := listquery.DecodeCursor(*c, string(domain.SortCodeAsc)); err == nil {
 		t.Error("a name cursor was accepted for the code sort")
+	}
+	// Nor is a customer-list cursor taken by another list.
+	for _, order := range []string{listquery.EntitiesByName, listquery.UsersByEmail, listquery.AssetsByName} {
+		if _, err := listquery.DecodeCursor(*c, order); err == nil {
+			t.Errorf("a customer cursor was accepted for %s", order)
+		}
 	}
 }

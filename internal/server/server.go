@@ -182,7 +182,7 @@ func logRequests(log *slog.Logger, m *metrics.Metrics, next http.Handler) http.H
 			d := time.Since(start)
 			// r.Pattern is set by the ServeMux on this same request.
 			m.ObserveRequest(r.Pattern, r.Method, sw.status, d)
-			p, _ := auth.FromContext(r.Context())
+			p, _ := domain.PrincipalFrom(r.Context())
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("request_id", RequestID(r.Context())),
 				slog.String("method", r.Method),

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 )
@@ -42,7 +41,7 @@ func TestAssetsScopeAndRoles(t *testing.T) {
 
 		as := func(role, customerID string, entities ...string) context.Context {
 			r, _ := domain.BuiltinRole(role)
-			return auth.WithPrincipal(ctx, domain.Principal{UserID: "u-" + role, Email: role + "@example.com", Role: role,
+			return domain.WithPrincipal(ctx, domain.Principal{UserID: "u-" + role, Email: role + "@example.com", Role: role,
 				CustomerID: customerID, EntityIDs: entities, Permissions: r.Permissions, RoleScope: r.Scope})
 		}
 		cadmin := as(domain.RoleCustomerAdmin, a.ID)

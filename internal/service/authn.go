@@ -188,7 +188,7 @@ func (s *Service) CompleteSetup(ctx context.Context, token string, in domain.Adm
 		if sessionSecret, err = s.newSession(ctx, tx, u, 0); err != nil {
 			return err
 		}
-		p, err = principalOf(ctx, tx, u)
+		p, err = newPrincipal(ctx, tx, u)
 		return err
 	})
 	return sessionSecret, p, err
@@ -255,7 +255,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionSec
 		if err := s.signinSucceeded(ctx, tx, at); err != nil {
 			return err
 		}
-		p, err = principalOf(ctx, tx, u)
+		p, err = newPrincipal(ctx, tx, u)
 		if err != nil {
 			return err
 		}
@@ -310,9 +310,9 @@ func notFoundIfUnauthorized(err error) error {
 	return err
 }
 
-// principalOf returns the principal of u with its role's permissions; a
+// newPrincipal builds the principal of u with its role's permissions; a
 // role missing from the catalog grants nothing.
-func principalOf(ctx context.Context, tx store.Tx, u domain.User) (domain.Principal, error) {
+func newPrincipal(ctx context.Context, tx store.Tx, u domain.User) (domain.Principal, error) {
 	p := domain.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, Kind: u.Kind, Role: u.Role,
 		CustomerID: u.CustomerID, EntityIDs: u.EntityIDs}
 	r, err := catalogRole(ctx, tx, u.Role)
@@ -359,7 +359,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, secret string) (domai
 		if err := s.checkActive(ctx, tx, u); err != nil {
 			return signedOut(notFoundIfUnauthorized(err))
 		}
-		if p, err = principalOf(ctx, tx, u); err != nil {
+		if p, err = newPrincipal(ctx, tx, u); err != nil {
 			return err
 		}
 		p.SessionID, p.CredentialsEpoch = sess.IDHash, sess.CredentialsEpoch
@@ -400,7 +400,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (domain.
 		if err := s.checkActive(ctx, tx, u); err != nil {
 			return signedOut(notFoundIfUnauthorized(err))
 		}
-		if p, err = principalOf(ctx, tx, u); err != nil {
+		if p, err = newPrincipal(ctx, tx, u); err != nil {
 			return err
 		}
 		p.TokenID, p.CredentialsEpoch = k.ID, k.CredentialsEpoch
@@ -608,11 +608,11 @@ func (s *Service) Act(ctx context.Context, email string) (context.Context, error
 		if err != nil {
 			return err
 		}
-		p, err = principalOf(ctx, tx, u)
+		p, err = newPrincipal(ctx, tx, u)
 		return err
 	})
 	if err != nil {
 		return ctx, err
 	}
-	return auth.WithPrincipal(ctx, p), nil
+	return domain.WithPrincipal(ctx, p), nil
 }

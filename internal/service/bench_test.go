@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/store"
@@ -47,7 +46,7 @@ func benchmarkCreate(b *testing.B, entities int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	actx := auth.WithPrincipal(ctx, p)
+	actx := domain.WithPrincipal(ctx, p)
 	b.ResetTimer()
 	for i := range b.N {
 		in := domain.CustomerInput{Name: fmt.Sprintf("Customer %d Systems", i), Code: fmt.Sprintf("C%07d", i),
@@ -80,7 +79,7 @@ func BenchmarkLicenseContention(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			org := auth.WithPrincipal(ctx, p)
+			org := domain.WithPrincipal(ctx, p)
 			if _, err := svc.SetOrgPool(org, domain.LicenseCounts{domain.LicenseITAssets: n(1 << 20)}); err != nil {
 				b.Fatal(err)
 			}
@@ -173,7 +172,7 @@ func BenchmarkRegisterLayers(b *testing.B) {
 					b.Skip("CUSTREG_TEST_POSTGRES_URL is not set")
 				}
 				app, analyze := benchApp(b, kind)
-				ctx := auth.WithPrincipal(context.Background(), app.Admin)
+				ctx := domain.WithPrincipal(context.Background(), app.Admin)
 				alloc := domain.LicenseCounts{}
 				licenses := map[string]int64{}
 				for _, t := range domain.LicenseTypes {

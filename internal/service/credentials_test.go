@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/store"
@@ -33,7 +32,7 @@ func signIn(t *testing.T, svc *service.Service, email, password string) signedIn
 	if p, err = svc.AuthenticateSession(ctx, secret); err != nil {
 		t.Fatal(err)
 	}
-	_, tok, err := svc.CreateToken(auth.WithPrincipal(ctx, p), "script")
+	_, tok, err := svc.CreateToken(domain.WithPrincipal(ctx, p), "script")
 	if err != nil {
 		t.Fatalf("create token: %v", err)
 	}
@@ -103,7 +102,7 @@ func TestPasswordChangeEndsCredentials(t *testing.T) {
 		// u changes its own password from session c: c stays signed in,
 		// d and every token end.
 		c, d := signIn(t, svc, u.Email, pw2), signIn(t, svc, u.Email, pw2)
-		self := auth.WithPrincipal(context.Background(), c.p)
+		self := domain.WithPrincipal(context.Background(), c.p)
 		if _, err := svc.UpdateUser(self, u.ID, 0, setPassword(pw3)); err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +117,7 @@ func TestPasswordChangeEndsCredentials(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, tok, err := svc.CreateToken(auth.WithPrincipal(context.Background(), p), "after")
+		_, tok, err := svc.CreateToken(domain.WithPrincipal(context.Background(), p), "after")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +126,7 @@ func TestPasswordChangeEndsCredentials(t *testing.T) {
 		}
 		// A principal authenticated before the change cannot mint a token
 		// that outlives it.
-		_, _, err = svc.CreateToken(auth.WithPrincipal(context.Background(), d.p), "stale")
+		_, _, err = svc.CreateToken(domain.WithPrincipal(context.Background(), d.p), "stale")
 		wantCode(t, err, domain.EUnauthorized)
 		if _, _, err := svc.Login(context.Background(), u.Email, pw3); err != nil {
 			t.Errorf("new password: %v", err)
@@ -419,7 +418,7 @@ func TestCredentialCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		org := signIn(t, node1, admin.Email, admin.Password)
-		orgCtx := auth.WithPrincipal(ctx, org.p)
+		orgCtx := domain.WithPrincipal(ctx, org.p)
 		const pw = "a-long-enough-password"
 		u, err := node1.CreateUser(orgCtx, domain.UserInput{Email: "ops@example.com", Name: "Ops", Role: domain.RoleOrgAdmin, Password: pw})
 		if err != nil {
@@ -440,7 +439,7 @@ func TestCredentialCache(t *testing.T) {
 
 		// This node's own changes: refused on the next request. A token
 		// revoked (the session goes on)...
-		opsCtx := auth.WithPrincipal(ctx, ops.p)
+		opsCtx := domain.WithPrincipal(ctx, ops.p)
 		toks, err := node1.Tokens(opsCtx)
 		if err != nil || len(toks) != 1 {
 			t.Fatalf("tokens = %v, %v", toks, err)

@@ -56,7 +56,7 @@ func TestNoPasswordHashInsideAWrite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		org := auth.WithPrincipal(ctx, p)
+		org := domain.WithPrincipal(ctx, p)
 		u, err := svc.CreateUser(org, domain.UserInput{Email: "hash@example.com", Name: "Hash", Role: domain.RoleTechnician, Password: "correct-horse-battery"})
 		if err != nil {
 			t.Fatal(err)
@@ -112,7 +112,7 @@ func TestRunnerConfinesEveryWayIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := auth.WithPrincipal(context.Background(), p)
+	ctx := domain.WithPrincipal(context.Background(), p)
 	if store.Tenant(ctx) != "" {
 		t.Fatal("the test's context already names a tenant")
 	}

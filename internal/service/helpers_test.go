@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/store"
@@ -39,7 +38,7 @@ func orgAdmin(t *testing.T, svc *service.Service, fs service.FirstStart) (contex
 	if err != nil {
 		t.Fatal(err)
 	}
-	return auth.WithPrincipal(ctx, p), p
+	return domain.WithPrincipal(ctx, p), p
 }
 
 // roomy is an allocation with room for every test's records, for tests

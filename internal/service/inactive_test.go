@@ -39,7 +39,7 @@ func TestInactiveCustomerSignsOut(t *testing.T) {
 		if err != nil || cp.CustomerID != c.ID {
 			t.Fatalf("customer user sign-in = %+v, %v", cp, err)
 		}
-		_, token, err := svc.CreateToken(auth.WithPrincipal(ctx, cp), "script")
+		_, token, err := svc.CreateToken(domain.WithPrincipal(ctx, cp), "script")
 		if err != nil {
 			t.Fatal(err)
 		}

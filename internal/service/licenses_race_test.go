@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/store/postgres"
@@ -300,7 +299,7 @@ func TestLicenseRaceWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	begin := time.Now()
-	created, deleted, err := raceWork(auth.WithPrincipal(context.Background(), p), svc, customers, 8, 40, seed)
+	created, deleted, err := raceWork(domain.WithPrincipal(context.Background(), p), svc, customers, 8, 40, seed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 )
@@ -246,7 +245,7 @@ func TestLicenseRules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cu := auth.WithPrincipal(context.Background(), p)
+		cu := domain.WithPrincipal(context.Background(), p)
 		if _, err := svc.CustomerLicenses(cu, a.ID); err != nil {
 			t.Errorf("own licenses: %v", err)
 		}

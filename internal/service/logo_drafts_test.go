@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/logo/logotest"
 	"github.com/custreg/custreg/internal/service"
@@ -24,7 +23,7 @@ func TestLogoDrafts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		otherCtx := auth.WithPrincipal(context.Background(), domain.Principal{UserID: other.ID, Email: other.Email, Role: domain.RoleOrgAdmin})
+		otherCtx := domain.WithPrincipal(context.Background(), domain.Principal{UserID: other.ID, Email: other.Email, Role: domain.RoleOrgAdmin})
 
 		// A refused file stages nothing and says why on "file".
 		if _, err := svc.StageLogo(ctx, domain.LogoMark, logotest.GIF(80, 80), "image/gif"); fieldCode(t, err, "file") != domain.FieldFormat {

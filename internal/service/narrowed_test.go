@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 )
@@ -51,7 +50,7 @@ func TestNarrowedCallerSeesItsOwnFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		me := auth.WithPrincipal(context.Background(), p)
+		me := domain.WithPrincipal(context.Background(), p)
 		got, err := svc.Customer(me, c.ID)
 		if err != nil {
 			t.Fatal(err)

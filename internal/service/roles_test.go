@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 )
@@ -56,7 +55,7 @@ func TestCustomRoles(t *testing.T) {
 		if err != nil || len(kp.Permissions) != 4 || kp.RoleScope != domain.ScopeCustomer {
 			t.Fatalf("keeper principal = %+v, %v", kp, err)
 		}
-		kctx := auth.WithPrincipal(ctx, kp)
+		kctx := domain.WithPrincipal(ctx, kp)
 		if _, err := svc.ListAssets(kctx, domain.AssetFilter{}); err != nil {
 			t.Errorf("keeper lists assets: %v", err)
 		}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/store"
 )
@@ -71,7 +70,7 @@ func (s *Service) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
 
 // principal returns the caller or EUnauthorized.
 func principal(ctx context.Context) (domain.Principal, error) {
-	p, ok := auth.FromContext(ctx)
+	p, ok := domain.PrincipalFrom(ctx)
 	if !ok || p.UserID == "" {
 		return domain.Principal{}, domain.Errorf(domain.EUnauthorized, "Sign in to continue.")
 	}

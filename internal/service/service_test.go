@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 )
@@ -66,7 +65,7 @@ func TestBootstrapSetupLink(t *testing.T) {
 		if token3, err := svc.Bootstrap(ctx, service.FirstStart{OrgName: "Renamed", MSPDisabled: true}); token3 != "" || err != nil {
 			t.Fatalf("Bootstrap after setup = %q, %v", token3, err)
 		}
-		o, err := svc.OrgSettings(auth.WithPrincipal(ctx, p))
+		o, err := svc.OrgSettings(domain.WithPrincipal(ctx, p))
 		if err != nil || o.Name != "Acme MSP" || !o.MSPEnabled {
 			t.Errorf("settings = %+v, %v; first-start settings must apply once", o, err)
 		}
@@ -101,7 +100,7 @@ func TestSessionsExpireAndEnd(t *testing.T) {
 
 		secret, _, _ = svc.Login(ctx, admin.Email, admin.Password)
 		p, _ = svc.AuthenticateSession(ctx, secret)
-		if err := svc.Logout(auth.WithPrincipal(ctx, p)); err != nil {
+		if err := svc.Logout(domain.WithPrincipal(ctx, p)); err != nil {
 			t.Fatal(err)
 		}
 		_, err = svc.AuthenticateSession(ctx, secret)
@@ -124,7 +123,7 @@ func TestServiceRequiresPrincipal(t *testing.T) {
 	_, err = svc.OrgSettings(ctx)
 	wantCode(t, err, domain.EUnauthorized)
 	// A principal that is not an organization admin may not change customers.
-	tech := auth.WithPrincipal(ctx, domain.Principal{UserID: "u", Role: "technician"})
+	tech := domain.WithPrincipal(ctx, domain.Principal{UserID: "u", Role: "technician"})
 	_, err = createCustomer(svc, tech, domain.CustomerInput{Name: "A", Code: "AA"})
 	wantCode(t, err, domain.EForbidden)
 	_, err = svc.UpdateOrgSettings(tech, service.OrgPatch{}, 0)

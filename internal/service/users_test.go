@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
 )
@@ -32,7 +31,7 @@ func TestUsersScopeAndRoles(t *testing.T) {
 		if err != nil || cap.CustomerID != a.ID || cap.Role != domain.RoleCustomerAdmin {
 			t.Fatalf("customer admin sign-in = %+v, %v", cap, err)
 		}
-		cadmin := auth.WithPrincipal(ctx, cap)
+		cadmin := domain.WithPrincipal(ctx, cap)
 
 		// Bad placements, each named by its field.
 		for _, tc := range []struct {
@@ -73,7 +72,7 @@ func TestUsersScopeAndRoles(t *testing.T) {
 			t.Errorf("customer admin sees %d users (%v), want its 2", page.Total, err)
 		}
 		_, tp, _ := svc.Login(ctx, "north@alpha.example", pw)
-		tech := auth.WithPrincipal(ctx, tp)
+		tech := domain.WithPrincipal(ctx, tp)
 		if len(tp.EntityIDs) != 1 || tp.EntityIDs[0] != north {
 			t.Errorf("narrowed principal entities = %v", tp.EntityIDs)
 		}

@@ -38,7 +38,7 @@ func (h *Handler) downloadArchive(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	h.log.ErrorContext(r.Context(), "customer archive aborted after its first byte", "customer_id", r.PathValue("id"),
-		"request_id", w.Header().Get("X-Request-Id"), "err", err)
+		"request_id", domain.RequestFrom(r.Context()).ID, "err", err)
 	panic(http.ErrAbortHandler)
 }
 

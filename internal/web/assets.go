@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/listquery"
 )
 
 // assetsView is the Assets page, with the sidebar or the delete dialog
@@ -151,7 +152,7 @@ func (h *Handler) assetsList(r *http.Request, title string, pl placement, q reco
 			Availability: a.AvailabilityMonitoring, Perf: a.PerformanceMonitoring, Serial: a.Serial, IPAddress: a.IPAddress})
 	}
 	if page.Next != nil {
-		v.NextURL = q.pageURL(assetCursorSort, page.Next)
+		v.NextURL = q.pageURL(listquery.AssetsByName, page.Next)
 	}
 	if v.CanEdit && pl.MSP && len(v.Rows) > 0 {
 		mb, err := h.assetMoveBar(ctx, pl, q.CustomerID, "", formErrors{})
@@ -185,7 +186,7 @@ func (h *Handler) assets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := h.readRecordQuery(r.Context(), "/assets", r.URL.Query(), assetCursorSort, pl)
+	q, err := h.readRecordQuery(r.Context(), "/assets", r.URL.Query(), listquery.AssetsByName, pl)
 	if err != nil {
 		return err
 	}
@@ -458,7 +459,7 @@ func (h *Handler) moveAssets(w http.ResponseWriter, r *http.Request) error {
 		errs = formErrorsFrom(err, fieldResolverFor(moveAssetRefs))
 	}
 	u, _ := url.Parse(ret)
-	q, err := h.readRecordQuery(r.Context(), "/assets", u.Query(), assetCursorSort, pl)
+	q, err := h.readRecordQuery(r.Context(), "/assets", u.Query(), listquery.AssetsByName, pl)
 	if err != nil {
 		return err
 	}

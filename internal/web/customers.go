@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
 	"github.com/custreg/custreg/internal/service"
@@ -91,7 +90,7 @@ func (h *Handler) withImpact(ctx context.Context, d *deleteView) error {
 // dialog are drawn over the first page of the plain list.
 func (h *Handler) listView(r *http.Request, title string, s listState) (customersView, error) {
 	v := customersView{Shell: h.shell(r, "customers", title)}
-	if p, ok := auth.FromContext(r.Context()); ok {
+	if p, ok := domain.PrincipalFrom(r.Context()); ok {
 		v.CanEdit = allows(p, "UpdateCustomerWithLicenses")
 		v.CanLicenses = can(p, "licenses", "view")
 		v.CanAssets, v.CanUsers = allows(p, "ListAssets"), allows(p, "ListUsers")
@@ -114,7 +113,7 @@ func (h *Handler) listView(r *http.Request, title string, s listState) (customer
 	}
 	if page.Next != nil {
 		next := s.query().Values()
-		next.Set("cursor", *listquery.EncodeCursor(s.Sort, page.Next))
+		next.Set("cursor", *listquery.EncodeCursor(string(s.Sort), page.Next))
 		if s.Limit != 0 {
 			next.Set("limit", strconv.Itoa(s.Limit))
 		}
@@ -165,7 +164,7 @@ func (h *Handler) badListQuery(w http.ResponseWriter, r *http.Request, err error
 		return err
 	}
 	v := customersView{Shell: h.shell(r, "customers", "Customers")}
-	if p, ok := auth.FromContext(r.Context()); ok {
+	if p, ok := domain.PrincipalFrom(r.Context()); ok {
 		v.CanEdit = allows(p, "UpdateCustomerWithLicenses")
 	}
 	v.listControls(s)

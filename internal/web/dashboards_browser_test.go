@@ -15,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/server"
 	"github.com/custreg/custreg/internal/service"
@@ -42,7 +41,7 @@ func mustStackAt(tb testing.TB, clock *apptest.Clock) *stack {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &stack{t: tb, svc: svc, srv: srv, admin: auth.WithPrincipal(ctx, p)}
+	return &stack{t: tb, svc: svc, srv: srv, admin: domain.WithPrincipal(ctx, p)}
 }
 
 // TestBrowserDashboards: both dashboards, with six weeks of history taken

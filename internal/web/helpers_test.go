@@ -14,7 +14,6 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/custreg/custreg/internal/apptest"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/server"
 	"github.com/custreg/custreg/internal/service"
@@ -69,7 +68,7 @@ func mustStackOn(tb testing.TB, kind string, fs service.FirstStart, noAdmin bool
 		if err != nil {
 			tb.Fatalf("login: %v", err)
 		}
-		s.admin = auth.WithPrincipal(ctx, p)
+		s.admin = domain.WithPrincipal(ctx, p)
 	}
 	return s
 }

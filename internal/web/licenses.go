@@ -571,7 +571,7 @@ func (h *Handler) spread(r *http.Request, v *licensesView) error {
 		v.Spread = append(v.Spread, row)
 	}
 	if page.Next != nil {
-		next := url.Values{"cursor": {*listquery.EncodeCursor(q.Sort, page.Next)}}
+		next := url.Values{"cursor": {*listquery.EncodeCursor(string(q.Sort), page.Next)}}
 		v.NextURL = "/licenses?" + next.Encode()
 	}
 	return nil

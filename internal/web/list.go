@@ -57,7 +57,7 @@ type listState struct {
 	Advanced *domain.Filter
 	Sort     domain.CustomerSort
 	Limit    int
-	Cursor   *domain.CustomerCursor
+	Cursor   *domain.Cursor
 }
 
 // stateOf reads a parsed query.

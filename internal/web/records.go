@@ -16,19 +16,12 @@ import (
 // bar that moves the checked rows to another customer or entity, and a
 // sidebar (add, edit) or dialog (delete) drawn over the first page.
 
-// Cursor sorts bind each list's cursors to its own order, so that a
-// customer-list cursor cannot be replayed against the user list.
-const (
-	userCursorSort  = domain.CustomerSort("user:email")
-	assetCursorSort = domain.CustomerSort("asset:name")
-)
-
 // recordQuery is a user or asset list's query: /users?customer_id=…&entity_id=…&cursor=….
 type recordQuery struct {
 	Base       string // "/users"
 	CustomerID string
 	EntityID   string
-	Cursor     *domain.CustomerCursor
+	Cursor     *domain.Cursor
 	cursorRaw  string
 }
 
@@ -48,22 +41,22 @@ func (q recordQuery) url() string {
 }
 
 // pageURL returns the URL of the page after cursor.
-func (q recordQuery) pageURL(sort domain.CustomerSort, next *domain.CustomerCursor) string {
+func (q recordQuery) pageURL(order string, next *domain.Cursor) string {
 	u := q.url()
 	sep := "?"
 	if strings.Contains(u, "?") {
 		sep = "&"
 	}
-	return u + sep + "cursor=" + url.QueryEscape(*listquery.EncodeCursor(sort, next))
+	return u + sep + "cursor=" + url.QueryEscape(*listquery.EncodeCursor(order, next))
 }
 
 // readRecordQuery reads a list's query. A customer the caller cannot see
 // is a page that does not exist; an entity that is not the customer's (a
 // filter left over from another customer) is dropped.
-func (h *Handler) readRecordQuery(ctx context.Context, base string, v url.Values, sort domain.CustomerSort, pl placement) (recordQuery, error) {
+func (h *Handler) readRecordQuery(ctx context.Context, base string, v url.Values, order string, pl placement) (recordQuery, error) {
 	q := recordQuery{Base: base, CustomerID: strings.TrimSpace(v.Get("customer_id")), EntityID: strings.TrimSpace(v.Get("entity_id"))}
 	if raw := v.Get("cursor"); raw != "" {
-		c, err := listquery.DecodeCursor(raw, sort)
+		c, err := listquery.DecodeCursor(raw, order)
 		if err != nil {
 			return q, err
 		}

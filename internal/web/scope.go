@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 )
 
@@ -35,7 +34,7 @@ func can(p domain.Principal, resource, action string) bool { return p.Can(resour
 
 // principalOf returns the signed-in principal of r.
 func principalOf(r *http.Request) domain.Principal {
-	p, _ := auth.FromContext(r.Context())
+	p, _ := domain.PrincipalFrom(r.Context())
 	return p
 }
 
@@ -51,7 +50,7 @@ func requireCan(r *http.Request, resource, action string) error {
 // name: all of them for organization users, its own for a customer-scoped
 // caller, none while MSP mode is off.
 func (h *Handler) visibleCustomers(ctx context.Context) ([]domain.Customer, error) {
-	if p, _ := auth.FromContext(ctx); !allows(p, "ListCustomers") {
+	if p, _ := domain.PrincipalFrom(ctx); !allows(p, "ListCustomers") {
 		return nil, nil // a role without customers.view picks no customer
 	}
 	var out []domain.Customer
@@ -75,7 +74,7 @@ func (h *Handler) visibleCustomers(ctx context.Context) ([]domain.Customer, erro
 // entitiesOf returns the live entities of a customer that the caller can
 // see (a caller narrowed to some entities sees only those), by name.
 func (h *Handler) entitiesOf(ctx context.Context, customerID string) ([]domain.Entity, error) {
-	if p, _ := auth.FromContext(ctx); !allows(p, "ListEntities") {
+	if p, _ := domain.PrincipalFrom(ctx); !allows(p, "ListEntities") {
 		return nil, nil // a role without entities.view picks no entity
 	}
 	var out []domain.Entity

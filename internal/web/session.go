@@ -55,7 +55,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 	next := localPath(r.URL.Query().Get("next"))
-	if _, ok := auth.FromContext(r.Context()); ok {
+	if _, ok := domain.PrincipalFrom(r.Context()); ok {
 		if next == "" {
 			next = "/"
 		}
@@ -99,7 +99,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
-	if _, ok := auth.FromContext(r.Context()); ok {
+	if _, ok := domain.PrincipalFrom(r.Context()); ok {
 		if err := h.svc.Logout(r.Context()); err != nil && domain.ErrorCode(err) != domain.EUnauthorized {
 			return err
 		}

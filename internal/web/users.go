@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/listquery"
 )
 
 // usersView is the Users page, with the sidebar or the delete dialog open
@@ -233,7 +234,7 @@ func (h *Handler) usersList(r *http.Request, title string, pl placement, q recor
 		v.Rows = append(v.Rows, row)
 	}
 	if page.Next != nil {
-		v.NextURL = q.pageURL(userCursorSort, page.Next)
+		v.NextURL = q.pageURL(listquery.UsersByEmail, page.Next)
 	}
 	if v.CanEdit && pl.MSP && len(v.Rows) > 0 {
 		mb, err := h.userMoveBar(ctx, pl, q.CustomerID, nil, formErrors{})
@@ -268,7 +269,7 @@ func (h *Handler) users(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := h.readRecordQuery(r.Context(), "/users", r.URL.Query(), userCursorSort, pl)
+	q, err := h.readRecordQuery(r.Context(), "/users", r.URL.Query(), listquery.UsersByEmail, pl)
 	if err != nil {
 		return err
 	}
@@ -580,7 +581,7 @@ func (h *Handler) moveUsers(w http.ResponseWriter, r *http.Request) error {
 		errs = formErrorsFrom(err, fieldResolverFor(moveUserRefs))
 	}
 	u, _ := url.Parse(ret)
-	q, err := h.readRecordQuery(r.Context(), "/users", u.Query(), userCursorSort, pl)
+	q, err := h.readRecordQuery(r.Context(), "/users", u.Query(), listquery.UsersByEmail, pl)
 	if err != nil {
 		return err
 	}

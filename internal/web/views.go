@@ -10,7 +10,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
 )
 
@@ -54,7 +53,7 @@ func (s Shell) Asset(name string) string { return s.h.asset(name) }
 // a store failure on an error page) the frame is shown without them.
 func (h *Handler) shell(r *http.Request, active, title string) Shell {
 	s := Shell{Title: title, Active: active, h: h, OrgName: "custreg"}
-	p, ok := auth.FromContext(r.Context())
+	p, ok := domain.PrincipalFrom(r.Context())
 	if !ok {
 		return s
 	}

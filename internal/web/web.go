@@ -285,7 +285,7 @@ func (h *Handler) public(fn handlerFunc) http.Handler {
 func (h *Handler) page(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setPageHeaders(w)
-		if _, ok := auth.FromContext(r.Context()); !ok {
+		if _, ok := domain.PrincipalFrom(r.Context()); !ok {
 			h.redirectToLogin(w, r)
 			return
 		}

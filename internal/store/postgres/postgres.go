@@ -199,7 +199,7 @@ func containsAny(columns []string, folded string) (string, []any) {
 // the search index: however many customers match, the list joins at most a
 // page of ids (walking the name index under the policy's filter instead
 // took 30-40 ms at 100,000 customers when the matches clustered).
-func searchPage(columns []string, folded, sortColumn string, desc bool, after *domain.CustomerCursor, limit int) (string, []any, bool) {
+func searchPage(columns []string, folded, sortColumn string, desc bool, after *domain.Cursor, limit int) (string, []any, bool) {
 	if !indexable(folded) {
 		return "", nil, false
 	}

@@ -183,8 +183,8 @@ func (t *tx) Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilte
 	if err := rows.Err(); err != nil {
 		return page, err
 	}
-	page.Items, page.Next = trimPage(page.Items, limit, func(a domain.Asset) domain.CustomerCursor {
-		return domain.CustomerCursor{Key: a.NameKey(), ID: a.ID}
+	page.Items, page.Next = trimPage(page.Items, limit, func(a domain.Asset) domain.Cursor {
+		return domain.Cursor{Key: a.NameKey(), ID: a.ID}
 	})
 	return page, nil
 }

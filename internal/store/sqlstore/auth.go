@@ -281,8 +281,8 @@ func (t *tx) Users(ctx context.Context, scope domain.Scope, f domain.UserFilter)
 	if err := rows.Err(); err != nil {
 		return page, err
 	}
-	users, page.Next = trimPage(users, limit, func(u domain.User) domain.CustomerCursor {
-		return domain.CustomerCursor{Key: u.Email, ID: u.ID}
+	users, page.Next = trimPage(users, limit, func(u domain.User) domain.Cursor {
+		return domain.Cursor{Key: u.Email, ID: u.ID}
 	})
 	if err := t.loadEntityIDs(ctx, users); err != nil {
 		return page, err

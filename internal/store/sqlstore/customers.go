@@ -369,8 +369,8 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 	if err := rows.Err(); err != nil {
 		return page, err
 	}
-	page.Items, page.Next = trimPage(page.Items, limit, func(c domain.Customer) domain.CustomerCursor {
-		return domain.CustomerCursor{Key: sortKey(spec, c), ID: c.ID}
+	page.Items, page.Next = trimPage(page.Items, limit, func(c domain.Customer) domain.Cursor {
+		return domain.Cursor{Key: sortKey(spec, c), ID: c.ID}
 	})
 	if counted != nil {
 		page.Total, page.TotalExact = counted.Total, counted.TotalExact
@@ -389,20 +389,9 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 // single negated equality (neq, not_in) is the live count less its few
 // matches; anything else is counted up to domain.TotalCountLimit.
 func (t *tx) countCustomers(ctx context.Context, scope domain.Scope, filter *domain.Filter, where string, args []any, page *domain.CustomerPage) error {
+	// (A substring filter the search index counts was counted by Customers
+	// before the page.)
 	page.TotalExact = true
-	if scope.IsOrg() && filter != nil && t.db.d.CountContains != nil {
-		if cols, v, ok := containsOnly(*filter); ok {
-			if q, qargs, ok := t.db.d.CountContains(cols, domain.Fold(v), domain.TotalCountLimit+1); ok {
-				var n int64
-				if err := t.queryRow(ctx, q, qargs...).Scan(&n); err != nil {
-					return err
-				}
-				page.Total = min(n, domain.TotalCountLimit)
-				page.TotalExact = n <= domain.TotalCountLimit
-				return nil
-			}
-		}
-	}
 	if scope.IsOrg() && (filter == nil || filter.Op == domain.OpNeq || filter.Op == domain.OpNotIn) {
 		var live int64
 		if err := t.queryRow(ctx, `SELECT coalesce(sum(n), 0) FROM live_customer_slots`).Scan(&live); err != nil {

@@ -201,8 +201,8 @@ func (t *tx) Entities(ctx context.Context, scope domain.Scope, customerID string
 	if err := rows.Err(); err != nil {
 		return page, err
 	}
-	page.Items, page.Next = trimPage(page.Items, limit, func(e domain.Entity) domain.CustomerCursor {
-		return domain.CustomerCursor{Key: e.NameKey(), ID: e.ID}
+	page.Items, page.Next = trimPage(page.Items, limit, func(e domain.Entity) domain.Cursor {
+		return domain.Cursor{Key: e.NameKey(), ID: e.ID}
 	})
 	return page, nil
 }

@@ -58,7 +58,7 @@ type Dialect struct {
 	// sortColumn (descending if desc), after the cursor, at most limit",
 	// found in the dialect's search index; ok is false where it cannot
 	// (short text), and the list then filters as usual.
-	SearchPage func(columns []string, folded, sortColumn string, desc bool, after *domain.CustomerCursor, limit int) (cond string, args []any, ok bool)
+	SearchPage func(columns []string, folded, sortColumn string, desc bool, after *domain.Cursor, limit int) (cond string, args []any, ok bool)
 	// SortIndex, if set, names the clause that makes a query walk the
 	// index of a sort key column (SQLite: INDEXED BY); used with
 	// CountContains for substring filters with many matches.
@@ -579,7 +579,7 @@ func (d dbTime) ptr() *time.Time {
 // trimPage cuts a result fetched with limit+1 rows down to limit rows and
 // returns the cursor of the next page: the position of the last row kept,
 // or nil when there is no more.
-func trimPage[T any](items []T, limit int, cursor func(T) domain.CustomerCursor) ([]T, *domain.CustomerCursor) {
+func trimPage[T any](items []T, limit int, cursor func(T) domain.Cursor) ([]T, *domain.Cursor) {
 	if len(items) <= limit {
 		return items, nil
 	}

@@ -81,9 +81,9 @@ func Bench(b *testing.B, open Opener) {
 	code := func() string { return codes[r.IntN(len(codes))] }
 
 	// The cursor of the page in the middle of the name order.
-	var deep *domain.CustomerCursor
+	var deep *domain.Cursor
 	mustRead(b, st, func(tx store.Tx) error {
-		var cur *domain.CustomerCursor
+		var cur *domain.Cursor
 		for seen := 0; seen < n/2; seen += domain.MaxPageSize {
 			page, err := tx.Customers(c, domain.OrgScope, domain.CustomerFilter{Sort: domain.SortNameAsc, Limit: domain.MaxPageSize, Cursor: cur})
 			if err != nil {

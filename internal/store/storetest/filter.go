@@ -136,7 +136,7 @@ func testFilterProperty(t *testing.T, st store.Store) {
 		}
 		slices.Sort(want)
 		var got []string
-		var cursor *domain.CustomerCursor
+		var cursor *domain.Cursor
 		limit := 1 + r.IntN(7)
 		for pages := 0; ; pages++ {
 			if pages > len(pool) {
@@ -251,7 +251,7 @@ func testTotals(t *testing.T, st store.Store) {
 	// A broad substring filter pages in sort order, every sort.
 	for _, sort := range []domain.CustomerSort{domain.SortNameAsc, domain.SortNameDesc, domain.SortCodeDesc, domain.SortCreatedAtAsc} {
 		var got []string
-		var cursor *domain.CustomerCursor
+		var cursor *domain.Cursor
 		for range 3 {
 			mustRead(t, st, func(tx store.Tx) error {
 				page, err := tx.Customers(c, domain.OrgScope, domain.CustomerFilter{Sort: sort, Limit: 2, Cursor: cursor,

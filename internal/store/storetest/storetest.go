@@ -567,7 +567,7 @@ func testCustomerList(t *testing.T, st store.Store) {
 				want := slices.Clone(all)
 				slices.SortFunc(want, cmp)
 				var got []string
-				var cursor *domain.CustomerCursor
+				var cursor *domain.Cursor
 				for pages := 0; ; pages++ {
 					if pages > len(all)+1 {
 						t.Fatal("paging does not end")
