@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/httpauth"
 )
 
 // principalJSON is GET /me: who the caller is, its role and its scope.
@@ -47,7 +47,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	auth.SetSessionCookie(w, r, secret, a.opts.TrustProxy)
+	httpauth.SetSessionCookie(w, r, secret, a.opts.TrustProxy)
 	return writeJSON(w, http.StatusOK, principalOut(p))
 }
 
@@ -57,7 +57,7 @@ func (a *API) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := a.svc.Logout(r.Context()); err != nil && domain.ErrorCode(err) != domain.EUnauthorized {
 		return err
 	}
-	auth.ClearSessionCookie(w, r, a.opts.TrustProxy)
+	httpauth.ClearSessionCookie(w, r, a.opts.TrustProxy)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

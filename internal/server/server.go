@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/custreg/custreg/internal/api"
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/httpauth"
 	"github.com/custreg/custreg/internal/metrics"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/web"
@@ -75,7 +75,7 @@ func Handler(svc *service.Service, opts Options) http.Handler {
 	h = cop.Handler(h)
 	h = logRequests(log, m, h)
 	// Authentication runs before logging so that the log line names the user.
-	h = auth.Middleware(svc, log, h)
+	h = httpauth.Middleware(svc, log, h)
 	h = requestID(opts.TrustProxy, h)
 	h = edge(h)
 	return h
@@ -131,7 +131,7 @@ func requestID(trustProxy bool, next http.Handler) http.Handler {
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-Id", id)
-		ctx := domain.WithRequest(r.Context(), domain.Request{ID: id, ClientAddr: auth.ClientAddr(r, trustProxy)})
+		ctx := domain.WithRequest(r.Context(), domain.Request{ID: id, ClientAddr: httpauth.ClientAddr(r, trustProxy)})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/httpauth"
 )
 
 // maxFormBytes bounds a posted form. The edit sidebar carries a customer and
@@ -91,7 +91,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		h.render(w, r, http.StatusUnauthorized, "login", v)
 		return nil
 	}
-	auth.SetSessionCookie(w, r, secret, h.opts.TrustProxy)
+	httpauth.SetSessionCookie(w, r, secret, h.opts.TrustProxy)
 	if next == "" {
 		next = "/"
 	}
@@ -104,7 +104,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	auth.ClearSessionCookie(w, r, h.opts.TrustProxy)
+	httpauth.ClearSessionCookie(w, r, h.opts.TrustProxy)
 	return seeOther(w, r, "/login")
 }
 
@@ -144,7 +144,7 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 		Email: v.Email, Name: v.Name, Password: r.PostFormValue("password")})
 	switch domain.ErrorCode(err) {
 	case "":
-		auth.SetSessionCookie(w, r, secret, h.opts.TrustProxy)
+		httpauth.SetSessionCookie(w, r, secret, h.opts.TrustProxy)
 		setFlash(w, "Welcome, "+domain.CleanText(v.Name)+". Your organization admin account is ready.")
 		return seeOther(w, r, "/customers")
 	case domain.ENotFound:

@@ -94,8 +94,8 @@ import (
 	"path"
 	"strings"
 
-	"github.com/custreg/custreg/internal/auth"
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/httpauth"
 	"github.com/custreg/custreg/internal/service"
 )
 
@@ -338,7 +338,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusInternalServerError
 	switch de.Code {
 	case domain.EUnauthorized:
-		auth.ClearSessionCookie(w, r, h.opts.TrustProxy)
+		httpauth.ClearSessionCookie(w, r, h.opts.TrustProxy)
 		h.redirectToLogin(w, r)
 		return
 	case domain.ENotFound:
