@@ -23,11 +23,11 @@ import (
 // more since the checkpointer's last pass — the log then grows for ever (24
 // GiB after 100,000 customers and 500,000 assets, its index mapped into
 // memory beside it). So once the log holds more than walRestartBytes, the
-// checkpointer asks the writer to checkpoint too, between two batches
-// (afterBatch): the few frames written since the last pass are copied, and
-// the next write starts the log over and cuts the file back to
-// walRestartBytes. A reader still in the old log makes that wait for a
-// later batch; nobody blocks.
+// checkpointer asks the writer to empty it, between two batches
+// (afterBatch): the few frames written since the last pass are copied and
+// the file is cut to nothing. Queued writes wait for that (and for readers
+// to leave the old log) at most restartWait; a longer reader leaves it for
+// a later batch.
 type checkpointer struct {
 	db      *sql.DB
 	stop    context.CancelFunc

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -80,10 +79,8 @@ func splitKeys(s string) []string {
 
 func (t *tx) CreateCustomer(ctx context.Context, nc store.NewCustomer) error {
 	c := nc.Customer
-	for _, e := range nc.Entities {
-		if e.CustomerID != c.ID {
-			return fmt.Errorf("sqlstore: entity %s belongs to customer %s, not %s", e.ID, e.CustomerID, c.ID)
-		}
+	if err := entitiesOf(c.ID, nc.Entities); err != nil {
+		return err
 	}
 	insert := statement{`INSERT INTO customers (id, created_at, entities_count, name, name_key, code, code_key, domain, business_email,
 phone, website, subscription_id, is_active, admin_role, reports, dashboards, location_name, country, region, state, district, city,

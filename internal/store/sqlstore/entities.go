@@ -62,15 +62,24 @@ func (t *tx) CreateEntities(ctx context.Context, customerID string, es []domain.
 	if len(es) == 0 {
 		return nil
 	}
-	for _, e := range es {
-		if e.CustomerID != customerID {
-			return fmt.Errorf("sqlstore: entity %s belongs to customer %s, not %s", e.ID, e.CustomerID, customerID)
-		}
+	if err := entitiesOf(customerID, es); err != nil {
+		return err
 	}
 	if err := t.execAll(ctx, t.entityRows(es)); err != nil {
 		return err
 	}
 	return t.addEntitiesCount(ctx, customerID, len(es))
+}
+
+// entitiesOf refuses entities that name another customer than customerID:
+// a caller's mistake, never a user's.
+func entitiesOf(customerID string, es []domain.Entity) error {
+	for _, e := range es {
+		if e.CustomerID != customerID {
+			return fmt.Errorf("sqlstore: entity %s belongs to customer %s, not %s", e.ID, e.CustomerID, customerID)
+		}
+	}
+	return nil
 }
 
 // entityRows inserts es in one multi-row INSERT, whatever their number:

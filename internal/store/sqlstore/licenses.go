@@ -206,10 +206,9 @@ func (t *tx) takeFromPool(ctx context.Context, delta map[string]int64) error {
 	if len(types) == 0 {
 		return nil
 	}
-	var withs []string
-	var args []any
 	d, dargs := caseByType(delta, types)
 	in := placeholders(len(types))
+	var args []any
 	q := `UPDATE org_licenses SET allocated = allocated + ` + d
 	if t.db.d.ForUpdate != "" {
 		// PostgreSQL: the rows are locked first, in the one type order
@@ -220,9 +219,9 @@ func (t *tx) takeFromPool(ctx context.Context, delta map[string]int64) error {
 		// for the key-share locks that inserting a customer's license rows
 		// takes through their foreign key: a create holding those while it
 		// waits for a row another create holds would close a cycle.
-		withs = append(withs, `held AS MATERIALIZED (SELECT type AS held_type FROM org_licenses WHERE type IN (`+in+`) ORDER BY `+typeOrder+` FOR NO KEY UPDATE)`)
+		q = `WITH held AS MATERIALIZED (SELECT type AS held_type FROM org_licenses WHERE type IN (` + in + `) ORDER BY ` + typeOrder + ` FOR NO KEY UPDATE)
+` + q + ` FROM held WHERE type = held_type`
 		args = append(append(args, anys(types)...), dargs...)
-		q += ` FROM held WHERE type = held_type`
 	} else {
 		args = append(args, dargs...)
 		q += ` WHERE type IN (` + in + `)`
@@ -230,9 +229,6 @@ func (t *tx) takeFromPool(ctx context.Context, delta map[string]int64) error {
 	}
 	q += ` AND (` + d + ` <= 0 OR pool IS NULL OR allocated + ` + d + ` + org_used <= pool)`
 	args = append(append(args, dargs...), dargs...)
-	if len(withs) > 0 {
-		q = "WITH " + strings.Join(withs, ",\n") + "\n" + q
-	}
 	rows, err := t.query(ctx, q+` RETURNING type`, args...)
 	if err != nil {
 		return err
