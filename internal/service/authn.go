@@ -274,7 +274,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionSec
 
 // newSession issues a session of u under its credentials epoch epoch; the
 // store refuses it (ENotFound) if u is no longer at that epoch.
-func (s *Service) newSession(ctx context.Context, tx store.Tx, u domain.User, epoch int64) (string, error) {
+func (s *Service) newSession(ctx context.Context, tx store.CredentialTx, u domain.User, epoch int64) (string, error) {
 	secret := auth.NewSecret()
 	now := s.clock()
 	err := tx.CreateSession(ctx, domain.Session{IDHash: auth.HashSecret(secret), UserID: u.ID, CreatedAt: now,
@@ -285,7 +285,7 @@ func (s *Service) newSession(ctx context.Context, tx store.Tx, u domain.User, ep
 // checkActive fails if the user, or the customer it belongs to, is inactive
 // or gone. It runs on every authenticated request, so deactivating either
 // stops sessions and tokens at once.
-func (s *Service) checkActive(ctx context.Context, tx store.Tx, u domain.User) error {
+func (s *Service) checkActive(ctx context.Context, tx store.CustomerTx, u domain.User) error {
 	if !u.IsActive {
 		return errBadLogin
 	}
@@ -573,7 +573,7 @@ func (n newPassword) hashFor(password, current string) (string, error) {
 // its own password from that session: it stays signed in, moved to the new
 // epoch. Either way the user's credentials epoch advances, so a sign-in
 // that checked the old password, racing the change, is refused too.
-func endCredentials(ctx context.Context, tx store.Tx, p domain.Principal, before, after domain.User, passwordChanged bool) error {
+func endCredentials(ctx context.Context, tx store.CredentialTx, p domain.Principal, before, after domain.User, passwordChanged bool) error {
 	switch {
 	case before.IsActive && !after.IsActive:
 		return tx.EndUserCredentials(ctx, after.ID, "")

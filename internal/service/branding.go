@@ -93,7 +93,7 @@ func (s *Service) OrgLogo(ctx context.Context, kind string, original bool, have 
 	return img, err
 }
 
-func orgLogo(ctx context.Context, tx store.Tx, kind string) (*domain.LogoInfo, error) {
+func orgLogo(ctx context.Context, tx store.LogoTx, kind string) (*domain.LogoInfo, error) {
 	infos, err := tx.OrgLogos(ctx)
 	if err != nil {
 		return nil, err

@@ -52,7 +52,7 @@ func (s *Service) supportedCatalog(ctx context.Context, useCase string, catalog 
 // names; another customer's id, an entry its customer does not support, or
 // a key not in the catalog are all the same 404, so that nothing tells one
 // from another.
-func catalogTarget(ctx context.Context, tx store.Tx, p domain.Principal, catalog []domain.CatalogEntry, supported func(domain.Customer) []string, what, key, customerID string) (domain.CatalogEntry, *domain.Customer, error) {
+func catalogTarget(ctx context.Context, tx store.CustomerTx, p domain.Principal, catalog []domain.CatalogEntry, supported func(domain.Customer) []string, what, key, customerID string) (domain.CatalogEntry, *domain.Customer, error) {
 	notFound := domain.Errorf(domain.ENotFound, "There is no %s %q for you to run here.", what, key)
 	entry, ok := domain.CatalogEntryOf(catalog, key)
 	if !ok {

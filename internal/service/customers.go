@@ -184,7 +184,7 @@ func (s *Service) Customer(ctx context.Context, id string) (domain.Customer, err
 // narrowCounts replaces a customer's kept counts, for a caller narrowed
 // to some of its entities, with the counts of what that caller can open:
 // the sizes of the other entities are not theirs to learn.
-func narrowCounts(ctx context.Context, tx store.Tx, p domain.Principal, c *domain.Customer) (err error) {
+func narrowCounts(ctx context.Context, tx store.EntityTx, p domain.Principal, c *domain.Customer) (err error) {
 	if len(p.EntityIDs) == 0 || c.ID != p.CustomerID {
 		return nil
 	}

@@ -11,7 +11,7 @@ import (
 
 // checkEntityTaken fails with EInvalid "taken" on prefix+name and/or
 // prefix+code when another live entity of the customer holds them.
-func checkEntityTaken(ctx context.Context, tx store.Tx, e domain.Entity, exceptID, prefix string) (domain.FieldErrors, error) {
+func checkEntityTaken(ctx context.Context, tx store.EntityTx, e domain.Entity, exceptID, prefix string) (domain.FieldErrors, error) {
 	nameTaken, codeTaken, err := tx.EntityTaken(ctx, e.CustomerID, e.NameKey(), e.CodeKey(), exceptID)
 	if err != nil {
 		return nil, err

@@ -122,7 +122,7 @@ func (s *Service) CustomerLogo(ctx context.Context, customerID, kind string, ori
 }
 
 // customerLogo is what is stored of one logo of a customer, nil if none.
-func customerLogo(ctx context.Context, tx store.Tx, p domain.Principal, customerID, kind string) (*domain.LogoInfo, error) {
+func customerLogo(ctx context.Context, tx store.LogoTx, p domain.Principal, customerID, kind string) (*domain.LogoInfo, error) {
 	infos, err := tx.CustomerLogos(ctx, p.Scope(), []string{customerID})
 	if err != nil {
 		return nil, err
@@ -136,7 +136,7 @@ func customerLogo(ctx context.Context, tx store.Tx, p domain.Principal, customer
 }
 
 // attachLogos fills the customers' FullLogo and Logomark.
-func attachLogos(ctx context.Context, tx store.Tx, p domain.Principal, cs []domain.Customer) error {
+func attachLogos(ctx context.Context, tx store.LogoTx, p domain.Principal, cs []domain.Customer) error {
 	if len(cs) == 0 {
 		return nil
 	}

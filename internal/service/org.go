@@ -94,7 +94,7 @@ var errMSPDisabled = &domain.Error{Code: domain.ENotFound, Type: "msp-disabled",
 	Message: "MSP mode is off: customers and entities do not exist in a single-tenant organization. An organization admin can turn it on with PATCH /api/v1/org/settings {\"msp_enabled\": true}."}
 
 // requireMSP returns errMSPDisabled unless MSP mode is on.
-func requireMSP(ctx context.Context, tx store.Tx) error {
+func requireMSP(ctx context.Context, tx store.OrgTx) error {
 	o, err := tx.Org(ctx)
 	if err != nil {
 		return err

@@ -162,7 +162,7 @@ func (s *Service) RunReport(ctx context.Context, key, customerID string, opt Rep
 	})
 }
 
-func runReport(ctx context.Context, tx store.Tx, scope domain.Scope, key, customerID string, w report.Writer) error {
+func runReport(ctx context.Context, tx store.ReportTx, scope domain.Scope, key, customerID string, w report.Writer) error {
 	switch key {
 	case domain.ReportLicenseUsage:
 		return tx.ReportLicenses(ctx, scope, customerID, func(l domain.LicenseLine) error {

@@ -14,7 +14,7 @@ const MaxCustomRoles = 100
 
 // catalogRole finds a role of the catalog: built-in, or custom from the
 // store. ENotFound if there is none.
-func catalogRole(ctx context.Context, tx store.Tx, key string) (domain.Role, error) {
+func catalogRole(ctx context.Context, tx store.RoleTx, key string) (domain.Role, error) {
 	if r, ok := domain.BuiltinRole(key); ok {
 		return r, nil
 	}
@@ -22,7 +22,7 @@ func catalogRole(ctx context.Context, tx store.Tx, key string) (domain.Role, err
 }
 
 // catalog lists every role: the built-in ones, then the custom ones by name.
-func catalog(ctx context.Context, tx store.Tx) ([]domain.Role, error) {
+func catalog(ctx context.Context, tx store.RoleTx) ([]domain.Role, error) {
 	custom, err := tx.CustomRoles(ctx)
 	if err != nil {
 		return nil, err
@@ -162,7 +162,7 @@ func (s *Service) DeleteRole(ctx context.Context, key string) error {
 // checkAdminRole checks, in the write transaction, that c's admin role is
 // a customer-scope role of the catalog, and, for a customer that exists,
 // that it covers every role its users hold.
-func checkAdminRole(ctx context.Context, tx store.Tx, c domain.Customer, existing bool) (domain.FieldErrors, error) {
+func checkAdminRole(ctx context.Context, tx store.RoleTx, c domain.Customer, existing bool) (domain.FieldErrors, error) {
 	var fe domain.FieldErrors
 	top, err := catalogRole(ctx, tx, c.AdminRole)
 	if domain.ErrorCode(err) == domain.ENotFound || (err == nil && top.Scope != domain.ScopeCustomer) {

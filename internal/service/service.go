@@ -79,7 +79,7 @@ func principal(ctx context.Context) (domain.Principal, error) {
 
 // audit appends one audit entry in tx. before and after are marshalled to
 // JSON; nil means absent (created or deleted).
-func (s *Service) audit(ctx context.Context, tx store.Tx, p domain.Principal, action, targetType, targetID, customerID string, before, after any) error {
+func (s *Service) audit(ctx context.Context, tx store.AuditTx, p domain.Principal, action, targetType, targetID, customerID string, before, after any) error {
 	e, err := s.auditEntry(ctx, p, action, targetType, targetID, customerID, before, after)
 	if err != nil {
 		return err

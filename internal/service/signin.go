@@ -168,7 +168,7 @@ func (s *Service) signinFailed(ctx context.Context, at signinAttempt, cred domai
 
 // signinSucceeded resets the account's counter and gives the attempt back
 // to the address's, inside the sign-in's transaction.
-func (s *Service) signinSucceeded(ctx context.Context, tx store.Tx, at signinAttempt) error {
+func (s *Service) signinSucceeded(ctx context.Context, tx store.CredentialTx, at signinAttempt) error {
 	for _, l := range at.limits() {
 		if l.kind == "account" {
 			if err := tx.DeleteSigninCounter(ctx, l.key); err != nil {

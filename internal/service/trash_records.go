@@ -93,7 +93,7 @@ func errEntityGone(noun string) error {
 
 // liveEntities fails with errEntityGone unless every entity of ids is a
 // live entity of customerID.
-func liveEntities(ctx context.Context, tx store.Tx, customerID, noun string, ids ...string) error {
+func liveEntities(ctx context.Context, tx store.EntityTx, customerID, noun string, ids ...string) error {
 	for _, id := range ids {
 		if id == "" {
 			continue

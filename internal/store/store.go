@@ -32,7 +32,8 @@ type Store interface {
 	Close() error
 }
 
-// Tx is one transaction. Methods return *domain.Error values with ENotFound
+// Tx is one transaction: the per-aggregate interfaces below, embedded in
+// one, so that a helper takes the narrow one it needs. Methods return *domain.Error values with ENotFound
 // for missing rows (never nil, nil), EInvalid with code "taken" for a unique
 // violation of a live name or code, and other errors unchanged.
 //
@@ -50,6 +51,25 @@ type Store interface {
 // domain.LicenseTypes order). Taking them in one order is what keeps two
 // writers from waiting on each other.
 type Tx interface {
+	LockTx
+	OrgTx
+	CustomerTx
+	EntityTx
+	UserTx
+	CredentialTx
+	AssetTx
+	RoleTx
+	LicenseTx
+	LogoTx
+	DashboardTx
+	ReportTx
+	IdempotencyTx
+	AuditTx
+	TrashTx
+}
+
+// LockTx takes the locks that order concurrent writers.
+type LockTx interface {
 	// LockCustomers holds the rows of the given live customers, taken in
 	// id order, until the transaction ends. Unknown ids are ignored.
 	LockCustomers(ctx context.Context, ids []string) error
@@ -59,7 +79,16 @@ type Tx interface {
 	AssetCustomers(ctx context.Context, ids []string) ([]string, error)
 	// UserCustomers is AssetCustomers for users.
 	UserCustomers(ctx context.Context, ids []string) ([]string, error)
+}
 
+// OrgTx reads and writes the organization row.
+type OrgTx interface {
+	// LockOrg locks the organization row until the transaction ends
+	// (PostgreSQL; SQLite's one writer serializes anyway): the one-time
+	// setup takes it so that two setups cannot both see no users, and a pool
+	// change given the pool its form showed (SetOrgPoolSeen) so that its
+	// check and its change are one step. Taken before any other lock.
+	LockOrg(ctx context.Context) error
 	// Org returns the organization row. It exists from the first migration.
 	Org(ctx context.Context) (domain.Org, error)
 	// OrgInitialized reports whether first-start settings were applied.
@@ -67,7 +96,10 @@ type Tx interface {
 	// UpdateOrg writes the organization row, marks it initialized and bumps
 	// its version.
 	UpdateOrg(ctx context.Context, o domain.Org) error
+}
 
+// UserTx keeps users.
+type UserTx interface {
 	// CountUsers counts all users, live or not.
 	CountUsers(ctx context.Context) (int64, error)
 	// CreateUser inserts u with the entities it is narrowed to and counts it
@@ -93,7 +125,11 @@ type Tx interface {
 	TrashUser(ctx context.Context, scope domain.Scope, id string, version int64, t time.Time) error
 	// Users lists live users in scope by email.
 	Users(ctx context.Context, scope domain.Scope, f domain.UserFilter) (domain.UserPage, error)
+}
 
+// CredentialTx keeps what signs people in: sessions, API tokens, the one-time
+// setup token and the sign-in counters.
+type CredentialTx interface {
 	// SigninCredentials returns the password hash and credentials epoch of
 	// the live user with the stored (normalized) email, read together.
 	SigninCredentials(ctx context.Context, email string) (domain.Credentials, error)
@@ -127,12 +163,6 @@ type Tx interface {
 	// with that id.
 	DeleteToken(ctx context.Context, userID, id string) error
 
-	// LockOrg locks the organization row until the transaction ends
-	// (PostgreSQL; SQLite's one writer serializes anyway): the one-time
-	// setup takes it so that two setups cannot both see no users, and a pool
-	// change given the pool its form showed (SetOrgPoolSeen) so that its
-	// check and its change are one step. Taken before any other lock.
-	LockOrg(ctx context.Context) error
 	// CreateSetupToken replaces the one-time setup token.
 	CreateSetupToken(ctx context.Context, t domain.SetupToken) error
 	// SetupTokenExists reports whether hash is the current setup token and
@@ -158,7 +188,10 @@ type Tx interface {
 	// DeleteStaleSigninCounters removes counters whose window began before
 	// before and that block nothing after it.
 	DeleteStaleSigninCounters(ctx context.Context, before time.Time) (int64, error)
+}
 
+// CustomerTx keeps customers.
+type CustomerTx interface {
 	// CreateCustomer inserts a customer with its first entities and its
 	// license rows (IDs, times and Version 1 set by the caller), and takes
 	// its allocation from the organization's pool last, refusing (license
@@ -180,7 +213,10 @@ type Tx interface {
 	Customers(ctx context.Context, scope domain.Scope, f domain.CustomerFilter) (domain.CustomerPage, error)
 	// CountCustomers counts customers, in trash or not.
 	CountCustomers(ctx context.Context) (int64, error)
+}
 
+// EntityTx keeps entities.
+type EntityTx interface {
 	// CreateEntities inserts entities of one live customer and adds their
 	// number to the customer's entities count.
 	CreateEntities(ctx context.Context, customerID string, es []domain.Entity) error
@@ -204,7 +240,10 @@ type Tx interface {
 	EntityHolders(ctx context.Context, entityID string) (assets, users int64, err error)
 	// Entities lists the live entities of a customer in scope, by name.
 	Entities(ctx context.Context, scope domain.Scope, customerID string, f domain.EntityFilter) (domain.EntityPage, error)
+}
 
+// AssetTx keeps assets.
+type AssetTx interface {
 	// CreateAsset inserts a (ID, times, Version 1 set by the caller) and
 	// counts it on its customer. The caller has checked that the customer
 	// and entity are live, in scope and belong together.
@@ -220,7 +259,10 @@ type Tx interface {
 	TrashAsset(ctx context.Context, scope domain.Scope, id string, version int64, t time.Time) error
 	// Assets lists live assets in scope by name.
 	Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilter) (domain.AssetPage, error)
+}
 
+// RoleTx keeps the custom roles.
+type RoleTx interface {
 	// CustomRoles lists the organization's custom roles by name; the
 	// built-in catalog lives in code (domain.BuiltinRoles).
 	CustomRoles(ctx context.Context) ([]domain.Role, error)
@@ -236,7 +278,10 @@ type Tx interface {
 	// CustomerUserRoles lists the distinct roles the live users of a
 	// customer hold.
 	CustomerUserRoles(ctx context.Context, customerID string) ([]string, error)
+}
 
+// LicenseTx keeps the organization's pool and the customers' allocations and use.
+type LicenseTx interface {
 	// OrgLicenses returns the organization's license types in display
 	// order: pool, allocated, used by everyone and by records of no customer.
 	OrgLicenses(ctx context.Context) ([]domain.OrgLicense, error)
@@ -256,7 +301,10 @@ type Tx interface {
 	// succeed. Creating a customer gives it zero of every type; trashing it
 	// returns its allocation and takes its use out of the totals.
 	AddUsage(ctx context.Context, customerID string, delta domain.Licenses) error
+}
 
+// LogoTx keeps logos and logo drafts.
+type LogoTx interface {
 	// CustomerLogos returns what is stored of the logos of the given live
 	// customers in scope (no image bytes), by customer and kind.
 	CustomerLogos(ctx context.Context, scope domain.Scope, customerIDs []string) ([]domain.LogoInfo, error)
@@ -292,7 +340,10 @@ type Tx interface {
 	LogoDraft(ctx context.Context, userID, id string, withOriginal bool) (domain.Logo, error)
 	// DeleteLogoDraft removes a draft staged by userID; ENotFound if none.
 	DeleteLogoDraft(ctx context.Context, userID, id string) error
+}
 
+// DashboardTx reads what dashboards show and keeps the usage history.
+type DashboardTx interface {
 	// SnapshotUsage writes day's row of the license-usage history for
 	// every live customer and license type — its allocation and use now,
 	// taken at takenAt — except the rows the day already has (another
@@ -318,7 +369,10 @@ type Tx interface {
 	// limit of them, closest first. Organization-wide: for organization
 	// callers only.
 	NearLimit(ctx context.Context, limit int) ([]domain.NearLimit, error)
+}
 
+// ReportTx streams the rows of reports.
+type ReportTx interface {
 	// Reports (API.md "Reports") read live records of live customers in
 	// scope, of customerID only when it is not "", and hand them to fn one
 	// at a time as the cursor yields them, in the report's order; an error
@@ -340,7 +394,10 @@ type Tx interface {
 	ReportUsers(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.UserLine) error) error
 	// ReportEntities yields entities by customer name and entity name.
 	ReportEntities(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.EntityLine) error) error
+}
 
+// IdempotencyTx keeps the answers of requests sent with an Idempotency-Key.
+type IdempotencyTx interface {
 	// IdempotencyKey returns what is kept of userID's key (locked for the
 	// transaction's writes); ENotFound if none.
 	IdempotencyKey(ctx context.Context, userID, keyHash string) (domain.IdempotentRecord, error)
@@ -358,9 +415,20 @@ type Tx interface {
 	DeleteIdempotencyKey(ctx context.Context, userID, keyHash string) error
 	// DeleteExpiredIdempotencyKeys forgets the keys kept since before.
 	DeleteExpiredIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
+}
 
+// AuditTx keeps the audit log.
+type AuditTx interface {
 	// AppendAudit records changes.
 	AppendAudit(ctx context.Context, es ...domain.AuditEntry) error
+	// ListAudit lists the entries f selects within scope, newest first.
+	ListAudit(ctx context.Context, scope domain.Scope, f domain.AuditFilter) ([]domain.AuditEntry, error)
+	// Audit lists entries newest first, optionally of one customer.
+	Audit(ctx context.Context, customerID string, limit int) ([]domain.AuditEntry, error)
+}
+
+// TrashTx lists, restores and purges what is in trash.
+type TrashTx interface {
 	// TrashedCustomers lists customers in trash, the latest deleted first,
 	// after the customer before ("" for the first page).
 	TrashedCustomers(ctx context.Context, limit int, before string) ([]domain.Customer, error)
@@ -398,10 +466,6 @@ type Tx interface {
 	// ExpiredTrash returns up to limit records of kind ("customer", "user"
 	// or "asset") that have been in trash since before, oldest first.
 	ExpiredTrash(ctx context.Context, kind string, before time.Time, limit int) ([]string, error)
-	// ListAudit lists the entries f selects within scope, newest first.
-	ListAudit(ctx context.Context, scope domain.Scope, f domain.AuditFilter) ([]domain.AuditEntry, error)
-	// Audit lists entries newest first, optionally of one customer.
-	Audit(ctx context.Context, customerID string, limit int) ([]domain.AuditEntry, error)
 }
 
 // ErrRetry is returned by a use case that found, once it held its locks,

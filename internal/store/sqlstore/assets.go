@@ -9,22 +9,23 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 )
 
-const assetColumns = `a.id, a.name, a.class, a.customer_id, a.entity_id, a.availability_monitoring, a.performance_monitoring,
-a.serial, a.ip_address, a.created_at, a.updated_at, a.deleted_at, a.version`
-
-func scanAsset(s scanner) (domain.Asset, error) {
-	var a domain.Asset
-	var cust, ent, serial, ip sql.NullString
-	var created, updated, deleted dbTime
-	err := s.Scan(&a.ID, &a.Name, &a.Class, &cust, &ent, &a.AvailabilityMonitoring, &a.PerformanceMonitoring,
-		&serial, &ip, &created, &updated, &deleted, &a.Version)
-	if err != nil {
-		return a, err
-	}
-	a.CustomerID, a.EntityID, a.Serial, a.IPAddress = cust.String, ent.String, serial.String, ip.String
-	a.CreatedAt, a.UpdatedAt, a.DeletedAt = created.T, updated.T, deleted.ptr()
-	return a, nil
-}
+// assets is the assets table (aliased a): one entry a column.
+var assets = newTable("assets", "a", []column[domain.Asset]{
+	str("id", onInsert, func(a *domain.Asset) *string { return &a.ID }),
+	str("name", always, func(a *domain.Asset) *string { return &a.Name }),
+	key("name_key", false, func(a *domain.Asset) string { return a.NameKey() }),
+	str("class", always, func(a *domain.Asset) *string { return &a.Class }),
+	text("customer_id", always, func(a *domain.Asset) *string { return &a.CustomerID }),
+	text("entity_id", always, func(a *domain.Asset) *string { return &a.EntityID }),
+	boolean("availability_monitoring", always, func(a *domain.Asset) *bool { return &a.AvailabilityMonitoring }),
+	boolean("performance_monitoring", always, func(a *domain.Asset) *bool { return &a.PerformanceMonitoring }),
+	text("serial", always, func(a *domain.Asset) *string { return &a.Serial }),
+	text("ip_address", always, func(a *domain.Asset) *string { return &a.IPAddress }),
+	timestamp("created_at", onInsert, func(a *domain.Asset) *time.Time { return &a.CreatedAt }),
+	timestamp("updated_at", always, func(a *domain.Asset) *time.Time { return &a.UpdatedAt }),
+	deletedAt(func(a *domain.Asset) **time.Time { return &a.DeletedAt }),
+	integer("version", always, func(a *domain.Asset) *int64 { return &a.Version }),
+})
 
 // liveAsset selects live assets (aliased a) whose customer, if any, is live.
 const liveAsset = ` FROM assets a LEFT JOIN customers c ON c.id = a.customer_id
@@ -57,11 +58,7 @@ func (t *tx) addAssetsCount(ctx context.Context, customerID string, delta int) e
 }
 
 func (t *tx) CreateAsset(ctx context.Context, a domain.Asset) error {
-	_, err := t.exec(ctx, `INSERT INTO assets (id, name, name_key, class, customer_id, entity_id, availability_monitoring,
-performance_monitoring, serial, ip_address, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.Name, a.NameKey(), a.Class, nullString(a.CustomerID), nullString(a.EntityID), a.AvailabilityMonitoring,
-		a.PerformanceMonitoring, nullString(a.Serial), nullString(a.IPAddress), t.time(a.CreatedAt), t.time(a.UpdatedAt), a.Version)
-	if err != nil {
+	if err := t.execAll(ctx, assets.insertRows(t, a)); err != nil {
 		return err
 	}
 	return t.addAssetsCount(ctx, a.CustomerID, 1)
@@ -69,7 +66,7 @@ performance_monitoring, serial, ip_address, created_at, updated_at, version) VAL
 
 func (t *tx) Asset(ctx context.Context, scope domain.Scope, id string) (domain.Asset, error) {
 	sc, sargs := assetScope(scope)
-	a, err := scanAsset(t.queryRow(ctx, `SELECT `+assetColumns+liveAsset+` AND a.id = ?`+sc+t.lockRow("a"), append([]any{id}, sargs...)...))
+	a, err := assets.scan(t.queryRow(ctx, `SELECT `+assets.columns+liveAsset+` AND a.id = ?`+sc+t.lockRow("a"), append([]any{id}, sargs...)...))
 	return a, rowErr(err, "Asset")
 }
 
@@ -111,11 +108,9 @@ func (t *tx) UpdateAsset(ctx context.Context, scope domain.Scope, a domain.Asset
 		return err
 	}
 	where, wargs := assetGuard(scope, a.ID, a.Version-1)
+	set, args := assets.set(t, a)
 	if err := t.changeRow(ctx, "asset", func() error { _, err := t.Asset(ctx, scope, a.ID); return err },
-		`UPDATE assets AS a SET name = ?, name_key = ?, class = ?, customer_id = ?, entity_id = ?,
-availability_monitoring = ?, performance_monitoring = ?, serial = ?, ip_address = ?, updated_at = ?, version = ?`+where,
-		append([]any{a.Name, a.NameKey(), a.Class, nullString(a.CustomerID), nullString(a.EntityID), a.AvailabilityMonitoring,
-			a.PerformanceMonitoring, nullString(a.Serial), nullString(a.IPAddress), t.time(a.UpdatedAt), a.Version}, wargs...)...); err != nil {
+		set+where, append(args, wargs...)...); err != nil {
 		return err
 	}
 	if before.CustomerID != a.CustomerID {
@@ -161,7 +156,7 @@ func (t *tx) Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilte
 	if page.Total, page.TotalExact, err = t.listTotal(ctx, "assets_count", scope, f.CustomerID, f.EntityID, where, args); err != nil {
 		return page, err
 	}
-	q := `SELECT ` + assetColumns + where
+	q := `SELECT ` + assets.columns + where
 	if f.Cursor != nil {
 		q += ` AND (a.name_key, a.id) > (?, ?)`
 		args = append(args, f.Cursor.Key, f.Cursor.ID)
@@ -174,7 +169,7 @@ func (t *tx) Assets(ctx context.Context, scope domain.Scope, f domain.AssetFilte
 	}
 	defer rows.Close()
 	for rows.Next() {
-		a, err := scanAsset(rows)
+		a, err := assets.scan(rows)
 		if err != nil {
 			return page, err
 		}

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -13,61 +12,37 @@ import (
 	"github.com/custreg/custreg/internal/store"
 )
 
-const customerColumns = `c.id, c.name, c.code, c.domain, c.business_email, c.phone, c.website, c.subscription_id, c.is_active,
-` + locationColumns + `, c.created_at, c.updated_at, c.deleted_at, c.version, c.entities_count, c.assets_count, c.users_count, c.admin_role, c.reports, c.dashboards`
-
-// locationColumns are the location block's columns of the table aliased c
-// (customers) or, through locationColumnsOf, any other alias.
-const locationColumns = `c.location_name, c.country, c.region, c.state, c.district, c.city, c.pin_code, c.landmark, c.address_line1, c.address_line2`
-
-// locationScan receives the location block's columns.
-type locationScan struct {
-	name, country, region, state, district, city, pin, landmark, a1, a2 sql.NullString
-}
-
-func (l *locationScan) dest() []any {
-	return []any{&l.name, &l.country, &l.region, &l.state, &l.district, &l.city, &l.pin, &l.landmark, &l.a1, &l.a2}
-}
-
-func (l *locationScan) location() domain.Location {
-	return domain.Location{
-		Name: l.name.String, Country: l.country.String, Region: l.region.String, State: l.state.String,
-		District: l.district.String, City: l.city.String, PinCode: l.pin.String, Landmark: l.landmark.String,
-		AddressLine1: l.a1.String, AddressLine2: l.a2.String,
-	}
-}
-
-// locationArgs are the location block's values in locationColumns order.
-func locationArgs(l domain.Location) []any {
-	return []any{nullString(l.Name), nullString(l.Country), nullString(l.Region), nullString(l.State), nullString(l.District),
-		nullString(l.City), nullString(l.PinCode), nullString(l.Landmark), nullString(l.AddressLine1), nullString(l.AddressLine2)}
-}
-
-func scanCustomer(s scanner) (domain.Customer, error) {
-	var c domain.Customer
-	var dom, email, phone, web, sub sql.NullString
-	var loc locationScan
-	var created, updated, deleted dbTime
-	var reports, dashboards string
-	dest := []any{&c.ID, &c.Name, &c.Code, &dom, &email, &phone, &web, &sub, &c.IsActive}
-	dest = append(dest, loc.dest()...)
-	dest = append(dest, &created, &updated, &deleted, &c.Version, &c.EntitiesCount, &c.AssetsCount, &c.UsersCount, &c.AdminRole, &reports, &dashboards)
-	if err := s.Scan(dest...); err != nil {
-		return c, err
-	}
-	c.Domain, c.BusinessEmail, c.Phone, c.Website, c.SubscriptionID = dom.String, email.String, phone.String, web.String, sub.String
-	c.Location = loc.location()
-	c.Reports, c.Dashboards = splitKeys(reports), splitKeys(dashboards)
-	c.CreatedAt, c.UpdatedAt, c.DeletedAt = created.T, updated.T, deleted.ptr()
-	return c, nil
-}
-
-func (t *tx) customerArgs(c domain.Customer) []any {
-	args := []any{c.Name, c.NameKey(), c.Code, c.CodeKey(), nullString(c.Domain), nullString(c.BusinessEmail),
-		nullString(c.Phone), nullString(c.Website), nullString(c.SubscriptionID), c.IsActive, c.AdminRole, strings.Join(c.Reports, ","), strings.Join(c.Dashboards, ",")}
-	args = append(args, locationArgs(c.Location)...)
-	return append(args, t.time(c.UpdatedAt), c.Version)
-}
+// customers is the customers table (aliased c): one entry a column.
+var customers = newTable("customers", "c",
+	[]column[domain.Customer]{
+		str("id", onInsert, func(c *domain.Customer) *string { return &c.ID }),
+		str("name", always, func(c *domain.Customer) *string { return &c.Name }),
+		key("name_key", false, func(c *domain.Customer) string { return c.NameKey() }),
+		str("code", always, func(c *domain.Customer) *string { return &c.Code }),
+		key("code_key", false, func(c *domain.Customer) string { return c.CodeKey() }),
+		text("domain", always, func(c *domain.Customer) *string { return &c.Domain }),
+		text("business_email", always, func(c *domain.Customer) *string { return &c.BusinessEmail }),
+		text("phone", always, func(c *domain.Customer) *string { return &c.Phone }),
+		text("website", always, func(c *domain.Customer) *string { return &c.Website }),
+		text("subscription_id", always, func(c *domain.Customer) *string { return &c.SubscriptionID }),
+		boolean("is_active", always, func(c *domain.Customer) *bool { return &c.IsActive }),
+		str("admin_role", always, func(c *domain.Customer) *string { return &c.AdminRole }),
+		keyList("reports", always, func(c *domain.Customer) *[]string { return &c.Reports }),
+		keyList("dashboards", always, func(c *domain.Customer) *[]string { return &c.Dashboards }),
+	},
+	location(func(c *domain.Customer) *domain.Location { return &c.Location }),
+	[]column[domain.Customer]{
+		timestamp("created_at", onInsert, func(c *domain.Customer) *time.Time { return &c.CreatedAt }),
+		timestamp("updated_at", always, func(c *domain.Customer) *time.Time { return &c.UpdatedAt }),
+		deletedAt(func(c *domain.Customer) **time.Time { return &c.DeletedAt }),
+		integer("version", always, func(c *domain.Customer) *int64 { return &c.Version }),
+		// The counts are kept by the writes of entities, assets and
+		// users; a new customer starts with the entities it is
+		// registered with.
+		integer("entities_count", onInsert, func(c *domain.Customer) *int64 { return &c.EntitiesCount }),
+		integer("assets_count", readOnly, func(c *domain.Customer) *int64 { return &c.AssetsCount }),
+		integer("users_count", readOnly, func(c *domain.Customer) *int64 { return &c.UsersCount }),
+	})
 
 // splitKeys reads a comma-separated list of catalog keys (migration 00014).
 func splitKeys(s string) []string {
@@ -82,11 +57,8 @@ func (t *tx) CreateCustomer(ctx context.Context, nc store.NewCustomer) error {
 	if err := entitiesOf(c.ID, nc.Entities); err != nil {
 		return err
 	}
-	insert := statement{`INSERT INTO customers (id, created_at, entities_count, name, name_key, code, code_key, domain, business_email,
-phone, website, subscription_id, is_active, admin_role, reports, dashboards, location_name, country, region, state, district, city,
-pin_code, landmark, address_line1, address_line2, updated_at, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		append([]any{c.ID, t.time(c.CreatedAt), len(nc.Entities)}, t.customerArgs(c)...)}
+	c.EntitiesCount = int64(len(nc.Entities))
+	insert := customers.insertRows(t, c)
 	// Its license rows are written once, with the allocation; the pool
 	// gives the units last, below.
 	stmts := []statement{insert, liveCustomersDelta(c.ID, 1), customerLicenseRows(c.ID, nc.Licenses)}
@@ -145,7 +117,7 @@ func scopeClause(scope domain.Scope) (string, []any) {
 func (t *tx) Customer(ctx context.Context, scope domain.Scope, id string) (domain.Customer, error) {
 	sc, sargs := scopeClause(scope)
 	args := append([]any{id}, sargs...)
-	c, err := scanCustomer(t.queryRow(ctx, `SELECT `+customerColumns+` FROM customers c WHERE c.id = ? AND c.deleted_at IS NULL`+sc+t.lockRow("c"), args...))
+	c, err := customers.scan(t.queryRow(ctx, `SELECT `+customers.columns+` FROM customers c WHERE c.id = ? AND c.deleted_at IS NULL`+sc+t.lockRow("c"), args...))
 	return c, rowErr(err, "Customer")
 }
 
@@ -186,12 +158,9 @@ func (t *tx) CustomerTaken(ctx context.Context, nameKey, codeKey, exceptID strin
 
 func (t *tx) UpdateCustomer(ctx context.Context, scope domain.Scope, c domain.Customer) error {
 	sc, sargs := scopeClause(scope)
-	args := append(t.customerArgs(c), c.ID, c.Version-1)
-	args = append(args, sargs...)
-	res, err := t.exec(ctx, `UPDATE customers AS c SET name = ?, name_key = ?, code = ?, code_key = ?, domain = ?, business_email = ?,
-phone = ?, website = ?, subscription_id = ?, is_active = ?, admin_role = ?, reports = ?, dashboards = ?, location_name = ?, country = ?, region = ?, state = ?,
-district = ?, city = ?, pin_code = ?, landmark = ?, address_line1 = ?, address_line2 = ?, updated_at = ?, version = ?
-WHERE c.id = ? AND c.version = ? AND c.deleted_at IS NULL`+sc, args...)
+	set, args := customers.set(t, c)
+	args = append(append(args, c.ID, c.Version-1), sargs...)
+	res, err := t.exec(ctx, set+` WHERE c.id = ? AND c.version = ? AND c.deleted_at IS NULL`+sc, args...)
 	if err != nil {
 		return err
 	}
@@ -315,7 +284,7 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 		args = append(args, fargs...)
 	}
 	countArgs := append([]any(nil), args...)
-	q := `SELECT ` + customerColumns + from + where
+	q := `SELECT ` + customers.columns + from + where
 	if f.Cursor != nil {
 		op := ">"
 		if spec.desc {
@@ -357,7 +326,7 @@ func (t *tx) Customers(ctx context.Context, scope domain.Scope, f domain.Custome
 	defer rows.Close()
 	page.Items = make([]domain.Customer, 0, limit)
 	for rows.Next() {
-		c, err := scanCustomer(rows)
+		c, err := customers.scan(rows)
 		if err != nil {
 			return page, err
 		}

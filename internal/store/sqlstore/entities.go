@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -10,32 +9,27 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 )
 
-var entityColumns = `e.id, e.customer_id, e.name, e.code, e.type, e.business_email, e.phone, e.is_active, ` +
-	strings.ReplaceAll(locationColumns, "c.", "e.") + `, e.created_at, e.updated_at, e.deleted_at, e.version`
-
-func scanEntity(s scanner) (domain.Entity, error) {
-	var e domain.Entity
-	var code, email, phone sql.NullString
-	var loc locationScan
-	var created, updated, deleted dbTime
-	dest := []any{&e.ID, &e.CustomerID, &e.Name, &code, &e.Type, &email, &phone, &e.IsActive}
-	dest = append(dest, loc.dest()...)
-	dest = append(dest, &created, &updated, &deleted, &e.Version)
-	if err := s.Scan(dest...); err != nil {
-		return e, err
-	}
-	e.Code, e.BusinessEmail, e.Phone = code.String, email.String, phone.String
-	e.Location = loc.location()
-	e.CreatedAt, e.UpdatedAt, e.DeletedAt = created.T, updated.T, deleted.ptr()
-	return e, nil
-}
-
-func (t *tx) entityArgs(e domain.Entity) []any {
-	args := []any{e.Name, e.NameKey(), nullString(e.Code), nullString(e.CodeKey()), e.Type,
-		nullString(e.BusinessEmail), nullString(e.Phone), e.IsActive}
-	args = append(args, locationArgs(e.Location)...)
-	return append(args, t.time(e.UpdatedAt), e.Version)
-}
+// entities is the entities table (aliased e): one entry a column.
+var entities = newTable("entities", "e",
+	[]column[domain.Entity]{
+		str("id", onInsert, func(e *domain.Entity) *string { return &e.ID }),
+		str("customer_id", onInsert, func(e *domain.Entity) *string { return &e.CustomerID }),
+		str("name", always, func(e *domain.Entity) *string { return &e.Name }),
+		key("name_key", false, func(e *domain.Entity) string { return e.NameKey() }),
+		text("code", always, func(e *domain.Entity) *string { return &e.Code }),
+		key("code_key", true, func(e *domain.Entity) string { return e.CodeKey() }),
+		str("type", always, func(e *domain.Entity) *string { return &e.Type }),
+		text("business_email", always, func(e *domain.Entity) *string { return &e.BusinessEmail }),
+		text("phone", always, func(e *domain.Entity) *string { return &e.Phone }),
+		boolean("is_active", always, func(e *domain.Entity) *bool { return &e.IsActive }),
+	},
+	location(func(e *domain.Entity) *domain.Location { return &e.Location }),
+	[]column[domain.Entity]{
+		timestamp("created_at", onInsert, func(e *domain.Entity) *time.Time { return &e.CreatedAt }),
+		timestamp("updated_at", always, func(e *domain.Entity) *time.Time { return &e.UpdatedAt }),
+		deletedAt(func(e *domain.Entity) **time.Time { return &e.DeletedAt }),
+		integer("version", always, func(e *domain.Entity) *int64 { return &e.Version }),
+	})
 
 // entityScope restricts entities (aliased e) of a live customer (aliased c)
 // to scope: its customer, and its entities when the scope names some.
@@ -84,22 +78,7 @@ func entitiesOf(customerID string, es []domain.Entity) error {
 
 // entityRows inserts es in one multi-row INSERT, whatever their number:
 // the Add Customer wizard submits them all at once.
-func (t *tx) entityRows(es []domain.Entity) statement {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO entities (id, customer_id, created_at, name, name_key, code, code_key, type,
-business_email, phone, is_active, location_name, country, region, state, district, city, pin_code, landmark,
-address_line1, address_line2, updated_at, version) VALUES `)
-	args := make([]any, 0, len(es)*23)
-	for i, e := range es {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(" + placeholders(23) + ")")
-		args = append(args, e.ID, e.CustomerID, t.time(e.CreatedAt))
-		args = append(args, t.entityArgs(e)...)
-	}
-	return statement{b.String(), args}
-}
+func (t *tx) entityRows(es []domain.Entity) statement { return entities.insertRows(t, es...) }
 
 func (t *tx) addEntitiesCount(ctx context.Context, customerID string, delta int) error {
 	_, err := t.exec(ctx, `UPDATE customers SET entities_count = entities_count + ? WHERE id = ?`, delta, customerID)
@@ -124,7 +103,7 @@ func (t *tx) NarrowedCounts(ctx context.Context, scope domain.Scope) (entities, 
 func (t *tx) Entity(ctx context.Context, scope domain.Scope, customerID, id string) (domain.Entity, error) {
 	sc, sargs := entityScope(scope)
 	args := append([]any{customerID, id}, sargs...)
-	e, err := scanEntity(t.queryRow(ctx, `SELECT `+entityColumns+liveEntity+` AND e.customer_id = ? AND e.id = ?`+sc+t.lockRow("e"), args...))
+	e, err := entities.scan(t.queryRow(ctx, `SELECT `+entities.columns+liveEntity+` AND e.customer_id = ? AND e.id = ?`+sc+t.lockRow("e"), args...))
 	return e, rowErr(err, "Entity")
 }
 
@@ -139,12 +118,9 @@ func (t *tx) EntityTaken(ctx context.Context, customerID, nameKey, codeKey, exce
 
 func (t *tx) UpdateEntity(ctx context.Context, scope domain.Scope, e domain.Entity) error {
 	sc, sargs := entityScope(scope)
-	args := append(t.entityArgs(e), e.CustomerID, e.ID, e.Version-1)
-	args = append(args, sargs...)
-	res, err := t.exec(ctx, `UPDATE entities AS e SET name = ?, name_key = ?, code = ?, code_key = ?, type = ?,
-business_email = ?, phone = ?, is_active = ?, location_name = ?, country = ?, region = ?, state = ?, district = ?,
-city = ?, pin_code = ?, landmark = ?, address_line1 = ?, address_line2 = ?, updated_at = ?, version = ?
-WHERE e.customer_id = ? AND e.id = ? AND e.version = ? AND e.deleted_at IS NULL`+sc, args...)
+	set, args := entities.set(t, e)
+	args = append(append(args, e.CustomerID, e.ID, e.Version-1), sargs...)
+	res, err := t.exec(ctx, set+` WHERE e.customer_id = ? AND e.id = ? AND e.version = ? AND e.deleted_at IS NULL`+sc, args...)
 	if err != nil {
 		return err
 	}
@@ -187,7 +163,7 @@ func (t *tx) Entities(ctx context.Context, scope domain.Scope, customerID string
 	if err := t.queryRow(ctx, `SELECT count(*)`+where, args...).Scan(&page.Total); err != nil {
 		return page, err
 	}
-	q := `SELECT ` + entityColumns + where
+	q := `SELECT ` + entities.columns + where
 	if f.Cursor != nil {
 		q += ` AND (e.name_key > ? OR (e.name_key = ? AND e.id > ?))`
 		args = append(args, f.Cursor.Key, f.Cursor.Key, f.Cursor.ID)
@@ -201,7 +177,7 @@ func (t *tx) Entities(ctx context.Context, scope domain.Scope, customerID string
 	defer rows.Close()
 	page.Items = make([]domain.Entity, 0, min(limit, 16))
 	for rows.Next() {
-		e, err := scanEntity(rows)
+		e, err := entities.scan(rows)
 		if err != nil {
 			return page, err
 		}

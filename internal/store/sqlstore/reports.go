@@ -21,15 +21,6 @@ const classOrder = `CASE a.class WHEN 'it' THEN 0 WHEN 'non_it' THEN 1 ELSE 2 EN
 // single-line text (domain text hygiene), so it never occurs in one.
 const nameSep = "\x1f"
 
-// extraScan scans a row whose columns are a known record's followed by
-// extra ones, so the record's own scan function serves.
-type extraScan struct {
-	s     scanner
-	extra []any
-}
-
-func (e extraScan) Scan(dest ...any) error { return e.s.Scan(append(dest, e.extra...)...) }
-
 // each runs q and calls row for every row until one fails.
 func (t *tx) each(ctx context.Context, q string, args []any, row func(*sql.Rows) error) error {
 	rows, err := t.query(ctx, q, args...)
@@ -91,10 +82,10 @@ var assetOrder = `coalesce(c.name_key, ''), coalesce(a.customer_id, ''), ` + ent
 
 func (t *tx) ReportAssets(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.AssetLine) error) error {
 	from, args := reportAssets(scope, customerID)
-	q := `SELECT ` + assetColumns + `, coalesce(c.name, ''), ` + entityOf("e.name") + from + ` ORDER BY ` + assetOrder + `, a.name_key, a.id`
+	q := `SELECT ` + assets.columns + `, coalesce(c.name, ''), ` + entityOf("e.name") + from + ` ORDER BY ` + assetOrder + `, a.name_key, a.id`
 	return t.each(ctx, q, args, func(rows *sql.Rows) error {
 		var l domain.AssetLine
-		a, err := scanAsset(extraScan{rows, []any{&l.CustomerName, &l.EntityName}})
+		a, err := assets.scan(rows, &l.CustomerName, &l.EntityName)
 		if err != nil {
 			return err
 		}
@@ -160,13 +151,13 @@ JOIN entities e ON e.id = ue.entity_id WHERE ue.user_id = u.id AND e.deleted_at 
 
 func (t *tx) ReportEntities(ctx context.Context, scope domain.Scope, customerID string, fn func(domain.EntityLine) error) error {
 	sc, args := entityScope(scope)
-	q := `SELECT ` + entityColumns + `, c.name FROM entities e JOIN customers c ON c.id = e.customer_id
+	q := `SELECT ` + entities.columns + `, c.name FROM entities e JOIN customers c ON c.id = e.customer_id
 WHERE e.deleted_at IS NULL AND c.deleted_at IS NULL` + sc
 	q, args = ofCustomer("e.customer_id", customerID, q, args)
 	q += ` ORDER BY c.name_key, c.id, e.name_key, e.id`
 	return t.each(ctx, q, args, func(rows *sql.Rows) error {
 		var l domain.EntityLine
-		e, err := scanEntity(extraScan{rows, []any{&l.CustomerName}})
+		e, err := entities.scan(rows, &l.CustomerName)
 		if err != nil {
 			return err
 		}

@@ -587,3 +587,14 @@ func trimPage[T any](items []T, limit int, cursor func(T) domain.Cursor) ([]T, *
 	next := cursor(items[limit-1])
 	return items, &next
 }
+
+type scanner interface{ Scan(...any) error }
+
+// prefixed qualifies each column of a column list with alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}

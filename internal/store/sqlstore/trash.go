@@ -13,7 +13,7 @@ import (
 // The trash: customers deleted (moved to trash) and not purged.
 
 func (t *tx) TrashedCustomers(ctx context.Context, limit int, before string) ([]domain.Customer, error) {
-	q := `SELECT ` + customerColumns + ` FROM customers c WHERE c.deleted_at IS NOT NULL`
+	q := `SELECT ` + customers.columns + ` FROM customers c WHERE c.deleted_at IS NOT NULL`
 	args := []any{}
 	if before != "" {
 		// Newest deletion first; the cursor is the id of the last one shown.
@@ -28,7 +28,7 @@ func (t *tx) TrashedCustomers(ctx context.Context, limit int, before string) ([]
 	defer rows.Close()
 	var out []domain.Customer
 	for rows.Next() {
-		c, err := scanCustomer(rows)
+		c, err := customers.scan(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -38,7 +38,7 @@ func (t *tx) TrashedCustomers(ctx context.Context, limit int, before string) ([]
 }
 
 func (t *tx) TrashedCustomer(ctx context.Context, id string) (domain.Customer, error) {
-	c, err := scanCustomer(t.queryRow(ctx, `SELECT `+customerColumns+` FROM customers c WHERE c.id = ? AND c.deleted_at IS NOT NULL`+t.lockRow("c"), id))
+	c, err := customers.scan(t.queryRow(ctx, `SELECT `+customers.columns+` FROM customers c WHERE c.id = ? AND c.deleted_at IS NOT NULL`+t.lockRow("c"), id))
 	return c, rowErr(err, "Customer")
 }
 
@@ -133,19 +133,17 @@ func trashPage(table, alias, before string, limit int, args []any) (string, []an
 func (t *tx) TrashedUsers(ctx context.Context, scope domain.Scope, limit int, before string) ([]domain.User, error) {
 	sc, args := userScope(scope)
 	page, args := trashPage("users", "u", before, limit, args)
-	rows, err := t.query(ctx, `SELECT `+prefixed("u", userColumns)+`, u.deleted_at`+trashedUser+sc+page, args...)
+	rows, err := t.query(ctx, `SELECT `+users.columns+trashedUser+sc+page, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []domain.User
 	for rows.Next() {
-		var deleted dbTime
-		u, err := scanUserRow(rows, &deleted)
+		u, err := users.scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		u.DeletedAt = deleted.ptr()
 		out = append(out, u)
 	}
 	if err := rows.Err(); err != nil {
@@ -156,13 +154,11 @@ func (t *tx) TrashedUsers(ctx context.Context, scope domain.Scope, limit int, be
 
 func (t *tx) TrashedUser(ctx context.Context, scope domain.Scope, id string) (domain.User, error) {
 	sc, args := userScope(scope)
-	var deleted dbTime
-	u, err := scanUserRow(t.queryRow(ctx, `SELECT `+prefixed("u", userColumns)+`, u.deleted_at`+trashedUser+` AND u.id = ?`+sc+t.lockRow("u"),
-		append([]any{id}, args...)...), &deleted)
+	u, err := users.scan(t.queryRow(ctx, `SELECT `+users.columns+trashedUser+` AND u.id = ?`+sc+t.lockRow("u"),
+		append([]any{id}, args...)...))
 	if err != nil {
 		return u, rowErr(err, "User")
 	}
-	u.DeletedAt = deleted.ptr()
 	users := []domain.User{u}
 	err = t.loadEntityIDs(ctx, users)
 	return users[0], err
@@ -203,14 +199,14 @@ func (t *tx) PurgeUser(ctx context.Context, scope domain.Scope, id string) error
 func (t *tx) TrashedAssets(ctx context.Context, scope domain.Scope, limit int, before string) ([]domain.Asset, error) {
 	sc, args := assetScope(scope)
 	page, args := trashPage("assets", "a", before, limit, args)
-	rows, err := t.query(ctx, `SELECT `+assetColumns+trashedAsset+sc+page, args...)
+	rows, err := t.query(ctx, `SELECT `+assets.columns+trashedAsset+sc+page, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []domain.Asset
 	for rows.Next() {
-		a, err := scanAsset(rows)
+		a, err := assets.scan(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -221,7 +217,7 @@ func (t *tx) TrashedAssets(ctx context.Context, scope domain.Scope, limit int, b
 
 func (t *tx) TrashedAsset(ctx context.Context, scope domain.Scope, id string) (domain.Asset, error) {
 	sc, args := assetScope(scope)
-	a, err := scanAsset(t.queryRow(ctx, `SELECT `+assetColumns+trashedAsset+` AND a.id = ?`+sc+t.lockRow("a"), append([]any{id}, args...)...))
+	a, err := assets.scan(t.queryRow(ctx, `SELECT `+assets.columns+trashedAsset+` AND a.id = ?`+sc+t.lockRow("a"), append([]any{id}, args...)...))
 	return a, rowErr(err, "Asset")
 }
 
