@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/problem"
 	"github.com/custreg/custreg/internal/service"
 )
 
@@ -178,12 +179,11 @@ func (a *API) Register(mux *http.ServeMux) {
 		if _, pattern := paths.Handler(r); pattern != "" {
 			methods := allowed[pattern]
 			w.Header().Set("Allow", strings.Join(methods, ", "))
-			a.writeProblem(w, r, problem{Type: typePrefix + "method-not-allowed", Title: "Method Not Allowed",
-				Status: http.StatusMethodNotAllowed, Detail: r.Method + " is not allowed here; use " + strings.Join(methods, " or ") + "."})
+			problem.Write(w, r, problem.New(http.StatusMethodNotAllowed, "method-not-allowed",
+				r.Method+" is not allowed here; use "+strings.Join(methods, " or ")+"."))
 			return
 		}
-		a.writeProblem(w, r, problem{Type: typePrefix + "route-not-found", Title: "Not Found", Status: http.StatusNotFound,
-			Detail: "No API route " + r.Method + " " + r.URL.Path + "."})
+		problem.Write(w, r, problem.New(http.StatusNotFound, "route-not-found", "No API route "+r.Method+" "+r.URL.Path+"."))
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"reflect"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/problem"
 	"github.com/custreg/custreg/internal/report"
 )
 
@@ -26,7 +27,7 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 	"Token":        reflect.TypeFor[tokenJSON](),
 	"TokenCreated": reflect.TypeFor[tokenJSON](),
 	"OrgSettings":  reflect.TypeFor[orgJSON](),
-	"Problem":      reflect.TypeFor[problem](),
+	"Problem":      reflect.TypeFor[problem.Details](),
 
 	"LicenseExcess": reflect.TypeFor[domain.LicenseExcess](),
 

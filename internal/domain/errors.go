@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// Code classifies an Error. Each code maps to exactly one HTTP status in the
-// API layer and to one kind of message in the web UI.
+// Code classifies an Error. Each code maps to exactly one HTTP status, in
+// one table (internal/problem) that every HTTP edge answers through.
 type Code string
 
 // Error codes. The set is small on purpose: callers branch on the code, not on

@@ -6,7 +6,6 @@ package httpauth
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/problem"
 	"github.com/custreg/custreg/internal/store"
 )
 
@@ -100,14 +100,7 @@ func credentialsUnavailable(w http.ResponseWriter, r *http.Request, log *slog.Lo
 	}
 	log.Log(r.Context(), level, "checking credentials failed", "method", r.Method, "path", r.URL.Path,
 		"request_id", id, "err", err)
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusInternalServerError)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"type": "urn:custreg:problem:internal", "title": http.StatusText(http.StatusInternalServerError),
-		"status": http.StatusInternalServerError, "instance": r.URL.Path,
-		"detail": "Your credentials could not be checked; the error has been logged with request id " + id + ".",
-	})
+	problem.Write(w, r, problem.Internal(r, "Your credentials could not be checked;"))
 }
 
 // ClientAddr returns the address a request came from: the peer's IP or,

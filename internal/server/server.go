@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/httpauth"
 	"github.com/custreg/custreg/internal/metrics"
+	"github.com/custreg/custreg/internal/problem"
 	"github.com/custreg/custreg/internal/service"
 	"github.com/custreg/custreg/internal/web"
 )
@@ -69,8 +69,8 @@ func Handler(svc *service.Service, opts Options) http.Handler {
 	// forgery by Fetch metadata / Origin checks on every unsafe method.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, r, http.StatusForbidden, "cross-origin",
-			"Cross-origin request refused: a page of another site may not act with this browser's session.")
+		problem.Write(w, r, problem.New(http.StatusForbidden, "cross-origin",
+			"Cross-origin request refused: a page of another site may not act with this browser's session."))
 	}))
 	h = cop.Handler(h)
 	h = logRequests(log, m, h)
@@ -103,8 +103,8 @@ func edge(next http.Handler) http.Handler {
 			}
 		}
 		if size > MaxHeaderBytes {
-			writeProblem(w, r, http.StatusRequestHeaderFieldsTooLarge, "header-too-large",
-				fmt.Sprintf("The request's header is %d bytes; at most %d are accepted.", size, MaxHeaderBytes))
+			problem.Write(w, r, problem.New(http.StatusRequestHeaderFieldsTooLarge, "header-too-large",
+				fmt.Sprintf("The request's header is %d bytes; at most %d are accepted.", size, MaxHeaderBytes)))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -175,8 +175,7 @@ func logRequests(log *slog.Logger, m *metrics.Metrics, next http.Handler) http.H
 				log.ErrorContext(r.Context(), "panic serving request", "request_id", RequestID(r.Context()),
 					"panic", v, "stack", string(debug.Stack()))
 				if sw.status == 0 {
-					writeProblem(sw, r, http.StatusInternalServerError, "internal",
-						"An internal error occurred; it has been logged with request id "+RequestID(r.Context())+".")
+					problem.Write(sw, r, problem.Internal(r, "An internal error occurred;"))
 				}
 			}
 			d := time.Since(start)
@@ -194,17 +193,5 @@ func logRequests(log *slog.Logger, m *metrics.Metrics, next http.Handler) http.H
 			)
 		}()
 		next.ServeHTTP(sw, r)
-	})
-}
-
-// writeProblem answers with an RFC 9457 problem, for the errors raised here
-// before a request reaches the API or the UI.
-func writeProblem(w http.ResponseWriter, r *http.Request, status int, slug, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"type": "urn:custreg:problem:" + slug, "title": http.StatusText(status), "status": status,
-		"detail": detail, "instance": r.URL.Path,
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -522,23 +523,7 @@ func combinePhone(region, number string) string {
 
 // customerValues returns the form values that show c.
 func customerValues(c domain.CustomerInput) url.Values {
-	v := url.Values{}
-	set := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	set("name", c.Name)
-	set("code", c.Code)
-	set("domain", c.Domain)
-	set("business_email", c.BusinessEmail)
-	setPhone(v, c.Phone)
-	set("website", c.Website)
-	set("subscription_id", c.SubscriptionID)
-	if c.IsActive == nil || *c.IsActive {
-		v.Set("is_active", "on")
-	}
-	setLocation(v, c.Location)
+	v := inputValues(&c, customerSections)
 	setSettings(v, c)
 	return v
 }
@@ -553,36 +538,6 @@ func setPhone(v url.Values, phone string) {
 		v.Set("phone_region", region)
 	}
 	v.Set("phone", national)
-}
-
-// setLocation sets the location block's fields of v.
-func setLocation(v url.Values, l domain.Location) {
-	for k, s := range map[string]string{
-		"location.location_name": l.Name, "location.country": l.Country, "location.region": l.Region,
-		"location.state": l.State, "location.district": l.District, "location.city": l.City,
-		"location.pin_code": l.PinCode, "location.landmark": l.Landmark,
-		"location.address_line1": l.AddressLine1, "location.address_line2": l.AddressLine2,
-	} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-}
-
-// locationInput reads the location block from v.
-func locationInput(v url.Values) domain.Location {
-	return domain.Location{
-		Name:         v.Get("location.location_name"),
-		Country:      v.Get("location.country"),
-		Region:       v.Get("location.region"),
-		State:        v.Get("location.state"),
-		District:     v.Get("location.district"),
-		City:         v.Get("location.city"),
-		PinCode:      v.Get("location.pin_code"),
-		Landmark:     v.Get("location.landmark"),
-		AddressLine1: v.Get("location.address_line1"),
-		AddressLine2: v.Get("location.address_line2"),
-	}
 }
 
 // pickValues keeps the non-empty fields of sections (and the phone picker)
@@ -611,20 +566,118 @@ func formValues(posted url.Values) url.Values {
 
 // customerInput reads the posted form into the domain's input.
 func customerInput(v url.Values) domain.CustomerInput {
-	active := v.Get("is_active") != ""
-	in := domain.CustomerInput{
-		Name:           v.Get("name"),
-		Code:           v.Get("code"),
-		Domain:         v.Get("domain"),
-		BusinessEmail:  v.Get("business_email"),
-		Phone:          combinePhone(v.Get("phone_region"), v.Get("phone")),
-		Website:        v.Get("website"),
-		SubscriptionID: v.Get("subscription_id"),
-		IsActive:       &active,
-		Location:       locationInput(v),
-	}
+	var in domain.CustomerInput
+	readInput(v, customerSections, &in)
 	settingsInput(v, &in)
 	return in
+}
+
+// The paths of a form's fields are the JSON paths of the domain input it
+// fills (domain.CustomerInput, domain.EntityInput): what a form shows of
+// an input and the input it posts are read and written through them, so a
+// field is declared once, as its fieldDef. Text fields map to strings, a
+// toggle to the input's *bool, the phone to its one string (the picker's
+// country code joined to the number).
+
+// inputValues returns the form values that show in (a pointer to an input
+// struct) through the fields of sections.
+func inputValues(in any, sections []section) url.Values {
+	v := url.Values{}
+	rv := reflect.ValueOf(in)
+	for _, s := range sections {
+		for _, d := range s.Fields {
+			f := inputField(rv, d.Path)
+			switch d.Kind {
+			case kindToggle:
+				if f.IsNil() || f.Elem().Bool() {
+					v.Set(d.Path, "on")
+				}
+			case kindPhone:
+				setPhone(v, f.String())
+			default:
+				if x := f.String(); x != "" {
+					v.Set(d.Path, x)
+				}
+			}
+		}
+	}
+	return v
+}
+
+// readInput sets the fields of in (a pointer to an input struct) that
+// sections declare from the posted values v.
+func readInput(v url.Values, sections []section, in any) {
+	rv := reflect.ValueOf(in)
+	for _, s := range sections {
+		for _, d := range s.Fields {
+			f := inputField(rv, d.Path)
+			switch d.Kind {
+			case kindToggle:
+				on := v.Get(d.Path) != ""
+				f.Set(reflect.ValueOf(&on))
+			case kindPhone:
+				f.SetString(combinePhone(v.Get("phone_region"), v.Get(d.Path)))
+			default:
+				f.SetString(v.Get(d.Path))
+			}
+		}
+	}
+}
+
+// inputField is the field of the struct in points to at a dotted JSON
+// path. A path that names no field is a mistake in a fieldDef, found when
+// the package starts (checkSections).
+func inputField(in reflect.Value, path string) reflect.Value {
+	v := in.Elem()
+	for name := range strings.SplitSeq(path, ".") {
+		i, ok := jsonFieldIndex(v.Type())[name]
+		if !ok {
+			panic("web: no field " + path + " in " + in.Type().String())
+		}
+		v = v.Field(i)
+	}
+	return v
+}
+
+// jsonIndexes caches, per struct type, its fields' indexes by JSON name.
+var jsonIndexes sync.Map // reflect.Type → map[string]int
+
+func jsonFieldIndex(t reflect.Type) map[string]int {
+	if m, ok := jsonIndexes.Load(t); ok {
+		return m.(map[string]int)
+	}
+	m := map[string]int{}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			m[name] = i
+		}
+	}
+	jsonIndexes.Store(t, m)
+	return m
+}
+
+// checkSections panics unless every field of sections is a field of the
+// input type in points to, of the kind its fieldDef says.
+func checkSections(in any, sections []section) {
+	rv := reflect.ValueOf(in)
+	for _, s := range sections {
+		for _, d := range s.Fields {
+			f := inputField(rv, d.Path)
+			want := reflect.String
+			if d.Kind == kindToggle {
+				want = reflect.Pointer
+			}
+			if f.Kind() != want {
+				panic("web: field " + d.Path + " of " + rv.Type().String() + " is a " + f.Kind().String() + ", not a " + want.String())
+			}
+		}
+	}
+}
+
+func init() {
+	checkSections(&domain.CustomerInput{}, customerSections)
+	checkSections(&domain.EntityInput{}, entitySections)
 }
 
 // customerSteps returns the step indicator with current marked.

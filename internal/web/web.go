@@ -96,6 +96,7 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/httpauth"
+	"github.com/custreg/custreg/internal/problem"
 	"github.com/custreg/custreg/internal/service"
 )
 
@@ -334,15 +335,16 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			"request_id", domain.RequestFrom(r.Context()).ID, "err", err)
 		de = &domain.Error{Code: domain.EInternal}
 	}
+	// The status is the one every edge gives the code (internal/problem);
+	// the page says what it means for the person reading it.
 	v := errorView{RequestID: domain.RequestFrom(r.Context()).ID}
-	status := http.StatusInternalServerError
+	status := problem.Status(de.Code)
 	switch de.Code {
 	case domain.EUnauthorized:
 		httpauth.ClearSessionCookie(w, r, h.opts.TrustProxy)
 		h.redirectToLogin(w, r)
 		return
 	case domain.ENotFound:
-		status = http.StatusNotFound
 		v.Title = "Page not found"
 		v.Message = de.Message
 		if de.Type == "msp-disabled" {
@@ -350,24 +352,19 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			v.MSPDisabled = true
 		}
 	case domain.EForbidden:
-		status = http.StatusForbidden
 		v.Title = "Not allowed"
 		v.Message = de.Message
-	case domain.EBadRequest, domain.EInvalid, domain.ETooLarge:
-		status = http.StatusBadRequest
-		if de.Code == domain.ETooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
+	case domain.EBadRequest, domain.EInvalid, domain.ETooLarge, domain.EUnsupportedMedia, domain.ETooManyRequests:
 		v.Title = "That request could not be handled"
 		v.Message = de.Message
 	case domain.EConflict, domain.EPrecondition:
-		status = http.StatusConflict
 		v.Title = "That change could not be made"
 		v.Message = de.Message
 	default:
 		if de.Code != domain.EInternal {
 			h.log.ErrorContext(r.Context(), "web: unexpected error code", "code", de.Code, "err", err)
 		}
+		status = http.StatusInternalServerError
 		v.Title = "Something went wrong"
 		v.Message = "" // the template shows a generic message and the request id
 	}

@@ -97,37 +97,13 @@ func newEntityDraft() url.Values {
 }
 
 // entityValues returns the form values that show an entity.
-func entityValues(in domain.EntityInput) url.Values {
-	v := url.Values{}
-	set := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	set("name", in.Name)
-	set("code", in.Code)
-	set("type", in.Type)
-	set("business_email", in.BusinessEmail)
-	setPhone(v, in.Phone)
-	if in.IsActive == nil || *in.IsActive {
-		v.Set("is_active", "on")
-	}
-	setLocation(v, in.Location)
-	return v
-}
+func entityValues(in domain.EntityInput) url.Values { return inputValues(&in, entitySections) }
 
 // entityInput reads an entity's form values into the domain's input.
 func entityInput(v url.Values) domain.EntityInput {
-	active := v.Get("is_active") != ""
-	return domain.EntityInput{
-		Name:          v.Get("name"),
-		Code:          v.Get("code"),
-		Type:          v.Get("type"),
-		BusinessEmail: v.Get("business_email"),
-		Phone:         combinePhone(v.Get("phone_region"), v.Get("phone")),
-		IsActive:      &active,
-		Location:      locationInput(v),
-	}
+	var in domain.EntityInput
+	readInput(v, entitySections, &in)
+	return in
 }
 
 // entityBlank reports whether v holds nothing a person typed: the type, the

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/custreg/custreg/internal/domain"
+)
+
+// TestFormMapsEveryField checks that the form's field definitions carry
+// every writable field of the inputs they fill, both ways: an input shown
+// as form values and posted back is the same input.
+func TestFormMapsEveryField(t *testing.T) {
+	yes, no := true, false
+	loc := domain.Location{Name: "HQ", Country: "GB", Region: "Europe", State: "England", District: "Westminster",
+		City: "London", PinCode: "SW1A 1AA", Landmark: "Near the park", AddressLine1: "1 Main St", AddressLine2: "Soho"}
+	c := domain.CustomerInput{Name: "Airtel", Code: "AIR001", Domain: "airtel.com", BusinessEmail: "a@airtel.com",
+		Phone: "+442071838750", Website: "https://www.airtel.com/", SubscriptionID: "SUB-1", IsActive: &no,
+		AdminRole: domain.RoleCustomerAdmin, Reports: []string{}, Dashboards: []string{"customer_overview"}, Location: loc}
+	v := customerValues(c)
+	got := customerInput(v)
+	// The phone is shown as the picker's country and the national number,
+	// and posted back joined: "+44 2071838750".
+	if p := strings.ReplaceAll(got.Phone, " ", ""); p != c.Phone || v.Get("phone_region") != "GB" {
+		t.Errorf("phone %q from region %q and number %q, want %s", got.Phone, v.Get("phone_region"), v.Get("phone"), c.Phone)
+	}
+	got.Phone = c.Phone
+	if !reflect.DeepEqual(got, c) {
+		t.Errorf("customer round trip:\n got %+v\nwant %+v", got, c)
+	}
+	if v.Get("phone") == "" || v.Get("location.pin_code") != "SW1A 1AA" || v.Get("subscription_id") != "SUB-1" || v.Has("is_active") {
+		t.Errorf("customer values = %v", v)
+	}
+
+	e := domain.EntityInput{Name: "Pune", Code: "PUN", Type: "branch", BusinessEmail: "p@airtel.com", Phone: "", IsActive: &yes, Location: loc}
+	if got := entityInput(entityValues(e)); !reflect.DeepEqual(got, e) {
+		t.Errorf("entity round trip:\n got %+v\nwant %+v", got, e)
+	}
+}
+
+// TestCheckSectionsRefusesAMistake checks that a fieldDef naming no field
+// of its input, or a field of another kind, stops the program at start.
+func TestCheckSectionsRefusesAMistake(t *testing.T) {
+	for name, sections := range map[string][]section{
+		"unknown path": {{"X", []fieldDef{{Path: "no_such_field"}}}},
+		"wrong kind":   {{"X", []fieldDef{{Path: "name", Kind: kindToggle}}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			checkSections(&domain.CustomerInput{}, sections)
+		})
+	}
+}
