@@ -2,40 +2,18 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/wire"
 )
-
-// assetJSON is an asset as the API returns it.
-type assetJSON struct {
-	ID                     string    `json:"id"`
-	Name                   string    `json:"name"`
-	Class                  string    `json:"class"`
-	CustomerID             *string   `json:"customer_id"`
-	EntityID               *string   `json:"entity_id"`
-	AvailabilityMonitoring bool      `json:"availability_monitoring"`
-	PerformanceMonitoring  bool      `json:"performance_monitoring"`
-	Serial                 *string   `json:"serial"`
-	IPAddress              *string   `json:"ip_address"`
-	CreatedAt              time.Time `json:"created_at"`
-	UpdatedAt              time.Time `json:"updated_at"`
-	Version                int64     `json:"version"`
-}
-
-func assetOut(a domain.Asset) assetJSON {
-	return assetJSON{ID: a.ID, Name: a.Name, Class: a.Class, CustomerID: opt(a.CustomerID), EntityID: opt(a.EntityID),
-		AvailabilityMonitoring: a.AvailabilityMonitoring, PerformanceMonitoring: a.PerformanceMonitoring,
-		Serial: opt(a.Serial), IPAddress: opt(a.IPAddress), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
-}
 
 // assetList is a page of assets.
 type assetList struct {
-	Items      []assetJSON `json:"items"`
-	NextCursor *string     `json:"next_cursor"`
-	Total      int64       `json:"total"`
-	TotalExact bool        `json:"total_exact"`
+	Items      []wire.Asset `json:"items"`
+	NextCursor *string      `json:"next_cursor"`
+	Total      int64        `json:"total"`
+	TotalExact bool         `json:"total_exact"`
 }
 
 func (a *API) listAssets(w http.ResponseWriter, r *http.Request) error {
@@ -49,9 +27,9 @@ func (a *API) listAssets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]assetJSON, len(page.Items))
+	items := make([]wire.Asset, len(page.Items))
 	for i, x := range page.Items {
-		items[i] = assetOut(x)
+		items[i] = wire.AssetOf(x)
 	}
 	return writeJSON(w, http.StatusOK, assetList{Items: items, NextCursor: listquery.EncodeCursor(listquery.AssetsByName, page.Next), Total: page.Total, TotalExact: page.TotalExact})
 }
@@ -67,7 +45,7 @@ func (a *API) createAsset(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", BasePath+"/assets/"+x.ID)
 	w.Header().Set("ETag", etag(x.Version))
-	return writeJSON(w, http.StatusCreated, assetOut(x))
+	return writeJSON(w, http.StatusCreated, wire.AssetOf(x))
 }
 
 func (a *API) getAsset(w http.ResponseWriter, r *http.Request) error {
@@ -76,7 +54,7 @@ func (a *API) getAsset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("ETag", etag(x.Version))
-	return writeJSON(w, http.StatusOK, assetOut(x))
+	return writeJSON(w, http.StatusOK, wire.AssetOf(x))
 }
 
 func (a *API) patchAsset(w http.ResponseWriter, r *http.Request) error {
@@ -96,7 +74,7 @@ func (a *API) patchAsset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("ETag", etag(x.Version))
-	return writeJSON(w, http.StatusOK, assetOut(x))
+	return writeJSON(w, http.StatusOK, wire.AssetOf(x))
 }
 
 func (a *API) deleteAsset(w http.ResponseWriter, r *http.Request) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
 	"github.com/custreg/custreg/internal/report"
+	"github.com/custreg/custreg/internal/wire"
 )
 
 // auditParams are GET /audit's query parameters.
@@ -59,9 +60,9 @@ func snapshot(b []byte) map[string]any {
 }
 
 func auditOut(e domain.AuditEntry) auditEntryJSON {
-	out := auditEntryJSON{ID: e.ID, At: e.At, Action: e.Action, TargetType: e.TargetType, TargetID: opt(e.TargetID),
-		CustomerID: opt(e.CustomerID), Before: snapshot(e.Before), After: snapshot(e.After),
-		RequestID: opt(e.RequestID), ClientAddr: opt(e.ClientAddr)}
+	out := auditEntryJSON{ID: e.ID, At: e.At, Action: e.Action, TargetType: e.TargetType, TargetID: wire.Opt(e.TargetID),
+		CustomerID: wire.Opt(e.CustomerID), Before: snapshot(e.Before), After: snapshot(e.After),
+		RequestID: wire.Opt(e.RequestID), ClientAddr: wire.Opt(e.ClientAddr)}
 	if e.ActorID != "" || e.ActorEmail != "" {
 		out.Actor = &auditActorJSON{ID: e.ActorID, Email: e.ActorEmail}
 	}

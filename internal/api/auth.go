@@ -6,6 +6,7 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/httpauth"
+	"github.com/custreg/custreg/internal/wire"
 )
 
 // principalJSON is GET /me: who the caller is, its role and its scope.
@@ -30,7 +31,7 @@ func principalOut(p domain.Principal) principalJSON {
 		ids = []string{}
 	}
 	return principalJSON{ID: p.UserID, Email: p.Email, Name: p.Name, Kind: p.Kind, Role: p.Role, Scope: scope,
-		CustomerID: opt(p.CustomerID), EntityIDs: ids}
+		CustomerID: wire.Opt(p.CustomerID), EntityIDs: ids}
 }
 
 type loginRequest struct {

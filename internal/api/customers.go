@@ -7,80 +7,20 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
 	"github.com/custreg/custreg/internal/logo"
 	"github.com/custreg/custreg/internal/service"
+	"github.com/custreg/custreg/internal/wire"
 )
 
-// locationJSON is the location block as the API returns it: absent fields
-// are null, and the country comes with its English name.
-type locationJSON struct {
-	LocationName *string `json:"location_name"`
-	Country      *string `json:"country"`
-	CountryName  *string `json:"country_name"`
-	Region       *string `json:"region"`
-	State        *string `json:"state"`
-	District     *string `json:"district"`
-	City         *string `json:"city"`
-	PinCode      *string `json:"pin_code"`
-	Landmark     *string `json:"landmark"`
-	AddressLine1 *string `json:"address_line1"`
-	AddressLine2 *string `json:"address_line2"`
-}
-
-// customerJSON is a customer as the API returns it.
-type customerJSON struct {
-	ID             string       `json:"id"`
-	Name           string       `json:"name"`
-	Code           string       `json:"code"`
-	Domain         *string      `json:"domain"`
-	BusinessEmail  *string      `json:"business_email"`
-	Phone          *string      `json:"phone"`
-	Website        *string      `json:"website"`
-	SubscriptionID *string      `json:"subscription_id"`
-	IsActive       bool         `json:"is_active"`
-	AdminRole      string       `json:"admin_role"`
-	Reports        []string     `json:"reports"`
-	Dashboards     []string     `json:"dashboards"`
-	Location       locationJSON `json:"location"`
-	EntitiesCount  int64        `json:"entities_count"`
-	AssetsCount    int64        `json:"assets_count"`
-	UsersCount     int64        `json:"users_count"`
-	CreatedAt      time.Time    `json:"created_at"`
-	UpdatedAt      time.Time    `json:"updated_at"`
-	Version        int64        `json:"version"`
-	FullLogo       *logoJSON    `json:"full_logo"`
-	Logomark       *logoJSON    `json:"logomark"`
-}
-
-func opt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func locationOut(l domain.Location) locationJSON {
-	return locationJSON{
-		LocationName: opt(l.Name), Country: opt(l.Country), CountryName: opt(domain.CountryName(l.Country)),
-		Region: opt(l.Region), State: opt(l.State), District: opt(l.District), City: opt(l.City),
-		PinCode: opt(l.PinCode), Landmark: opt(l.Landmark), AddressLine1: opt(l.AddressLine1), AddressLine2: opt(l.AddressLine2),
-	}
-}
+// customerJSON is a customer as the API returns it (internal/wire), its
+// logos with where to fetch them.
+type customerJSON = wire.Customer[logoJSON]
 
 func customerOut(c domain.Customer) customerJSON {
-	return customerJSON{
-		ID: c.ID, Name: c.Name, Code: c.Code, Domain: opt(c.Domain), BusinessEmail: opt(c.BusinessEmail),
-		Phone: opt(c.Phone), Website: opt(c.Website), SubscriptionID: opt(c.SubscriptionID), IsActive: c.IsActive, AdminRole: c.AdminRole,
-		Reports: c.Reports, Dashboards: c.Dashboards,
-		Location: locationOut(c.Location), EntitiesCount: c.EntitiesCount,
-		AssetsCount: c.AssetsCount, UsersCount: c.UsersCount,
-		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
-		FullLogo: logoOut(c.ID, c.FullLogo), Logomark: logoOut(c.ID, c.Logomark),
-	}
+	return wire.CustomerOf(c, func(li *domain.LogoInfo) *logoJSON { return logoOut(c.ID, li) })
 }
 
 // customerCreate is the body of POST /customers: the customer and,

@@ -3,39 +3,17 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"time"
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/wire"
 )
-
-// entityJSON is an entity as the API returns it.
-type entityJSON struct {
-	ID            string       `json:"id"`
-	CustomerID    string       `json:"customer_id"`
-	Name          string       `json:"name"`
-	Code          *string      `json:"code"`
-	Type          string       `json:"type"`
-	BusinessEmail *string      `json:"business_email"`
-	Phone         *string      `json:"phone"`
-	IsActive      bool         `json:"is_active"`
-	Location      locationJSON `json:"location"`
-	CreatedAt     time.Time    `json:"created_at"`
-	UpdatedAt     time.Time    `json:"updated_at"`
-	Version       int64        `json:"version"`
-}
-
-func entityOut(e domain.Entity) entityJSON {
-	return entityJSON{ID: e.ID, CustomerID: e.CustomerID, Name: e.Name, Code: opt(e.Code), Type: e.Type,
-		BusinessEmail: opt(e.BusinessEmail), Phone: opt(e.Phone), IsActive: e.IsActive, Location: locationOut(e.Location),
-		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt, Version: e.Version}
-}
 
 // entityList is a page of a customer's entities.
 type entityList struct {
-	Items      []entityJSON `json:"items"`
-	NextCursor *string      `json:"next_cursor"`
-	Total      int64        `json:"total"`
+	Items      []wire.Entity `json:"items"`
+	NextCursor *string       `json:"next_cursor"`
+	Total      int64         `json:"total"`
 }
 
 func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
@@ -47,9 +25,9 @@ func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]entityJSON, len(page.Items))
+	items := make([]wire.Entity, len(page.Items))
 	for i, e := range page.Items {
-		items[i] = entityOut(e)
+		items[i] = wire.EntityOf(e)
 	}
 	return writeJSON(w, http.StatusOK, entityList{Items: items, NextCursor: listquery.EncodeCursor(listquery.EntitiesByName, page.Next), Total: page.Total})
 }
@@ -65,7 +43,7 @@ func (a *API) createEntity(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", BasePath+"/customers/"+e.CustomerID+"/entities/"+e.ID)
 	w.Header().Set("ETag", etag(e.Version))
-	return writeJSON(w, http.StatusCreated, entityOut(e))
+	return writeJSON(w, http.StatusCreated, wire.EntityOf(e))
 }
 
 func (a *API) getEntity(w http.ResponseWriter, r *http.Request) error {
@@ -74,7 +52,7 @@ func (a *API) getEntity(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("ETag", etag(e.Version))
-	return writeJSON(w, http.StatusOK, entityOut(e))
+	return writeJSON(w, http.StatusOK, wire.EntityOf(e))
 }
 
 func (a *API) patchEntity(w http.ResponseWriter, r *http.Request) error {
@@ -95,7 +73,7 @@ func (a *API) patchEntity(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("ETag", etag(e.Version))
-	return writeJSON(w, http.StatusOK, entityOut(e))
+	return writeJSON(w, http.StatusOK, wire.EntityOf(e))
 }
 
 func (a *API) deleteEntity(w http.ResponseWriter, r *http.Request) error {

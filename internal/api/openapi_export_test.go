@@ -6,6 +6,7 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/problem"
 	"github.com/custreg/custreg/internal/report"
+	"github.com/custreg/custreg/internal/wire"
 )
 
 // OpenAPIResponseTypes maps the OpenAPI document's response schemas to the
@@ -14,12 +15,12 @@ import (
 var OpenAPIResponseTypes = map[string]reflect.Type{
 	"Customer":     reflect.TypeFor[customerJSON](),
 	"CustomerList": reflect.TypeFor[customerList](),
-	"Entity":       reflect.TypeFor[entityJSON](),
+	"Entity":       reflect.TypeFor[wire.Entity](),
 	"EntityList":   reflect.TypeFor[entityList](),
-	"Location":     reflect.TypeFor[locationJSON](),
-	"User":         reflect.TypeFor[userJSON](),
+	"Location":     reflect.TypeFor[wire.Location](),
+	"User":         reflect.TypeFor[wire.User](),
 	"UserList":     reflect.TypeFor[userList](),
-	"Asset":        reflect.TypeFor[assetJSON](),
+	"Asset":        reflect.TypeFor[wire.Asset](),
 	"AssetList":    reflect.TypeFor[assetList](),
 	"Role":         reflect.TypeFor[roleJSON](),
 	"RoleList":     reflect.TypeFor[roleList](),

@@ -7,6 +7,7 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
 	"github.com/custreg/custreg/internal/service"
+	"github.com/custreg/custreg/internal/wire"
 )
 
 // trashed is when a record in trash was deleted and when the retention
@@ -31,11 +32,11 @@ type (
 		trashed
 	}
 	trashedUserJSON struct {
-		userJSON
+		wire.User
 		trashed
 	}
 	trashedAssetJSON struct {
-		assetJSON
+		wire.Asset
 		trashed
 	}
 )
@@ -82,7 +83,7 @@ func (a *API) listUserTrash(w http.ResponseWriter, r *http.Request) error {
 		p, err := a.svc.TrashedUsers(r.Context(), n, cursor)
 		return p.Items, p.Next, err
 	}, func(u domain.User) trashedUserJSON {
-		return trashedUserJSON{userJSON: userOut(u), trashed: a.trashedOut(u.DeletedAt)}
+		return trashedUserJSON{User: wire.UserOf(u), trashed: a.trashedOut(u.DeletedAt)}
 	})
 }
 
@@ -91,7 +92,7 @@ func (a *API) listAssetTrash(w http.ResponseWriter, r *http.Request) error {
 		p, err := a.svc.TrashedAssets(r.Context(), n, cursor)
 		return p.Items, p.Next, err
 	}, func(as domain.Asset) trashedAssetJSON {
-		return trashedAssetJSON{assetJSON: assetOut(as), trashed: a.trashedOut(as.DeletedAt)}
+		return trashedAssetJSON{Asset: wire.AssetOf(as), trashed: a.trashedOut(as.DeletedAt)}
 	})
 }
 
@@ -120,7 +121,7 @@ func (a *API) restoreUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", BasePath+"/users/"+u.ID)
 	w.Header().Set("ETag", etag(u.Version))
-	return writeJSON(w, http.StatusOK, userOut(u))
+	return writeJSON(w, http.StatusOK, wire.UserOf(u))
 }
 
 func (a *API) restoreAsset(w http.ResponseWriter, r *http.Request) error {
@@ -130,7 +131,7 @@ func (a *API) restoreAsset(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", BasePath+"/assets/"+as.ID)
 	w.Header().Set("ETag", etag(as.Version))
-	return writeJSON(w, http.StatusOK, assetOut(as))
+	return writeJSON(w, http.StatusOK, wire.AssetOf(as))
 }
 
 // purged answers a purge: 204, or the purge's error.

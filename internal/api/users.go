@@ -2,42 +2,18 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/wire"
 )
-
-// userJSON is a user as the API returns it; the password never leaves.
-type userJSON struct {
-	ID         string    `json:"id"`
-	Email      string    `json:"email"`
-	Name       string    `json:"name"`
-	Kind       string    `json:"kind"`
-	Role       string    `json:"role"`
-	CustomerID *string   `json:"customer_id"`
-	EntityIDs  []string  `json:"entity_ids"`
-	IsActive   bool      `json:"is_active"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	Version    int64     `json:"version"`
-}
-
-func userOut(u domain.User) userJSON {
-	ids := u.EntityIDs
-	if ids == nil {
-		ids = []string{}
-	}
-	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Kind: u.Kind, Role: u.Role, CustomerID: opt(u.CustomerID),
-		EntityIDs: ids, IsActive: u.IsActive, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version}
-}
 
 // userList is a page of users.
 type userList struct {
-	Items      []userJSON `json:"items"`
-	NextCursor *string    `json:"next_cursor"`
-	Total      int64      `json:"total"`
-	TotalExact bool       `json:"total_exact"`
+	Items      []wire.User `json:"items"`
+	NextCursor *string     `json:"next_cursor"`
+	Total      int64       `json:"total"`
+	TotalExact bool        `json:"total_exact"`
 }
 
 // placementParams are the query parameters of the user and asset lists.
@@ -69,9 +45,9 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]userJSON, len(page.Items))
+	items := make([]wire.User, len(page.Items))
 	for i, u := range page.Items {
-		items[i] = userOut(u)
+		items[i] = wire.UserOf(u)
 	}
 	return writeJSON(w, http.StatusOK, userList{Items: items, NextCursor: listquery.EncodeCursor(listquery.UsersByEmail, page.Next), Total: page.Total, TotalExact: page.TotalExact})
 }
@@ -87,7 +63,7 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", BasePath+"/users/"+u.ID)
 	w.Header().Set("ETag", etag(u.Version))
-	return writeJSON(w, http.StatusCreated, userOut(u))
+	return writeJSON(w, http.StatusCreated, wire.UserOf(u))
 }
 
 func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
@@ -96,7 +72,7 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("ETag", etag(u.Version))
-	return writeJSON(w, http.StatusOK, userOut(u))
+	return writeJSON(w, http.StatusOK, wire.UserOf(u))
 }
 
 func (a *API) patchUser(w http.ResponseWriter, r *http.Request) error {
@@ -116,7 +92,7 @@ func (a *API) patchUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("ETag", etag(u.Version))
-	return writeJSON(w, http.StatusOK, userOut(u))
+	return writeJSON(w, http.StatusOK, wire.UserOf(u))
 }
 
 func (a *API) deleteUser(w http.ResponseWriter, r *http.Request) error {

@@ -43,6 +43,7 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/report"
+	"github.com/custreg/custreg/internal/wire"
 )
 
 // Source yields one customer's records. Each method hands fn the records
@@ -143,7 +144,7 @@ func Write(ctx context.Context, w io.Writer, c Customer, meta Meta, src Source) 
 		func() error { return a.csv("usage.csv", usageHeader, usageRows(c.Usage)) },
 		func() error {
 			return a.jsonList("entities.json", func(emit func(any) error) error {
-				return src.Entities(ctx, func(e domain.Entity) error { return emit(entityOut(e)) })
+				return src.Entities(ctx, func(e domain.Entity) error { return emit(wire.EntityOf(e)) })
 			})
 		},
 		func() error {
@@ -153,7 +154,7 @@ func Write(ctx context.Context, w io.Writer, c Customer, meta Meta, src Source) 
 		},
 		func() error {
 			return a.jsonList("users.json", func(emit func(any) error) error {
-				return src.Users(ctx, func(u domain.User) error { return emit(userOut(u)) })
+				return src.Users(ctx, func(u domain.User) error { return emit(wire.UserOf(u)) })
 			})
 		},
 		func() error {
@@ -163,7 +164,7 @@ func Write(ctx context.Context, w io.Writer, c Customer, meta Meta, src Source) 
 		},
 		func() error {
 			return a.jsonList("assets.json", func(emit func(any) error) error {
-				return src.Assets(ctx, func(x domain.Asset) error { return emit(assetOut(x)) })
+				return src.Assets(ctx, func(x domain.Asset) error { return emit(wire.AssetOf(x)) })
 			})
 		},
 		func() error {

@@ -7,25 +7,12 @@ import (
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/wire"
 )
 
 // The records as the archive writes them: the API's field names and
 // shapes (absent values are null), so a program that reads the API reads
 // the archive.
-
-type locationJSON struct {
-	LocationName *string `json:"location_name"`
-	Country      *string `json:"country"`
-	CountryName  *string `json:"country_name"`
-	Region       *string `json:"region"`
-	State        *string `json:"state"`
-	District     *string `json:"district"`
-	City         *string `json:"city"`
-	PinCode      *string `json:"pin_code"`
-	Landmark     *string `json:"landmark"`
-	AddressLine1 *string `json:"address_line1"`
-	AddressLine2 *string `json:"address_line2"`
-}
 
 type logoJSON struct {
 	Format string `json:"format"`
@@ -45,75 +32,11 @@ type licenseJSON struct {
 	PercentUsed int64  `json:"percent_used"`
 }
 
+// customerJSON is the customer (internal/wire) with its licenses; its
+// logos name the archive's files that hold them.
 type customerJSON struct {
-	ID             string        `json:"id"`
-	Name           string        `json:"name"`
-	Code           string        `json:"code"`
-	Domain         *string       `json:"domain"`
-	BusinessEmail  *string       `json:"business_email"`
-	Phone          *string       `json:"phone"`
-	Website        *string       `json:"website"`
-	SubscriptionID *string       `json:"subscription_id"`
-	IsActive       bool          `json:"is_active"`
-	AdminRole      string        `json:"admin_role"`
-	Reports        []string      `json:"reports"`
-	Dashboards     []string      `json:"dashboards"`
-	Location       locationJSON  `json:"location"`
-	EntitiesCount  int64         `json:"entities_count"`
-	AssetsCount    int64         `json:"assets_count"`
-	UsersCount     int64         `json:"users_count"`
-	CreatedAt      time.Time     `json:"created_at"`
-	UpdatedAt      time.Time     `json:"updated_at"`
-	Version        int64         `json:"version"`
-	FullLogo       *logoJSON     `json:"full_logo"`
-	Logomark       *logoJSON     `json:"logomark"`
-	Licenses       []licenseJSON `json:"licenses"`
-}
-
-type entityJSON struct {
-	ID            string       `json:"id"`
-	CustomerID    string       `json:"customer_id"`
-	Name          string       `json:"name"`
-	Code          *string      `json:"code"`
-	Type          string       `json:"type"`
-	BusinessEmail *string      `json:"business_email"`
-	Phone         *string      `json:"phone"`
-	IsActive      bool         `json:"is_active"`
-	Location      locationJSON `json:"location"`
-	CreatedAt     time.Time    `json:"created_at"`
-	UpdatedAt     time.Time    `json:"updated_at"`
-	Version       int64        `json:"version"`
-}
-
-// userJSON is a user; its password hash, sessions and tokens are not
-// data of the customer's and never leave.
-type userJSON struct {
-	ID         string    `json:"id"`
-	Email      string    `json:"email"`
-	Name       string    `json:"name"`
-	Kind       string    `json:"kind"`
-	Role       string    `json:"role"`
-	CustomerID *string   `json:"customer_id"`
-	EntityIDs  []string  `json:"entity_ids"`
-	IsActive   bool      `json:"is_active"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	Version    int64     `json:"version"`
-}
-
-type assetJSON struct {
-	ID                     string    `json:"id"`
-	Name                   string    `json:"name"`
-	Class                  string    `json:"class"`
-	CustomerID             *string   `json:"customer_id"`
-	EntityID               *string   `json:"entity_id"`
-	AvailabilityMonitoring bool      `json:"availability_monitoring"`
-	PerformanceMonitoring  bool      `json:"performance_monitoring"`
-	Serial                 *string   `json:"serial"`
-	IPAddress              *string   `json:"ip_address"`
-	CreatedAt              time.Time `json:"created_at"`
-	UpdatedAt              time.Time `json:"updated_at"`
-	Version                int64     `json:"version"`
+	wire.Customer[logoJSON]
+	Licenses []licenseJSON `json:"licenses"`
 }
 
 type auditActorJSON struct {
@@ -140,21 +63,6 @@ type usagePointJSON struct {
 	Used      int64  `json:"used"`
 }
 
-func opt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func locationOut(l domain.Location) locationJSON {
-	return locationJSON{
-		LocationName: opt(l.Name), Country: opt(l.Country), CountryName: opt(domain.CountryName(l.Country)),
-		Region: opt(l.Region), State: opt(l.State), District: opt(l.District), City: opt(l.City),
-		PinCode: opt(l.PinCode), Landmark: opt(l.Landmark), AddressLine1: opt(l.AddressLine1), AddressLine2: opt(l.AddressLine2),
-	}
-}
-
 func logoInfo(c domain.Customer, kind string) *domain.LogoInfo {
 	if kind == domain.LogoFull {
 		return c.FullLogo
@@ -162,22 +70,11 @@ func logoInfo(c domain.Customer, kind string) *domain.LogoInfo {
 	return c.Logomark
 }
 
-func logoOut(c domain.Customer, kind string) *logoJSON {
-	l := logoInfo(c, kind)
-	if l == nil {
-		return nil
-	}
-	return &logoJSON{Format: l.Format, Width: l.Width, Height: l.Height, Bytes: l.Bytes, File: LogoFile(kind, l.Format)}
-}
-
 func customerOut(c Customer) customerJSON {
 	out := customerJSON{
-		ID: c.ID, Name: c.Name, Code: c.Code, Domain: opt(c.Domain), BusinessEmail: opt(c.BusinessEmail),
-		Phone: opt(c.Phone), Website: opt(c.Website), SubscriptionID: opt(c.SubscriptionID), IsActive: c.IsActive, AdminRole: c.AdminRole,
-		Reports: nonNil(c.Reports), Dashboards: nonNil(c.Dashboards), Location: locationOut(c.Location),
-		EntitiesCount: c.EntitiesCount, AssetsCount: c.AssetsCount, UsersCount: c.UsersCount,
-		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
-		FullLogo: logoOut(c.Customer, domain.LogoFull), Logomark: logoOut(c.Customer, domain.LogoMark),
+		Customer: wire.CustomerOf(c.Customer, func(l *domain.LogoInfo) *logoJSON {
+			return &logoJSON{Format: l.Format, Width: l.Width, Height: l.Height, Bytes: l.Bytes, File: LogoFile(l.Kind, l.Format)}
+		}),
 		Licenses: []licenseJSON{},
 	}
 	for _, l := range c.Licenses {
@@ -185,30 +82,6 @@ func customerOut(c Customer) customerJSON {
 			Used: l.Used, Available: l.Available(), PercentUsed: l.PercentUsed()})
 	}
 	return out
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func entityOut(e domain.Entity) entityJSON {
-	return entityJSON{ID: e.ID, CustomerID: e.CustomerID, Name: e.Name, Code: opt(e.Code), Type: e.Type,
-		BusinessEmail: opt(e.BusinessEmail), Phone: opt(e.Phone), IsActive: e.IsActive, Location: locationOut(e.Location),
-		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt, Version: e.Version}
-}
-
-func userOut(u domain.User) userJSON {
-	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Kind: u.Kind, Role: u.Role, CustomerID: opt(u.CustomerID),
-		EntityIDs: nonNil(u.EntityIDs), IsActive: u.IsActive, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version}
-}
-
-func assetOut(a domain.Asset) assetJSON {
-	return assetJSON{ID: a.ID, Name: a.Name, Class: a.Class, CustomerID: opt(a.CustomerID), EntityID: opt(a.EntityID),
-		AvailabilityMonitoring: a.AvailabilityMonitoring, PerformanceMonitoring: a.PerformanceMonitoring,
-		Serial: opt(a.Serial), IPAddress: opt(a.IPAddress), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
 }
 
 // snapshot is an audit entry's record snapshot as JSON: null for none,
@@ -225,8 +98,8 @@ func snapshot(b []byte) json.RawMessage {
 }
 
 func auditOut(e domain.AuditEntry) auditJSON {
-	out := auditJSON{ID: e.ID, At: e.At, Action: e.Action, TargetType: e.TargetType, TargetID: opt(e.TargetID),
-		CustomerID: opt(e.CustomerID), Before: snapshot(e.Before), After: snapshot(e.After)}
+	out := auditJSON{ID: e.ID, At: e.At, Action: e.Action, TargetType: e.TargetType, TargetID: wire.Opt(e.TargetID),
+		CustomerID: wire.Opt(e.CustomerID), Before: snapshot(e.Before), After: snapshot(e.After)}
 	if e.ActorID != "" || e.ActorEmail != "" {
 		out.Actor = &auditActorJSON{ID: e.ActorID, Email: e.ActorEmail}
 	}
