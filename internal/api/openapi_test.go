@@ -2913,6 +2913,39 @@ func TestOpenAPIResponseSchemasCatchDrift(t *testing.T) {
 				"null entities_count":   func(m map[string]any) { m["entities_count"] = nil },
 				"extra location member": func(m map[string]any) { m["location"].(map[string]any)["zip"] = nil },
 				"country without name":  func(m map[string]any) { m["location"].(map[string]any)["country"] = "IN" },
+				// The members it builds on (CustomerView, CustomerInput)
+				// are held to what the server stores.
+				"deleted_at sent":   func(m map[string]any) { m["deleted_at"] = "2026-01-02T03:04:05Z" },
+				"null is_active":    func(m map[string]any) { m["is_active"] = nil },
+				"national phone":    func(m map[string]any) { m["phone"] = "2071838750" },
+				"empty admin_role":  func(m map[string]any) { m["admin_role"] = "" },
+				"null reports":      func(m map[string]any) { m["reports"] = nil },
+				"long subscription": func(m map[string]any) { m["subscription_id"] = strings.Repeat("S", domain.MaxSubscriptionID+1) },
+			}},
+		{"TrashedCustomer", `{"id":"0190b2a4-0000-7000-8000-000000000000","name":"A","code":"AB","domain":null,"business_email":null,"phone":null,
+"website":null,"subscription_id":null,"is_active":true,"admin_role":"customer_admin","reports":[],"dashboards":[],` + location + `,
+"entities_count":0,"assets_count":0,"users_count":0,
+"created_at":"2026-01-02T03:04:05.123456Z","updated_at":"2026-01-02T03:04:05.123456Z","version":2,"full_logo":null,"logomark":null,
+"deleted_at":"2026-01-03T03:04:05.123456Z","purge_at":null}`,
+			map[string]func(map[string]any){
+				"no deleted_at":  func(m map[string]any) { delete(m, "deleted_at") },
+				"no purge_at":    func(m map[string]any) { delete(m, "purge_at") },
+				"extra member":   func(m map[string]any) { m["licenses"] = []any{} },
+				"missing member": func(m map[string]any) { delete(m, "subscription_id") },
+			}},
+		{"CustomerCreate", `{"name":"Airtel","code":"AIR001","phone":"2071838750","subscription_id":null,"location":{"country":"India"},
+"entities":[{"name":"Pune"}],"licenses":{"users":2}}`,
+			map[string]func(map[string]any){
+				"no name":           func(m map[string]any) { delete(m, "name") },
+				"read-only id":      func(m map[string]any) { m["id"] = "0190b2a4-0000-7000-8000-000000000000" },
+				"country_name sent": func(m map[string]any) { m["location"].(map[string]any)["country_name"] = "India" },
+				"long subscription": func(m map[string]any) { m["subscription_id"] = strings.Repeat("S", domain.MaxSubscriptionID+1) },
+			}},
+		{"CustomerPatch", `{"name":null,"location":{"city":null},"reports":null}`,
+			map[string]func(map[string]any){
+				"entities in a patch": func(m map[string]any) { m["entities"] = []any{} },
+				"licenses in a patch": func(m map[string]any) { m["licenses"] = nil },
+				"unknown member":      func(m map[string]any) { m["zip"] = "x" },
 			}},
 		{"Entity", `{"id":"0190b2a4-0000-7000-8000-000000000001","customer_id":"0190b2a4-0000-7000-8000-000000000000","name":"A",
 "code":null,"type":"branch","business_email":null,"phone":null,"is_active":true,` + location + `,
@@ -3093,6 +3126,92 @@ func oasJSONFields(t reflect.Type) map[string]oasField {
 	return out
 }
 
+// oasFlat is a component schema with the component schemas it builds on
+// ($ref beside its own members) folded in: what an instance of it must
+// satisfy, member by member.
+type oasFlat struct {
+	// props holds, per member, the pointers of every schema of it along
+	// the chain, the schema's own first.
+	props    map[string][]string
+	required map[string]bool
+	// closed: the schema, or one it builds on, admits no other members
+	// (additionalProperties or unevaluatedProperties false).
+	closed bool
+}
+
+func (d *oasDoc) flat(t *testing.T, ptr string) oasFlat {
+	t.Helper()
+	f := oasFlat{props: map[string][]string{}, required: map[string]bool{}}
+	for range 5 {
+		v, ok := d.lookup(ptr)
+		if !ok {
+			t.Fatalf("%s does not exist in the document", ptr)
+		}
+		m, _ := v.(map[string]any)
+		props, _ := m["properties"].(map[string]any)
+		for n := range props {
+			f.props[n] = append(f.props[n], ptr+"/"+oasPointer("properties", n)[2:])
+		}
+		if r, ok := m["required"].([]any); ok {
+			for _, x := range r {
+				f.required[x.(string)] = true
+			}
+		}
+		f.closed = f.closed || m["additionalProperties"] == false || m["unevaluatedProperties"] == false
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return f
+		}
+		ptr = ref
+	}
+	t.Fatalf("%s: too many levels of $ref", ptr)
+	return f
+}
+
+// member returns the pointer of path ("name/maxLength") within a member of
+// the component schema name, in the first schema of the chain that has it
+// (the schema's own pointer, which does not exist, when none has).
+func (d *oasDoc) member(t *testing.T, name, path string) string {
+	t.Helper()
+	m, rest, nested := strings.Cut(path, "/")
+	ptrs := d.flat(t, oasPointer("components", "schemas", name)).props[m]
+	if !nested {
+		if len(ptrs) > 0 {
+			return ptrs[0]
+		}
+		return oasPointer("components", "schemas", name, "properties", m)
+	}
+	for _, p := range ptrs {
+		if _, ok := d.lookup(p + "/" + rest); ok {
+			return p + "/" + rest
+		}
+	}
+	return oasPointer("components", "schemas", name, "properties", m) + "/" + rest
+}
+
+// memberTypes returns the JSON types a member allows: those every schema
+// of it along the chain allows (one that names no type allows any).
+func (d *oasDoc) memberTypes(t *testing.T, ptrs []string) map[string]bool {
+	t.Helper()
+	var out map[string]bool
+	for _, p := range ptrs {
+		ts := d.types(t, p)
+		if len(ts) == 0 {
+			continue
+		}
+		if out == nil {
+			out = ts
+			continue
+		}
+		for k := range out {
+			if !ts[k] {
+				delete(out, k)
+			}
+		}
+	}
+	return out
+}
+
 // types returns the JSON types the schema at ptr allows, following $ref,
 // oneOf and anyOf.
 func (d *oasDoc) types(t *testing.T, ptr string) map[string]bool {
@@ -3186,7 +3305,6 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"EntityPatch":      reflect.TypeFor[domain.EntityInput](),
 		"Filter":           reflect.TypeFor[domain.Filter](),
 		"LocationInput":    reflect.TypeFor[domain.Location](),
-		"LocationPatch":    reflect.TypeFor[domain.Location](),
 		"OrgSettingsPatch": reflect.TypeFor[service.OrgPatch](),
 		"Rename":           reflect.TypeFor[service.Rename](),
 		"UserCreate":       reflect.TypeFor[domain.UserInput](),
@@ -3201,21 +3319,13 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	}
 	check := func(name string, rt reflect.Type, response bool, byName map[string]reflect.Type) {
 		ptr := oasPointer("components", "schemas", name)
-		sch, ok := d.lookup(ptr)
-		if !ok {
+		if _, ok := d.lookup(ptr); !ok {
 			t.Errorf("%s: no such schema", ptr)
 			return
 		}
-		m := sch.(map[string]any)
-		if m["additionalProperties"] != false {
-			t.Errorf("%s: additionalProperties is not false", name)
-		}
-		props, _ := m["properties"].(map[string]any)
-		required := map[string]bool{}
-		if r, ok := m["required"].([]any); ok {
-			for _, x := range r {
-				required[x.(string)] = true
-			}
+		f := d.flat(t, ptr)
+		if !f.closed {
+			t.Errorf("%s: neither additionalProperties nor unevaluatedProperties is false", name)
 		}
 		var fields map[string]oasField
 		switch {
@@ -3232,29 +3342,29 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		default:
 			fields = oasJSONFields(rt)
 		}
-		for n, f := range fields {
-			if _, ok := props[n]; !ok {
-				if !(response && f.omitempty && oasNeverSent[name+"."+n]) {
+		for n, fl := range fields {
+			ptrs, ok := f.props[n]
+			if !ok {
+				if !(response && fl.omitempty && oasNeverSent[name+"."+n]) {
 					t.Errorf("%s: member %q of %v is not in the schema", name, n, rt)
 				}
 				continue
 			}
-			if response && !f.omitempty && !required[n] {
+			if response && !fl.omitempty && !f.required[n] {
 				t.Errorf("%s: %q is always sent but not required", name, n)
 			}
-			base, nullable := f.typ, false
+			base, nullable := fl.typ, false
 			for base.Kind() == reflect.Pointer {
 				base, nullable = base.Elem(), true
 			}
-			pp := ptr + "/" + oasPointer("properties", n)[2:]
-			types := d.types(t, pp)
+			types := d.memberTypes(t, ptrs)
 			if want := oasJSONType(base); !types[want] {
-				t.Errorf("%s.%s: %v is sent as %s, the schema allows %v", name, n, f.typ, want, types)
+				t.Errorf("%s.%s: %v is sent as %s, the schema allows %v", name, n, fl.typ, want, types)
 			}
 			// encoding/json leaves out a nil pointer member with
 			// omitempty: such a member is never null.
-			if response && base.Kind() != reflect.Slice && base.Kind() != reflect.Map && (nullable && !f.omitempty) != types["null"] {
-				t.Errorf("%s.%s: %v, but the schema allows null = %v", name, n, f.typ, types["null"])
+			if response && base.Kind() != reflect.Slice && base.Kind() != reflect.Map && (nullable && !fl.omitempty) != types["null"] {
+				t.Errorf("%s.%s: %v, but the schema allows null = %v", name, n, fl.typ, types["null"])
 			}
 			elem := base
 			if elem.Kind() == reflect.Slice {
@@ -3262,15 +3372,17 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 			}
 			if elem.Kind() == reflect.Struct && elem != reflect.TypeFor[time.Time]() {
 				ok := false
-				for _, r := range d.refs(pp) {
-					ok = ok || byName[r] == elem
+				for _, p := range ptrs {
+					for _, r := range d.refs(p) {
+						ok = ok || byName[r] == elem
+					}
 				}
 				if !ok {
-					t.Errorf("%s.%s: refers to %v, which no schema it references stands for", name, n, d.refs(pp))
+					t.Errorf("%s.%s: refers to %v, which no schema it references stands for", name, n, ptrs)
 				}
 			}
 		}
-		for n := range props {
+		for n := range f.props {
 			if _, ok := fields[n]; !ok {
 				t.Errorf("%s: member %q is not a member of %v", name, n, rt)
 			}
@@ -3285,9 +3397,13 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	// Every component schema stands for a Go type, so that none escapes
 	// this check; TokenList is encoded from a map, ReportRow is a report
 	// row's values by column key (its columns are the report's).
+	// CustomerInput and CustomerView are the members that Customer,
+	// TrashedCustomer, CustomerCreate and CustomerPatch build on, and
+	// EntityFields those of EntityInput and EntityPatch: they are checked
+	// as part of those.
 	schemas, _ := d.root["components"].(map[string]any)["schemas"].(map[string]any)
 	for name := range schemas {
-		if resp[name] == nil && req[name] == nil && name != "TokenList" && name != "ReportRow" {
+		if resp[name] == nil && req[name] == nil && !slices.Contains([]string{"TokenList", "ReportRow", "CustomerInput", "CustomerView", "EntityFields"}, name) {
 			t.Errorf("components/schemas/%s is mapped to no Go type", name)
 		}
 	}
@@ -3331,7 +3447,7 @@ func TestOpenAPILimitsMatchDomain(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	sch := func(name, path string) string { return "#/components/schemas/" + name + "/properties/" + path }
+	sch := func(name, path string) string { return d.member(t, name, path) }
 	// param returns the pointer of an operation's query parameter.
 	param := func(path, method, name string) string {
 		t.Helper()
@@ -3372,7 +3488,7 @@ func TestOpenAPILimitsMatchDomain(t *testing.T) {
 	if got, want := strs(sch("Entity", "type/enum")), sorted(domain.EntityTypes...); !slices.Equal(got, want) {
 		t.Errorf("Entity type enum = %v, want %v", got, want)
 	}
-	for _, s := range []string{"LocationInput", "LocationPatch", "Location"} {
+	for _, s := range []string{"LocationInput", "Location"} {
 		limits[sch(s, "location_name/maxLength")] = domain.MaxLocationName
 		limits[sch(s, "region/maxLength")] = domain.MaxRegion
 		limits[sch(s, "state/maxLength")] = domain.MaxState
