@@ -13,7 +13,6 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/problem"
-	"github.com/custreg/custreg/internal/service"
 )
 
 // Options configure the API.
@@ -27,17 +26,17 @@ type Options struct {
 
 // API is the JSON API.
 type API struct {
-	svc  *service.Service
+	svc  services
 	log  *slog.Logger
 	opts Options
 }
 
 // New returns the API over svc.
-func New(svc *service.Service, opts Options) *API {
+func New(svc Service, opts Options) *API {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &API{svc: svc, log: opts.Logger, opts: opts}
+	return &API{svc: newServices(svc), log: opts.Logger, opts: opts}
 }
 
 // Route is one route of the API: the method, the ServeMux pattern path and
@@ -157,7 +156,7 @@ func (a *API) Register(mux *http.ServeMux) {
 			// same 403 whatever the request says. The service checks it
 			// again for every other way in.
 			if rt.UseCase != "" {
-				if err := a.svc.Allowed(r.Context(), rt.UseCase); err != nil {
+				if err := a.svc.access.Allowed(r.Context(), rt.UseCase); err != nil {
 					a.writeError(w, r, err)
 					return
 				}

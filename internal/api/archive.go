@@ -17,7 +17,7 @@ import (
 // never a complete-looking file, and the failure is logged.
 func (a *API) archiveCustomer(w http.ResponseWriter, r *http.Request) error {
 	out := &reportResponse{w: w, rc: http.NewResponseController(w)}
-	err := a.svc.ArchiveCustomer(r.Context(), r.PathValue("id"), func(c domain.Customer, at time.Time) (io.Writer, error) {
+	err := a.svc.customers.ArchiveCustomer(r.Context(), r.PathValue("id"), func(c domain.Customer, at time.Time) (io.Writer, error) {
 		hd := w.Header()
 		hd.Set("Content-Type", "application/zip")
 		hd.Set("Cache-Control", "no-store")

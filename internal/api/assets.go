@@ -22,7 +22,7 @@ func (a *API) listAssets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	page, err := a.svc.ListAssets(r.Context(), domain.AssetFilter{CustomerID: q.Get("customer_id"), EntityID: q.Get("entity_id"),
+	page, err := a.svc.assets.ListAssets(r.Context(), domain.AssetFilter{CustomerID: q.Get("customer_id"), EntityID: q.Get("entity_id"),
 		Limit: limit, Cursor: cursor})
 	if err != nil {
 		return err
@@ -39,7 +39,7 @@ func (a *API) createAsset(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	x, err := a.svc.CreateAsset(r.Context(), in)
+	x, err := a.svc.assets.CreateAsset(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (a *API) createAsset(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getAsset(w http.ResponseWriter, r *http.Request) error {
-	x, err := a.svc.Asset(r.Context(), r.PathValue("id"))
+	x, err := a.svc.assets.Asset(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (a *API) patchAsset(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	x, err := a.svc.UpdateAsset(r.Context(), r.PathValue("id"), version, func(cur domain.AssetInput) (domain.AssetInput, error) {
+	x, err := a.svc.assets.UpdateAsset(r.Context(), r.PathValue("id"), version, func(cur domain.AssetInput) (domain.AssetInput, error) {
 		var next domain.AssetInput
 		return next, applyMergePatch(cur, patch, &next)
 	})
@@ -82,7 +82,7 @@ func (a *API) deleteAsset(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteAsset(r.Context(), r.PathValue("id"), version); err != nil {
+	if err := a.svc.assets.DeleteAsset(r.Context(), r.PathValue("id"), version); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -101,7 +101,7 @@ func (a *API) moveAssets(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := a.svc.MoveAssets(r.Context(), in.IDs, in.CustomerID, in.EntityID); err != nil {
+	if err := a.svc.assets.MoveAssets(r.Context(), in.IDs, in.CustomerID, in.EntityID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -106,7 +106,7 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return &domain.Error{Code: domain.EBadRequest, Type: "bad-format", Message: "Unknown format " + strconv.Quote(format) + ": use format=json or format=csv."}
 	}
-	page, err := a.svc.AuditLog(r.Context(), f)
+	page, err := a.svc.audit.AuditLog(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 // reports' are.
 func (a *API) auditCSV(w http.ResponseWriter, r *http.Request, f domain.AuditFilter) error {
 	f.Limit = domain.MaxPageSize
-	page, err := a.svc.AuditLog(r.Context(), f)
+	page, err := a.svc.audit.AuditLog(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (a *API) auditCSV(w http.ResponseWriter, r *http.Request, f domain.AuditFil
 			return nil
 		}
 		f.Before = page.Next
-		if page, err = a.svc.AuditLog(r.Context(), f); err != nil {
+		if page, err = a.svc.audit.AuditLog(r.Context(), f); err != nil {
 			// Past the first byte: cut the answer short rather than
 			// send a complete-looking file.
 			a.log.ErrorContext(r.Context(), "audit export", "err", err)

@@ -44,7 +44,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	secret, p, err := a.svc.Login(r.Context(), in.Email, in.Password)
+	secret, p, err := a.svc.access.Login(r.Context(), in.Email, in.Password)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 // logout ends the session. Signing out without one succeeds too: the
 // caller wanted to be signed out, and is.
 func (a *API) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.Logout(r.Context()); err != nil && domain.ErrorCode(err) != domain.EUnauthorized {
+	if err := a.svc.access.Logout(r.Context()); err != nil && domain.ErrorCode(err) != domain.EUnauthorized {
 		return err
 	}
 	httpauth.ClearSessionCookie(w, r, a.opts.TrustProxy)
@@ -64,7 +64,7 @@ func (a *API) logout(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) me(w http.ResponseWriter, r *http.Request) error {
-	p, err := a.svc.Me(r.Context())
+	p, err := a.svc.access.Me(r.Context())
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	k, secret, err := a.svc.CreateToken(r.Context(), in.Name)
+	k, secret, err := a.svc.access.CreateToken(r.Context(), in.Name)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listTokens(w http.ResponseWriter, r *http.Request) error {
-	ks, err := a.svc.Tokens(r.Context())
+	ks, err := a.svc.access.Tokens(r.Context())
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (a *API) listTokens(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.RevokeToken(r.Context(), r.PathValue("id")); err != nil {
+	if err := a.svc.access.RevokeToken(r.Context(), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

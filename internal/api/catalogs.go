@@ -32,9 +32,9 @@ func writeCatalog(w http.ResponseWriter, list func(context.Context) ([]domain.Ca
 }
 
 func (a *API) listReports(w http.ResponseWriter, r *http.Request) error {
-	return writeCatalog(w, a.svc.Reports, r)
+	return writeCatalog(w, a.svc.reports.Reports, r)
 }
 
 func (a *API) listDashboards(w http.ResponseWriter, r *http.Request) error {
-	return writeCatalog(w, a.svc.Dashboards, r)
+	return writeCatalog(w, a.svc.reports.Dashboards, r)
 }

@@ -42,7 +42,7 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	} else if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.svc.RegisterCustomer(r.Context(), service.NewCustomer{Customer: in.CustomerInput, Entities: in.Entities, Licenses: in.Licenses, Logos: logos})
+	c, err := a.svc.customers.RegisterCustomer(r.Context(), service.NewCustomer{Customer: in.CustomerInput, Entities: in.Entities, Licenses: in.Licenses, Logos: logos})
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func readCustomerMultipart(w http.ResponseWriter, r *http.Request, boundary stri
 }
 
 func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.svc.Customer(r.Context(), r.PathValue("id"))
+	c, err := a.svc.customers.Customer(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.svc.UpdateCustomer(r.Context(), r.PathValue("id"), version, func(cur domain.CustomerInput) (domain.CustomerInput, error) {
+	c, err := a.svc.customers.UpdateCustomer(r.Context(), r.PathValue("id"), version, func(cur domain.CustomerInput) (domain.CustomerInput, error) {
 		var next domain.CustomerInput
 		return next, applyMergePatch(cur, patch, &next)
 	})
@@ -170,7 +170,7 @@ type returnedLicenseJSON struct {
 }
 
 func (a *API) deletePreview(w http.ResponseWriter, r *http.Request) error {
-	d, err := a.svc.DeletePreview(r.Context(), r.PathValue("id"))
+	d, err := a.svc.customers.DeletePreview(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (a *API) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteCustomer(r.Context(), r.PathValue("id"), version); err != nil {
+	if err := a.svc.customers.DeleteCustomer(r.Context(), r.PathValue("id"), version); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -199,7 +199,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.svc.ListCustomers(r.Context(), q.Filter())
+	page, err := a.svc.customers.ListCustomers(r.Context(), q.Filter())
 	if err != nil {
 		return err
 	}

@@ -149,7 +149,7 @@ func (a *API) getDashboard(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return domain.Errorf(domain.EBadRequest, "format must be svg or json, not %s.", strconv.Quote(format))
 	}
-	d, err := a.svc.Dashboard(r.Context(), r.PathValue("key"), q.Get("customer_id"))
+	d, err := a.svc.reports.Dashboard(r.Context(), r.PathValue("key"), q.Get("customer_id"))
 	if err != nil {
 		return err
 	}

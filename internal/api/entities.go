@@ -21,7 +21,7 @@ func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.svc.ListEntities(r.Context(), r.PathValue("id"), domain.EntityFilter{Limit: limit, Cursor: cursor})
+	page, err := a.svc.entities.ListEntities(r.Context(), r.PathValue("id"), domain.EntityFilter{Limit: limit, Cursor: cursor})
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (a *API) createEntity(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	e, err := a.svc.CreateEntity(r.Context(), r.PathValue("id"), in)
+	e, err := a.svc.entities.CreateEntity(r.Context(), r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (a *API) createEntity(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getEntity(w http.ResponseWriter, r *http.Request) error {
-	e, err := a.svc.Entity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"))
+	e, err := a.svc.entities.Entity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"))
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (a *API) patchEntity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := a.svc.UpdateEntity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"), version,
+	e, err := a.svc.entities.UpdateEntity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"), version,
 		func(cur domain.EntityInput) (domain.EntityInput, error) {
 			var next domain.EntityInput
 			return next, applyMergePatch(cur, patch, &next)
@@ -81,7 +81,7 @@ func (a *API) deleteEntity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteEntity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"), version); err != nil {
+	if err := a.svc.entities.DeleteEntity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"), version); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

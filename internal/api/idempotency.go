@@ -56,7 +56,7 @@ func (a *API) idempotent(rt Route, w http.ResponseWriter, r *http.Request) error
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	fp := fingerprint(r, body)
-	kept, err := a.svc.BeginIdempotent(r.Context(), key[0], fp)
+	kept, err := a.svc.idempotency.BeginIdempotent(r.Context(), key[0], fp)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (a *API) idempotent(rt Route, w http.ResponseWriter, r *http.Request) error
 			ans.Header[h] = v
 		}
 	}
-	if err := a.svc.FinishIdempotent(r.Context(), key[0], fp, ans); err != nil {
+	if err := a.svc.idempotency.FinishIdempotent(r.Context(), key[0], fp, ans); err != nil {
 		// The write was done; its answer goes out, but a retry will not
 		// find it. Say so in the log.
 		a.log.ErrorContext(r.Context(), "keeping an idempotent answer", "path", r.URL.Path, "err", err)

@@ -55,7 +55,7 @@ type poolPut struct {
 }
 
 func (a *API) orgLicenses(w http.ResponseWriter, r *http.Request) error {
-	ls, err := a.svc.OrgLicenses(r.Context())
+	ls, err := a.svc.org.OrgLicenses(r.Context())
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (a *API) putOrgLicenses(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	ls, err := a.svc.SetOrgPool(r.Context(), in.Pool)
+	ls, err := a.svc.org.SetOrgPool(r.Context(), in.Pool)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (a *API) putOrgLicenses(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) customerLicenses(w http.ResponseWriter, r *http.Request) error {
-	ls, err := a.svc.CustomerLicenses(r.Context(), r.PathValue("id"))
+	ls, err := a.svc.customers.CustomerLicenses(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (a *API) putCustomerLicenses(w http.ResponseWriter, r *http.Request) error 
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	ls, err := a.svc.SetCustomerLicenses(r.Context(), r.PathValue("id"), in)
+	ls, err := a.svc.customers.SetCustomerLicenses(r.Context(), r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}

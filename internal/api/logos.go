@@ -54,7 +54,7 @@ func (a *API) putLogo(w http.ResponseWriter, r *http.Request, kind string) error
 	if err != nil {
 		return err
 	}
-	up, err := a.svc.SetCustomerLogo(r.Context(), r.PathValue("id"), kind, data, declared)
+	up, err := a.svc.customers.SetCustomerLogo(r.Context(), r.PathValue("id"), kind, data, declared)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (a *API) putLogo(w http.ResponseWriter, r *http.Request, kind string) error
 }
 
 func (a *API) deleteLogo(w http.ResponseWriter, r *http.Request, kind string) error {
-	if err := a.svc.DeleteCustomerLogo(r.Context(), r.PathValue("id"), kind); err != nil {
+	if err := a.svc.customers.DeleteCustomerLogo(r.Context(), r.PathValue("id"), kind); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -75,7 +75,7 @@ func (a *API) deleteLogo(w http.ResponseWriter, r *http.Request, kind string) er
 // revalidates it with If-None-Match, answered 304 while it is unchanged.
 func (a *API) getLogo(w http.ResponseWriter, r *http.Request, kind string) error {
 	return serveLogo(w, r, func(original bool, have []string) (domain.LogoImage, error) {
-		return a.svc.CustomerLogo(r.Context(), r.PathValue("id"), kind, original, have)
+		return a.svc.customers.CustomerLogo(r.Context(), r.PathValue("id"), kind, original, have)
 	})
 }
 
@@ -83,7 +83,7 @@ func (a *API) getLogo(w http.ResponseWriter, r *http.Request, kind string) error
 // customer's.
 func (a *API) getOrgLogo(w http.ResponseWriter, r *http.Request, kind string) error {
 	return serveLogo(w, r, func(original bool, have []string) (domain.LogoImage, error) {
-		return a.svc.OrgLogo(r.Context(), kind, original, have)
+		return a.svc.org.OrgLogo(r.Context(), kind, original, have)
 	})
 }
 
@@ -92,7 +92,7 @@ func (a *API) putOrgLogo(w http.ResponseWriter, r *http.Request, kind string) er
 	if err != nil {
 		return err
 	}
-	up, err := a.svc.SetOrgLogo(r.Context(), kind, data, declared)
+	up, err := a.svc.org.SetOrgLogo(r.Context(), kind, data, declared)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (a *API) putOrgLogo(w http.ResponseWriter, r *http.Request, kind string) er
 }
 
 func (a *API) deleteOrgLogo(w http.ResponseWriter, r *http.Request, kind string) error {
-	if err := a.svc.DeleteOrgLogo(r.Context(), kind); err != nil {
+	if err := a.svc.org.DeleteOrgLogo(r.Context(), kind); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -15,7 +15,7 @@ type orgJSON struct {
 func orgOut(o domain.Org) orgJSON { return orgJSON{Name: o.Name, MSPEnabled: o.MSPEnabled} }
 
 func (a *API) orgSettings(w http.ResponseWriter, r *http.Request) error {
-	o, err := a.svc.OrgSettings(r.Context())
+	o, err := a.svc.org.OrgSettings(r.Context())
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (a *API) patchOrgSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	o, err := a.svc.UpdateOrgSettings(r.Context(), in, version)
+	o, err := a.svc.org.UpdateOrgSettings(r.Context(), in, version)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func (a *API) runReport(w http.ResponseWriter, r *http.Request) error {
 		}
 		out.extend()
 	}}
-	err := a.svc.RunReport(r.Context(), r.PathValue("key"), q.Get("customer_id"), service.ReportOptions{Logo: format == "pdf"}, started)
+	err := a.svc.reports.RunReport(r.Context(), r.PathValue("key"), q.Get("customer_id"), service.ReportOptions{Logo: format == "pdf"}, started)
 	if err == nil {
 		err = rw.Finish()
 	}

@@ -29,7 +29,7 @@ type roleList struct {
 }
 
 func (a *API) listRoles(w http.ResponseWriter, r *http.Request) error {
-	roles, err := a.svc.Roles(r.Context())
+	roles, err := a.svc.roles.Roles(r.Context())
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (a *API) createRole(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	x, err := a.svc.CreateRole(r.Context(), in)
+	x, err := a.svc.roles.CreateRole(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (a *API) createRole(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getRole(w http.ResponseWriter, r *http.Request) error {
-	x, err := a.svc.Role(r.Context(), r.PathValue("key"))
+	x, err := a.svc.roles.Role(r.Context(), r.PathValue("key"))
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (a *API) getRole(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteRole(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.DeleteRole(r.Context(), r.PathValue("key")); err != nil {
+	if err := a.svc.roles.DeleteRole(r.Context(), r.PathValue("key")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -21,7 +21,7 @@ func (a *API) trashedOut(deleted *time.Time) trashed {
 	var t trashed
 	if deleted != nil {
 		t.DeletedAt = *deleted
-		t.PurgeAt = a.svc.PurgeAt(*deleted)
+		t.PurgeAt = a.svc.trash.PurgeAt(*deleted)
 	}
 	return t
 }
@@ -71,7 +71,7 @@ func listTrashOf[R, T any](w http.ResponseWriter, r *http.Request, list func(lim
 
 func (a *API) listTrash(w http.ResponseWriter, r *http.Request) error {
 	return listTrashOf(w, r, func(n int, cursor string) ([]domain.Customer, string, error) {
-		p, err := a.svc.TrashedCustomers(r.Context(), n, cursor)
+		p, err := a.svc.trash.TrashedCustomers(r.Context(), n, cursor)
 		return p.Items, p.Next, err
 	}, func(c domain.Customer) trashedCustomerJSON {
 		return trashedCustomerJSON{customerJSON: customerOut(c), trashed: a.trashedOut(c.DeletedAt)}
@@ -80,7 +80,7 @@ func (a *API) listTrash(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) listUserTrash(w http.ResponseWriter, r *http.Request) error {
 	return listTrashOf(w, r, func(n int, cursor string) ([]domain.User, string, error) {
-		p, err := a.svc.TrashedUsers(r.Context(), n, cursor)
+		p, err := a.svc.trash.TrashedUsers(r.Context(), n, cursor)
 		return p.Items, p.Next, err
 	}, func(u domain.User) trashedUserJSON {
 		return trashedUserJSON{User: wire.UserOf(u), trashed: a.trashedOut(u.DeletedAt)}
@@ -89,7 +89,7 @@ func (a *API) listUserTrash(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) listAssetTrash(w http.ResponseWriter, r *http.Request) error {
 	return listTrashOf(w, r, func(n int, cursor string) ([]domain.Asset, string, error) {
-		p, err := a.svc.TrashedAssets(r.Context(), n, cursor)
+		p, err := a.svc.trash.TrashedAssets(r.Context(), n, cursor)
 		return p.Items, p.Next, err
 	}, func(as domain.Asset) trashedAssetJSON {
 		return trashedAssetJSON{Asset: wire.AssetOf(as), trashed: a.trashedOut(as.DeletedAt)}
@@ -105,7 +105,7 @@ func (a *API) restoreCustomer(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	c, err := a.svc.RestoreCustomer(r.Context(), r.PathValue("id"), rename)
+	c, err := a.svc.trash.RestoreCustomer(r.Context(), r.PathValue("id"), rename)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (a *API) restoreCustomer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) restoreUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := a.svc.RestoreUser(r.Context(), r.PathValue("id"))
+	u, err := a.svc.trash.RestoreUser(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (a *API) restoreUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) restoreAsset(w http.ResponseWriter, r *http.Request) error {
-	as, err := a.svc.RestoreAsset(r.Context(), r.PathValue("id"))
+	as, err := a.svc.trash.RestoreAsset(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -145,13 +145,13 @@ func purged(w http.ResponseWriter, err error) error {
 
 // purgeCustomer erases a customer in trash for good.
 func (a *API) purgeCustomer(w http.ResponseWriter, r *http.Request) error {
-	return purged(w, a.svc.PurgeCustomer(r.Context(), r.PathValue("id")))
+	return purged(w, a.svc.trash.PurgeCustomer(r.Context(), r.PathValue("id")))
 }
 
 func (a *API) purgeUser(w http.ResponseWriter, r *http.Request) error {
-	return purged(w, a.svc.PurgeUser(r.Context(), r.PathValue("id")))
+	return purged(w, a.svc.trash.PurgeUser(r.Context(), r.PathValue("id")))
 }
 
 func (a *API) purgeAsset(w http.ResponseWriter, r *http.Request) error {
-	return purged(w, a.svc.PurgeAsset(r.Context(), r.PathValue("id")))
+	return purged(w, a.svc.trash.PurgeAsset(r.Context(), r.PathValue("id")))
 }

@@ -40,7 +40,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	page, err := a.svc.ListUsers(r.Context(), domain.UserFilter{CustomerID: q.Get("customer_id"), EntityID: q.Get("entity_id"),
+	page, err := a.svc.users.ListUsers(r.Context(), domain.UserFilter{CustomerID: q.Get("customer_id"), EntityID: q.Get("entity_id"),
 		Limit: limit, Cursor: cursor})
 	if err != nil {
 		return err
@@ -57,7 +57,7 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	u, err := a.svc.CreateUser(r.Context(), in)
+	u, err := a.svc.users.CreateUser(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := a.svc.User(r.Context(), r.PathValue("id"))
+	u, err := a.svc.users.User(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (a *API) patchUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.svc.UpdateUser(r.Context(), r.PathValue("id"), version, func(cur domain.UserInput) (domain.UserInput, error) {
+	u, err := a.svc.users.UpdateUser(r.Context(), r.PathValue("id"), version, func(cur domain.UserInput) (domain.UserInput, error) {
 		var next domain.UserInput
 		return next, applyMergePatch(cur, patch, &next)
 	})
@@ -100,7 +100,7 @@ func (a *API) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteUser(r.Context(), r.PathValue("id"), version); err != nil {
+	if err := a.svc.users.DeleteUser(r.Context(), r.PathValue("id"), version); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -119,7 +119,7 @@ func (a *API) moveUsers(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := a.svc.MoveUsers(r.Context(), in.IDs, in.CustomerID, in.EntityIDs); err != nil {
+	if err := a.svc.users.MoveUsers(r.Context(), in.IDs, in.CustomerID, in.EntityIDs); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -23,7 +23,7 @@ const archiveWriteWindow = 60 * time.Second
 // logged.
 func (h *Handler) downloadArchive(w http.ResponseWriter, r *http.Request) error {
 	out := &download{w: w, rc: http.NewResponseController(w)}
-	err := h.svc.ArchiveCustomer(r.Context(), r.PathValue("id"), func(c domain.Customer, at time.Time) (io.Writer, error) {
+	err := h.svc.customers.ArchiveCustomer(r.Context(), r.PathValue("id"), func(c domain.Customer, at time.Time) (io.Writer, error) {
 		hd := w.Header()
 		hd.Set("Content-Type", "application/zip")
 		hd.Set("Content-Disposition", `attachment; filename="`+archive.Filename(c.Code, at)+`"`)

@@ -133,7 +133,7 @@ func (h *Handler) assetsList(r *http.Request, title string, pl placement, q reco
 	if v.Filter, err = h.listFilter(ctx, pl, q, "customers"); err != nil {
 		return v, err
 	}
-	page, err := h.svc.ListAssets(ctx, domain.AssetFilter{CustomerID: q.CustomerID, EntityID: q.EntityID, Cursor: q.Cursor})
+	page, err := h.svc.assets.ListAssets(ctx, domain.AssetFilter{CustomerID: q.CustomerID, EntityID: q.EntityID, Cursor: q.Cursor})
 	if err != nil {
 		return v, err
 	}
@@ -245,7 +245,7 @@ func (h *Handler) createAsset(w http.ResponseWriter, r *http.Request) error {
 	status := http.StatusOK
 	var errs formErrors
 	if r.PostFormValue("op") != "customer" {
-		a, err := h.svc.CreateAsset(r.Context(), assetInput(values, pl))
+		a, err := h.svc.assets.CreateAsset(r.Context(), assetInput(values, pl))
 		if err == nil {
 			setFlash(w, "Asset “"+a.Name+"” was added.")
 			return seeOther(w, r, returnTo(r.PostFormValue("return"), "/assets"))
@@ -265,7 +265,7 @@ func (h *Handler) createAsset(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) editAsset(w http.ResponseWriter, r *http.Request) error {
-	a, err := recordFor(r, h.svc.Asset, "assets", "edit")
+	a, err := recordFor(r, h.svc.assets.Asset, "assets", "edit")
 	if err != nil {
 		return err
 	}
@@ -286,7 +286,7 @@ func (h *Handler) updateAsset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	a, err := h.svc.Asset(ctx, r.PathValue("id"))
+	a, err := h.svc.assets.Asset(ctx, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -306,7 +306,7 @@ func (h *Handler) updateAsset(w http.ResponseWriter, r *http.Request) error {
 	var errs formErrors
 	if r.PostFormValue("op") != "customer" {
 		in := assetInput(values, pl)
-		saved, err := h.svc.UpdateAsset(ctx, a.ID, version, func(domain.AssetInput) (domain.AssetInput, error) { return in, nil })
+		saved, err := h.svc.assets.UpdateAsset(ctx, a.ID, version, func(domain.AssetInput) (domain.AssetInput, error) { return in, nil })
 		if err == nil {
 			setFlash(w, "Asset “"+saved.Name+"” was saved.")
 			return seeOther(w, r, returnTo(r.PostFormValue("return"), "/assets"))
@@ -317,7 +317,7 @@ func (h *Handler) updateAsset(w http.ResponseWriter, r *http.Request) error {
 		}
 		errs = formErrorsFrom(err, fieldResolverFor(assetRefs))
 		if domain.ErrorCode(err) == domain.EPrecondition {
-			if a, err = h.svc.Asset(ctx, a.ID); err != nil {
+			if a, err = h.svc.assets.Asset(ctx, a.ID); err != nil {
 				return err
 			}
 			version = a.Version
@@ -361,7 +361,7 @@ func assetDelete(a domain.Asset) *recordDelete {
 }
 
 func (h *Handler) confirmDeleteAsset(w http.ResponseWriter, r *http.Request) error {
-	a, err := recordFor(r, h.svc.Asset, "assets", "delete")
+	a, err := recordFor(r, h.svc.assets.Asset, "assets", "delete")
 	if err != nil {
 		return err
 	}
@@ -382,7 +382,7 @@ func (h *Handler) deleteAsset(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	a, err := recordFor(r, h.svc.Asset, "assets", "delete")
+	a, err := recordFor(r, h.svc.assets.Asset, "assets", "delete")
 	if err != nil {
 		return err
 	}
@@ -390,7 +390,7 @@ func (h *Handler) deleteAsset(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = h.svc.DeleteAsset(r.Context(), a.ID, version)
+	err = h.svc.assets.DeleteAsset(r.Context(), a.ID, version)
 	if err == nil {
 		setFlash(w, "Asset “"+a.Name+"” was deleted.")
 		return seeOther(w, r, "/assets")
@@ -443,7 +443,7 @@ func (h *Handler) moveAssets(w http.ResponseWriter, r *http.Request) error {
 	status := http.StatusOK
 	var errs formErrors
 	if r.PostFormValue("op") != "customer" {
-		err := h.svc.MoveAssets(r.Context(), ids, target, entity)
+		err := h.svc.assets.MoveAssets(r.Context(), ids, target, entity)
 		if err == nil {
 			where := "the organization"
 			if target != "" {

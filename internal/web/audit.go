@@ -162,11 +162,11 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 		f.To = f.To.AddDate(0, 0, 1) // the To day included
 	}
 	if f.CustomerID != "" {
-		if c, err := h.svc.Customer(r.Context(), f.CustomerID); err == nil {
+		if c, err := h.svc.customers.Customer(r.Context(), f.CustomerID); err == nil {
 			v.CustomerName = c.Name
 		}
 	}
-	page, err := h.svc.AuditLog(r.Context(), f)
+	page, err := h.svc.audit.AuditLog(r.Context(), f)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ type entityDetail struct {
 // cannot see is a page that does not exist.
 func (h *Handler) customerPage(r *http.Request, id string) (customerView, error) {
 	ctx := r.Context()
-	c, err := h.svc.Customer(ctx, id)
+	c, err := h.svc.customers.Customer(ctx, id)
 	if err != nil {
 		return customerView{}, err
 	}
@@ -64,7 +64,7 @@ func (h *Handler) customerPage(r *http.Request, id string) (customerView, error)
 		Assets: c.AssetsCount, Users: c.UsersCount, EntitiesCount: c.EntitiesCount, Own: p.CustomerID == c.ID,
 		CanEdit: allows(p, "UpdateCustomerWithLicenses"), CanUsers: can(p, "users", "view"), CanAssets: can(p, "assets", "view"),
 		CanLicenses: can(p, "licenses", "view"), CanArchive: allows(p, "ArchiveCustomer")}
-	page, err := h.svc.ListEntities(ctx, c.ID, domain.EntityFilter{Limit: domain.MaxPageSize})
+	page, err := h.svc.entities.ListEntities(ctx, c.ID, domain.EntityFilter{Limit: domain.MaxPageSize})
 	if err != nil {
 		return v, err
 	}
@@ -74,7 +74,7 @@ func (h *Handler) customerPage(r *http.Request, id string) (customerView, error)
 	}
 	v.EntitiesCut = page.Next != nil
 	if v.CanAudit = allows(p, "Audit"); v.CanAudit {
-		hist, err := h.svc.AuditLog(ctx, domain.AuditFilter{CustomerID: c.ID, Limit: 10})
+		hist, err := h.svc.audit.AuditLog(ctx, domain.AuditFilter{CustomerID: c.ID, Limit: 10})
 		if err != nil {
 			return v, err
 		}
@@ -99,7 +99,7 @@ func (h *Handler) showCustomer(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) showEntity(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	cid, eid := r.PathValue("id"), r.PathValue("eid")
-	e, err := h.svc.Entity(ctx, cid, eid)
+	e, err := h.svc.entities.Entity(ctx, cid, eid)
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ type deleteView struct {
 
 // withImpact fills in what deleting the customer takes with it.
 func (h *Handler) withImpact(ctx context.Context, d *deleteView) error {
-	imp, err := h.svc.DeletePreview(ctx, d.ID)
+	imp, err := h.svc.customers.DeletePreview(ctx, d.ID)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (h *Handler) listView(r *http.Request, title string, s listState) (customer
 	first.Cursor = nil
 	v.FirstURL = first.url()
 	v.Paged = s.Cursor != nil
-	page, err := h.svc.ListCustomers(r.Context(), s.query().Filter())
+	page, err := h.svc.customers.ListCustomers(r.Context(), s.query().Filter())
 	if err != nil {
 		return v, err
 	}
@@ -204,7 +204,7 @@ func (h *Handler) requireAdminFor(r *http.Request, id, useCase string) error {
 	if err == nil {
 		return nil
 	}
-	if _, cerr := h.svc.Customer(r.Context(), id); cerr != nil {
+	if _, cerr := h.svc.customers.Customer(r.Context(), id); cerr != nil {
 		return cerr
 	}
 	return err
@@ -286,7 +286,7 @@ func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
 			logos = append(logos, service.LogoFile{Kind: kind, DraftID: id})
 		}
 	}
-	c, err := h.svc.RegisterCustomer(ctx, service.NewCustomer{Customer: customerInput(wz.customer), Entities: entities,
+	c, err := h.svc.customers.RegisterCustomer(ctx, service.NewCustomer{Customer: customerInput(wz.customer), Entities: entities,
 		Licenses: allocationCounts(wz.licenses), Logos: logos})
 	if err == nil {
 		msg := "Customer “" + c.Name + "” (" + c.Code + ") was added"
@@ -325,7 +325,7 @@ func (h *Handler) editCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := h.requireAdminFor(r, r.PathValue("id"), "UpdateCustomerWithLicenses"); err != nil {
 		return err
 	}
-	c, err := h.svc.Customer(r.Context(), r.PathValue("id"))
+	c, err := h.svc.customers.Customer(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -363,7 +363,7 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	if len(files) > 0 || op == "logo_remove" {
 		// A logo chosen or removed in edit mode is stored at once, like
 		// an entity action; the rest of the form is kept as typed.
-		c, err := h.svc.Customer(r.Context(), id)
+		c, err := h.svc.customers.Customer(r.Context(), id)
 		if err != nil {
 			return err
 		}
@@ -373,7 +373,7 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 		}
 		wz.logoNotes, wz.logoStatus = lr.notes, lr.status
 		if len(lr.fields) > 0 || op == "logo_remove" {
-			if c, err = h.svc.Customer(r.Context(), id); err != nil {
+			if c, err = h.svc.customers.Customer(r.Context(), id); err != nil {
 				return err
 			}
 			wz.step = stepSettings
@@ -394,7 +394,7 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireUseCase(r, "UpdateCustomerWithLicenses"); err != nil {
 		return err
 	}
-	c, err := h.svc.Customer(r.Context(), id)
+	c, err := h.svc.customers.Customer(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -440,7 +440,7 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 		note.alert = "Save or cancel the entity in the form below before you submit the customer."
 		status = http.StatusConflict
 	default:
-		stored, err := h.svc.CustomerLicenses(ctx, id)
+		stored, err := h.svc.customers.CustomerLicenses(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -448,7 +448,7 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 		posted := customerInput(wz.customer)
 		// The details and the allocation are saved in one transaction: a
 		// refusal of either changes nothing.
-		c, err := h.svc.UpdateCustomerWithLicensesSeen(ctx, id, version, func(domain.CustomerInput) (domain.CustomerInput, error) {
+		c, err := h.svc.customers.UpdateCustomerWithLicensesSeen(ctx, id, version, func(domain.CustomerInput) (domain.CustomerInput, error) {
 			// The form shows every writable field, so what was posted is
 			// the whole new state.
 			return posted, nil
@@ -469,7 +469,7 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 		errs, note = wz.submitErrors(err)
 		if domain.ErrorCode(err) == domain.EPrecondition {
 			wz.step = step // the alert is above every step: stay where the person was
-			now, err := h.svc.Customer(ctx, id)
+			now, err := h.svc.customers.Customer(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -482,7 +482,7 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 			note = panelNote{}
 		}
 	}
-	c, err := h.svc.Customer(ctx, id)
+	c, err := h.svc.customers.Customer(ctx, id)
 	if err != nil {
 		if domainErr(err) != nil && errs.Any() {
 			// Gone or hidden since (MSP mode turned off): the alert says why.
@@ -510,7 +510,7 @@ func (h *Handler) editDraftPending(ctx context.Context, customerID string, wz *w
 	if wz.draftID == "" {
 		return !entityBlank(wz.draft), nil
 	}
-	e, err := h.svc.Entity(ctx, customerID, wz.draftID)
+	e, err := h.svc.entities.Entity(ctx, customerID, wz.draftID)
 	if domain.ErrorCode(err) == domain.ENotFound {
 		return !entityBlank(wz.draft), nil
 	}
@@ -532,9 +532,9 @@ func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *w
 		var e domain.Entity
 		var err error
 		if wz.draftID == "" {
-			e, err = h.svc.CreateEntity(ctx, c.ID, in)
+			e, err = h.svc.entities.CreateEntity(ctx, c.ID, in)
 		} else {
-			e, err = h.svc.UpdateEntity(ctx, c.ID, wz.draftID, wz.draftVersion, func(domain.EntityInput) (domain.EntityInput, error) {
+			e, err = h.svc.entities.UpdateEntity(ctx, c.ID, wz.draftID, wz.draftVersion, func(domain.EntityInput) (domain.EntityInput, error) {
 				return in, nil
 			})
 		}
@@ -550,7 +550,7 @@ func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *w
 		case domain.EInvalid:
 			return editorErrors(err, wz.draft), note, http.StatusUnprocessableEntity, nil
 		case domain.EPrecondition:
-			now, err := h.svc.Entity(ctx, c.ID, wz.draftID)
+			now, err := h.svc.entities.Entity(ctx, c.ID, wz.draftID)
 			if err != nil {
 				return formErrors{}, note, 0, err
 			}
@@ -564,7 +564,7 @@ func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *w
 			note.focus = "entity-alert"
 			return formErrors{}, note, http.StatusConflict, nil
 		case domain.ENotFound:
-			if _, cerr := h.svc.Customer(ctx, c.ID); cerr != nil {
+			if _, cerr := h.svc.customers.Customer(ctx, c.ID); cerr != nil {
 				return formErrors{}, note, 0, cerr
 			}
 			// What was typed stays; Save adds it as a new entity.
@@ -585,7 +585,7 @@ func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *w
 			note.alert = "Save or cancel the entity in the form below before you edit another one."
 			return formErrors{}, note, http.StatusConflict, nil
 		}
-		e, err := h.svc.Entity(ctx, c.ID, arg)
+		e, err := h.svc.entities.Entity(ctx, c.ID, arg)
 		if domain.ErrorCode(err) == domain.ENotFound {
 			note.alert = gone
 			return formErrors{}, note, http.StatusConflict, nil
@@ -605,9 +605,9 @@ func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *w
 		if err != nil || version < 1 {
 			return formErrors{}, note, 0, domain.Errorf(domain.EBadRequest, "The delete button is missing the entity's version; open the customer again.")
 		}
-		e, err := h.svc.Entity(ctx, c.ID, id)
+		e, err := h.svc.entities.Entity(ctx, c.ID, id)
 		if err == nil {
-			err = h.svc.DeleteEntity(ctx, c.ID, id, version)
+			err = h.svc.entities.DeleteEntity(ctx, c.ID, id, version)
 		}
 		switch domain.ErrorCode(err) {
 		case "":
@@ -654,7 +654,7 @@ func (h *Handler) confirmDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := h.requireAdminFor(r, r.PathValue("id"), "DeleteCustomer"); err != nil {
 		return err
 	}
-	c, err := h.svc.Customer(r.Context(), r.PathValue("id"))
+	c, err := h.svc.customers.Customer(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -677,7 +677,7 @@ func (h *Handler) restoreCustomer(w http.ResponseWriter, r *http.Request) error 
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	c, err := h.svc.RestoreCustomer(r.Context(), r.PathValue("id"), service.Rename{})
+	c, err := h.svc.trash.RestoreCustomer(r.Context(), r.PathValue("id"), service.Rename{})
 	if err != nil {
 		return err
 	}
@@ -692,7 +692,7 @@ func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := h.requireAdminFor(r, r.PathValue("id"), "DeleteCustomer"); err != nil {
 		return err
 	}
-	c, err := h.svc.Customer(r.Context(), r.PathValue("id"))
+	c, err := h.svc.customers.Customer(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -710,7 +710,7 @@ func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	case version < 1:
 		return domain.Errorf(domain.EBadRequest, "The form is missing the customer's version; open the customer again.")
 	default:
-		err := h.svc.DeleteCustomer(r.Context(), c.ID, version)
+		err := h.svc.customers.DeleteCustomer(r.Context(), c.ID, version)
 		if err == nil {
 			setFlash(w, "Customer “"+c.Name+"” ("+c.Code+") was deleted.")
 			setUndo(w, c.ID)
@@ -743,7 +743,7 @@ func (h *Handler) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 // (or its allocation) changed since the form was opened: c as stored now
 // beside what wz holds as typed, over every step's fields.
 func (h *Handler) customerConflict(ctx context.Context, c domain.Customer, wz *wizard) (formErrors, error) {
-	stored, err := h.svc.CustomerLicenses(ctx, c.ID)
+	stored, err := h.svc.customers.CustomerLicenses(ctx, c.ID)
 	if err != nil {
 		return formErrors{}, err
 	}

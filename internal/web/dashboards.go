@@ -62,7 +62,7 @@ func dashboardHref(key, customerID string) string {
 func (h *Handler) dashboardsPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := principalOf(r)
-	entries, err := h.svc.Dashboards(ctx)
+	entries, err := h.svc.reports.Dashboards(ctx)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (h *Handler) dashboardsPage(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	v.CanPick = p.CustomerID == "" && v.MSP && allows(p, "ListCustomers")
-	d, err := h.svc.Dashboard(ctx, v.Key, customerID)
+	d, err := h.svc.reports.Dashboard(ctx, v.Key, customerID)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (h *Handler) dashboardsPage(w http.ResponseWriter, r *http.Request) error {
 		v.Q = domain.CleanText(q.Get("q"))
 		if where := domain.SearchFilter(v.Q); where != nil {
 			v.Searched = true
-			page, err := h.svc.ListCustomers(ctx, domain.CustomerFilter{Where: where, Limit: dashboardMatches})
+			page, err := h.svc.customers.ListCustomers(ctx, domain.CustomerFilter{Where: where, Limit: dashboardMatches})
 			if err != nil {
 				return err
 			}

@@ -289,7 +289,7 @@ func firstInvalidLicense(errs formErrors) string {
 
 // orgPool returns the organization's licenses by type.
 func (h *Handler) orgPool(ctx context.Context) (map[string]domain.OrgLicense, error) {
-	ls, err := h.svc.OrgLicenses(ctx)
+	ls, err := h.svc.org.OrgLicenses(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -380,11 +380,11 @@ type licenseSidebar struct {
 func (h *Handler) showLicenses(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	c, err := h.svc.Customer(ctx, id)
+	c, err := h.svc.customers.Customer(ctx, id)
 	if err != nil {
 		return err
 	}
-	ls, err := h.svc.CustomerLicenses(ctx, c.ID)
+	ls, err := h.svc.customers.CustomerLicenses(ctx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -482,7 +482,7 @@ func (h *Handler) licensesView(r *http.Request, typed, seen url.Values, errs for
 	if err := requireCan(r, "licenses", "view"); err != nil {
 		return licensesView{}, err
 	}
-	ls, err := h.svc.OrgLicenses(ctx)
+	ls, err := h.svc.org.OrgLicenses(ctx)
 	if err != nil {
 		return licensesView{}, err
 	}
@@ -551,13 +551,13 @@ func (h *Handler) spread(r *http.Request, v *licensesView) error {
 	}
 	v.Paged = q.Cursor != nil
 	v.FirstURL = "/licenses"
-	page, err := h.svc.ListCustomers(ctx, q.Filter())
+	page, err := h.svc.customers.ListCustomers(ctx, q.Filter())
 	if err != nil {
 		return err
 	}
 	v.Count = countLabel(page.Total, page.TotalExact)
 	for _, c := range page.Items {
-		ls, err := h.svc.CustomerLicenses(ctx, c.ID)
+		ls, err := h.svc.customers.CustomerLicenses(ctx, c.ID)
 		if domain.ErrorCode(err) == domain.ENotFound {
 			continue // deleted since the page was read
 		}
@@ -609,7 +609,7 @@ func (h *Handler) setPool(w http.ResponseWriter, r *http.Request) error {
 		return seeOther(w, r, "/licenses")
 	}
 	seen := readCounts(r.PostForm, poolSeenPrefix)
-	_, err = h.svc.SetOrgPoolSeen(ctx, req, seenCounts(seen))
+	_, err = h.svc.org.SetOrgPoolSeen(ctx, req, seenCounts(seen))
 	if err == nil {
 		names := make([]string, 0, len(req))
 		for _, t := range domain.LicenseTypes {

@@ -41,7 +41,7 @@ var orgSettingsRefs = map[string]fieldRef{
 
 func (h *Handler) orgSettingsView(r *http.Request, name *string, msp *bool, errs formErrors, notes map[string]string) (orgSettingsView, error) {
 	ctx := r.Context()
-	b, err := h.svc.Branding(ctx)
+	b, err := h.svc.org.Branding(ctx)
 	if err != nil {
 		return orgSettingsView{}, err
 	}
@@ -103,7 +103,7 @@ func (h *Handler) saveOrgSettings(w http.ResponseWriter, r *http.Request) error 
 		data, declared, err := readUpload(fh)
 		if err == nil {
 			var up service.LogoUpload
-			if up, err = h.svc.SetOrgLogo(ctx, kind, data, declared); err == nil {
+			if up, err = h.svc.org.SetOrgLogo(ctx, kind, data, declared); err == nil {
 				notes[kind] = up.Warning
 				continue
 			}
@@ -137,7 +137,7 @@ func (h *Handler) saveOrgSettings(w http.ResponseWriter, r *http.Request) error 
 		h.render(w, r, http.StatusUnprocessableEntity, "settings", v)
 		return nil
 	}
-	_, err = h.svc.UpdateOrgSettings(ctx, service.OrgPatch{Name: &name, MSPEnabled: &msp}, version)
+	_, err = h.svc.org.UpdateOrgSettings(ctx, service.OrgPatch{Name: &name, MSPEnabled: &msp}, version)
 	if err == nil {
 		setFlash(w, "The organization's settings were saved.")
 		return seeOther(w, r, "/settings")
@@ -154,7 +154,7 @@ func (h *Handler) saveOrgSettings(w http.ResponseWriter, r *http.Request) error 
 	if domain.ErrorCode(err) == domain.EPrecondition {
 		// The page shows the stored version (orgSettingsView reads it), so
 		// Save again replaces the stored settings with what was typed.
-		now, err := h.svc.OrgSettings(ctx)
+		now, err := h.svc.org.OrgSettings(ctx)
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func (h *Handler) uploadOrgLogo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return answerLogoError(w, err)
 	}
-	up, err := h.svc.SetOrgLogo(r.Context(), kind, data, declared)
+	up, err := h.svc.org.SetOrgLogo(r.Context(), kind, data, declared)
 	if err != nil {
 		return answerLogoError(w, err)
 	}
@@ -210,7 +210,7 @@ func (h *Handler) removeOrgLogo(w http.ResponseWriter, r *http.Request, kind str
 	if _, _, ok := domain.LogoBox(kind); !ok {
 		return domain.Errorf(domain.ENotFound, "There is no page at this address.")
 	}
-	if err := h.svc.DeleteOrgLogo(r.Context(), kind); err != nil && domain.ErrorCode(err) != domain.ENotFound {
+	if err := h.svc.org.DeleteOrgLogo(r.Context(), kind); err != nil && domain.ErrorCode(err) != domain.ENotFound {
 		return err
 	}
 	if r.Header.Get("Accept") == "application/json" {

@@ -75,7 +75,7 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request) error {
 		customerID = p.CustomerID // a customer's people run over their own
 	}
 	if customerID != "" && allows(p, "Customer") {
-		c, err := h.svc.Customer(ctx, customerID)
+		c, err := h.svc.customers.Customer(ctx, customerID)
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request) error {
 		v.Search = strings.TrimSpace(q.Get("customer"))
 		if v.Search != "" {
 			v.Searched = true
-			page, err := h.svc.ListCustomers(ctx, domain.CustomerFilter{Where: domain.SearchFilter(v.Search), Limit: pickerMatches})
+			page, err := h.svc.customers.ListCustomers(ctx, domain.CustomerFilter{Where: domain.SearchFilter(v.Search), Limit: pickerMatches})
 			switch de := domainErr(err); {
 			case err == nil:
 				for _, c := range page.Items {
@@ -102,7 +102,7 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	entries, err := h.svc.Reports(ctx)
+	entries, err := h.svc.reports.Reports(ctx)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (s *previewSink) Finish() error { return nil }
 // caller may not run is the service's 404, as from the API.
 func (h *Handler) preview(r *http.Request, key, customerID string) (*reportPreview, error) {
 	var s previewSink
-	err := h.svc.RunReport(r.Context(), key, customerID, service.ReportOptions{}, &s)
+	err := h.svc.reports.RunReport(r.Context(), key, customerID, service.ReportOptions{}, &s)
 	if err != nil && !errors.Is(err, errPreviewFull) {
 		return nil, err
 	}

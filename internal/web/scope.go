@@ -56,7 +56,7 @@ func (h *Handler) visibleCustomers(ctx context.Context) ([]domain.Customer, erro
 	var out []domain.Customer
 	f := domain.CustomerFilter{Limit: domain.MaxPageSize}
 	for {
-		page, err := h.svc.ListCustomers(ctx, f)
+		page, err := h.svc.customers.ListCustomers(ctx, f)
 		if err != nil {
 			if de := domainErr(err); de != nil && de.Type == "msp-disabled" {
 				return nil, nil
@@ -80,7 +80,7 @@ func (h *Handler) entitiesOf(ctx context.Context, customerID string) ([]domain.E
 	var out []domain.Entity
 	f := domain.EntityFilter{Limit: domain.MaxPageSize}
 	for {
-		page, err := h.svc.ListEntities(ctx, customerID, f)
+		page, err := h.svc.entities.ListEntities(ctx, customerID, f)
 		if err != nil {
 			return nil, err
 		}

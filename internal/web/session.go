@@ -71,7 +71,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	email := r.PostFormValue("email")
 	next := localPath(r.PostFormValue("next"))
-	secret, _, err := h.svc.Login(r.Context(), email, r.PostFormValue("password"))
+	secret, _, err := h.svc.access.Login(r.Context(), email, r.PostFormValue("password"))
 	if err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) && de.Code == domain.ETooManyRequests {
@@ -100,7 +100,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := domain.PrincipalFrom(r.Context()); ok {
-		if err := h.svc.Logout(r.Context()); err != nil && domain.ErrorCode(err) != domain.EUnauthorized {
+		if err := h.svc.access.Logout(r.Context()); err != nil && domain.ErrorCode(err) != domain.EUnauthorized {
 			return err
 		}
 	}
@@ -120,7 +120,7 @@ type setupView struct {
 
 func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) error {
 	v := setupView{Shell: h.shell(r, "", "Create the first admin"), Token: r.URL.Query().Get("token")}
-	valid, err := h.svc.SetupTokenValid(r.Context(), v.Token)
+	valid, err := h.svc.org.SetupTokenValid(r.Context(), v.Token)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := setupView{Shell: h.shell(r, "", "Create the first admin"), Token: r.PostFormValue("token"),
 		Email: r.PostFormValue("email"), Name: r.PostFormValue("name")}
-	secret, _, err := h.svc.CompleteSetup(r.Context(), v.Token, domain.AdminInput{
+	secret, _, err := h.svc.org.CompleteSetup(r.Context(), v.Token, domain.AdminInput{
 		Email: v.Email, Name: v.Name, Password: r.PostFormValue("password")})
 	switch domain.ErrorCode(err) {
 	case "":

@@ -188,7 +188,7 @@ func byteSize(n int64) string {
 // the last logo action said of each kind (warnings).
 func buildSettings(ctx context.Context, h *Handler, edit bool, c *domain.Customer, v url.Values, errs formErrors, notes map[string]string) (settingsPanel, error) {
 	sp := settingsPanel{Edit: edit, RoleError: errs.Msg("admin_role"), ReportsErr: errs.Msg("reports"), DashErr: errs.Msg("dashboards")}
-	roles, err := h.svc.Roles(ctx)
+	roles, err := h.svc.roles.Roles(ctx)
 	if err != nil {
 		return sp, err
 	}
@@ -335,7 +335,7 @@ func (h *Handler) takeLogos(ctx context.Context, wz *wizard, c *domain.Customer,
 		}
 		label := settingsRefs[kind].Label
 		if wz.edit {
-			up, err := h.svc.SetCustomerLogo(ctx, c.ID, kind, data, declared)
+			up, err := h.svc.customers.SetCustomerLogo(ctx, c.ID, kind, data, declared)
 			if err != nil {
 				if err := refuse(kind, err); err != nil {
 					return res, err
@@ -346,7 +346,7 @@ func (h *Handler) takeLogos(ctx context.Context, wz *wizard, c *domain.Customer,
 			res.status = label + " was uploaded."
 			continue
 		}
-		d, err := h.svc.StageLogo(ctx, kind, data, declared)
+		d, err := h.svc.customers.StageLogo(ctx, kind, data, declared)
 		if err != nil {
 			if err := refuse(kind, err); err != nil {
 				return res, err
@@ -364,7 +364,7 @@ func (h *Handler) takeLogos(ctx context.Context, wz *wizard, c *domain.Customer,
 		}
 		label := settingsRefs[arg].Label
 		if wz.edit {
-			if err := h.svc.DeleteCustomerLogo(ctx, c.ID, arg); err != nil && domain.ErrorCode(err) != domain.ENotFound {
+			if err := h.svc.customers.DeleteCustomerLogo(ctx, c.ID, arg); err != nil && domain.ErrorCode(err) != domain.ENotFound {
 				return res, err
 			}
 			res.status = label + " was removed."
@@ -444,7 +444,7 @@ func (h *Handler) stageLogoDraft(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return answerLogoError(w, err)
 	}
-	d, err := h.svc.StageLogo(r.Context(), kind, data, declared)
+	d, err := h.svc.customers.StageLogo(r.Context(), kind, data, declared)
 	if err != nil {
 		return answerLogoError(w, err)
 	}
@@ -454,7 +454,7 @@ func (h *Handler) stageLogoDraft(w http.ResponseWriter, r *http.Request) error {
 
 // logoDraftImage serves a draft's rendition to the person who staged it.
 func (h *Handler) logoDraftImage(w http.ResponseWriter, r *http.Request) error {
-	img, err := h.svc.LogoDraftImage(r.Context(), r.PathValue("id"))
+	img, err := h.svc.customers.LogoDraftImage(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -474,7 +474,7 @@ func (h *Handler) uploadLogo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return answerLogoError(w, err)
 	}
-	up, err := h.svc.SetCustomerLogo(r.Context(), id, kind, data, declared)
+	up, err := h.svc.customers.SetCustomerLogo(r.Context(), id, kind, data, declared)
 	if err != nil {
 		return answerLogoError(w, err)
 	}
@@ -488,7 +488,7 @@ func (h *Handler) removeLogo(w http.ResponseWriter, r *http.Request) error {
 	if _, _, ok := domain.LogoBox(kind); !ok {
 		return domain.Errorf(domain.ENotFound, "There is no page at this address.")
 	}
-	if err := h.svc.DeleteCustomerLogo(r.Context(), id, kind); err != nil && domain.ErrorCode(err) != domain.ENotFound {
+	if err := h.svc.customers.DeleteCustomerLogo(r.Context(), id, kind); err != nil && domain.ErrorCode(err) != domain.ENotFound {
 		return err
 	}
 	return writeLogoAnswer(w, http.StatusOK, logoAnswer{Status: settingsRefs[kind].Label + " was removed."})

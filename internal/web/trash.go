@@ -97,7 +97,7 @@ func (h *Handler) showTrash(w http.ResponseWriter, r *http.Request, status int, 
 		if n, ok := names[id]; ok {
 			return n
 		}
-		c, err := h.svc.Customer(ctx, id)
+		c, err := h.svc.customers.Customer(ctx, id)
 		if err == nil {
 			names[id] = c.Name
 		}
@@ -106,7 +106,7 @@ func (h *Handler) showTrash(w http.ResponseWriter, r *http.Request, status int, 
 	switch kind {
 	case "customers":
 		v.Noun = "customer"
-		page, err := h.svc.TrashedCustomers(ctx, domain.DefaultPageSize, cursor)
+		page, err := h.svc.trash.TrashedCustomers(ctx, domain.DefaultPageSize, cursor)
 		if err != nil {
 			return err
 		}
@@ -116,7 +116,7 @@ func (h *Handler) showTrash(w http.ResponseWriter, r *http.Request, status int, 
 		next = page.Next
 	case "users":
 		v.Noun, v.ShowCustomer = "user", p.CustomerID == ""
-		page, err := h.svc.TrashedUsers(ctx, domain.DefaultPageSize, cursor)
+		page, err := h.svc.trash.TrashedUsers(ctx, domain.DefaultPageSize, cursor)
 		if err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (h *Handler) showTrash(w http.ResponseWriter, r *http.Request, status int, 
 		next = page.Next
 	case "assets":
 		v.Noun, v.ShowCustomer = "asset", p.CustomerID == ""
-		page, err := h.svc.TrashedAssets(ctx, domain.DefaultPageSize, cursor)
+		page, err := h.svc.trash.TrashedAssets(ctx, domain.DefaultPageSize, cursor)
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (h *Handler) showTrash(w http.ResponseWriter, r *http.Request, status int, 
 func (h *Handler) trashRow(id, name, detail, customer string, deleted *time.Time) trashRow {
 	row := trashRow{ID: id, Name: name, Detail: detail, Customer: customer, DeletedAt: trashTime(deleted)}
 	if deleted != nil {
-		row.PurgeAt = trashTime(h.svc.PurgeAt(*deleted))
+		row.PurgeAt = trashTime(h.svc.trash.PurgeAt(*deleted))
 	}
 	return row
 }
@@ -171,17 +171,17 @@ func restoreFromTrash(kind string) func(*Handler, http.ResponseWriter, *http.Req
 		switch kind {
 		case "customers":
 			var c domain.Customer
-			if c, err = h.svc.RestoreCustomer(ctx, id, rename); err == nil {
+			if c, err = h.svc.trash.RestoreCustomer(ctx, id, rename); err == nil {
 				msg, to = "Customer “"+c.Name+"” ("+c.Code+") was restored with its entities, users, assets and licenses.", "/customers/"+c.ID
 			}
 		case "users":
 			var u domain.User
-			if u, err = h.svc.RestoreUser(ctx, id); err == nil {
+			if u, err = h.svc.trash.RestoreUser(ctx, id); err == nil {
 				msg, to = "User "+u.Email+" was restored.", "/users"
 			}
 		case "assets":
 			var a domain.Asset
-			if a, err = h.svc.RestoreAsset(ctx, id); err == nil {
+			if a, err = h.svc.trash.RestoreAsset(ctx, id); err == nil {
 				msg, to = "Asset “"+a.Name+"” was restored.", "/assets"
 			}
 		}
@@ -196,7 +196,7 @@ func restoreFromTrash(kind string) func(*Handler, http.ResponseWriter, *http.Req
 		v := trashView{Failed: id, Error: de.Message, Rename: de.Type == "restore-name-taken" || de.Code == domain.EInvalid,
 			RenameName: rename.Name, RenameCode: rename.Code}
 		if v.Rename && v.RenameName == "" && v.RenameCode == "" {
-			if page, lerr := h.svc.TrashedCustomers(ctx, domain.MaxPageSize, ""); lerr == nil {
+			if page, lerr := h.svc.trash.TrashedCustomers(ctx, domain.MaxPageSize, ""); lerr == nil {
 				for _, c := range page.Items {
 					if c.ID == id {
 						v.RenameName, v.RenameCode = c.Name, c.Code
@@ -221,11 +221,11 @@ func purgeFromTrash(kind string) func(*Handler, http.ResponseWriter, *http.Reque
 		var err error
 		switch kind {
 		case "customers":
-			err = h.svc.PurgeCustomer(ctx, id)
+			err = h.svc.trash.PurgeCustomer(ctx, id)
 		case "users":
-			err = h.svc.PurgeUser(ctx, id)
+			err = h.svc.trash.PurgeUser(ctx, id)
 		case "assets":
-			err = h.svc.PurgeAsset(ctx, id)
+			err = h.svc.trash.PurgeAsset(ctx, id)
 		}
 		if err != nil {
 			return err

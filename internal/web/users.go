@@ -88,7 +88,7 @@ func userInput(v url.Values, pl placement) domain.UserInput {
 // service gives it to the caller, narrowed to what the caller's own role
 // covers (as the service checks).
 func (h *Handler) roleOptions(ctx context.Context, p domain.Principal, pl placement, selected string) ([]option, error) {
-	roles, err := h.svc.Roles(ctx)
+	roles, err := h.svc.roles.Roles(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (h *Handler) roleNames(ctx context.Context) map[string]string {
 	for _, r := range domain.BuiltinRoles {
 		out[r.Key] = r.Name
 	}
-	if roles, err := h.svc.Roles(ctx); err == nil {
+	if roles, err := h.svc.roles.Roles(ctx); err == nil {
 		for _, r := range roles {
 			out[r.Key] = r.Name
 		}
@@ -206,7 +206,7 @@ func (h *Handler) usersList(r *http.Request, title string, pl placement, q recor
 	if v.Filter, err = h.listFilter(ctx, pl, q, "customers"); err != nil {
 		return v, err
 	}
-	page, err := h.svc.ListUsers(ctx, domain.UserFilter{CustomerID: q.CustomerID, EntityID: q.EntityID, Cursor: q.Cursor})
+	page, err := h.svc.users.ListUsers(ctx, domain.UserFilter{CustomerID: q.CustomerID, EntityID: q.EntityID, Cursor: q.Cursor})
 	if err != nil {
 		return v, err
 	}
@@ -335,7 +335,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 	status := http.StatusOK
 	var errs formErrors
 	if r.PostFormValue("op") != "customer" {
-		u, err := h.svc.CreateUser(r.Context(), userInput(values, pl))
+		u, err := h.svc.users.CreateUser(r.Context(), userInput(values, pl))
 		if err == nil {
 			setFlash(w, "User “"+u.Name+"” ("+u.Email+") was added.")
 			return seeOther(w, r, returnTo(r.PostFormValue("return"), "/users"))
@@ -355,7 +355,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) editUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := recordFor(r, h.svc.User, "users", "edit")
+	u, err := recordFor(r, h.svc.users.User, "users", "edit")
 	if err != nil {
 		return err
 	}
@@ -377,7 +377,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	u, err := h.svc.User(ctx, r.PathValue("id"))
+	u, err := h.svc.users.User(ctx, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -405,7 +405,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 	var errs formErrors
 	if r.PostFormValue("op") != "customer" {
 		in := userInput(values, pl)
-		saved, err := h.svc.UpdateUser(ctx, u.ID, version, func(domain.UserInput) (domain.UserInput, error) { return in, nil })
+		saved, err := h.svc.users.UpdateUser(ctx, u.ID, version, func(domain.UserInput) (domain.UserInput, error) { return in, nil })
 		if err == nil {
 			setFlash(w, "User “"+saved.Name+"” ("+saved.Email+") was saved.")
 			return seeOther(w, r, returnTo(r.PostFormValue("return"), "/users"))
@@ -416,7 +416,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 		}
 		errs = formErrorsFrom(err, fieldResolverFor(userRefs))
 		if domain.ErrorCode(err) == domain.EPrecondition {
-			if u, err = h.svc.User(ctx, u.ID); err != nil {
+			if u, err = h.svc.users.User(ctx, u.ID); err != nil {
 				return err
 			}
 			version = u.Version
@@ -474,7 +474,7 @@ func userDelete(u domain.User, pl placement) *recordDelete {
 }
 
 func (h *Handler) confirmDeleteUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := recordFor(r, h.svc.User, "users", "delete")
+	u, err := recordFor(r, h.svc.users.User, "users", "delete")
 	if err != nil {
 		return err
 	}
@@ -498,7 +498,7 @@ func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	u, err := recordFor(r, h.svc.User, "users", "delete")
+	u, err := recordFor(r, h.svc.users.User, "users", "delete")
 	if err != nil {
 		return err
 	}
@@ -506,7 +506,7 @@ func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = h.svc.DeleteUser(r.Context(), u.ID, version)
+	err = h.svc.users.DeleteUser(r.Context(), u.ID, version)
 	if err == nil {
 		setFlash(w, "User “"+u.Name+"” ("+u.Email+") was deleted.")
 		return seeOther(w, r, "/users")
@@ -528,7 +528,7 @@ func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if de.Code == domain.EPrecondition {
 		v.Delete.Alert = "Someone else changed this user after you opened this dialog, so it was not deleted. Check the user, then confirm again."
 		v.Delete.Version = 0
-		if fresh, ferr := h.svc.User(r.Context(), u.ID); ferr == nil {
+		if fresh, ferr := h.svc.users.User(r.Context(), u.ID); ferr == nil {
 			v.Delete.Version = fresh.Version
 		}
 	}
@@ -565,7 +565,7 @@ func (h *Handler) moveUsers(w http.ResponseWriter, r *http.Request) error {
 	status := http.StatusOK
 	var errs formErrors
 	if r.PostFormValue("op") != "customer" {
-		err := h.svc.MoveUsers(r.Context(), ids, target, entities)
+		err := h.svc.users.MoveUsers(r.Context(), ids, target, entities)
 		if err == nil {
 			where := "the organization"
 			if target != "" {

@@ -61,7 +61,7 @@ func (h *Handler) shell(r *http.Request, active, title string) Shell {
 	if s.User == "" {
 		s.User = p.Email
 	}
-	if b, err := h.svc.Branding(r.Context()); err == nil {
+	if b, err := h.svc.org.Branding(r.Context()); err == nil {
 		org := b.Org
 		if org.Name != "" {
 			s.OrgName = org.Name

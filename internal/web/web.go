@@ -97,7 +97,6 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/httpauth"
 	"github.com/custreg/custreg/internal/problem"
-	"github.com/custreg/custreg/internal/service"
 )
 
 //go:embed templates static
@@ -114,7 +113,7 @@ type Options struct {
 
 // Handler serves the UI pages and their static assets.
 type Handler struct {
-	svc    *service.Service
+	svc    services
 	opts   Options
 	log    *slog.Logger
 	pages  map[string]*template.Template
@@ -126,11 +125,11 @@ type Handler struct {
 
 // New returns the UI handler. It panics if the embedded templates do not
 // parse, which the tests catch before any release.
-func New(svc *service.Service, opts Options) *Handler {
+func New(svc Service, opts Options) *Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	h := &Handler{svc: svc, opts: opts, log: opts.Logger}
+	h := &Handler{svc: newServices(svc), opts: opts, log: opts.Logger}
 	static, err := fs.Sub(files, "static")
 	if err != nil {
 		panic(err)
@@ -248,7 +247,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	for _, rt := range routes {
 		mux.Handle(rt.Pattern, h.page(func(w http.ResponseWriter, r *http.Request) error {
 			if rt.UseCase != "" {
-				if err := h.svc.Allowed(r.Context(), rt.UseCase); err != nil {
+				if err := h.svc.access.Allowed(r.Context(), rt.UseCase); err != nil {
 					return err
 				}
 			}

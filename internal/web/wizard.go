@@ -443,11 +443,11 @@ func (h *Handler) addForm(ctx context.Context, wz *wizard, errs formErrors, note
 func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64, wz *wizard, errs formErrors, note panelNote) (*customerForm, error) {
 	f := &customerForm{Edit: true, Action: "/customers/" + url.PathEscape(c.ID) + "/edit", ID: c.ID, Version: version,
 		Title: "Edit Customer", Step: wz.step, Steps: customerSteps(wz.step), Values: wz.customer, Errors: errs}
-	page, err := h.svc.ListEntities(ctx, c.ID, domain.EntityFilter{Limit: domain.MaxPageSize})
+	page, err := h.svc.entities.ListEntities(ctx, c.ID, domain.EntityFilter{Limit: domain.MaxPageSize})
 	if err != nil {
 		return nil, err
 	}
-	stored, err := h.svc.CustomerLicenses(ctx, c.ID)
+	stored, err := h.svc.customers.CustomerLicenses(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -584,7 +584,7 @@ func (h *Handler) wizardStep(ctx context.Context, wz *wizard, target, exceptID s
 	target = validStep(target)
 	forward := stepIndex(target) > stepIndex(wz.step)
 	if forward && (wz.step == stepDetails || wz.step == stepSettings) {
-		err := h.svc.CheckCustomer(ctx, customerInput(wz.customer), exceptID)
+		err := h.svc.customers.CheckCustomer(ctx, customerInput(wz.customer), exceptID)
 		if de := domainErr(err); de != nil && de.Code == domain.EInvalid {
 			wz.step = stepSettings
 			for _, f := range de.Fields {
