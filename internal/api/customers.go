@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -43,12 +44,7 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c, err := a.svc.customers.RegisterCustomer(r.Context(), service.NewCustomer{Customer: in.CustomerInput, Entities: in.Entities, Licenses: in.Licenses, Logos: logos})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", BasePath+"/customers/"+c.ID)
-	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, http.StatusCreated, customerOut(c))
+	return customerKind.created(w, c, err)
 }
 
 // customerPart is the multipart create's part that holds the customer.
@@ -122,35 +118,15 @@ func readCustomerMultipart(w http.ResponseWriter, r *http.Request, boundary stri
 }
 
 func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.svc.customers.Customer(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, http.StatusOK, customerOut(c))
+	return customerKind.get(w, r, func(ctx context.Context) (domain.Customer, error) {
+		return a.svc.customers.Customer(ctx, r.PathValue("id"))
+	})
 }
 
-// patchCustomer applies an RFC 7396 merge patch. The patch is applied to the
-// customer's current writable fields inside the service's transaction, and
-// the result is validated as a whole, exactly like a create.
 func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) error {
-	version, err := parseIfMatch(r)
-	if err != nil {
-		return err
-	}
-	patch, _, err := readMergePatch(w, r, &domain.CustomerInput{})
-	if err != nil {
-		return err
-	}
-	c, err := a.svc.customers.UpdateCustomer(r.Context(), r.PathValue("id"), version, func(cur domain.CustomerInput) (domain.CustomerInput, error) {
-		var next domain.CustomerInput
-		return next, applyMergePatch(cur, patch, &next)
+	return customerKind.patch(w, r, func(ctx context.Context, version int64, apply func(domain.CustomerInput) (domain.CustomerInput, error)) (domain.Customer, error) {
+		return a.svc.customers.UpdateCustomer(ctx, r.PathValue("id"), version, apply)
 	})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, http.StatusOK, customerOut(c))
 }
 
 // deletePreviewJSON is what deleting a customer takes with it.
@@ -183,15 +159,9 @@ func (a *API) deletePreview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
-	version, err := parseIfMatch(r)
-	if err != nil {
-		return err
-	}
-	if err := a.svc.customers.DeleteCustomer(r.Context(), r.PathValue("id"), version); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return remove(w, r, func(ctx context.Context, version int64) error {
+		return a.svc.customers.DeleteCustomer(ctx, r.PathValue("id"), version)
+	})
 }
 
 func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
@@ -203,18 +173,5 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]customerJSON, len(page.Items))
-	for i, c := range page.Items {
-		items[i] = customerOut(c)
-	}
-	return writeJSON(w, http.StatusOK, customerList{Items: items, NextCursor: listquery.EncodeCursor(string(q.Sort), page.Next),
-		Total: page.Total, TotalExact: page.TotalExact})
-}
-
-// customerList is a page of the customer list.
-type customerList struct {
-	Items      []customerJSON `json:"items"`
-	NextCursor *string        `json:"next_cursor"`
-	Total      int64          `json:"total"`
-	TotalExact bool           `json:"total_exact"`
+	return writeJSON(w, http.StatusOK, listOf(page.Items, customerOut, string(q.Sort), page.Next, page.Total, page.TotalExact))
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -33,59 +34,27 @@ func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) createEntity(w http.ResponseWriter, r *http.Request) error {
-	var in domain.EntityInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	e, err := a.svc.entities.CreateEntity(r.Context(), r.PathValue("id"), in)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", BasePath+"/customers/"+e.CustomerID+"/entities/"+e.ID)
-	w.Header().Set("ETag", etag(e.Version))
-	return writeJSON(w, http.StatusCreated, wire.EntityOf(e))
+	return entityKind.create(w, r, func(ctx context.Context, in domain.EntityInput) (domain.Entity, error) {
+		return a.svc.entities.CreateEntity(ctx, r.PathValue("id"), in)
+	})
 }
 
 func (a *API) getEntity(w http.ResponseWriter, r *http.Request) error {
-	e, err := a.svc.entities.Entity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"))
-	if err != nil {
-		return err
-	}
-	w.Header().Set("ETag", etag(e.Version))
-	return writeJSON(w, http.StatusOK, wire.EntityOf(e))
+	return entityKind.get(w, r, func(ctx context.Context) (domain.Entity, error) {
+		return a.svc.entities.Entity(ctx, r.PathValue("id"), r.PathValue("entity_id"))
+	})
 }
 
 func (a *API) patchEntity(w http.ResponseWriter, r *http.Request) error {
-	version, err := parseIfMatch(r)
-	if err != nil {
-		return err
-	}
-	patch, _, err := readMergePatch(w, r, &domain.EntityInput{})
-	if err != nil {
-		return err
-	}
-	e, err := a.svc.entities.UpdateEntity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"), version,
-		func(cur domain.EntityInput) (domain.EntityInput, error) {
-			var next domain.EntityInput
-			return next, applyMergePatch(cur, patch, &next)
-		})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("ETag", etag(e.Version))
-	return writeJSON(w, http.StatusOK, wire.EntityOf(e))
+	return entityKind.patch(w, r, func(ctx context.Context, version int64, apply func(domain.EntityInput) (domain.EntityInput, error)) (domain.Entity, error) {
+		return a.svc.entities.UpdateEntity(ctx, r.PathValue("id"), r.PathValue("entity_id"), version, apply)
+	})
 }
 
 func (a *API) deleteEntity(w http.ResponseWriter, r *http.Request) error {
-	version, err := parseIfMatch(r)
-	if err != nil {
-		return err
-	}
-	if err := a.svc.entities.DeleteEntity(r.Context(), r.PathValue("id"), r.PathValue("entity_id"), version); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return remove(w, r, func(ctx context.Context, version int64) error {
+		return a.svc.entities.DeleteEntity(ctx, r.PathValue("id"), r.PathValue("entity_id"), version)
+	})
 }
 
 // readMergePatch reads a merge-patch body and checks it against the shape of

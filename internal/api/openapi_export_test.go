@@ -14,14 +14,14 @@ import (
 // that each schema has exactly the type's JSON members.
 var OpenAPIResponseTypes = map[string]reflect.Type{
 	"Customer":     reflect.TypeFor[customerJSON](),
-	"CustomerList": reflect.TypeFor[customerList](),
+	"CustomerList": reflect.TypeFor[list[customerJSON]](),
 	"Entity":       reflect.TypeFor[wire.Entity](),
 	"EntityList":   reflect.TypeFor[entityList](),
 	"Location":     reflect.TypeFor[wire.Location](),
 	"User":         reflect.TypeFor[wire.User](),
-	"UserList":     reflect.TypeFor[userList](),
+	"UserList":     reflect.TypeFor[list[wire.User]](),
 	"Asset":        reflect.TypeFor[wire.Asset](),
-	"AssetList":    reflect.TypeFor[assetList](),
+	"AssetList":    reflect.TypeFor[list[wire.Asset]](),
 	"Role":         reflect.TypeFor[roleJSON](),
 	"RoleList":     reflect.TypeFor[roleList](),
 	"Principal":    reflect.TypeFor[principalJSON](),

@@ -1,20 +1,13 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
 	"github.com/custreg/custreg/internal/wire"
 )
-
-// userList is a page of users.
-type userList struct {
-	Items      []wire.User `json:"items"`
-	NextCursor *string     `json:"next_cursor"`
-	Total      int64       `json:"total"`
-	TotalExact bool        `json:"total_exact"`
-}
 
 // placementParams are the query parameters of the user and asset lists.
 var placementParams = []string{"customer_id", "entity_id", "limit", "cursor"}
@@ -45,66 +38,27 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]wire.User, len(page.Items))
-	for i, u := range page.Items {
-		items[i] = wire.UserOf(u)
-	}
-	return writeJSON(w, http.StatusOK, userList{Items: items, NextCursor: listquery.EncodeCursor(listquery.UsersByEmail, page.Next), Total: page.Total, TotalExact: page.TotalExact})
+	return writeJSON(w, http.StatusOK, listOf(page.Items, wire.UserOf, listquery.UsersByEmail, page.Next, page.Total, page.TotalExact))
 }
 
 func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
-	var in domain.UserInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	u, err := a.svc.users.CreateUser(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", BasePath+"/users/"+u.ID)
-	w.Header().Set("ETag", etag(u.Version))
-	return writeJSON(w, http.StatusCreated, wire.UserOf(u))
+	return userKind.create(w, r, a.svc.users.CreateUser)
 }
 
 func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := a.svc.users.User(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	w.Header().Set("ETag", etag(u.Version))
-	return writeJSON(w, http.StatusOK, wire.UserOf(u))
+	return userKind.get(w, r, func(ctx context.Context) (domain.User, error) { return a.svc.users.User(ctx, r.PathValue("id")) })
 }
 
 func (a *API) patchUser(w http.ResponseWriter, r *http.Request) error {
-	version, err := parseIfMatch(r)
-	if err != nil {
-		return err
-	}
-	patch, _, err := readMergePatch(w, r, &domain.UserInput{})
-	if err != nil {
-		return err
-	}
-	u, err := a.svc.users.UpdateUser(r.Context(), r.PathValue("id"), version, func(cur domain.UserInput) (domain.UserInput, error) {
-		var next domain.UserInput
-		return next, applyMergePatch(cur, patch, &next)
+	return userKind.patch(w, r, func(ctx context.Context, version int64, apply func(domain.UserInput) (domain.UserInput, error)) (domain.User, error) {
+		return a.svc.users.UpdateUser(ctx, r.PathValue("id"), version, apply)
 	})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("ETag", etag(u.Version))
-	return writeJSON(w, http.StatusOK, wire.UserOf(u))
 }
 
 func (a *API) deleteUser(w http.ResponseWriter, r *http.Request) error {
-	version, err := parseIfMatch(r)
-	if err != nil {
-		return err
-	}
-	if err := a.svc.users.DeleteUser(r.Context(), r.PathValue("id"), version); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return remove(w, r, func(ctx context.Context, version int64) error {
+		return a.svc.users.DeleteUser(ctx, r.PathValue("id"), version)
+	})
 }
 
 // userMove is the body of POST /users/move.

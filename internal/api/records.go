@@ -1,0 +1,135 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/wire"
+)
+
+// Every record the API keeps (customer, entity, user, asset) is answered
+// the same way, defined here once: GET sends it with its version as the
+// ETag; POST creates it (201 with Location and ETag); PATCH applies an RFC
+// 7396 merge patch to its writable fields under If-Match, inside the
+// service's transaction, validated as a whole like a create; DELETE moves
+// it to trash under If-Match (204). A record's handlers give these its
+// service calls and how it is sent.
+
+// kind is how one kind of record is sent.
+type kind[R, In any] struct {
+	url     func(R) string // where it lives, for Location
+	version func(R) int64
+	send    func(R) any
+}
+
+var (
+	customerKind = kind[domain.Customer, domain.CustomerInput]{
+		url:     func(c domain.Customer) string { return BasePath + "/customers/" + c.ID },
+		version: func(c domain.Customer) int64 { return c.Version },
+		send:    func(c domain.Customer) any { return customerOut(c) },
+	}
+	entityKind = kind[domain.Entity, domain.EntityInput]{
+		url:     func(e domain.Entity) string { return BasePath + "/customers/" + e.CustomerID + "/entities/" + e.ID },
+		version: func(e domain.Entity) int64 { return e.Version },
+		send:    func(e domain.Entity) any { return wire.EntityOf(e) },
+	}
+	userKind = kind[domain.User, domain.UserInput]{
+		url:     func(u domain.User) string { return BasePath + "/users/" + u.ID },
+		version: func(u domain.User) int64 { return u.Version },
+		send:    func(u domain.User) any { return wire.UserOf(u) },
+	}
+	assetKind = kind[domain.Asset, domain.AssetInput]{
+		url:     func(a domain.Asset) string { return BasePath + "/assets/" + a.ID },
+		version: func(a domain.Asset) int64 { return a.Version },
+		send:    func(a domain.Asset) any { return wire.AssetOf(a) },
+	}
+)
+
+// write sends x with status and its ETag.
+func (k kind[R, In]) write(w http.ResponseWriter, status int, x R) error {
+	w.Header().Set("ETag", etag(k.version(x)))
+	return writeJSON(w, status, k.send(x))
+}
+
+// created answers a create: 201, where it lives, and the record.
+func (k kind[R, In]) created(w http.ResponseWriter, x R, err error) error {
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", k.url(x))
+	return k.write(w, http.StatusCreated, x)
+}
+
+// create decodes the body as In and creates the record from it.
+func (k kind[R, In]) create(w http.ResponseWriter, r *http.Request, create func(context.Context, In) (R, error)) error {
+	var in In
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	x, err := create(r.Context(), in)
+	return k.created(w, x, err)
+}
+
+// get sends the record read.
+func (k kind[R, In]) get(w http.ResponseWriter, r *http.Request, read func(context.Context) (R, error)) error {
+	x, err := read(r.Context())
+	if err != nil {
+		return err
+	}
+	return k.write(w, http.StatusOK, x)
+}
+
+// patch applies the body, a merge patch of In, to the record at the
+// version If-Match names.
+func (k kind[R, In]) patch(w http.ResponseWriter, r *http.Request,
+	update func(ctx context.Context, version int64, apply func(In) (In, error)) (R, error)) error {
+	version, err := parseIfMatch(r)
+	if err != nil {
+		return err
+	}
+	var probe In
+	patch, _, err := readMergePatch(w, r, &probe)
+	if err != nil {
+		return err
+	}
+	x, err := update(r.Context(), version, func(cur In) (In, error) {
+		var next In
+		return next, applyMergePatch(cur, patch, &next)
+	})
+	if err != nil {
+		return err
+	}
+	return k.write(w, http.StatusOK, x)
+}
+
+// remove deletes the record at the version If-Match names.
+func remove(w http.ResponseWriter, r *http.Request, del func(ctx context.Context, version int64) error) error {
+	version, err := parseIfMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := del(r.Context(), version); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// list is a page of records as the API sends it.
+type list[J any] struct {
+	Items      []J     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+	Total      int64   `json:"total"`
+	TotalExact bool    `json:"total_exact"`
+}
+
+// listOf is the page items (of a list in order) sent as out makes them.
+func listOf[R, J any](items []R, out func(R) J, order string, next *domain.Cursor, total int64, exact bool) list[J] {
+	l := list[J]{Items: make([]J, len(items)), NextCursor: listquery.EncodeCursor(order, next), Total: total, TotalExact: exact}
+	for i, x := range items {
+		l.Items[i] = out(x)
+	}
+	return l
+}
