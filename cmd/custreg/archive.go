@@ -16,7 +16,6 @@ import (
 
 	"github.com/custreg/custreg/internal/archive"
 	"github.com/custreg/custreg/internal/domain"
-	"github.com/custreg/custreg/internal/service"
 )
 
 // archiveCmd writes one customer's archive — the zip GET
@@ -27,12 +26,7 @@ import (
 func archiveCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("archive", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	def := getenv("CUSTREG_DB")
-	if def == "" {
-		def = "custreg.db"
-	}
-	db := fs.String("db", def, "`DSN` of the store: postgres:// URL or SQLite file path (env CUSTREG_DB)")
-	as := fs.String("as", getenv("CUSTREG_ADMIN_EMAIL"), "the `email` of the active user the archive is made as: its role and scope apply (env CUSTREG_ADMIN_EMAIL)")
+	who := actorFlags(fs, getenv, "the archive is made")
 	customer := fs.String("customer", "", "the customer's `code` (or id)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: custreg archive --customer CODE_OR_ID [--db DSN] [--as EMAIL] FILE\n\n"+
@@ -59,23 +53,18 @@ func archiveCmd(ctx context.Context, args []string, getenv func(string) string, 
 	if *customer == "" {
 		return errors.New("archive: say which customer: --customer CODE_OR_ID")
 	}
-	if *as == "" {
-		return errors.New("archive: say whom it is made as: --as EMAIL (or CUSTREG_ADMIN_EMAIL)")
+	if err := who.check(); err != nil {
+		return err
 	}
 	if _, err := os.Lstat(file); err == nil {
 		return fmt.Errorf("archive: %s exists; choose a new file", file)
 	}
-	st, err := openStore(ctx, *db, nil)
+	svc, actx, closeStore, err := who.act(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	svc := service.New(st, service.Options{})
-	actx, err := svc.Act(ctx, *as)
-	if err != nil {
-		return err
-	}
-	id, err := customerByCode(actx, svc, *customer)
+	defer closeStore()
+	id, err := who.customerByCode(actx, svc, *customer)
 	if err != nil {
 		return err
 	}
@@ -121,26 +110,6 @@ func archiveCmd(ctx context.Context, args []string, getenv func(string) string, 
 	abs, _ := filepath.Abs(file)
 	fmt.Fprintf(stdout, "archived customer %s (%s) to %s: %s\n", m.Customer.Code, m.Customer.ID, abs, strings.Join(parts, ", "))
 	return nil
-}
-
-// customerByCode finds the live customer whose code (folded) is ref, or
-// whose id it is, as the caller in ctx sees customers.
-func customerByCode(ctx context.Context, svc *service.Service, ref string) (string, error) {
-	page, err := svc.ListCustomers(ctx, domain.CustomerFilter{Limit: 2, Where: &domain.Filter{Field: domain.FieldCode, Op: domain.OpEq, Value: ref}})
-	if err != nil {
-		return "", err
-	}
-	if len(page.Items) == 1 {
-		return page.Items[0].ID, nil
-	}
-	c, err := svc.Customer(ctx, ref)
-	if domain.ErrorCode(err) == domain.ENotFound {
-		return "", fmt.Errorf("archive: no customer with code or id %q for this user", ref)
-	}
-	if err != nil {
-		return "", err
-	}
-	return c.ID, nil
 }
 
 // readManifest reads the manifest of a finished archive: it checks that the

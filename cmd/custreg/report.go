@@ -21,12 +21,7 @@ import (
 func reportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	def := getenv("CUSTREG_DB")
-	if def == "" {
-		def = "custreg.db"
-	}
-	db := fs.String("db", def, "`DSN` of the store: postgres:// URL or SQLite file path (env CUSTREG_DB)")
-	as := fs.String("as", getenv("CUSTREG_ADMIN_EMAIL"), "the `email` of the active user the report runs as: its role and scope apply (env CUSTREG_ADMIN_EMAIL)")
+	who := actorFlags(fs, getenv, "the report runs")
 	code := fs.String("customer", "", "the `code` of one customer; all customers when empty (organization users only)")
 	format := fs.String("format", "csv", "csv, json or pdf")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
@@ -41,8 +36,8 @@ func reportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		fs.Usage()
 		return errors.New("report takes one KEY")
 	}
-	if *as == "" {
-		return errors.New("report: say whom it runs as: --as EMAIL (or CUSTREG_ADMIN_EMAIL)")
+	if err := who.check(); err != nil {
+		return err
 	}
 	var rw func(io.Writer) report.Writer
 	switch *format {
@@ -55,26 +50,16 @@ func reportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	default:
 		return fmt.Errorf("report: format %q is not csv, json or pdf", *format)
 	}
-	st, err := openStore(ctx, *db, nil)
+	svc, actx, closeStore, err := who.act(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	svc := service.New(st, service.Options{})
-	actx, err := svc.Act(ctx, *as)
-	if err != nil {
-		return err
-	}
+	defer closeStore()
 	customerID := ""
 	if *code != "" {
-		page, err := svc.ListCustomers(actx, domain.CustomerFilter{Limit: 2, Where: &domain.Filter{Field: domain.FieldCode, Op: domain.OpEq, Value: *code}})
-		if err != nil {
+		if customerID, err = who.customerByCode(actx, svc, *code); err != nil {
 			return err
 		}
-		if len(page.Items) != 1 {
-			return fmt.Errorf("report: no customer with code %q for %s", *code, *as)
-		}
-		customerID = page.Items[0].ID
 	}
 	var dst io.Writer = stdout
 	var f *os.File

@@ -133,3 +133,80 @@ func listOf[R, J any](items []R, out func(R) J, order string, next *domain.Curso
 	}
 	return l
 }
+
+// placed is a kind of record that lives at /<plural>/{id} and is placed on
+// a customer and, optionally, its entities (users, assets): its list, by
+// customer_id and entity_id, and its one-record routes, each from one
+// service call.
+type placed[R, In, F, J any] struct {
+	kind[R, In]
+	order  string // the list's order, which its cursors are bound to
+	out    func(R) J
+	filter func(customerID, entityID string, limit int, cursor *domain.Cursor) F
+	svc    func(*API) placedService[R, In, F]
+}
+
+// placedService is what the routes of a placed kind ask of the service.
+type placedService[R, In, F any] struct {
+	list   func(context.Context, F) (domain.Page[R], error)
+	create func(context.Context, In) (R, error)
+	read   func(ctx context.Context, id string) (R, error)
+	update func(ctx context.Context, id string, version int64, apply func(In) (In, error)) (R, error)
+	remove func(ctx context.Context, id string, version int64) error
+}
+
+var (
+	users = placed[domain.User, domain.UserInput, domain.UserFilter, wire.User]{
+		kind: userKind, order: listquery.UsersByEmail, out: wire.UserOf,
+		filter: func(customerID, entityID string, limit int, cursor *domain.Cursor) domain.UserFilter {
+			return domain.UserFilter{CustomerID: customerID, EntityID: entityID, Limit: limit, Cursor: cursor}
+		},
+		svc: func(a *API) placedService[domain.User, domain.UserInput, domain.UserFilter] {
+			s := a.svc.users
+			return placedService[domain.User, domain.UserInput, domain.UserFilter]{s.ListUsers, s.CreateUser, s.User, s.UpdateUser, s.DeleteUser}
+		},
+	}
+	assets = placed[domain.Asset, domain.AssetInput, domain.AssetFilter, wire.Asset]{
+		kind: assetKind, order: listquery.AssetsByName, out: wire.AssetOf,
+		filter: func(customerID, entityID string, limit int, cursor *domain.Cursor) domain.AssetFilter {
+			return domain.AssetFilter{CustomerID: customerID, EntityID: entityID, Limit: limit, Cursor: cursor}
+		},
+		svc: func(a *API) placedService[domain.Asset, domain.AssetInput, domain.AssetFilter] {
+			s := a.svc.assets
+			return placedService[domain.Asset, domain.AssetInput, domain.AssetFilter]{s.ListAssets, s.CreateAsset, s.Asset, s.UpdateAsset, s.DeleteAsset}
+		},
+	}
+)
+
+func (p placed[R, In, F, J]) listRoute(a *API, w http.ResponseWriter, r *http.Request) error {
+	limit, cursor, err := pageParams(r, p.order)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	page, err := p.svc(a).list(r.Context(), p.filter(q.Get("customer_id"), q.Get("entity_id"), limit, cursor))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, listOf(page.Items, p.out, p.order, page.Next, page.Total, page.TotalExact))
+}
+
+func (p placed[R, In, F, J]) createRoute(a *API, w http.ResponseWriter, r *http.Request) error {
+	return p.create(w, r, p.svc(a).create)
+}
+
+func (p placed[R, In, F, J]) getRoute(a *API, w http.ResponseWriter, r *http.Request) error {
+	return p.get(w, r, func(ctx context.Context) (R, error) { return p.svc(a).read(ctx, r.PathValue("id")) })
+}
+
+func (p placed[R, In, F, J]) patchRoute(a *API, w http.ResponseWriter, r *http.Request) error {
+	return p.patch(w, r, func(ctx context.Context, version int64, apply func(In) (In, error)) (R, error) {
+		return p.svc(a).update(ctx, r.PathValue("id"), version, apply)
+	})
+}
+
+func (p placed[R, In, F, J]) deleteRoute(a *API, w http.ResponseWriter, r *http.Request) error {
+	return remove(w, r, func(ctx context.Context, version int64) error {
+		return p.svc(a).remove(ctx, r.PathValue("id"), version)
+	})
+}

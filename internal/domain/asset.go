@@ -108,11 +108,4 @@ type AssetFilter struct {
 }
 
 // AssetPage is one page of assets.
-type AssetPage struct {
-	Items []Asset
-	Next  *Cursor
-	// Total is exact when TotalExact; otherwise the list holds more than
-	// TotalCountLimit assets and Total is that limit.
-	Total      int64
-	TotalExact bool
-}
+type AssetPage = Page[Asset]

@@ -271,14 +271,7 @@ type UserFilter struct {
 }
 
 // UserPage is one page of users.
-type UserPage struct {
-	Items []User
-	Next  *Cursor
-	// Total is exact when TotalExact; otherwise the list holds more than
-	// TotalCountLimit users and Total is that limit.
-	Total      int64
-	TotalExact bool
-}
+type UserPage = Page[User]
 
 // AuditFilter selects audit entries, newest first.
 type AuditFilter struct {

@@ -247,14 +247,6 @@ type CustomerFilter struct {
 	Cursor *Cursor // nil: first page
 }
 
-// Cursor is the keyset position after which the next page of a list
-// starts — customers, entities, users or assets alike: the sort key of the
-// last item and its id as a tie-breaker.
-type Cursor struct {
-	Key string `json:"k"`
-	ID  string `json:"i"`
-}
-
 // CustomerPage is one page of the customer list.
 type CustomerPage struct {
 	Items []Customer

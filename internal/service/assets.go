@@ -120,35 +120,9 @@ func (s *Service) UpdateAsset(ctx context.Context, id string, version int64, app
 	}
 	var out domain.Asset
 	err = s.store.Write(ctx, func(tx store.Tx) error {
-		// Which customer the asset goes to is known only once the change
-		// is applied to what it is now: peek at it outside the write, lock
-		// both customers, then read it again under its lock.
-		var peek domain.Asset
-		if err := s.store.Read(ctx, func(rtx store.Tx) (err error) { peek, err = rtx.Asset(ctx, p.Scope(), id); return err }); err != nil {
-			return err
-		}
-		in, err := apply(assetInput(peek))
+		before, in, err := assetsPlaced.change(ctx, s, tx, p, id, version, apply)
 		if err != nil {
 			return err
-		}
-		target := in.CustomerID
-		held, err := holdAssets(ctx, tx, p.Scope(), []string{id}, target, peek.CustomerID, p.CustomerID)
-		if err != nil {
-			return err
-		}
-		before := held[0]
-		if version != 0 && version != before.Version {
-			return domain.Errorf(domain.EPrecondition, "The asset was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
-		}
-		if before.Version != peek.Version {
-			// Changed since the peek: apply the change to what it is now,
-			// and run again if that sends it to a customer not locked.
-			if in, err = apply(assetInput(before)); err != nil {
-				return err
-			}
-			if in.CustomerID != "" && in.CustomerID != target && in.CustomerID != peek.CustomerID && in.CustomerID != before.CustomerID {
-				return store.ErrRetry
-			}
 		}
 		a, err := in.Normalize()
 		if err != nil {

@@ -63,3 +63,68 @@ func hold[R any](ctx context.Context, tx store.Tx, ids, to []string,
 	}
 	return out, nil
 }
+
+// placedKind is a kind of record placed on a customer (assets, users),
+// as a change that may move one of them to another customer reads it.
+type placedKind[R, In any] struct {
+	noun     string
+	read     func(tx store.Tx, ctx context.Context, scope domain.Scope, id string) (R, error)
+	hold     func(ctx context.Context, tx store.Tx, scope domain.Scope, ids []string, to ...string) ([]R, error)
+	input    func(R) In
+	customer func(R) string
+	target   func(In) string // the customer the changed record goes to
+	version  func(R) int64
+}
+
+var (
+	assetsPlaced = placedKind[domain.Asset, domain.AssetInput]{
+		noun: "asset", read: store.Tx.Asset, hold: holdAssets, input: assetInput,
+		customer: func(a domain.Asset) string { return a.CustomerID },
+		target:   func(in domain.AssetInput) string { return in.CustomerID },
+		version:  func(a domain.Asset) int64 { return a.Version },
+	}
+	usersPlaced = placedKind[domain.User, domain.UserInput]{
+		noun: "user", read: store.Tx.ScopedUser, hold: holdUsers, input: userInput,
+		customer: func(u domain.User) string { return u.CustomerID },
+		target:   func(in domain.UserInput) string { return in.CustomerID },
+		version:  func(u domain.User) int64 { return u.Version },
+	}
+)
+
+// change begins, in the write tx, a change (apply) to the record id at
+// version (0: any). Which customer the record goes to is known only once
+// the change is applied to what it is, so it peeks at the record in a read
+// transaction of its own, applies the change to learn the customer, holds
+// both customers and the record (holdAssets), and applies the change
+// again to the record as held if it changed meanwhile — running the
+// transaction again (store.ErrRetry) when that sends it to a customer not
+// held. It returns the record as held and the change applied to it.
+func (k placedKind[R, In]) change(ctx context.Context, s *Service, tx store.Tx, p domain.Principal, id string, version int64,
+	apply func(In) (In, error)) (before R, in In, err error) {
+	var peek R
+	if err = s.store.Read(ctx, func(rtx store.Tx) (err error) { peek, err = k.read(rtx, ctx, p.Scope(), id); return err }); err != nil {
+		return before, in, err
+	}
+	if in, err = apply(k.input(peek)); err != nil {
+		return before, in, err
+	}
+	target := k.target(in)
+	held, err := k.hold(ctx, tx, p.Scope(), []string{id}, target, k.customer(peek), p.CustomerID)
+	if err != nil {
+		return before, in, err
+	}
+	before = held[0]
+	if version != 0 && version != k.version(before) {
+		return before, in, domain.Errorf(domain.EPrecondition, "The %s was changed by someone else since you loaded it (version %d, now %d); reload it and try again.",
+			k.noun, version, k.version(before))
+	}
+	if k.version(before) != k.version(peek) {
+		if in, err = apply(k.input(before)); err != nil {
+			return before, in, err
+		}
+		if to := k.target(in); to != "" && to != target && to != k.customer(peek) && to != k.customer(before) {
+			return before, in, store.ErrRetry
+		}
+	}
+	return before, in, nil
+}

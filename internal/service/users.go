@@ -168,32 +168,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, version int64, appl
 	}
 	var out domain.User
 	err = s.store.Write(ctx, func(tx store.Tx) error {
-		// As for assets: read, apply to learn the customer it goes to,
-		// lock both customers, read again under the user's lock.
-		var peek domain.User
-		if err := s.store.Read(ctx, func(rtx store.Tx) (err error) { peek, err = rtx.ScopedUser(ctx, p.Scope(), id); return err }); err != nil {
-			return err
-		}
-		in, err := apply(userInput(peek))
+		before, in, err := usersPlaced.change(ctx, s, tx, p, id, version, apply)
 		if err != nil {
 			return err
-		}
-		target := in.CustomerID
-		held, err := holdUsers(ctx, tx, p.Scope(), []string{id}, target, peek.CustomerID, p.CustomerID)
-		if err != nil {
-			return err
-		}
-		before := held[0]
-		if version != 0 && version != before.Version {
-			return domain.Errorf(domain.EPrecondition, "The user was changed by someone else since you loaded it (version %d, now %d); reload it and try again.", version, before.Version)
-		}
-		if before.Version != peek.Version {
-			if in, err = apply(userInput(before)); err != nil {
-				return err
-			}
-			if in.CustomerID != "" && in.CustomerID != target && in.CustomerID != peek.CustomerID && in.CustomerID != before.CustomerID {
-				return store.ErrRetry
-			}
 		}
 		u, err := in.Normalize(false)
 		if err != nil {
