@@ -85,30 +85,16 @@ func (s *Service) CreateAsset(ctx context.Context, in domain.AssetInput) (domain
 
 // Asset returns a live asset in the caller's scope.
 func (s *Service) Asset(ctx context.Context, id string) (domain.Asset, error) {
-	ctx, p, err := begin(ctx, "Asset")
-	if err != nil {
-		return domain.Asset{}, err
-	}
-	var a domain.Asset
-	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
-		a, err = tx.Asset(ctx, p.Scope(), id)
-		return err
+	return readAs(s, ctx, "Asset", func(ctx context.Context, tx store.Tx, p domain.Principal) (domain.Asset, error) {
+		return tx.Asset(ctx, p.Scope(), id)
 	})
-	return a, err
 }
 
 // ListAssets returns a page of live assets in the caller's scope.
 func (s *Service) ListAssets(ctx context.Context, f domain.AssetFilter) (domain.AssetPage, error) {
-	ctx, p, err := begin(ctx, "ListAssets")
-	if err != nil {
-		return domain.AssetPage{}, err
-	}
-	var page domain.AssetPage
-	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
-		page, err = tx.Assets(ctx, p.Scope(), f)
-		return err
+	return readAs(s, ctx, "ListAssets", func(ctx context.Context, tx store.Tx, p domain.Principal) (domain.AssetPage, error) {
+		return tx.Assets(ctx, p.Scope(), f)
 	})
-	return page, err
 }
 
 // UpdateAsset changes a live asset in scope, possibly moving it to another

@@ -473,16 +473,9 @@ func (s *Service) CreateToken(ctx context.Context, name string) (domain.Token, s
 
 // Tokens lists the caller's API tokens (never their secrets).
 func (s *Service) Tokens(ctx context.Context) ([]domain.Token, error) {
-	ctx, p, err := begin(ctx, "Tokens")
-	if err != nil {
-		return nil, err
-	}
-	var out []domain.Token
-	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
-		out, err = tx.Tokens(ctx, p.UserID)
-		return err
+	return readAs(s, ctx, "Tokens", func(ctx context.Context, tx store.Tx, p domain.Principal) ([]domain.Token, error) {
+		return tx.Tokens(ctx, p.UserID)
 	})
-	return out, err
 }
 
 // RevokeToken deletes one of the caller's API tokens; it stops working at

@@ -230,3 +230,19 @@ func begin(ctx context.Context, name string) (context.Context, domain.Principal,
 	}
 	return ctx, p, nil
 }
+
+// readAs runs the read-only use case name: it begins it (the caller's
+// permission checked) and runs fn in one read transaction with the
+// caller, for what fn reads in the caller's scope.
+func readAs[T any](s *Service, ctx context.Context, name string, fn func(ctx context.Context, tx store.Tx, p domain.Principal) (T, error)) (T, error) {
+	var out T
+	ctx, p, err := begin(ctx, name)
+	if err != nil {
+		return out, err
+	}
+	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
+		out, err = fn(ctx, tx, p)
+		return err
+	})
+	return out, err
+}

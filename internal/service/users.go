@@ -93,30 +93,16 @@ func (s *Service) CreateUser(ctx context.Context, in domain.UserInput) (domain.U
 
 // User returns a live user in the caller's scope.
 func (s *Service) User(ctx context.Context, id string) (domain.User, error) {
-	ctx, p, err := begin(ctx, "User")
-	if err != nil {
-		return domain.User{}, err
-	}
-	var u domain.User
-	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
-		u, err = tx.ScopedUser(ctx, p.Scope(), id)
-		return err
+	return readAs(s, ctx, "User", func(ctx context.Context, tx store.Tx, p domain.Principal) (domain.User, error) {
+		return tx.ScopedUser(ctx, p.Scope(), id)
 	})
-	return u, err
 }
 
 // ListUsers returns a page of live users in the caller's scope.
 func (s *Service) ListUsers(ctx context.Context, f domain.UserFilter) (domain.UserPage, error) {
-	ctx, p, err := begin(ctx, "ListUsers")
-	if err != nil {
-		return domain.UserPage{}, err
-	}
-	var page domain.UserPage
-	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
-		page, err = tx.Users(ctx, p.Scope(), f)
-		return err
+	return readAs(s, ctx, "ListUsers", func(ctx context.Context, tx store.Tx, p domain.Principal) (domain.UserPage, error) {
+		return tx.Users(ctx, p.Scope(), f)
 	})
-	return page, err
 }
 
 // DeleteUser moves a live user in scope to trash and ends its sessions.
