@@ -2,6 +2,7 @@ package web
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,5 +55,45 @@ func TestCheckSectionsRefusesAMistake(t *testing.T) {
 			}()
 			checkSections(&domain.CustomerInput{}, sections)
 		})
+	}
+}
+
+// TestFormDeclaresEveryInputField checks that every member of the inputs
+// the forms fill has a fieldDef (the customer's settings — admin role,
+// reports, dashboards — are the Settings step's own checkboxes), so that a
+// field added to the domain input and not to the form fails here.
+func TestFormDeclaresEveryInputField(t *testing.T) {
+	declared := func(sections []section) map[string]bool {
+		m := map[string]bool{}
+		for _, s := range sections {
+			for _, d := range s.Fields {
+				m[d.Path] = true
+			}
+		}
+		return m
+	}
+	for name, tc := range map[string]struct {
+		in       any
+		sections []section
+		own      []string
+	}{
+		"customer": {domain.CustomerInput{}, customerSections, []string{"admin_role", "reports", "dashboards"}},
+		"entity":   {domain.EntityInput{}, entitySections, nil},
+	} {
+		have := declared(tc.sections)
+		var walk func(rt reflect.Type, prefix string)
+		walk = func(rt reflect.Type, prefix string) {
+			for i := range rt.NumField() {
+				n, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+				if rt.Field(i).Type.Kind() == reflect.Struct {
+					walk(rt.Field(i).Type, prefix+n+".")
+					continue
+				}
+				if path := prefix + n; !have[path] && !slices.Contains(tc.own, path) {
+					t.Errorf("%s: input member %s has no field in the form", name, path)
+				}
+			}
+		}
+		walk(reflect.TypeOf(tc.in), "")
 	}
 }
