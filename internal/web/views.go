@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/service"
 )
 
 // Shell is what the frame around every page shows: where you are, who you
@@ -37,7 +38,8 @@ type Shell struct {
 	Flash                         string // a one-time notice from the previous request
 	// Undo is the customer the notice's Undo restores from trash.
 	Undo string
-	h    *Handler
+	// asset gives a static file's cache-busting URL.
+	asset func(name string) string
 }
 
 // NavItem is one entry of the side menu.
@@ -46,22 +48,37 @@ type NavItem struct {
 }
 
 // Asset returns the cache-busting URL of a static file.
-func (s Shell) Asset(name string) string { return s.h.asset(name) }
+func (s Shell) Asset(name string) string { return s.asset(name) }
 
-// shell builds the frame for r. Reading the organization's settings decides
-// whether the Customers menu exists; if they cannot be read (signed out, or
-// a store failure on an error page) the frame is shown without them.
+// shell builds the frame for r (newShell), with the caller's branding.
+// Reading it decides whether the Customers menu exists; if it cannot be
+// read (a store failure on an error page) the frame is shown without it.
 func (h *Handler) shell(r *http.Request, active, title string) Shell {
-	s := Shell{Title: title, Active: active, h: h, OrgName: "custreg"}
-	p, ok := domain.PrincipalFrom(r.Context())
-	if !ok {
+	p, signedIn := domain.PrincipalFrom(r.Context())
+	var brand *service.Branding
+	if signedIn {
+		if b, err := h.svc.org.Branding(r.Context()); err == nil {
+			brand = &b
+		}
+	}
+	return newShell(p, signedIn, brand, active, title, h.asset)
+}
+
+// newShell is the frame around a page for the person p (signedIn false:
+// nobody), with the branding b (nil when it could not be read), the menu
+// entry active and the page's title: what exists for p to use, and whose
+// logos the header shows. It is the view layer's alone: no request, no
+// handler.
+func newShell(p domain.Principal, signedIn bool, b *service.Branding, active, title string, asset func(string) string) Shell {
+	s := Shell{Title: title, Active: active, asset: asset, OrgName: "custreg"}
+	if !signedIn {
 		return s
 	}
 	s.SignedIn, s.User, s.UserEmail = true, p.Name, p.Email
 	if s.User == "" {
 		s.User = p.Email
 	}
-	if b, err := h.svc.org.Branding(r.Context()); err == nil {
+	if b != nil {
 		org := b.Org
 		if org.Name != "" {
 			s.OrgName = org.Name
