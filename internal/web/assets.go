@@ -8,6 +8,7 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/web/webform"
 )
 
 // assetsView is the Assets page, with the sidebar or the delete dialog
@@ -45,17 +46,17 @@ var assetClassLabels = map[string]string{
 }
 
 // assetTopFields are the asset's own fields (domain.AssetInput).
-var assetTopFields = []fieldDef{
+var assetTopFields = []webform.Field{
 	{Path: "name", Label: "Asset Name", Placeholder: "Mumbai core switch", Max: domain.MaxAssetName, Type: "text", Required: true, Wide: true},
-	{Path: "class", Label: "Class", Kind: kindSelect, Required: true},
+	{Path: "class", Label: "Class", Kind: webform.Select, Required: true},
 	{Path: "serial", Label: "Serial Number", Placeholder: "FOC1234X0AB", Max: domain.MaxSerial, Type: "text", Code: true},
 	{Path: "ip_address", Label: "IP Address", Placeholder: "10.20.0.1", Max: 45, Type: "text", Code: true,
 		Hint: "IPv4 or IPv6."},
 }
 
-var assetMonitoringFields = []fieldDef{
-	{Path: "availability_monitoring", Label: "Availability Monitoring", Kind: kindToggle, OnLabel: "On", OffLabel: "Off"},
-	{Path: "performance_monitoring", Label: "Performance Monitoring", Kind: kindToggle, OnLabel: "On", OffLabel: "Off"},
+var assetMonitoringFields = []webform.Field{
+	{Path: "availability_monitoring", Label: "Availability Monitoring", Kind: webform.Toggle, OnLabel: "On", OffLabel: "Off"},
+	{Path: "performance_monitoring", Label: "Performance Monitoring", Kind: webform.Toggle, OnLabel: "On", OffLabel: "Off"},
 }
 
 var assetRefs = map[string]fieldRef{

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/web/webform"
 )
 
 // The conflict view: every edit form carries the version of what it edits
@@ -85,7 +86,7 @@ func (c *conflict) Message() string {
 // read-only fields are left out; toggles say On / Off (or their own words),
 // countries their name, phones the number with its code; names maps a
 // select's values to its words (by path), or the value is shown as stored.
-func fieldConflicts(defs []fieldDef, names map[string]map[string]string) []conflictField {
+func fieldConflicts(defs []webform.Field, names map[string]map[string]string) []conflictField {
 	out := make([]conflictField, 0, len(defs))
 	for _, d := range defs {
 		if d.ReadOnly || d.Disabled || d.Type == "password" {
@@ -94,7 +95,7 @@ func fieldConflicts(defs []fieldDef, names map[string]map[string]string) []confl
 		path := d.Path
 		var say func(url.Values) string
 		switch d.Kind {
-		case kindToggle:
+		case webform.Toggle:
 			on, off := d.OnLabel, d.OffLabel
 			if on == "" {
 				on, off = "Active", "Inactive"
@@ -105,7 +106,7 @@ func fieldConflicts(defs []fieldDef, names map[string]map[string]string) []confl
 				}
 				return off
 			}
-		case kindCountry:
+		case webform.Country:
 			say = func(v url.Values) string {
 				c := strings.TrimSpace(v.Get(path))
 				if n := domain.CountryName(c); n != "" {
@@ -113,8 +114,8 @@ func fieldConflicts(defs []fieldDef, names map[string]map[string]string) []confl
 				}
 				return c
 			}
-		case kindPhone:
-			say = func(v url.Values) string { return combinePhone(v.Get("phone_region"), v.Get(path)) }
+		case webform.Phone:
+			say = func(v url.Values) string { return webform.CombinePhone(v.Get("phone_region"), v.Get(path)) }
 		default:
 			m := names[path]
 			say = func(v url.Values) string {
@@ -131,8 +132,8 @@ func fieldConflicts(defs []fieldDef, names map[string]map[string]string) []confl
 }
 
 // sectionConflicts is fieldConflicts over the fields of sections.
-func sectionConflicts(sections []section, names map[string]map[string]string) []conflictField {
-	var defs []fieldDef
+func sectionConflicts(sections []webform.Section, names map[string]map[string]string) []conflictField {
+	var defs []webform.Field
 	for _, s := range sections {
 		defs = append(defs, s.Fields...)
 	}

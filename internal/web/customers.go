@@ -11,6 +11,7 @@ import (
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
 	"github.com/custreg/custreg/internal/service"
+	"github.com/custreg/custreg/internal/web/webform"
 )
 
 // customersView is the Customer Registration page, with the sidebar or the
@@ -214,7 +215,7 @@ func (h *Handler) newCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireUseCase(r, "RegisterCustomer"); err != nil {
 		return err
 	}
-	wz := &wizard{step: stepDetails, customer: url.Values{"is_active": {"on"}}, licenses: defaultAllocation()}
+	wz := &wizard{step: webform.Details, customer: url.Values{"is_active": {"on"}}, licenses: defaultAllocation()}
 	setSettings(wz.customer, domain.CustomerInput{})
 	wz.clearDraft()
 	form, err := h.addForm(r.Context(), wz, formErrors{}, panelNote{})
@@ -256,7 +257,7 @@ func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	}
 	wz.logoNotes, wz.logoStatus = lr.notes, lr.status
 	if len(lr.fields) > 0 || op == "logo_remove" {
-		wz.step = stepSettings
+		wz.step = webform.Settings
 		if err := lr.fields.Err(); err != nil {
 			return show(http.StatusUnprocessableEntity, formErrorsFrom(err, settingsRef), panelNote{})
 		}
@@ -329,7 +330,7 @@ func (h *Handler) editCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wz := &wizard{edit: true, step: validStep(r.URL.Query().Get("step")), customer: customerValues(c.Input()), licenses: url.Values{}}
+	wz := &wizard{edit: true, step: webform.ValidStep(r.URL.Query().Get("step")), customer: customerValues(c.Input()), licenses: url.Values{}}
 	wz.clearDraft()
 	form, err := h.editForm(r.Context(), c, c.Version, wz, formErrors{}, panelNote{})
 	if err != nil {
@@ -376,7 +377,7 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 			if c, err = h.svc.customers.Customer(r.Context(), id); err != nil {
 				return err
 			}
-			wz.step = stepSettings
+			wz.step = webform.Settings
 			status, errs := http.StatusOK, formErrors{}
 			if err := lr.fields.Err(); err != nil {
 				status, errs = http.StatusUnprocessableEntity, formErrorsFrom(err, settingsRef)
@@ -436,7 +437,7 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 	case pending:
 		// The entity in the editor would be lost; ask for it first
 		// rather than save half of what was typed.
-		wz.step = stepEntities
+		wz.step = webform.Entities
 		note.alert = "Save or cancel the entity in the form below before you submit the customer."
 		status = http.StatusConflict
 	default:
@@ -487,9 +488,9 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 		if domainErr(err) != nil && errs.Any() {
 			// Gone or hidden since (MSP mode turned off): the alert says why.
 			form := &customerForm{Edit: true, Action: "/customers/" + url.PathEscape(id) + "/edit", ID: id, Version: version,
-				Title: "Edit Customer", Step: stepDetails, Steps: customerSteps(stepDetails), Values: wz.customer, Errors: errs, Dirty: true}
+				Title: "Edit Customer", Step: webform.Details, Steps: customerSteps(webform.Details), Values: wz.customer, Errors: errs, Dirty: true}
 			form.Entities.Edit = true
-			form.Entities.Editor.Sections = buildSections(entitySections, editorPrefix, wz.draft, formErrors{}, "")
+			form.Entities.Editor.Sections = buildSections(webform.EntitySections, editorPrefix, wz.draft, formErrors{}, "")
 			form.finish()
 			return h.showForm(w, r, status, "Edit Customer", form)
 		}
@@ -517,18 +518,18 @@ func (h *Handler) editDraftPending(ctx context.Context, customerID string, wz *w
 	if err != nil {
 		return false, err
 	}
-	return !sameValues(wz.draft, entityValues(e.Input())), nil
+	return !sameValues(wz.draft, webform.EntityValues(e.Input())), nil
 }
 
 // editEntityAction runs an entity action of the edit: each is its own
 // request to the service, carrying the entity's version.
 func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *wizard, op, arg string) (formErrors, panelNote, int, error) {
 	var note panelNote
-	wz.step = stepEntities
+	wz.step = webform.Entities
 	gone := "That entity no longer exists: someone else may have deleted it."
 	switch op {
 	case "entity_save":
-		in := entityInput(wz.draft)
+		in := webform.EntityInput(wz.draft)
 		var e domain.Entity
 		var err error
 		if wz.draftID == "" {
@@ -558,7 +559,7 @@ func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *w
 			// version, so Save again replaces it.
 			wz.draftVersion = now.Version
 			note.conflict = newConflict("entity", now.UpdatedAt, "/customers/"+url.PathEscape(c.ID)+"/edit?step=entities",
-				sectionConflicts(entitySections, map[string]map[string]string{"type": entityTypeLabels}), entityValues(now.Input()), wz.draft)
+				sectionConflicts(webform.EntitySections, map[string]map[string]string{"type": entityTypeLabels}), webform.EntityValues(now.Input()), wz.draft)
 			note.conflict.ID = "entity-alert"
 			note.alert = note.conflict.Message()
 			note.focus = "entity-alert"
@@ -593,7 +594,7 @@ func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *w
 		if err != nil {
 			return formErrors{}, note, 0, err
 		}
-		wz.draft, wz.draftID, wz.draftVersion = entityValues(e.Input()), e.ID, e.Version
+		wz.draft, wz.draftID, wz.draftVersion = webform.EntityValues(e.Input()), e.ID, e.Version
 		note.status = "Editing entity “" + e.Name + "”."
 	case "entity_delete":
 		// Without the script, Delete first asks here.
@@ -749,7 +750,7 @@ func (h *Handler) customerConflict(ctx context.Context, c domain.Customer, wz *w
 	}
 	roles := h.roleNames(ctx)
 	roles[""] = "None"
-	fields := sectionConflicts(customerSections, nil)
+	fields := sectionConflicts(webform.CustomerSections, nil)
 	fields = append(fields,
 		conflictField{Label: "Supported Admin Role", Say: func(v url.Values) string { return roles[v.Get("admin_role")] }},
 		listConflict("Supported Reports", "reports", catalogNames(domain.Reports), "None"),

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/web/webform"
 )
 
 // checkURLText refuses a page request whose path or query holds something
@@ -150,183 +150,19 @@ func (f formErrors) Any() bool { return f.Alert != "" || f.Conflict != nil || le
 // Msg returns the message of a field path, or "".
 func (f formErrors) Msg(field string) string { return f.Fields[field] }
 
-// fieldKind says how a field of the customer form is drawn.
-type fieldKind string
-
-const (
-	kindText    fieldKind = "text"
-	kindCountry fieldKind = "country"
-	kindPhone   fieldKind = "phone"
-	kindToggle  fieldKind = "toggle"
-	kindSelect  fieldKind = "select" // a fixed list of choices (an entity's type)
-)
-
-// fieldDef is one field of a form. Path is relative to the record the
-// field belongs to ("location.pin_code"); a form section places it under a
-// prefix ("" for the customer, "entity." for the entity editor). Labels and
-// examples are the seed's words (customer-registration-seed.md); limits are
-// the domain's constants.
-type fieldDef struct {
-	Path         string // the domain's field path
-	Label        string
-	Placeholder  string
-	Max          int
-	Type         string // the input type for kindText
-	Kind         fieldKind
-	Required     bool
-	Autocomplete string
-	Hint         string
-	Wide         bool // spans both columns of the form grid
-	Code         bool // a code: no spell checking, no capitalisation
-	ReadOnly     bool // shown but not changed (a user's email once created)
-	Disabled     bool // shown but not offered (a choice the caller cannot make)
-	// OnLabel and OffLabel are a toggle's words; "Active" and "Inactive"
-	// when empty.
-	OnLabel, OffLabel string
-}
-
-// maxPhoneNumber leaves room in domain.MaxPhoneInputChars for the "+<code> "
-// that the country-code picker adds.
-const maxPhoneNumber = domain.MaxPhoneInputChars - 6
-
-// section is a group of fields that a person reads as one block.
-type section struct {
-	Legend string
-	Fields []fieldDef
-}
-
-// locationFields is the location block, shared by customers and entities
-// as the domain shares its rules.
-var locationFields = []fieldDef{
-	{Path: "location.location_name", Label: "Location Name", Placeholder: "Airtel Corporate HQ", Max: domain.MaxLocationName, Type: "text", Wide: true},
-	{Path: "location.country", Label: "Country", Placeholder: "United States", Kind: kindCountry, Autocomplete: "country"},
-	{Path: "location.region", Label: "Region", Placeholder: "North America", Max: domain.MaxRegion, Type: "text"},
-	{Path: "location.state", Label: "State", Placeholder: "New York", Max: domain.MaxState, Type: "text", Autocomplete: "address-level1"},
-	{Path: "location.district", Label: "District", Placeholder: "New York County", Max: domain.MaxDistrict, Type: "text"},
-	{Path: "location.city", Label: "City", Placeholder: "New York", Max: domain.MaxCity, Type: "text", Autocomplete: "address-level2"},
-	{Path: "location.pin_code", Label: "Pin Code", Placeholder: "10036", Max: domain.MaxPinCode, Type: "text", Autocomplete: "postal-code", Code: true},
-	{Path: "location.landmark", Label: "Landmark", Placeholder: "Near Bryant Park", Max: domain.MaxLandmark, Type: "text", Wide: true},
-	{Path: "location.address_line1", Label: "Flat, House No., Building, Company", Placeholder: "1095 Avenue of the Americas", Max: domain.MaxAddressLine, Type: "text", Wide: true, Autocomplete: "address-line1"},
-	{Path: "location.address_line2", Label: "Area, Colony, Street, Sector, Village", Placeholder: "Midtown Manhattan", Max: domain.MaxAddressLine, Type: "text", Wide: true, Autocomplete: "address-line2"},
-}
-
-// customerSections groups the Customer Details step into what a person reads
-// as two blocks: the customer and its location.
-var customerSections = []section{
-	{"Customer", []fieldDef{
-		{Path: "name", Label: "Customer Name", Placeholder: "Airtel", Max: domain.MaxCustomerName, Type: "text", Required: true, Autocomplete: "organization"},
-		{Path: "code", Label: "Code", Placeholder: "AIR001", Max: domain.MaxCustomerCode, Type: "text", Required: true, Code: true,
-			Hint: "2–32 letters, digits, _ or -. Unique among customers."},
-		{Path: "domain", Label: "Domain", Placeholder: "airtel.com", Max: domain.MaxDomain, Type: "text", Code: true},
-		{Path: "business_email", Label: "Business Email", Placeholder: "enterprise@airtel.com", Max: domain.MaxEmail, Type: "email", Autocomplete: "email", Code: true},
-		{Path: "phone", Label: "Phone Number", Placeholder: "25********8", Max: maxPhoneNumber, Type: "tel", Kind: kindPhone, Autocomplete: "tel-national"},
-		{Path: "website", Label: "Website", Placeholder: "https://www.airtel.com/", Max: domain.MaxWebsite, Type: "url", Autocomplete: "url", Code: true},
-		{Path: "subscription_id", Label: "Subscription ID", Placeholder: "SUBAIR2026001", Max: domain.MaxSubscriptionID, Type: "text", Code: true},
-		{Path: "is_active", Label: "Is Active", Kind: kindToggle},
-	}},
-	{"Location", locationFields},
-}
-
-// entitySections are the fields of one entity (SPEC §2 "Entity"): its own
-// contact and the same location block as a customer. The seed shows no
-// examples for entities, so the placeholders continue the customer's.
-var entitySections = []section{
-	{"Entity", []fieldDef{
-		{Path: "name", Label: "Entity Name", Placeholder: "Airtel Mumbai Branch", Max: domain.MaxEntityName, Type: "text", Required: true,
-			Hint: "Unique within this customer."},
-		{Path: "code", Label: "Entity Code", Placeholder: "AIR-MUM", Max: domain.MaxEntityCode, Type: "text", Code: true,
-			Hint: "Optional; 2–32 letters, digits, _ or -."},
-		{Path: "type", Label: "Type", Kind: kindSelect},
-		{Path: "business_email", Label: "Business Email", Placeholder: "mumbai@airtel.com", Max: domain.MaxEmail, Type: "email", Code: true},
-		{Path: "phone", Label: "Phone Number", Placeholder: "22********0", Max: maxPhoneNumber, Type: "tel", Kind: kindPhone},
-		{Path: "is_active", Label: "Is Active", Kind: kindToggle},
-	}},
-	{"Location", locationFields},
-}
-
-// fieldID is the id of the input of a field path ("entity.location.pin_code"
-// → "f-entity-location-pin-code"); its message element is ID+"-error".
-func fieldID(path string) string {
-	return "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(path)
-}
-
 // sectionRefs maps every field path of sections, under prefix, to its input.
-func sectionRefs(sections []section, prefix, labelPrefix string) map[string]fieldRef {
+func sectionRefs(sections []webform.Section, prefix, labelPrefix string) map[string]fieldRef {
 	m := map[string]fieldRef{}
 	for _, s := range sections {
 		for _, f := range s.Fields {
-			m[prefix+f.Path] = fieldRef{ID: fieldID(prefix + f.Path), Label: labelPrefix + f.Label}
+			m[prefix+f.Path] = fieldRef{ID: webform.ID(prefix + f.Path), Label: labelPrefix + f.Label}
 		}
 	}
 	return m
 }
 
 // customerRefs maps every field path of a customer to its input.
-var customerRefs = sectionRefs(customerSections, "", "")
-
-// fieldLabel returns the label of a field path of sections, or the path.
-func fieldLabel(sections []section, path string) string {
-	for _, s := range sections {
-		for _, f := range s.Fields {
-			if f.Path == path {
-				return f.Label
-			}
-		}
-	}
-	return path
-}
-
-// Wizard steps, in the order the step indicator shows them (UI.md:
-// Customer Details → Entity Details → Settings → License Allocation).
-const (
-	stepDetails  = "details"
-	stepEntities = "entities"
-	stepLicenses = "licenses"
-)
-
-// wizardSteps are the steps of the sidebar, in order, with their labels.
-var wizardSteps = []struct{ Key, Label string }{
-	{stepDetails, "Customer Details"},
-	{stepEntities, "Entity Details"},
-	{stepSettings, "Settings"},
-	{stepLicenses, "License Allocation"},
-}
-
-// stepIndex returns the position of step key, or -1.
-func stepIndex(key string) int {
-	for i, s := range wizardSteps {
-		if s.Key == key {
-			return i
-		}
-	}
-	return -1
-}
-
-// validStep returns key if it names a step, else the first step.
-func validStep(key string) string {
-	if stepIndex(key) < 0 {
-		return stepDetails
-	}
-	return key
-}
-
-// nextStep and prevStep return the step after and before key, or "".
-func nextStep(key string) string {
-	if i := stepIndex(key); i >= 0 && i+1 < len(wizardSteps) {
-		return wizardSteps[i+1].Key
-	}
-	return ""
-}
-
-func prevStep(key string) string {
-	if i := stepIndex(key); i > 0 {
-		return wizardSteps[i-1].Key
-	}
-	return ""
-}
-
-// lastStep is the step the Add wizard submits from.
-var lastStep = wizardSteps[len(wizardSteps)-1].Key
+var customerRefs = sectionRefs(webform.CustomerSections, "", "")
 
 // step is one step of the sidebar's step indicator. Done marks a step of
 // the Add wizard that was passed (going on checks it on the server).
@@ -364,7 +200,7 @@ type customerForm struct {
 
 // fieldView is one field as the template draws it.
 type fieldView struct {
-	fieldDef
+	webform.Field
 	ID      string
 	Name    string // the input's name: prefix + Path
 	Value   string
@@ -406,24 +242,24 @@ type sectionView struct {
 // buildSections returns the fields of sections under prefix, with their
 // values (by path relative to the record), the messages of errs (by full
 // path) and focus marked.
-func buildSections(sections []section, prefix string, values url.Values, errs formErrors, focus string) []sectionView {
+func buildSections(sections []webform.Section, prefix string, values url.Values, errs formErrors, focus string) []sectionView {
 	out := make([]sectionView, 0, len(sections))
 	for _, s := range sections {
 		sv := sectionView{Legend: s.Legend}
 		for _, d := range s.Fields {
 			name := prefix + d.Path
-			fv := fieldView{fieldDef: d, ID: fieldID(name), Name: name, Value: values.Get(d.Path), Error: errs.Msg(name)}
+			fv := fieldView{Field: d, ID: webform.ID(name), Name: name, Value: values.Get(d.Path), Error: errs.Msg(name)}
 			fv.Autofocus = fv.ID == focus
 			switch d.Kind {
-			case kindCountry:
+			case webform.Country:
 				fv.Options = countryOptions(fv.Value)
-			case kindPhone:
+			case webform.Phone:
 				fv.RegionName = prefix + "phone_region"
 				fv.Region = values.Get("phone_region")
 				fv.Options = phoneOptions(fv.Region)
-			case kindToggle:
+			case webform.Toggle:
 				fv.Checked = fv.Value == "on"
-			case kindSelect:
+			case webform.Select:
 				fv.Options = entityTypeOptions(fv.Value)
 			}
 			sv.Fields = append(sv.Fields, fv)
@@ -435,11 +271,11 @@ func buildSections(sections []section, prefix string, values url.Values, errs fo
 
 // firstInvalid returns the id of the first field of sections under prefix
 // that has an error, or "".
-func firstInvalid(sections []section, prefix string, errs formErrors) string {
+func firstInvalid(sections []webform.Section, prefix string, errs formErrors) string {
 	for _, s := range sections {
 		for _, d := range s.Fields {
 			if errs.Msg(prefix+d.Path) != "" {
-				return fieldID(prefix + d.Path)
+				return webform.ID(prefix + d.Path)
 			}
 		}
 	}
@@ -449,12 +285,12 @@ func firstInvalid(sections []section, prefix string, errs formErrors) string {
 // Sections returns the Customer Details fields with their values and
 // messages.
 func (f *customerForm) Sections() []sectionView {
-	return buildSections(customerSections, "", f.Values, f.Errors, f.Focus)
+	return buildSections(webform.CustomerSections, "", f.Values, f.Errors, f.Focus)
 }
 
 // FirstInvalid returns the id of the first customer field with an error.
 func (f *customerForm) FirstInvalid() string {
-	return firstInvalid(customerSections, "", f.Errors)
+	return firstInvalid(webform.CustomerSections, "", f.Errors)
 }
 
 // StepHidden reports whether the panel of step key is not the one shown.
@@ -463,11 +299,11 @@ func (f *customerForm) StepHidden(key string) bool { return f.Step != key }
 // SubmitHidden reports whether Submit is kept out of view on the current
 // step: the Add wizard submits from its last step; an edit can be saved
 // from any step.
-func (f *customerForm) SubmitHidden() bool { return !f.Edit && f.Step != lastStep }
+func (f *customerForm) SubmitHidden() bool { return !f.Edit && f.Step != webform.LastStep }
 
 // NextStep and PrevStep are the steps Next and Back go to ("" for none).
-func (f *customerForm) NextStep() string { return nextStep(f.Step) }
-func (f *customerForm) PrevStep() string { return prevStep(f.Step) }
+func (f *customerForm) NextStep() string { return webform.NextStep(f.Step) }
+func (f *customerForm) PrevStep() string { return webform.PrevStep(f.Step) }
 
 var countryList = sync.OnceValue(domain.Countries)
 
@@ -480,20 +316,8 @@ func countryOptions(selected string) []option {
 	return out
 }
 
-var phoneCodes = sync.OnceValue(func() (out struct {
-	list   []domain.PhoneCode
-	byCode map[string]int
-}) {
-	out.list = domain.PhoneCodes()
-	out.byCode = map[string]int{}
-	for _, p := range out.list {
-		out.byCode[p.Region] = p.Code
-	}
-	return out
-})
-
 func phoneOptions(selected string) []option {
-	pc := phoneCodes().list
+	pc := webform.PhoneCodes().List
 	out := make([]option, 0, len(pc))
 	for _, p := range pc {
 		out = append(out, option{Value: p.Region, Label: "+" + strconv.Itoa(p.Code) + " " + p.Name, Selected: p.Region == selected})
@@ -501,65 +325,16 @@ func phoneOptions(selected string) []option {
 	return out
 }
 
-// combinePhone joins the country-code picker and the number into the one
-// phone string the domain reads: "+<code> <number>". A number that already
-// starts with "+" is taken as written; without a picked code the number is
-// passed alone, and the domain reads it as a national number of the
-// location's country. An empty number means no phone.
-func combinePhone(region, number string) string {
-	number = strings.TrimSpace(number)
-	if number == "" {
-		return ""
-	}
-	if strings.HasPrefix(number, "+") {
-		return number
-	}
-	code, ok := phoneCodes().byCode[strings.ToUpper(strings.TrimSpace(region))]
-	if !ok {
-		return number
-	}
-	return "+" + strconv.Itoa(code) + " " + number
-}
-
 // customerValues returns the form values that show c.
 func customerValues(c domain.CustomerInput) url.Values {
-	v := inputValues(&c, customerSections)
+	v := webform.ValuesOf(&c, webform.CustomerSections)
 	setSettings(v, c)
-	return v
-}
-
-// setPhone sets the picker and number that show an E.164 phone.
-func setPhone(v url.Values, phone string) {
-	if phone == "" {
-		return
-	}
-	region, _, national := domain.SplitPhone(phone)
-	if region != "" {
-		v.Set("phone_region", region)
-	}
-	v.Set("phone", national)
-}
-
-// pickValues keeps the non-empty fields of sections (and the phone picker)
-// of posted under prefix, keyed by their path relative to the record.
-func pickValues(posted url.Values, sections []section, prefix string) url.Values {
-	v := url.Values{}
-	for _, s := range sections {
-		for _, d := range s.Fields {
-			if x := posted.Get(prefix + d.Path); x != "" {
-				v.Set(d.Path, x)
-			}
-		}
-	}
-	if x := posted.Get(prefix + "phone_region"); x != "" {
-		v.Set("phone_region", x)
-	}
 	return v
 }
 
 // formValues keeps the posted fields of the customer form, as typed.
 func formValues(posted url.Values) url.Values {
-	v := pickValues(posted, customerSections, "")
+	v := webform.Pick(posted, webform.CustomerSections, "")
 	copySettings(posted, v)
 	return v
 }
@@ -567,124 +342,16 @@ func formValues(posted url.Values) url.Values {
 // customerInput reads the posted form into the domain's input.
 func customerInput(v url.Values) domain.CustomerInput {
 	var in domain.CustomerInput
-	readInput(v, customerSections, &in)
+	webform.Read(v, webform.CustomerSections, &in)
 	settingsInput(v, &in)
 	return in
 }
 
-// The paths of a form's fields are the JSON paths of the domain input it
-// fills (domain.CustomerInput, domain.EntityInput): what a form shows of
-// an input and the input it posts are read and written through them, so a
-// field is declared once, as its fieldDef. Text fields map to strings, a
-// toggle to the input's *bool, the phone to its one string (the picker's
-// country code joined to the number).
-
-// inputValues returns the form values that show in (a pointer to an input
-// struct) through the fields of sections.
-func inputValues(in any, sections []section) url.Values {
-	v := url.Values{}
-	rv := reflect.ValueOf(in)
-	for _, s := range sections {
-		for _, d := range s.Fields {
-			f := inputField(rv, d.Path)
-			switch d.Kind {
-			case kindToggle:
-				if f.IsNil() || f.Elem().Bool() {
-					v.Set(d.Path, "on")
-				}
-			case kindPhone:
-				setPhone(v, f.String())
-			default:
-				if x := f.String(); x != "" {
-					v.Set(d.Path, x)
-				}
-			}
-		}
-	}
-	return v
-}
-
-// readInput sets the fields of in (a pointer to an input struct) that
-// sections declare from the posted values v.
-func readInput(v url.Values, sections []section, in any) {
-	rv := reflect.ValueOf(in)
-	for _, s := range sections {
-		for _, d := range s.Fields {
-			f := inputField(rv, d.Path)
-			switch d.Kind {
-			case kindToggle:
-				on := v.Get(d.Path) != ""
-				f.Set(reflect.ValueOf(&on))
-			case kindPhone:
-				f.SetString(combinePhone(v.Get("phone_region"), v.Get(d.Path)))
-			default:
-				f.SetString(v.Get(d.Path))
-			}
-		}
-	}
-}
-
-// inputField is the field of the struct in points to at a dotted JSON
-// path. A path that names no field is a mistake in a fieldDef, found when
-// the package starts (checkSections).
-func inputField(in reflect.Value, path string) reflect.Value {
-	v := in.Elem()
-	for name := range strings.SplitSeq(path, ".") {
-		i, ok := jsonFieldIndex(v.Type())[name]
-		if !ok {
-			panic("web: no field " + path + " in " + in.Type().String())
-		}
-		v = v.Field(i)
-	}
-	return v
-}
-
-// jsonIndexes caches, per struct type, its fields' indexes by JSON name.
-var jsonIndexes sync.Map // reflect.Type → map[string]int
-
-func jsonFieldIndex(t reflect.Type) map[string]int {
-	if m, ok := jsonIndexes.Load(t); ok {
-		return m.(map[string]int)
-	}
-	m := map[string]int{}
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			m[name] = i
-		}
-	}
-	jsonIndexes.Store(t, m)
-	return m
-}
-
-// checkSections panics unless every field of sections is a field of the
-// input type in points to, of the kind its fieldDef says.
-func checkSections(in any, sections []section) {
-	rv := reflect.ValueOf(in)
-	for _, s := range sections {
-		for _, d := range s.Fields {
-			f := inputField(rv, d.Path)
-			want := reflect.String
-			if d.Kind == kindToggle {
-				want = reflect.Pointer
-			}
-			if f.Kind() != want {
-				panic("web: field " + d.Path + " of " + rv.Type().String() + " is a " + f.Kind().String() + ", not a " + want.String())
-			}
-		}
-	}
-}
-
-func init() {
-	checkSections(&domain.CustomerInput{}, customerSections)
-	checkSections(&domain.EntityInput{}, entitySections)
-}
-
 // customerSteps returns the step indicator with current marked.
 func customerSteps(current string) []step {
-	steps := make([]step, len(wizardSteps))
-	at := stepIndex(current)
-	for i, ws := range wizardSteps {
+	steps := make([]step, len(webform.Steps))
+	at := webform.StepIndex(current)
+	for i, ws := range webform.Steps {
 		steps[i] = step{Key: ws.Key, Label: ws.Label, Num: i + 1, Current: ws.Key == current, Done: i < at}
 	}
 	return steps

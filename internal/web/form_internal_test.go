@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/web/webform"
 )
 
 // TestFormMapsEveryField checks that the form's field definitions carry
@@ -35,35 +36,17 @@ func TestFormMapsEveryField(t *testing.T) {
 	}
 
 	e := domain.EntityInput{Name: "Pune", Code: "PUN", Type: "branch", BusinessEmail: "p@airtel.com", Phone: "", IsActive: &yes, Location: loc}
-	if got := entityInput(entityValues(e)); !reflect.DeepEqual(got, e) {
+	if got := webform.EntityInput(webform.EntityValues(e)); !reflect.DeepEqual(got, e) {
 		t.Errorf("entity round trip:\n got %+v\nwant %+v", got, e)
 	}
 }
 
-// TestCheckSectionsRefusesAMistake checks that a fieldDef naming no field
-// of its input, or a field of another kind, stops the program at start.
-func TestCheckSectionsRefusesAMistake(t *testing.T) {
-	for name, sections := range map[string][]section{
-		"unknown path": {{"X", []fieldDef{{Path: "no_such_field"}}}},
-		"wrong kind":   {{"X", []fieldDef{{Path: "name", Kind: kindToggle}}}},
-	} {
-		t.Run(name, func(t *testing.T) {
-			defer func() {
-				if recover() == nil {
-					t.Error("no panic")
-				}
-			}()
-			checkSections(&domain.CustomerInput{}, sections)
-		})
-	}
-}
-
 // TestFormDeclaresEveryInputField checks that every member of the inputs
-// the forms fill has a fieldDef (the customer's settings — admin role,
+// the forms fill has a Field (the customer's settings — admin role,
 // reports, dashboards — are the Settings step's own checkboxes), so that a
 // field added to the domain input and not to the form fails here.
 func TestFormDeclaresEveryInputField(t *testing.T) {
-	declared := func(sections []section) map[string]bool {
+	declared := func(sections []webform.Section) map[string]bool {
 		m := map[string]bool{}
 		for _, s := range sections {
 			for _, d := range s.Fields {
@@ -74,11 +57,11 @@ func TestFormDeclaresEveryInputField(t *testing.T) {
 	}
 	for name, tc := range map[string]struct {
 		in       any
-		sections []section
+		sections []webform.Section
 		own      []string
 	}{
-		"customer": {domain.CustomerInput{}, customerSections, []string{"admin_role", "reports", "dashboards"}},
-		"entity":   {domain.EntityInput{}, entitySections, nil},
+		"customer": {domain.CustomerInput{}, webform.CustomerSections, []string{"admin_role", "reports", "dashboards"}},
+		"entity":   {domain.EntityInput{}, webform.EntitySections, nil},
 	} {
 		have := declared(tc.sections)
 		var walk func(rt reflect.Type, prefix string)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/web/webform"
 )
 
 // Licenses in the UI (SPEC §3):
@@ -185,7 +186,7 @@ func licenseTypeOf(field, prefix string) (string, bool) {
 
 // allocRef is the input of an allocation field, for the error summary.
 func allocRef(t string) fieldRef {
-	return fieldRef{ID: fieldID(allocPrefix + t), Label: licenseLabels[t]}
+	return fieldRef{ID: webform.ID(allocPrefix + t), Label: licenseLabels[t]}
 }
 
 // ---- The License Allocation step ----
@@ -257,7 +258,7 @@ func buildLicensePanel(edit bool, values url.Values, errs formErrors, pool map[s
 		for _, t := range g.Types {
 			name := allocPrefix + t
 			l, ok := pool[t]
-			f := licenseField{Type: t, Label: licenseLabels[t], ID: fieldID(name), Name: name, Value: values.Get(t),
+			f := licenseField{Type: t, Label: licenseLabels[t], ID: webform.ID(name), Name: name, Value: values.Get(t),
 				Error: errs.Msg(name), Max: strconv.Itoa(domain.MaxLicenseCount), Pool: poolNote(l, ok)}
 			if u, ok := used[t]; ok && edit {
 				f.Used = "Uses " + strconv.FormatInt(u.Used, 10)
@@ -281,7 +282,7 @@ func buildLicensePanel(edit bool, values url.Values, errs formErrors, pool map[s
 func firstInvalidLicense(errs formErrors) string {
 	for _, t := range domain.LicenseTypes {
 		if errs.Msg(allocPrefix+t) != "" {
-			return fieldID(allocPrefix + t)
+			return webform.ID(allocPrefix + t)
 		}
 	}
 	return ""
@@ -498,7 +499,7 @@ func (h *Handler) licensesView(r *http.Request, typed, seen url.Values, errs for
 			if !ok {
 				l = domain.OrgLicense{Type: t}
 			}
-			row := poolRow{Type: t, Name: domain.LicenseName(t), ID: fieldID(poolPrefix + t), Input: poolPrefix + t,
+			row := poolRow{Type: t, Name: domain.LicenseName(t), ID: webform.ID(poolPrefix + t), Input: poolPrefix + t,
 				Pool: "Unlimited", Allocated: l.Allocated, Unallocated: "Unlimited", Used: l.Used, OrgUsed: l.OrgUsed,
 				Error: errs.Msg(poolPrefix + t)}
 			if l.Pool != nil {
@@ -630,7 +631,7 @@ func (h *Handler) setPool(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return "", fieldRef{}, false
 		}
-		return field, fieldRef{ID: fieldID(field), Label: "Pool of " + domain.LicenseName(t)}, true
+		return field, fieldRef{ID: webform.ID(field), Label: "Pool of " + domain.LicenseName(t)}, true
 	})
 	if domain.ErrorCode(err) == domain.EPrecondition {
 		// The form now carries the stored pool as seen, so Save again

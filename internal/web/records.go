@@ -9,6 +9,7 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/web/webform"
 )
 
 // The Users and Assets pages share their shape: a table filtered by
@@ -182,7 +183,7 @@ func (f *recordForm) focusFirst() {
 					fv.Autofocus = true
 					return
 				}
-				if first == nil && fv.Kind != kindToggle && fv.ID != "" {
+				if first == nil && fv.Kind != webform.Toggle && fv.ID != "" {
 					first = fv
 				}
 			}
@@ -214,11 +215,11 @@ func fieldResolverFor(refs map[string]fieldRef) fieldResolver {
 
 // fieldsView builds the fields of defs from values and errs, under no
 // prefix.
-func fieldsView(defs []fieldDef, values url.Values, errs formErrors) []fieldView {
+func fieldsView(defs []webform.Field, values url.Values, errs formErrors) []fieldView {
 	out := make([]fieldView, 0, len(defs))
 	for _, d := range defs {
-		fv := fieldView{fieldDef: d, ID: fieldID(d.Path), Name: d.Path, Value: values.Get(d.Path), Error: errs.Msg(d.Path)}
-		if d.Kind == kindToggle {
+		fv := fieldView{Field: d, ID: webform.ID(d.Path), Name: d.Path, Value: values.Get(d.Path), Error: errs.Msg(d.Path)}
+		if d.Kind == webform.Toggle {
 			fv.Checked = fv.Value == "on"
 		}
 		out = append(out, fv)

@@ -38,8 +38,6 @@ import (
 // /customers/{id}/logos/{kind}), and the preview shows what the server
 // made of it.
 
-const stepSettings = "settings"
-
 // settingsMarker is the form field that says the Settings choices travel
 // in the form.
 const settingsMarker = "settings"

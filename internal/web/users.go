@@ -8,6 +8,7 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/listquery"
+	"github.com/custreg/custreg/internal/web/webform"
 )
 
 // usersView is the Users page, with the sidebar or the delete dialog open
@@ -45,13 +46,13 @@ type userRow struct {
 var kindLabels = map[string]string{domain.KindUser: "User", domain.KindTechnician: "Technician"}
 
 // userTopFields are the user's own fields (SPEC §2 "User").
-var userTopFields = []fieldDef{
+var userTopFields = []webform.Field{
 	{Path: "email", Label: "Email", Placeholder: "priya.sharma@airtel.com", Max: domain.MaxEmail, Type: "email", Required: true, Code: true,
 		Autocomplete: "off"},
 	{Path: "name", Label: "Name", Placeholder: "Priya Sharma", Max: domain.MaxUserName, Type: "text", Required: true},
-	{Path: "kind", Label: "Kind", Kind: kindSelect},
-	{Path: "role", Label: "Role", Kind: kindSelect, Required: true},
-	{Path: "is_active", Label: "Is Active", Kind: kindToggle, Hint: "An inactive user cannot sign in."},
+	{Path: "kind", Label: "Kind", Kind: webform.Select},
+	{Path: "role", Label: "Role", Kind: webform.Select, Required: true},
+	{Path: "is_active", Label: "Is Active", Kind: webform.Toggle, Hint: "An inactive user cannot sign in."},
 }
 
 // userRefs maps the user's field paths to the inputs of the form.
@@ -154,13 +155,13 @@ func (h *Handler) userForm(ctx context.Context, p domain.Principal, pl placement
 	}
 	withOptions(fields, "role", roles)
 	f.Top = []sectionView{{Legend: "User", Fields: fields}}
-	pw := fieldDef{Path: "password", Label: "Password", Max: domain.MaxPassword, Type: "password", Autocomplete: "new-password",
+	pw := webform.Field{Path: "password", Label: "Password", Max: domain.MaxPassword, Type: "password", Autocomplete: "new-password",
 		Required: !edit, Hint: "At least 12 characters."}
 	if edit {
 		pw.Label = "New password"
 		pw.Hint = "Leave empty to keep the current password."
 	}
-	pwv := fieldsView([]fieldDef{pw}, url.Values{}, errs) // a password is never sent back
+	pwv := fieldsView([]webform.Field{pw}, url.Values{}, errs) // a password is never sent back
 	f.Bottom = []sectionView{{Legend: "Sign-in", Fields: pwv}}
 	if pl.MSP {
 		switch {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/web/webform"
 )
 
 // The Add / Edit Customer sidebar is one form whose steps are all in the
@@ -80,7 +81,7 @@ func entityTypeOptions(selected string) []option {
 // entityPaths is every field path of an entity the form carries.
 var entityPaths = func() map[string]bool {
 	m := map[string]bool{"phone_region": true}
-	for _, s := range entitySections {
+	for _, s := range webform.EntitySections {
 		for _, f := range s.Fields {
 			m[f.Path] = true
 		}
@@ -89,21 +90,11 @@ var entityPaths = func() map[string]bool {
 }()
 
 // editorRefs maps the editor's field paths to its inputs.
-var editorRefs = sectionRefs(entitySections, editorPrefix, "")
+var editorRefs = sectionRefs(webform.EntitySections, editorPrefix, "")
 
 // newEntityDraft is an empty editor: an active branch.
 func newEntityDraft() url.Values {
 	return url.Values{"type": {domain.EntityBranch}, "is_active": {"on"}}
-}
-
-// entityValues returns the form values that show an entity.
-func entityValues(in domain.EntityInput) url.Values { return inputValues(&in, entitySections) }
-
-// entityInput reads an entity's form values into the domain's input.
-func entityInput(v url.Values) domain.EntityInput {
-	var in domain.EntityInput
-	readInput(v, entitySections, &in)
-	return in
 }
 
 // entityBlank reports whether v holds nothing a person typed: the type, the
@@ -176,8 +167,8 @@ type wizard struct {
 
 // readWizard reads the posted sidebar form.
 func readWizard(posted url.Values, edit bool) (*wizard, error) {
-	wz := &wizard{edit: edit, step: validStep(posted.Get("step")), customer: formValues(posted), draftIndex: -1}
-	wz.draft = pickValues(posted, entitySections, editorPrefix)
+	wz := &wizard{edit: edit, step: webform.ValidStep(posted.Get("step")), customer: formValues(posted), draftIndex: -1}
+	wz.draft = webform.Pick(posted, webform.EntitySections, editorPrefix)
 	wz.licenses = readCounts(posted, allocPrefix)
 	if !edit {
 		for t, v := range defaultAllocation() {
@@ -248,10 +239,10 @@ func (wz *wizard) resolveOp(raw string) (op, arg string) {
 	op, arg, _ = strings.Cut(raw, ":")
 	if op == "enter" {
 		switch {
-		case wz.step == stepEntities && !entityBlank(wz.draft):
+		case wz.step == webform.Entities && !entityBlank(wz.draft):
 			return "entity_save", ""
-		case wz.step != lastStep && !wz.edit:
-			return "step", nextStep(wz.step)
+		case wz.step != webform.LastStep && !wz.edit:
+			return "step", webform.NextStep(wz.step)
 		default:
 			return "submit", ""
 		}
@@ -279,7 +270,7 @@ func (wz *wizard) addDraftPending() bool {
 // entity's own rules, and a name and code unique among the listed
 // entities. Field paths are relative to the entity.
 func (wz *wizard) checkDraft() error {
-	e, fe := entityInput(wz.draft).Normalize("")
+	e, fe := webform.EntityInput(wz.draft).Normalize("")
 	for i, row := range wz.rows {
 		if i == wz.draftIndex {
 			continue
@@ -411,7 +402,7 @@ func (h *Handler) addForm(ctx context.Context, wz *wizard, errs formErrors, note
 	f.Licenses = buildLicensePanel(false, wz.licenses, errs, pool, nil)
 	p := entityPanel{Alert: note.alert, Status: note.status, Focus: note.focus}
 	for i, row := range wz.rows {
-		in := entityInput(row)
+		in := webform.EntityInput(row)
 		r := entityRow{Key: strconv.Itoa(i), Num: i + 1, Name: domain.CleanText(in.Name), Code: domain.CleanText(in.Code),
 			Type: entityTypeLabel(in.Type), Active: *in.IsActive, Editing: i == wz.draftIndex, Problems: note.problems[i]}
 		loc, _ := in.Location.Normalize()
@@ -427,7 +418,7 @@ func (h *Handler) addForm(ctx context.Context, wz *wizard, errs formErrors, note
 		p.Rows = append(p.Rows, r)
 	}
 	p.Total = int64(len(p.Rows))
-	p.Editor = entityEditor{Sections: buildSections(entitySections, editorPrefix, wz.draft, errs, "")}
+	p.Editor = entityEditor{Sections: buildSections(webform.EntitySections, editorPrefix, wz.draft, errs, "")}
 	if wz.draftIndex >= 0 {
 		p.Editor.Editing = true
 		p.Editor.Index = strconv.Itoa(wz.draftIndex)
@@ -489,7 +480,7 @@ func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64
 			p.Editor.Name = e.Name
 		}
 	}
-	p.Editor.Sections = buildSections(entitySections, editorPrefix, wz.draft, errs, "")
+	p.Editor.Sections = buildSections(webform.EntitySections, editorPrefix, wz.draft, errs, "")
 	if wz.draftID != "" {
 		p.Editor.Editing, p.Editor.ID, p.Editor.Version = true, wz.draftID, wz.draftVersion
 		if p.Editor.Name == "" {
@@ -507,10 +498,10 @@ func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64
 // editor, else what the last action named, else the editor's first field;
 // on License Allocation the first invalid count, else the first count.
 func (f *customerForm) finish() {
-	if f.Step == stepLicenses {
+	if f.Step == webform.Licenses {
 		f.Focus = firstInvalidLicense(f.Errors)
 		if f.Focus == "" && !f.Errors.Any() {
-			f.Focus = fieldID(allocPrefix + domain.LicenseTypes[0])
+			f.Focus = webform.ID(allocPrefix + domain.LicenseTypes[0])
 		}
 		for i := range f.Licenses.Groups {
 			for j := range f.Licenses.Groups[i].Fields {
@@ -520,18 +511,18 @@ func (f *customerForm) finish() {
 		}
 		return
 	}
-	if f.Step == stepEntities {
-		f.Focus = firstInvalid(entitySections, editorPrefix, f.Errors)
+	if f.Step == webform.Entities {
+		f.Focus = firstInvalid(webform.EntitySections, editorPrefix, f.Errors)
 		if f.Focus == "" {
 			f.Focus = f.Entities.Focus
 		}
 		if f.Focus == "" && f.Entities.Alert == "" {
-			f.Focus = fieldID(editorPrefix + "name")
+			f.Focus = webform.ID(editorPrefix + "name")
 		}
 	} else {
 		f.Focus = f.FirstInvalid()
 		if f.Focus == "" && !f.Errors.Any() {
-			f.Focus = fieldID("name")
+			f.Focus = webform.ID("name")
 		}
 	}
 	f.Entities.Focus = f.Focus
@@ -540,7 +531,7 @@ func (f *customerForm) finish() {
 	for i := range f.Entities.Editor.Sections {
 		for j := range f.Entities.Editor.Sections[i].Fields {
 			fv := &f.Entities.Editor.Sections[i].Fields[j]
-			fv.Autofocus = f.Step == stepEntities && fv.ID == f.Focus
+			fv.Autofocus = f.Step == webform.Entities && fv.ID == f.Focus
 		}
 	}
 }
@@ -581,15 +572,15 @@ func (h *Handler) showForm(w http.ResponseWriter, r *http.Request, status int, t
 // the customer an edit edits); a refusal stays on the first step with a
 // problem.
 func (h *Handler) wizardStep(ctx context.Context, wz *wizard, target, exceptID string) (formErrors, int, error) {
-	target = validStep(target)
-	forward := stepIndex(target) > stepIndex(wz.step)
-	if forward && (wz.step == stepDetails || wz.step == stepSettings) {
+	target = webform.ValidStep(target)
+	forward := webform.StepIndex(target) > webform.StepIndex(wz.step)
+	if forward && (wz.step == webform.Details || wz.step == webform.Settings) {
 		err := h.svc.customers.CheckCustomer(ctx, customerInput(wz.customer), exceptID)
 		if de := domainErr(err); de != nil && de.Code == domain.EInvalid {
-			wz.step = stepSettings
+			wz.step = webform.Settings
 			for _, f := range de.Fields {
 				if !isSettingsField(f.Field) {
-					wz.step = stepDetails
+					wz.step = webform.Details
 				}
 			}
 			return formErrorsFrom(err, customerFieldRef), http.StatusUnprocessableEntity, nil
@@ -658,7 +649,7 @@ func (wz *wizard) rowArg(arg string) (int, error) {
 // stored until Submit, so these only change what the form carries.
 func addEntityAction(wz *wizard, op, arg string) (formErrors, panelNote, int, error) {
 	var note panelNote
-	wz.step = stepEntities
+	wz.step = webform.Entities
 	switch op {
 	case "entity_save":
 		if err := wz.checkDraft(); err != nil {
@@ -754,13 +745,13 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 	}
 	switch {
 	case customerBad || (first < 0 && !licenseBad && !settingsBad):
-		wz.step = stepDetails
+		wz.step = webform.Details
 	case first >= 0:
-		wz.step = stepEntities
+		wz.step = webform.Entities
 	case settingsBad:
-		wz.step = stepSettings
+		wz.step = webform.Settings
 	default:
-		wz.step = stepLicenses
+		wz.step = webform.Licenses
 	}
 	note.problems = map[int][]string{}
 	errs := formErrorsFrom(err, func(field string) (string, fieldRef, bool) {
@@ -775,21 +766,21 @@ func (wz *wizard) submitErrors(err error) (formErrors, panelNote) {
 			ref, ok := customerRefs[field]
 			return field, ref, ok
 		}
-		label := fieldLabel(entitySections, rel)
+		label := webform.Label(webform.EntitySections, rel)
 		name := domain.CleanText(wz.rows[i].Get("name"))
 		who := "Entity " + strconv.Itoa(i+1)
 		if name != "" {
 			who += " “" + name + "”"
 		}
 		if i == first {
-			return editorPrefix + rel, fieldRef{ID: fieldID(editorPrefix + rel), Label: who + " · " + label}, true
+			return editorPrefix + rel, fieldRef{ID: webform.ID(editorPrefix + rel), Label: who + " · " + label}, true
 		}
 		return "", fieldRef{ID: rowEditID(strconv.Itoa(i)), Label: who + " · " + label}, true
 	})
 	if de != nil {
 		for _, fe := range de.Fields {
 			if i, rel, ok := entityPath(fe.Field); ok && i < len(wz.rows) && i != first {
-				note.problems[i] = append(note.problems[i], fieldLabel(entitySections, rel)+": "+fe.Message)
+				note.problems[i] = append(note.problems[i], webform.Label(webform.EntitySections, rel)+": "+fe.Message)
 			}
 		}
 	}
@@ -811,7 +802,7 @@ func (wz *wizard) entityInputs() []domain.EntityInput {
 	wz.rows = slices.DeleteFunc(wz.rows, entityBlank)
 	out := make([]domain.EntityInput, len(wz.rows))
 	for i, row := range wz.rows {
-		out[i] = entityInput(row)
+		out[i] = webform.EntityInput(row)
 	}
 	return out
 }
