@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"slices"
 
@@ -10,28 +9,6 @@ import (
 	"github.com/custreg/custreg/internal/listquery"
 	"github.com/custreg/custreg/internal/web/webform"
 )
-
-// usersView is the Users page, with the sidebar or the delete dialog open
-// over it when Form or Delete is set.
-type usersView struct {
-	Shell
-	Filter   listFilter
-	Rows     []userRow
-	Count    string
-	URL      string // this view, without the cursor: where forms return
-	NextURL  string
-	FirstURL string
-	Paged    bool
-	// What the caller's role allows.
-	CanAdd, CanEdit, CanDelete bool
-	// ShowCustomer is set for organization users; a customer's people
-	// see their own customer only, named in FixedCustomer.
-	ShowCustomer  bool
-	FixedCustomer string
-	Move          *moveBar
-	Form          *recordForm
-	Delete        *recordDelete
-}
 
 // userRow is one row of the user table.
 type userRow struct {
@@ -190,250 +167,6 @@ func (h *Handler) userForm(ctx context.Context, p domain.Principal, pl placement
 	return f, nil
 }
 
-// usersList loads a page of the user table for q.
-func (h *Handler) usersList(r *http.Request, title string, pl placement, q recordQuery) (usersView, error) {
-	ctx := r.Context()
-	p := principalOf(r)
-	v := usersView{Shell: h.shell(r, "users", title), URL: q.url(), CanAdd: can(p, "users", "add"),
-		CanEdit: can(p, "users", "edit"), CanDelete: can(p, "users", "delete"), ShowCustomer: pl.Picks()}
-	if pl.MSP && !pl.OrgScope {
-		v.FixedCustomer = pl.customerName(pl.Own)
-	}
-	first := q
-	first.Cursor = nil
-	v.FirstURL = first.url()
-	v.Paged = q.Cursor != nil
-	var err error
-	if v.Filter, err = h.listFilter(ctx, pl, q, "customers"); err != nil {
-		return v, err
-	}
-	page, err := h.svc.users.ListUsers(ctx, domain.UserFilter{CustomerID: q.CustomerID, EntityID: q.EntityID, Cursor: q.Cursor})
-	if err != nil {
-		return v, err
-	}
-	v.Count = pluralize(page.Total, "user", "users")
-	var custs []string
-	for _, u := range page.Items {
-		custs = append(custs, u.CustomerID)
-	}
-	names, err := h.entityNames(ctx, custs)
-	if err != nil {
-		return v, err
-	}
-	roles := h.roleNames(ctx)
-	for _, u := range page.Items {
-		row := userRow{ID: u.ID, Email: u.Email, Name: u.Name, Kind: kindLabels[u.Kind], Role: roles[u.Role],
-			Customer: pl.customerName(u.CustomerID), Active: u.IsActive, Self: u.ID == p.UserID}
-		if row.Role == "" {
-			row.Role = u.Role
-		}
-		for _, e := range u.EntityIDs {
-			if n, ok := names[e]; ok {
-				row.Entities = append(row.Entities, n)
-			}
-		}
-		v.Rows = append(v.Rows, row)
-	}
-	if page.Next != nil {
-		v.NextURL = q.pageURL(listquery.UsersByEmail, page.Next)
-	}
-	if v.CanEdit && pl.MSP && len(v.Rows) > 0 {
-		mb, err := h.userMoveBar(ctx, pl, q.CustomerID, nil, formErrors{})
-		if err != nil {
-			return v, err
-		}
-		mb.Return = v.URL
-		v.Move = mb
-	}
-	return v, nil
-}
-
-// userMoveBar builds the bar that moves checked users.
-func (h *Handler) userMoveBar(ctx context.Context, pl placement, customerID string, entityIDs []string, errs formErrors) (*moveBar, error) {
-	mb := &moveBar{Action: "/users/move", Noun: "users", Errors: errs, Selected: map[string]bool{}}
-	if pl.Picks() {
-		mb.Customer = pl.customerPicker(customerPicker{ID: "move-customer", Name: "move_customer_id", Label: "To customer",
-			NoneLabel: "None — organization users", Target: "move-entity-picker", URL: "/pickers/entities?kind=move-user", Refresh: true,
-			Error: errs.Msg("customer_id")}, customerID)
-	}
-	e, err := h.entityPicker(ctx, pl, "move-user", customerID, entityIDs)
-	if err != nil {
-		return nil, err
-	}
-	e.Error = errs.Msg("entity_ids")
-	mb.Entities = e
-	return mb, nil
-}
-
-func (h *Handler) users(w http.ResponseWriter, r *http.Request) error {
-	pl, err := h.recordsPlacement(r, "users")
-	if err != nil {
-		return err
-	}
-	q, err := h.readRecordQuery(r.Context(), "/users", r.URL.Query(), listquery.UsersByEmail, pl)
-	if err != nil {
-		return err
-	}
-	v, err := h.usersList(r, "Users", pl, q)
-	if err != nil {
-		return err
-	}
-	v.Flash = takeFlash(w, r)
-	h.render(w, r, http.StatusOK, "users", v)
-	return nil
-}
-
-// showUserForm renders the Users page with the sidebar open over its
-// first page.
-func (h *Handler) showUserForm(w http.ResponseWriter, r *http.Request, status int, title string, pl placement, form *recordForm) error {
-	v, err := h.usersList(r, title, pl, recordQuery{Base: "/users"})
-	if err != nil {
-		return err
-	}
-	form.Return = returnTo(r.FormValue("return"), "/users")
-	v.Form = form
-	h.render(w, r, status, "users", v)
-	return nil
-}
-
-func (h *Handler) newUser(w http.ResponseWriter, r *http.Request) error {
-	if err := requireCan(r, "users", "add"); err != nil {
-		return err
-	}
-	pl, err := h.recordsPlacement(r, "users")
-	if err != nil {
-		return err
-	}
-	p := principalOf(r)
-	values := url.Values{"is_active": {"on"}, "kind": {domain.KindUser}}
-	if c := r.URL.Query().Get("customer_id"); c != "" && pl.Picks() && pl.knows(c) {
-		values.Set("customer_id", c)
-	}
-	if !pl.OrgScope {
-		values.Set("role", domain.RoleCustomerUser)
-	}
-	form, err := h.userForm(r.Context(), p, pl, false, false, values, formErrors{})
-	if err != nil {
-		return err
-	}
-	form.Action = "/users/new"
-	return h.showUserForm(w, r, http.StatusOK, "Add User", pl, form)
-}
-
-func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	if err := requireCan(r, "users", "add"); err != nil {
-		return err
-	}
-	pl, err := h.recordsPlacement(r, "users")
-	if err != nil {
-		return err
-	}
-	p := principalOf(r)
-	values := r.PostForm
-	status := http.StatusOK
-	var errs formErrors
-	if r.PostFormValue("op") != "customer" {
-		u, err := h.svc.users.CreateUser(r.Context(), userInput(values, pl))
-		if err == nil {
-			setFlash(w, "User “"+u.Name+"” ("+u.Email+") was added.")
-			return seeOther(w, r, returnTo(r.PostFormValue("return"), "/users"))
-		}
-		var ferr error
-		if status, ferr = formStatus(err); ferr != nil {
-			return ferr
-		}
-		errs = formErrorsFrom(err, fieldResolverFor(userRefs))
-	}
-	form, err := h.userForm(r.Context(), p, pl, false, false, values, errs)
-	if err != nil {
-		return err
-	}
-	form.Action, form.Dirty = "/users/new", true
-	return h.showUserForm(w, r, status, "Add User", pl, form)
-}
-
-func (h *Handler) editUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := recordFor(r, h.svc.users.User, "users", "edit")
-	if err != nil {
-		return err
-	}
-	pl, err := h.recordsPlacement(r, "users")
-	if err != nil {
-		return err
-	}
-	p := principalOf(r)
-	form, err := h.userForm(r.Context(), p, pl, true, u.ID == p.UserID, userValues(u), formErrors{})
-	if err != nil {
-		return err
-	}
-	form.Action, form.Version = "/users/"+url.PathEscape(u.ID)+"/edit", u.Version
-	return h.showUserForm(w, r, http.StatusOK, "Edit User "+u.Name, pl, form)
-}
-
-func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	ctx := r.Context()
-	u, err := h.svc.users.User(ctx, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if err := requireCan(r, "users", "edit"); err != nil {
-		return err
-	}
-	version, err := versionOf(r, "user")
-	if err != nil {
-		return err
-	}
-	pl, err := h.recordsPlacement(r, "users")
-	if err != nil {
-		return err
-	}
-	p := principalOf(r)
-	self := u.ID == p.UserID
-	values := r.PostForm
-	values.Set("email", u.Email)
-	if self {
-		values.Set("role", u.Role)
-		values.Set("customer_id", u.CustomerID)
-		values.Set("is_active", boolValue(u.IsActive))
-	}
-	status := http.StatusOK
-	var errs formErrors
-	if r.PostFormValue("op") != "customer" {
-		in := userInput(values, pl)
-		saved, err := h.svc.users.UpdateUser(ctx, u.ID, version, func(domain.UserInput) (domain.UserInput, error) { return in, nil })
-		if err == nil {
-			setFlash(w, "User “"+saved.Name+"” ("+saved.Email+") was saved.")
-			return seeOther(w, r, returnTo(r.PostFormValue("return"), "/users"))
-		}
-		var ferr error
-		if status, ferr = formStatus(err); ferr != nil {
-			return ferr
-		}
-		errs = formErrorsFrom(err, fieldResolverFor(userRefs))
-		if domain.ErrorCode(err) == domain.EPrecondition {
-			if u, err = h.svc.users.User(ctx, u.ID); err != nil {
-				return err
-			}
-			version = u.Version
-			if errs, err = h.userConflict(ctx, pl, self, u, values); err != nil {
-				return err
-			}
-		}
-	}
-	form, err := h.userForm(ctx, p, pl, true, self, values, errs)
-	if err != nil {
-		return err
-	}
-	form.Action, form.Version, form.Dirty = "/users/"+url.PathEscape(u.ID)+"/edit", version, true
-	return h.showUserForm(w, r, status, "Edit User "+u.Name, pl, form)
-}
-
 // userConflict is the conflict view of an edit of u refused because u
 // changed since the form was opened: u as stored now beside values as typed.
 func (h *Handler) userConflict(ctx context.Context, pl placement, self bool, u domain.User, values url.Values) (formErrors, error) {
@@ -467,74 +200,11 @@ func (h *Handler) userConflict(ctx context.Context, pl placement, self bool, u d
 }
 
 // userDelete builds the delete dialog of u.
-func userDelete(u domain.User, pl placement) *recordDelete {
+func userDelete(u domain.User) *recordDelete {
 	d := &recordDelete{Noun: "user", Action: "/users/" + url.PathEscape(u.ID) + "/delete", Return: "/users",
 		Name: u.Name + " (" + u.Email + ")", Version: u.Version,
 		Detail: "They can no longer sign in, and their sessions and API tokens stop working at once."}
 	return d
-}
-
-func (h *Handler) confirmDeleteUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := recordFor(r, h.svc.users.User, "users", "delete")
-	if err != nil {
-		return err
-	}
-	pl, err := h.recordsPlacement(r, "users")
-	if err != nil {
-		return err
-	}
-	v, err := h.usersList(r, "Delete User "+u.Name, pl, recordQuery{Base: "/users"})
-	if err != nil {
-		return err
-	}
-	v.Delete = userDelete(u, pl)
-	if u.ID == principalOf(r).UserID {
-		v.Delete.Alert = "You cannot delete yourself; another administrator can."
-	}
-	h.render(w, r, http.StatusOK, "users", v)
-	return nil
-}
-
-func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	u, err := recordFor(r, h.svc.users.User, "users", "delete")
-	if err != nil {
-		return err
-	}
-	version, err := versionOf(r, "user")
-	if err != nil {
-		return err
-	}
-	err = h.svc.users.DeleteUser(r.Context(), u.ID, version)
-	if err == nil {
-		setFlash(w, "User “"+u.Name+"” ("+u.Email+") was deleted.")
-		return seeOther(w, r, "/users")
-	}
-	de := domainErr(err)
-	if de == nil || (de.Code != domain.EPrecondition && de.Code != domain.EConflict) {
-		return err
-	}
-	pl, perr := h.recordsPlacement(r, "users")
-	if perr != nil {
-		return perr
-	}
-	v, lerr := h.usersList(r, "Delete User "+u.Name, pl, recordQuery{Base: "/users"})
-	if lerr != nil {
-		return lerr
-	}
-	v.Delete = userDelete(u, pl)
-	v.Delete.Alert = de.Message
-	if de.Code == domain.EPrecondition {
-		v.Delete.Alert = "Someone else changed this user after you opened this dialog, so it was not deleted. Check the user, then confirm again."
-		v.Delete.Version = 0
-		if fresh, ferr := h.svc.users.User(r.Context(), u.ID); ferr == nil {
-			v.Delete.Version = fresh.Version
-		}
-	}
-	h.render(w, r, http.StatusConflict, "users", v)
-	return nil
 }
 
 // moveUserRefs maps the field paths of a refused move to the move bar.
@@ -545,65 +215,87 @@ var moveUserRefs = map[string]fieldRef{
 	"ids":         {Label: "Selection"},
 }
 
-// moveUsers moves the checked users to a customer and entities. Without
-// the script, "Show entities" comes here too and shows the target
-// customer's entities with the checked rows kept.
-func (h *Handler) moveUsers(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
-		return err
+// userRows are a page of users as the table shows them.
+func (h *Handler) userRows(ctx context.Context, p domain.Principal, pl placement, users []domain.User, ticked map[string]bool) (any, error) {
+	var custs []string
+	for _, u := range users {
+		custs = append(custs, u.CustomerID)
 	}
-	if err := requireCan(r, "users", "edit"); err != nil {
-		return err
-	}
-	pl, err := h.recordsPlacement(r, "users")
+	names, err := h.entityNames(ctx, custs)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ret := returnTo(r.PostFormValue("return"), "/users")
-	ids := r.PostForm["ids"]
-	target := pl.fixedCustomer(r.PostFormValue("move_customer_id"))
-	entities := r.PostForm["move_entity_ids"]
-	status := http.StatusOK
-	var errs formErrors
-	if r.PostFormValue("op") != "customer" {
-		err := h.svc.users.MoveUsers(r.Context(), ids, target, entities)
-		if err == nil {
-			where := "the organization"
-			if target != "" {
-				where = "“" + pl.customerName(target) + "”"
+	roles := h.roleNames(ctx)
+	rows := make([]userRow, 0, len(users))
+	for _, u := range users {
+		row := userRow{ID: u.ID, Email: u.Email, Name: u.Name, Kind: kindLabels[u.Kind], Role: roles[u.Role],
+			Customer: pl.customerName(u.CustomerID), Active: u.IsActive, Self: u.ID == p.UserID, Checked: ticked[u.ID]}
+		if row.Role == "" {
+			row.Role = u.Role
+		}
+		for _, e := range u.EntityIDs {
+			if n, ok := names[e]; ok {
+				row.Entities = append(row.Entities, n)
 			}
-			setFlash(w, "Moved "+pluralize(int64(len(ids)), "user", "users")+" to "+where+".")
-			return seeOther(w, r, ret)
 		}
-		var ferr error
-		if status, ferr = moveStatus(err); ferr != nil {
-			return ferr
-		}
-		errs = formErrorsFrom(err, fieldResolverFor(moveUserRefs))
+		rows = append(rows, row)
 	}
-	u, _ := url.Parse(ret)
-	q, err := h.readRecordQuery(r.Context(), "/users", u.Query(), listquery.UsersByEmail, pl)
-	if err != nil {
-		return err
-	}
-	v, err := h.usersList(r, "Users", pl, q)
-	if err != nil {
-		return err
-	}
-	if v.Move != nil {
-		mb, err := h.userMoveBar(r.Context(), pl, target, entities, errs)
-		if err != nil {
-			return err
+	return rows, nil
+}
+
+// userPage is the Users page: the records page of users.
+var userPage = &recordPage[domain.User, domain.UserInput]{
+	texts: recordTexts{Title: "Users", One: "User", Noun: "user", Plural: "users", Base: "/users", Icon: "i-users",
+		SubAll:        "The people who sign in: the organization's own staff and its customers' users.",
+		SubOwn:        "The people of %s who sign in.",
+		EmptyFiltered: "No user belongs to this customer or entity yet.",
+		EmptyAdd:      "Add the people who sign in: give each a role, and map a customer's users to the customer and, if you like, to some of its entities.",
+		MoveNone:      "None — organization users", EntitiesField: "entity_ids",
+		EmptyNone: "An administrator has not added any users yet."},
+	order: listquery.UsersByEmail,
+	list: func(h *Handler, ctx context.Context, q recordQuery) (domain.UserPage, error) {
+		return h.svc.users.ListUsers(ctx, domain.UserFilter{CustomerID: q.CustomerID, EntityID: q.EntityID, Cursor: q.Cursor})
+	},
+	read: func(h *Handler) func(context.Context, string) (domain.User, error) { return h.svc.users.User },
+	create: func(h *Handler, ctx context.Context, in domain.UserInput) (domain.User, error) {
+		return h.svc.users.CreateUser(ctx, in)
+	},
+	update: func(h *Handler, ctx context.Context, id string, version int64, in domain.UserInput) (domain.User, error) {
+		return h.svc.users.UpdateUser(ctx, id, version, func(domain.UserInput) (domain.UserInput, error) { return in, nil })
+	},
+	remove: func(h *Handler, ctx context.Context, id string, version int64) error {
+		return h.svc.users.DeleteUser(ctx, id, version)
+	},
+	move: func(h *Handler, ctx context.Context, ids []string, customerID string, entities []string) error {
+		return h.svc.users.MoveUsers(ctx, ids, customerID, entities)
+	},
+	id:      func(u domain.User) string { return u.ID },
+	version: func(u domain.User) int64 { return u.Version },
+	name:    func(u domain.User) string { return u.Name },
+	told:    func(u domain.User) string { return "User “" + u.Name + "” (" + u.Email + ")" },
+	values:  userValues,
+	blank: func(pl placement) url.Values {
+		v := url.Values{"is_active": {"on"}, "kind": {domain.KindUser}}
+		if !pl.OrgScope {
+			v.Set("role", domain.RoleCustomerUser)
 		}
-		mb.Return = v.URL
-		for _, id := range ids {
-			mb.Selected[id] = true
+		return v
+	},
+	input:    userInput,
+	refs:     userRefs,
+	form:     (*Handler).userForm,
+	conflict: (*Handler).userConflict,
+	rows:     (*Handler).userRows,
+	moveRefs: moveUserRefs,
+	moveTo:   func(posted url.Values) []string { return posted["move_entity_ids"] },
+	deleted:  userDelete,
+	self:     func(u domain.User, p domain.Principal) bool { return u.ID == p.UserID },
+	pin: func(u domain.User, values url.Values, self bool) {
+		values.Set("email", u.Email)
+		if self {
+			values.Set("role", u.Role)
+			values.Set("customer_id", u.CustomerID)
+			values.Set("is_active", boolValue(u.IsActive))
 		}
-		v.Move = mb
-		for i := range v.Rows {
-			v.Rows[i].Checked = mb.Selected[v.Rows[i].ID]
-		}
-	}
-	h.render(w, r, status, "users", v)
-	return nil
+	},
 }
