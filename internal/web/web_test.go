@@ -191,7 +191,7 @@ func TestNewCustomerForm(t *testing.T) {
 		{"f-code", "Code *", "AIR001"},
 		{"f-domain", "Domain", "airtel.com"},
 		{"f-business-email", "Business Email", "enterprise@airtel.com"},
-		{"f-phone", "Phone Number", "25********8"},
+		{"f-phone", "Phone Number", "201 555 0123"},
 		{"f-website", "Website", "https://www.airtel.com/"},
 		{"f-subscription-id", "Subscription ID", "SUBAIR2026001"},
 		{"f-location-location-name", "Location Name", "Airtel Corporate HQ"},
@@ -296,6 +296,30 @@ func TestAddCustomer(t *testing.T) {
 	if res := s.get(c, "/customers"); byID(res.doc, "flash") != nil {
 		t.Errorf("notice shown twice")
 	}
+
+	t.Run("Website and domain as people type them", func(t *testing.T) {
+		f := url.Values{"name": {"Jio"}, "code": {"JIO01"}, "website": {"www.jio.com"}, "domain": {"https://www.jio.com/about"}}
+		if res := s.post(c, "/customers/new", f); res.status != http.StatusSeeOther {
+			t.Fatalf("status %d:\n%s", res.status, res.body)
+		}
+		found := false
+		for _, got := range s.customers() {
+			if got.Code == "JIO01" {
+				found = true
+				if got.Website != "https://www.jio.com" || got.Domain != "www.jio.com" {
+					t.Errorf("stored website %q, domain %q", got.Website, got.Domain)
+				}
+			}
+		}
+		if !found {
+			t.Error("the customer was not stored")
+		}
+		// A scheme other than http(s) is not rewritten: it is refused.
+		bad := url.Values{"name": {"Vi"}, "code": {"VI01"}, "website": {"ftp://vi.com"}}
+		if res := s.post(c, "/customers/new", bad); res.status != http.StatusUnprocessableEntity {
+			t.Errorf("ftp website: status %d", res.status)
+		}
+	})
 
 	t.Run("Inactive", func(t *testing.T) {
 		f := url.Values{"name": {"Dormant Ltd"}, "code": {"DORM"}} // no is_active: the toggle is off

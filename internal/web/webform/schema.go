@@ -44,6 +44,10 @@ type Field struct {
 	// OnLabel and OffLabel are a toggle's words; "Active" and "Inactive"
 	// when empty.
 	OnLabel, OffLabel string
+	// Tidy, when set, is applied to a text field's posted value before it
+	// goes into the input (WithScheme, HostOnly); what the form shows
+	// again is what was typed.
+	Tidy func(string) string
 }
 
 // maxPhoneNumber leaves room in domain.MaxPhoneInputChars for the "+<code> "
@@ -78,10 +82,12 @@ var CustomerSections = []Section{
 		{Path: "name", Label: "Customer Name", Placeholder: "Airtel", Max: domain.MaxCustomerName, Type: "text", Required: true, Autocomplete: "organization"},
 		{Path: "code", Label: "Code", Placeholder: "AIR001", Max: domain.MaxCustomerCode, Type: "text", Required: true, Code: true,
 			Hint: "2–32 letters, digits, _ or -. Unique among customers."},
-		{Path: "domain", Label: "Domain", Placeholder: "airtel.com", Max: domain.MaxDomain, Type: "text", Code: true},
+		{Path: "domain", Label: "Domain", Placeholder: "airtel.com", Max: domain.MaxDomain, Type: "text", Code: true, Tidy: HostOnly,
+			Hint: "A web address pasted here is trimmed to its host name."},
 		{Path: "business_email", Label: "Business Email", Placeholder: "enterprise@airtel.com", Max: domain.MaxEmail, Type: "email", Autocomplete: "email", Code: true},
-		{Path: "phone", Label: "Phone Number", Placeholder: "25********8", Max: MaxPhoneNumber, Type: "tel", Kind: Phone, Autocomplete: "tel-national"},
-		{Path: "website", Label: "Website", Placeholder: "https://www.airtel.com/", Max: domain.MaxWebsite, Type: "url", Autocomplete: "url", Code: true},
+		{Path: "phone", Label: "Phone Number", Placeholder: "201 555 0123", Max: MaxPhoneNumber, Type: "tel", Kind: Phone, Autocomplete: "tel-national"},
+		{Path: "website", Label: "Website", Placeholder: "https://www.airtel.com/", Max: domain.MaxWebsite, Type: "text", Autocomplete: "url", Code: true,
+			Tidy: WithScheme, Hint: "https:// is added when you leave it out."},
 		{Path: "subscription_id", Label: "Subscription ID", Placeholder: "SUBAIR2026001", Max: domain.MaxSubscriptionID, Type: "text", Code: true},
 		{Path: "is_active", Label: "Is Active", Kind: Toggle},
 	}},
@@ -99,7 +105,7 @@ var EntitySections = []Section{
 			Hint: "Optional; 2–32 letters, digits, _ or -."},
 		{Path: "type", Label: "Type", Kind: Select},
 		{Path: "business_email", Label: "Business Email", Placeholder: "mumbai@airtel.com", Max: domain.MaxEmail, Type: "email", Code: true},
-		{Path: "phone", Label: "Phone Number", Placeholder: "22********0", Max: MaxPhoneNumber, Type: "tel", Kind: Phone},
+		{Path: "phone", Label: "Phone Number", Placeholder: "201 555 0124", Max: MaxPhoneNumber, Type: "tel", Kind: Phone},
 		{Path: "is_active", Label: "Is Active", Kind: Toggle},
 	}},
 	{"Location", LocationFields},

@@ -119,7 +119,11 @@ func Read(v url.Values, sections []Section, in any) {
 			case Phone:
 				f.SetString(CombinePhone(v.Get("phone_region"), v.Get(d.Path)))
 			default:
-				f.SetString(v.Get(d.Path))
+				x := v.Get(d.Path)
+				if d.Tidy != nil {
+					x = d.Tidy(x)
+				}
+				f.SetString(x)
 			}
 		}
 	}
@@ -189,4 +193,30 @@ func EntityInput(v url.Values) domain.EntityInput {
 	var in domain.EntityInput
 	Read(v, EntitySections, &in)
 	return in
+}
+
+// WithScheme is a website as a person means it: one typed without a
+// scheme ("www.airtel.com") gets https://. Anything with a scheme is left
+// for the domain to accept or refuse (ftp:// stays ftp://, and is refused).
+func WithScheme(s string) string {
+	t := strings.TrimSpace(s)
+	if t == "" || strings.Contains(t, "://") {
+		return s
+	}
+	return "https://" + t
+}
+
+// HostOnly is a domain as a person means it: a web address pasted in its
+// place ("https://www.airtel.com/about") is trimmed to its host name. One
+// with user info, or that does not parse, is left for the domain to refuse.
+func HostOnly(s string) string {
+	t := strings.TrimSpace(s)
+	if !strings.Contains(t, "://") {
+		return s
+	}
+	u, err := url.Parse(t)
+	if err != nil || u.User != nil || u.Hostname() == "" {
+		return s
+	}
+	return u.Hostname()
 }

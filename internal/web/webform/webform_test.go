@@ -73,3 +73,35 @@ func TestPickKeepsOnlyTheSectionsFields(t *testing.T) {
 		t.Errorf("the picked entity does not validate: %v", fe)
 	}
 }
+
+func TestTidy(t *testing.T) {
+	for in, want := range map[string]string{
+		"www.airtel.com":          "https://www.airtel.com",
+		" airtel.com/about ":      "https://airtel.com/about",
+		"https://www.airtel.com/": "https://www.airtel.com/",
+		"ftp://airtel.com":        "ftp://airtel.com", // refused by the domain, not rewritten
+		"javascript:alert(1)":     "https://javascript:alert(1)",
+		"":                        "",
+	} {
+		if got := WithScheme(in); got != want {
+			t.Errorf("WithScheme(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"https://www.airtel.com/about?x=1": "www.airtel.com",
+		"http://AIRTEL.com:8080":           "AIRTEL.com",
+		"airtel.com":                       "airtel.com",
+		"https://user@airtel.com/":         "https://user@airtel.com/",
+		"https://":                         "https://",
+	} {
+		if got := HostOnly(in); got != want {
+			t.Errorf("HostOnly(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// What a person typed goes into the input tidied.
+	var in domain.CustomerInput
+	Read(url.Values{"website": {"www.airtel.com"}, "domain": {"https://airtel.com/x"}}, CustomerSections, &in)
+	if in.Website != "https://www.airtel.com" || in.Domain != "airtel.com" {
+		t.Errorf("read %q and %q", in.Website, in.Domain)
+	}
+}
