@@ -276,6 +276,48 @@ func CheckPostalCode(country, pin string) (string, bool) {
 	return "Not a valid postal code: use 3 to 12 letters, digits, spaces or dashes.", false
 }
 
+// CanonicalPostalCode is a valid postal code of country (CheckPostalCode)
+// in that country's written form: upper case, with the spaces and dashes
+// where its examples have them — "sw1a1aa" is "SW1A 1AA" in the United
+// Kingdom, "1234ab" is "1234 AB" in the Netherlands, "12345 6789" is
+// "12345-6789" in the United States. The form is taken from the first of
+// the country's examples as long as the code, without its separators, and
+// kept only if it still matches the country's pattern; a code no example
+// shapes, or of a country without a known format, is kept as written, in
+// upper case where the country has a format.
+func CanonicalPostalCode(country, pin string) string {
+	pin = strings.TrimSpace(pin)
+	re, ok := postalRegexps()[country]
+	if !ok {
+		return pin
+	}
+	compact := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(pin))
+	for ex := range strings.SplitSeq(postalFormats[country].examples, ",") {
+		ex = strings.TrimSpace(ex)
+		var b strings.Builder
+		i := 0
+		for _, r := range ex {
+			if r == ' ' || r == '-' {
+				b.WriteRune(r)
+				continue
+			}
+			if i >= len(compact) {
+				i = -1
+				break
+			}
+			b.WriteByte(compact[i])
+			i++
+		}
+		if i == len(compact) && re.MatchString(b.String()) {
+			return b.String()
+		}
+	}
+	if up := strings.ToUpper(pin); re.MatchString(up) {
+		return up
+	}
+	return pin
+}
+
 // maxE164Digits is E.164's limit on a number's digits, country code
 // included.
 const maxE164Digits = 15

@@ -78,6 +78,8 @@ func (l Location) Normalize() (Location, FieldErrors) {
 	if out.PinCode != "" && countryOK && !fe.Has("pin_code") {
 		if msg, ok := CheckPostalCode(out.Country, out.PinCode); !ok {
 			fe.Add("pin_code", FieldFormat, msg)
+		} else {
+			out.PinCode = CanonicalPostalCode(out.Country, out.PinCode)
 		}
 	}
 	return out, fe

@@ -39,7 +39,7 @@ func TestLocationNormalize(t *testing.T) {
 		{
 			name: "resolves a lower-case code",
 			in:   domain.Location{Country: "gb", PinCode: "sw1a 1aa"},
-			want: domain.Location{Country: "GB", PinCode: "sw1a 1aa"},
+			want: domain.Location{Country: "GB", PinCode: "SW1A 1AA"},
 		},
 		{
 			name: "resolves an alias",
@@ -165,5 +165,42 @@ func TestLocationNormalizeUnknownCountryKeepsInput(t *testing.T) {
 	}
 	if got.Country != "Narnia" {
 		t.Errorf("Country = %q, want the trimmed input", got.Country)
+	}
+}
+
+func TestCanonicalPostalCode(t *testing.T) {
+	for _, tc := range []struct{ country, in, want string }{
+		{"GB", "sw1a1aa", "SW1A 1AA"},
+		{"GB", "SW1A 1AA", "SW1A 1AA"},
+		{"GB", "m344ab", "M34 4AB"},
+		{"GB", "m25bq", "M2 5BQ"},
+		{"GB", "bfpo61", "BFPO 61"},
+		{"CA", "h3z2y7", "H3Z 2Y7"},
+		{"NL", "1234ab", "1234 AB"},
+		{"US", "12345 6789", "12345-6789"},
+		{"US", "10036", "10036"},
+		{"JP", "1540023", "154-0023"},
+		{"BR", "40301110", "40301-110"},
+		{"IN", "110034", "110034"},
+		{"", "ab-12", "ab-12"}, // no known format: as written
+	} {
+		if msg, ok := domain.CheckPostalCode(tc.country, tc.in); tc.country != "" && !ok {
+			t.Fatalf("%s %q is not valid to begin with: %s", tc.country, tc.in, msg)
+		}
+		if got := domain.CanonicalPostalCode(tc.country, tc.in); got != tc.want {
+			t.Errorf("CanonicalPostalCode(%s, %q) = %q, want %q", tc.country, tc.in, got, tc.want)
+		}
+	}
+	// Every country's own examples are already in their written form.
+	for country, ex := range map[string]string{"GB": "EC1Y 8SY", "CA": "K1A 0B1", "NL": "2490 AA", "US": "22162-1010",
+		"JP": "154-0023", "BR": "40301-110", "PL": "00-950", "SE": "11455", "DE": "26133"} {
+		if got := domain.CanonicalPostalCode(country, ex); got != ex {
+			t.Errorf("%s: its example %q becomes %q", country, ex, got)
+		}
+	}
+	// A location keeps the written form.
+	loc, fe := domain.Location{Country: "United Kingdom", PinCode: " sw1a1aa "}.Normalize()
+	if len(fe) != 0 || loc.PinCode != "SW1A 1AA" {
+		t.Errorf("normalized %q, %v", loc.PinCode, fe)
 	}
 }
