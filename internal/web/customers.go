@@ -636,6 +636,8 @@ func (h *Handler) editEntityAction(ctx context.Context, c domain.Customer, wz *w
 		}
 	case "entity_cancel":
 		wz.clearDraft()
+	case "entity_same_address":
+		wz.sameAddress(&note)
 	default:
 		return formErrors{}, note, 0, domain.Errorf(domain.EBadRequest, "Unknown action %q.", op)
 	}

@@ -513,3 +513,59 @@ func TestEditEntities(t *testing.T) {
 		t.Errorf("card figure %q", got)
 	}
 }
+
+// TestEntityStartsFromTheCustomer checks that a new entity of the Add
+// wizard starts in its customer's country, and that "Same address as the
+// customer" copies the customer's location into the editor without
+// touching the rest of what was typed there.
+func TestEntityStartsFromTheCustomer(t *testing.T) {
+	s := MustStack(t, service.FirstStart{}, false)
+	c := s.signedIn()
+	f := validForm() // in the United States
+	f.Set("op", "step:entities")
+	f.Set("step", "details")
+	res := s.post(c, "/customers/new", f)
+	if res.status != http.StatusOK {
+		t.Fatalf("Next: status %d", res.status)
+	}
+	if got := selected(res.doc, "f-entity-location-country"); got != "US" {
+		t.Errorf("a new entity starts in %q, want the customer's US", got)
+	}
+
+	f = formOf(res.doc, "customer-form")
+	f.Set("entity.name", "Airtel Midtown")
+	f.Set("entity.location.city", "Boston")
+	f.Set("op", "entity_same_address")
+	res = s.post(c, "/customers/new", f)
+	if res.status != http.StatusOK {
+		t.Fatalf("same address: status %d", res.status)
+	}
+	for id, want := range map[string]string{
+		"f-entity-name": "Airtel Midtown", "f-entity-location-city": "New York", "f-entity-location-pin-code": "10036",
+		"f-entity-location-address-line1": "1095 Avenue of the Americas", "f-entity-location-location-name": "Airtel Corporate HQ",
+	} {
+		if got := attr(byID(res.doc, id), "value"); got != want {
+			t.Errorf("%s = %q, want %q", id, got, want)
+		}
+	}
+	if !strings.Contains(text(byID(res.doc, "entity-status")), "address was copied") {
+		t.Errorf("no status: %q", text(byID(res.doc, "entity-status")))
+	}
+	if n := len(s.customers()); n != 0 {
+		t.Fatalf("the action created %d customers", n)
+	}
+
+	// A blank editor (only the default country in it) is not an entity
+	// left unsaved: Submit goes through without asking.
+	f = formOf(res.doc, "customer-form")
+	f.Set("op", "entity_cancel")
+	res = s.post(c, "/customers/new", f)
+	if got := selected(res.doc, "f-entity-location-country"); got != "US" {
+		t.Errorf("after Clear the editor is in %q, want US", got)
+	}
+	f = formOf(res.doc, "customer-form")
+	f.Set("op", "submit")
+	if res := s.post(c, "/customers/new", f); res.status != http.StatusSeeOther {
+		t.Errorf("Submit with a blank editor: status %d\n%s", res.status, text(byID(res.doc, "form-errors")))
+	}
+}

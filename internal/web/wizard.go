@@ -97,11 +97,12 @@ func newEntityDraft() url.Values {
 	return url.Values{"type": {domain.EntityBranch}, "is_active": {"on"}}
 }
 
-// entityBlank reports whether v holds nothing a person typed: the type, the
+// entityBlank reports whether v holds nothing a person typed: the country
+// (which a new entity takes from its customer), the type, the
 // toggle and the phone's country code have defaults and do not count.
 func entityBlank(v url.Values) bool {
 	for k, vals := range v {
-		if k == "type" || k == "is_active" || k == "phone_region" {
+		if k == "type" || k == "is_active" || k == "phone_region" || k == "location.country" {
 			continue
 		}
 		for _, x := range vals {
@@ -189,6 +190,7 @@ func readWizard(posted url.Values, edit bool) (*wizard, error) {
 			}
 			wz.draftVersion = ver
 		}
+		wz.defaultCountry()
 		return wz, nil
 	}
 	byIndex := map[int]url.Values{}
@@ -228,6 +230,7 @@ func readWizard(posted url.Values, edit bool) (*wizard, error) {
 			return nil, domain.Errorf(domain.EBadRequest, "The entity form names an entity that is not in the list; open Add Customer again.")
 		}
 	}
+	wz.defaultCountry()
 	return wz, nil
 }
 
@@ -255,6 +258,35 @@ func (wz *wizard) resolveOp(raw string) (op, arg string) {
 
 func (wz *wizard) clearDraft() {
 	wz.draft, wz.draftIndex, wz.draftID, wz.draftVersion = newEntityDraft(), -1, "", 0
+	wz.defaultCountry()
+}
+
+// defaultCountry starts a new entity, while nothing is typed in it, in its
+// customer's country: most of a customer's branches are where it is.
+func (wz *wizard) defaultCountry() {
+	if wz.draftIndex < 0 && wz.draftID == "" && entityBlank(wz.draft) && wz.draft.Get("location.country") == "" {
+		if c := wz.customer.Get("location.country"); c != "" {
+			wz.draft.Set("location.country", c)
+		}
+	}
+}
+
+// sameAddress copies the customer's location block, as typed, into the
+// entity editor (the rest of what was typed there stays).
+func (wz *wizard) sameAddress(note *panelNote) {
+	for _, s := range webform.EntitySections {
+		for _, f := range s.Fields {
+			if strings.HasPrefix(f.Path, "location.") {
+				if v := wz.customer.Get(f.Path); v != "" {
+					wz.draft.Set(f.Path, v)
+				} else {
+					wz.draft.Del(f.Path)
+				}
+			}
+		}
+	}
+	note.status = "The customer's address was copied into the entity."
+	note.focus = webform.ID(editorPrefix + "location.location_name")
 }
 
 // addDraftPending reports whether the Add wizard's editor holds input that
@@ -701,6 +733,8 @@ func addEntityAction(wz *wizard, op, arg string) (formErrors, panelNote, int, er
 		}
 	case "entity_cancel":
 		wz.clearDraft()
+	case "entity_same_address":
+		wz.sameAddress(&note)
 	default:
 		return formErrors{}, note, 0, domain.Errorf(domain.EBadRequest, "Unknown action %q.", op)
 	}
