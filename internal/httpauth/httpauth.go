@@ -100,7 +100,8 @@ func credentialsUnavailable(w http.ResponseWriter, r *http.Request, log *slog.Lo
 	}
 	log.Log(r.Context(), level, "checking credentials failed", "method", r.Method, "path", r.URL.Path,
 		"request_id", id, "err", err)
-	problem.Write(w, r, problem.Internal(r, "Your credentials could not be checked;"))
+	problem.Write(w, r, problem.New(http.StatusInternalServerError, "internal",
+		"Your credentials could not be checked; the error has been logged with request id "+id+"."))
 }
 
 // ClientAddr returns the address a request came from: the peer's IP or,

@@ -152,8 +152,8 @@ func (h *Handler) assetRows(ctx context.Context, _ domain.Principal, pl placemen
 // assetPage is the Assets page: the records page of assets.
 var assetPage = &recordPage[domain.Asset, domain.AssetInput]{
 	texts: recordTexts{Title: "Assets", One: "Asset", Noun: "asset", Plural: "assets", Base: "/assets", Icon: "i-assets",
-		SubAll:        "The devices and items %s manages, each mapped to the organization or to a customer and its entity.",
-		SubOwn:        "The devices and items of %s.",
+		SubAll:        "The devices and items {org} manages, each mapped to the organization or to a customer and its entity.",
+		SubOwn:        "The devices and items of {customer}.",
 		EmptyFiltered: "No asset is mapped to this customer or entity yet.",
 		EmptyAdd:      "Add the devices and items you manage, and map each to a customer and, if you like, one of its entities.",
 		MoveNone:      "None — the organization's own", EntitiesField: "entity_id",

@@ -509,11 +509,11 @@ func (h *Handler) saveCustomer(w http.ResponseWriter, r *http.Request, id string
 // that differs from what was typed.
 func (h *Handler) editDraftPending(ctx context.Context, customerID string, wz *wizard) (bool, error) {
 	if wz.draftID == "" {
-		return !entityBlank(wz.draft), nil
+		return !wz.draftBlank(), nil
 	}
 	e, err := h.svc.entities.Entity(ctx, customerID, wz.draftID)
 	if domain.ErrorCode(err) == domain.ENotFound {
-		return !entityBlank(wz.draft), nil
+		return !wz.draftBlank(), nil
 	}
 	if err != nil {
 		return false, err

@@ -563,8 +563,31 @@ func TestEntityStartsFromTheCustomer(t *testing.T) {
 	if got := selected(res.doc, "f-entity-location-country"); got != "US" {
 		t.Errorf("after Clear the editor is in %q, want US", got)
 	}
+	// The default follows the customer's country while nothing else is
+	// typed in the editor.
+	f = formOf(res.doc, "customer-form")
+	f.Set("location.country", "GB")
+	f.Set("location.pin_code", "SW1A 1AA")
+	f.Set("op", "step:entities")
+	res = s.post(c, "/customers/new", f)
+	if got := selected(res.doc, "f-entity-location-country"); got != "GB" {
+		t.Errorf("after the customer moved to GB the editor is in %q", got)
+	}
+	// A country the person picks is theirs: it is kept, and it is an
+	// entity left unsaved.
+	f = formOf(res.doc, "customer-form")
+	f.Set("entity.location.country", "IN")
+	f.Set("op", "step:entities")
+	res = s.post(c, "/customers/new", f)
+	if got := selected(res.doc, "f-entity-location-country"); got != "IN" {
+		t.Errorf("a picked country became %q", got)
+	}
 	f = formOf(res.doc, "customer-form")
 	f.Set("op", "submit")
+	if res := s.post(c, "/customers/new", f); res.status == http.StatusSeeOther {
+		t.Errorf("Submit went through with an entity's country picked and not saved")
+	}
+	f.Set("entity.location.country", "GB")
 	if res := s.post(c, "/customers/new", f); res.status != http.StatusSeeOther {
 		t.Errorf("Submit with a blank editor: status %d\n%s", res.status, text(byID(res.doc, "form-errors")))
 	}

@@ -25,7 +25,8 @@ type recordTexts struct {
 	Base   string // "/users"
 	Icon   string // the menu's and the empty state's icon
 	// SubAll and SubOwn are the line under the title, for the whole
-	// organization and for one customer's people (%s: its name).
+	// organization and for one customer's people; {org} and {customer}
+	// stand for their names.
 	SubAll, SubOwn string
 	// EmptyFiltered, EmptyAdd and EmptyNone are the empty state's words:
 	// for a filter that matches nothing, for a caller who may add, and
@@ -111,11 +112,12 @@ func (k *recordPage[R, In]) view(h *Handler, r *http.Request, title string, pl p
 	res := k.resource()
 	v := recordsView{Shell: h.shell(r, res, title), Page: &k.texts, Sub: k.texts.SubAll, URL: q.url(),
 		CanAdd: can(p, res, "add"), CanEdit: can(p, res, "edit"), CanDelete: can(p, res, "delete"), ShowCustomer: pl.Picks()}
-	v.Sub = strings.ReplaceAll(k.texts.SubAll, "%s", v.OrgName)
+	sub := k.texts.SubAll
 	if pl.MSP && !pl.OrgScope {
 		v.FixedCustomer = pl.customerName(pl.Own)
-		v.Sub = strings.ReplaceAll(k.texts.SubOwn, "%s", v.FixedCustomer)
+		sub = k.texts.SubOwn
 	}
+	v.Sub = strings.NewReplacer("{org}", v.OrgName, "{customer}", v.FixedCustomer).Replace(sub)
 	first := q
 	first.Cursor = nil
 	v.FirstURL = first.url()

@@ -796,6 +796,16 @@ func TestCustomerAdminIsolation(t *testing.T) {
 	if res.status != http.StatusOK || text(byID(res.doc, "customer-name")) != "Airtel" || !strings.Contains(res.body, "AIR001") {
 		t.Fatalf("own customer page: %d %q", res.status, text(byID(res.doc, "customer-name")))
 	}
+	for path, want := range map[string]string{
+		"/users":  "The people of Airtel who sign in to Northwind MSP.",
+		"/assets": "The devices and items of Airtel.",
+	} {
+		page := f.get(c, path)
+		sub := find(page.doc, func(n *html.Node) bool { return strings.Contains(attr(n, "class"), "page-sub") })
+		if got := strings.Join(strings.Fields(text(sub)), " "); got != want {
+			t.Errorf("%s says %q, want %q", path, got, want)
+		}
+	}
 	if got := text(find(byID(res.doc, "customer-figures"), func(n *html.Node) bool { return attr(n, "data-figure") == "users" })); !strings.HasPrefix(got, "Users 2") {
 		t.Errorf("users figure %q", got)
 	}

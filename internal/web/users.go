@@ -247,7 +247,7 @@ func (h *Handler) userRows(ctx context.Context, p domain.Principal, pl placement
 var userPage = &recordPage[domain.User, domain.UserInput]{
 	texts: recordTexts{Title: "Users", One: "User", Noun: "user", Plural: "users", Base: "/users", Icon: "i-users",
 		SubAll:        "The people who sign in: the organization's own staff and its customers' users.",
-		SubOwn:        "The people of %s who sign in.",
+		SubOwn:        "The people of {customer} who sign in to {org}.",
 		EmptyFiltered: "No user belongs to this customer or entity yet.",
 		EmptyAdd:      "Add the people who sign in: give each a role, and map a customer's users to the customer and, if you like, to some of its entities.",
 		MoveNone:      "None — organization users", EntitiesField: "entity_ids",

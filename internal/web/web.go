@@ -356,6 +356,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case domain.EBadRequest, domain.EInvalid, domain.ETooLarge, domain.EUnsupportedMedia, domain.ETooManyRequests:
 		v.Title = "That request could not be handled"
 		v.Message = de.Message
+		if de.RetryAfter > 0 {
+			w.Header().Set("Retry-After", problem.RetryAfter(de.RetryAfter))
+		}
 	case domain.EConflict, domain.EPrecondition:
 		v.Title = "That change could not be made"
 		v.Message = de.Message

@@ -97,12 +97,11 @@ func newEntityDraft() url.Values {
 	return url.Values{"type": {domain.EntityBranch}, "is_active": {"on"}}
 }
 
-// entityBlank reports whether v holds nothing a person typed: the country
-// (which a new entity takes from its customer), the type, the
+// entityBlank reports whether v holds nothing a person typed: the type, the
 // toggle and the phone's country code have defaults and do not count.
 func entityBlank(v url.Values) bool {
 	for k, vals := range v {
-		if k == "type" || k == "is_active" || k == "phone_region" || k == "location.country" {
+		if k == "type" || k == "is_active" || k == "phone_region" {
 			continue
 		}
 		for _, x := range vals {
@@ -150,10 +149,13 @@ type wizard struct {
 	// draft is the entity editor; draftIndex the Add wizard's row it edits
 	// (-1: a new entity); draftID and draftVersion the stored entity an
 	// edit edits ("": a new entity).
-	draft        url.Values
-	draftIndex   int
-	draftID      string
-	draftVersion int64
+	draft      url.Values
+	draftIndex int
+	// countryDefault is the country defaultCountry gave the editor (the
+	// customer's, as it was), carried by the form.
+	countryDefault string
+	draftID        string
+	draftVersion   int64
 	// licenses are the License Allocation counts as typed, by type; in
 	// edit mode only the types posted.
 	licenses url.Values
@@ -170,6 +172,7 @@ type wizard struct {
 func readWizard(posted url.Values, edit bool) (*wizard, error) {
 	wz := &wizard{edit: edit, step: webform.ValidStep(posted.Get("step")), customer: formValues(posted), draftIndex: -1}
 	wz.draft = webform.Pick(posted, webform.EntitySections, editorPrefix)
+	wz.countryDefault = posted.Get(editorPrefix + "country_default")
 	wz.licenses = readCounts(posted, allocPrefix)
 	if !edit {
 		for t, v := range defaultAllocation() {
@@ -242,7 +245,7 @@ func (wz *wizard) resolveOp(raw string) (op, arg string) {
 	op, arg, _ = strings.Cut(raw, ":")
 	if op == "enter" {
 		switch {
-		case wz.step == webform.Entities && !entityBlank(wz.draft):
+		case wz.step == webform.Entities && !wz.draftBlank():
 			return "entity_save", ""
 		case wz.step != webform.LastStep && !wz.edit:
 			return "step", webform.NextStep(wz.step)
@@ -261,14 +264,39 @@ func (wz *wizard) clearDraft() {
 	wz.defaultCountry()
 }
 
-// defaultCountry starts a new entity, while nothing is typed in it, in its
-// customer's country: most of a customer's branches are where it is.
+// defaultCountry starts a new entity, while nothing else is typed in it,
+// in its customer's country: most of a customer's branches are where it
+// is. The country it gave is carried (countryDefault), so that it follows
+// the customer's when that changes, and so that a country the person
+// picked themselves is kept.
 func (wz *wizard) defaultCountry() {
-	if wz.draftIndex < 0 && wz.draftID == "" && entityBlank(wz.draft) && wz.draft.Get("location.country") == "" {
-		if c := wz.customer.Get("location.country"); c != "" {
-			wz.draft.Set("location.country", c)
+	country := wz.customer.Get("location.country")
+	if wz.draftIndex < 0 && wz.draftID == "" && entityBlank(withoutCountry(wz.draft)) {
+		if c := wz.draft.Get("location.country"); c == "" || c == wz.countryDefault {
+			if country != "" {
+				wz.draft.Set("location.country", country)
+			} else {
+				wz.draft.Del("location.country")
+			}
 		}
 	}
+	wz.countryDefault = country
+}
+
+// withoutCountry is v without its location's country.
+func withoutCountry(v url.Values) url.Values {
+	out := cloneValues(v)
+	out.Del("location.country")
+	return out
+}
+
+// draftBlank reports whether the entity editor holds nothing a person
+// typed: a country counts only when it is not the one defaultCountry gave.
+func (wz *wizard) draftBlank() bool {
+	if c := wz.draft.Get("location.country"); c != "" && c == wz.countryDefault {
+		return entityBlank(withoutCountry(wz.draft))
+	}
+	return entityBlank(wz.draft)
 }
 
 // sameAddress copies the customer's location block, as typed, into the
@@ -295,7 +323,7 @@ func (wz *wizard) addDraftPending() bool {
 	if wz.draftIndex >= 0 {
 		return !sameValues(wz.draft, wz.rows[wz.draftIndex])
 	}
-	return !entityBlank(wz.draft)
+	return !wz.draftBlank()
 }
 
 // checkDraft validates the Add wizard's editor as the service will: the
@@ -361,12 +389,15 @@ type hiddenField struct{ Name, Value string }
 
 // entityEditor is the inline form that adds or edits one entity.
 type entityEditor struct {
-	Editing  bool   // an entity of the list, not a new one
-	Name     string // the name of the entity being edited
-	Index    string // Add: the row being edited
-	ID       string // edit: the entity being edited
-	Version  int64
-	Sections []sectionView
+	// CountryDefault is the country the editor was started in (wizard's
+	// countryDefault), posted back with it.
+	CountryDefault string
+	Editing        bool   // an entity of the list, not a new one
+	Name           string // the name of the entity being edited
+	Index          string // Add: the row being edited
+	ID             string // edit: the entity being edited
+	Version        int64
+	Sections       []sectionView
 }
 
 // entityPanel is the Entity Details step.
@@ -450,7 +481,7 @@ func (h *Handler) addForm(ctx context.Context, wz *wizard, errs formErrors, note
 		p.Rows = append(p.Rows, r)
 	}
 	p.Total = int64(len(p.Rows))
-	p.Editor = entityEditor{Sections: buildSections(webform.EntitySections, editorPrefix, wz.draft, errs, "")}
+	p.Editor = entityEditor{Sections: buildSections(webform.EntitySections, editorPrefix, wz.draft, errs, ""), CountryDefault: wz.countryDefault}
 	if wz.draftIndex >= 0 {
 		p.Editor.Editing = true
 		p.Editor.Index = strconv.Itoa(wz.draftIndex)
@@ -513,6 +544,7 @@ func (h *Handler) editForm(ctx context.Context, c domain.Customer, version int64
 		}
 	}
 	p.Editor.Sections = buildSections(webform.EntitySections, editorPrefix, wz.draft, errs, "")
+	p.Editor.CountryDefault = wz.countryDefault
 	if wz.draftID != "" {
 		p.Editor.Editing, p.Editor.ID, p.Editor.Version = true, wz.draftID, wz.draftVersion
 		if p.Editor.Name == "" {
