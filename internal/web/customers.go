@@ -106,7 +106,7 @@ func (h *Handler) listView(r *http.Request, title string, s listState) (customer
 		return v, err
 	}
 	v.Total = page.Total
-	v.Count = countLabel(page.Total, page.TotalExact)
+	v.Count = countLabel(page.Total, page.TotalExact, "customer", "customers")
 	for _, c := range page.Items {
 		v.Cards = append(v.Cards, cardView{ID: c.ID, Name: c.Name, Code: c.Code, Active: c.IsActive, Domain: c.Domain,
 			Place: place(c.Location), Entities: c.EntitiesCount,

@@ -556,7 +556,7 @@ func (h *Handler) spread(r *http.Request, v *licensesView) error {
 	if err != nil {
 		return err
 	}
-	v.Count = countLabel(page.Total, page.TotalExact)
+	v.Count = countLabel(page.Total, page.TotalExact, "customer", "customers")
 	for _, c := range page.Items {
 		ls, err := h.svc.customers.CustomerLicenses(ctx, c.ID)
 		if domain.ErrorCode(err) == domain.ENotFound {

@@ -130,7 +130,7 @@ func (k *recordPage[R, In]) view(h *Handler, r *http.Request, title string, pl p
 	if err != nil {
 		return v, err
 	}
-	v.Count = pluralize(page.Total, k.texts.Noun, k.texts.Plural)
+	v.Count = countLabel(page.Total, page.TotalExact, k.texts.Noun, k.texts.Plural)
 	if len(page.Items) > 0 {
 		if v.Rows, err = k.rows(h, ctx, p, pl, page.Items, ticked); err != nil {
 			return v, err

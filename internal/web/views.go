@@ -12,6 +12,8 @@ import (
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/service"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // Shell is what the frame around every page shows: where you are, who you
@@ -270,23 +272,30 @@ func (h *Handler) parsePages() (map[string]*template.Template, error) {
 	return out, nil
 }
 
-// pluralize returns "1 customer" or "3 customers".
-// countLabel says how many customers a list holds: "128 customers", or,
-// when the list counted a broad filter only up to its limit, "1000+
-// customers" (domain.TotalCountLimit).
-func countLabel(total int64, exact bool) string {
+// countLabel is the count line of a list: "128 customers", or, when the
+// list counted a broad filter only up to its limit, "1,000+ customers"
+// (domain.TotalCountLimit): a lower bound is never shown as a total.
+func countLabel(total int64, exact bool, one, many string) string {
 	if !exact {
-		return strconv.FormatInt(total, 10) + "+ customers"
+		return figure(total) + "+ " + many
 	}
-	return pluralize(total, "customer", "customers")
+	return pluralize(total, one, many)
 }
 
 func pluralize(n int64, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return strconv.FormatInt(n, 10) + " " + many
+	return figure(n) + " " + many
 }
+
+// figures writes the UI's figures. Digits are grouped the English way
+// ("12,500") for everyone until the UI follows the reader's language. A
+// Printer is only read when it formats, so one serves every request.
+var figures = message.NewPrinter(language.English)
+
+// figure is n as the UI writes a figure: "12,500".
+func figure(n int64) string { return figures.Sprintf("%d", n) }
 
 // initials returns up to two letters standing for a name, for the avatar
 // beside the signed-in person's name.
