@@ -82,7 +82,7 @@ func (h *Handler) withImpact(ctx context.Context, d *deleteView) error {
 		pluralize(imp.Users, "user", "users") + ", who can no longer sign in",
 		pluralize(imp.Assets, "asset", "assets")}
 	for _, l := range imp.Returned {
-		d.Returned = append(d.Returned, licenseLabels[l.Type]+" "+strconv.FormatInt(l.Allocated, 10))
+		d.Returned = append(d.Returned, licenseLabels[l.Type]+" "+figure(l.Allocated))
 	}
 	return nil
 }

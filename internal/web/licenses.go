@@ -241,9 +241,9 @@ func poolNote(l domain.OrgLicense, known bool) string {
 	if un == nil {
 		return "Pool unlimited"
 	}
-	s := strconv.FormatInt(*un, 10) + " unallocated in the pool"
+	s := figure(*un) + " unallocated in the pool"
 	if l.OrgUsed > 0 {
-		s += ", " + strconv.FormatInt(l.OrgUsed, 10) + " of them used by the organization"
+		s += ", " + figure(l.OrgUsed) + " of them used by the organization"
 	}
 	return s
 }
@@ -261,7 +261,7 @@ func buildLicensePanel(edit bool, values url.Values, errs formErrors, pool map[s
 			f := licenseField{Type: t, Label: licenseLabels[t], ID: webform.ID(name), Name: name, Value: values.Get(t),
 				Error: errs.Msg(name), Max: strconv.Itoa(domain.MaxLicenseCount), Pool: poolNote(l, ok)}
 			if u, ok := used[t]; ok && edit {
-				f.Used = "Uses " + strconv.FormatInt(u.Used, 10)
+				f.Used = "Uses " + figure(u.Used)
 			}
 			if un := l.Unallocated(); ok && un != nil {
 				room := *un
@@ -503,9 +503,9 @@ func (h *Handler) licensesView(r *http.Request, typed, seen url.Values, errs for
 				Pool: "Unlimited", Allocated: l.Allocated, Unallocated: "Unlimited", Used: l.Used, OrgUsed: l.OrgUsed,
 				Error: errs.Msg(poolPrefix + t)}
 			if l.Pool != nil {
-				row.Pool = strconv.FormatInt(*l.Pool, 10)
-				row.Value = row.Pool
-				row.Unallocated = strconv.FormatInt(*l.Unallocated(), 10)
+				row.Pool = figure(*l.Pool)
+				row.Value = strconv.FormatInt(*l.Pool, 10) // the input's, as typed
+				row.Unallocated = figure(*l.Unallocated())
 			}
 			row.Seen, row.SeenInput = row.Value, poolSeenPrefix+t
 			if s, ok := seen[t]; ok {

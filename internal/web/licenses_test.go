@@ -717,10 +717,10 @@ func TestLicensesCustomerScoped(t *testing.T) {
 				t.Fatalf("the sidebar is not over the customer's own page")
 			}
 			// Airtel has Ravi and Carla (users) and one IT asset, of 1000 each.
-			if got := text(find(usageRowOf(sb, "users"), func(n *html.Node) bool { return hasAttr(n, "data-count") })); got != "2 / 1000 used" {
+			if got := text(find(usageRowOf(sb, "users"), func(n *html.Node) bool { return hasAttr(n, "data-count") })); got != "2 / 1,000 used" {
 				t.Errorf("users %q", got)
 			}
-			if got := text(find(usageRowOf(sb, "it_assets"), func(n *html.Node) bool { return hasAttr(n, "data-count") })); got != "1 / 1000 used" {
+			if got := text(find(usageRowOf(sb, "it_assets"), func(n *html.Node) bool { return hasAttr(n, "data-count") })); got != "1 / 1,000 used" {
 				t.Errorf("IT assets %q", got)
 			}
 			if byID(sb, "license-change") != nil || strings.Contains(res.body, "/edit?step=licenses") {
@@ -759,5 +759,37 @@ func TestLicensesCustomerScoped(t *testing.T) {
 				t.Errorf("allocation changed to %d", a)
 			}
 		})
+	}
+}
+
+// TestLicenseFiguresAreGrouped checks that large counts are written with
+// their digits grouped on the Licenses page and in a customer's license
+// sidebar, while the pool's input keeps the number as typed.
+func TestLicenseFiguresAreGrouped(t *testing.T) {
+	s := MustStack(t, service.FirstStart{OrgName: "Northwind MSP"}, false)
+	s.MustSetPool(domain.LicenseCounts{domain.LicenseITAssets: n(125000)})
+	acme := s.MustRegister("Acme", "ACME", domain.LicenseCounts{domain.LicenseITAssets: n(12500)})
+	c := s.signedIn()
+
+	res := s.get(c, "/licenses")
+	cell := func(col string) string {
+		return text(find(byID(res.doc, "pool-it_assets"), func(n *html.Node) bool { return attr(n, "data-col") == col }))
+	}
+	if got := cell("allocated"); got != "12,500" {
+		t.Errorf("allocated %q, want 12,500", got)
+	}
+	if got := cell("unallocated"); got != "112,500" {
+		t.Errorf("unallocated %q, want 112,500", got)
+	}
+	if got := attr(byID(res.doc, "f-pool-it-assets"), "value"); got != "125000" {
+		t.Errorf("the pool's input holds %q, want the number as typed", got)
+	}
+	if got := text(find(byID(res.doc, "spread-"+acme.ID), func(n *html.Node) bool { return attr(n, "data-license") == domain.LicenseITAssets })); !strings.Contains(got, "0 / 12,500") {
+		t.Errorf("spread cell %q", got)
+	}
+
+	res = s.get(c, "/customers/"+acme.ID+"/licenses")
+	if got := text(byID(res.doc, "usage-"+domain.LicenseITAssets)); !strings.Contains(got, "12,500 available") || !strings.Contains(got, "0 / 12,500") {
+		t.Errorf("sidebar says %q", got)
 	}
 }

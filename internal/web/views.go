@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -236,6 +237,7 @@ var pageFiles = map[string]string{
 func (h *Handler) parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"plural":   pluralize,
+		"num":      num,
 		"initials": initials,
 		"step":     func(i int) int { return i + 1 },
 		"listLink": listLink,
@@ -296,6 +298,20 @@ var figures = message.NewPrinter(language.English)
 
 // figure is n as the UI writes a figure: "12,500".
 func figure(n int64) string { return figures.Sprintf("%d", n) }
+
+// num is figure for the templates: a count of any integer type, or a
+// figure already written (a string), shown as it is.
+func num(v any) string {
+	switch n := v.(type) {
+	case int:
+		return figure(int64(n))
+	case int64:
+		return figure(n)
+	case string:
+		return n
+	}
+	return fmt.Sprint(v)
+}
 
 // initials returns up to two letters standing for a name, for the avatar
 // beside the signed-in person's name.

@@ -647,7 +647,7 @@
       var rest = parseInt(field.getAttribute('data-room'), 10) - n;
       left.hidden = false;
       left.classList.toggle('is-over', rest < 0);
-      left.textContent = rest < 0 ? (-rest) + ' more than the pool has left' : rest + ' left in the pool after this';
+      left.textContent = rest < 0 ? (-rest).toLocaleString('en-US') + ' more than the pool has left' : rest.toLocaleString('en-US') + ' left in the pool after this';
     };
     $$('[data-room]', form).forEach(function (field) {
       showRoom(field);
