@@ -22,8 +22,6 @@ import (
 	"github.com/custreg/custreg/internal/store"
 )
 
-type clock = apptest.Clock
-
 func login(c *apptest.Client, email, password string) apptest.Response {
 	return c.Do("POST", "/api/v1/auth/login", map[string]string{"email": email, "password": password}, nil)
 }

@@ -332,12 +332,6 @@ func (p *problems) add(kind, format string, args ...any) {
 	}
 }
 
-func (p *problems) count() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.n
-}
-
 // report fails t with the problems, if any.
 func (p *problems) report(t *testing.T, what string) {
 	t.Helper()
@@ -415,14 +409,6 @@ type resp struct {
 	body   []byte
 	header http.Header
 	err    error // transport error: no answer
-}
-
-func (r resp) decode(t *testing.T, v any) bool {
-	if err := json.Unmarshal(r.body, v); err != nil {
-		t.Errorf("decoding %s: %v", clip(string(r.body), 200), err)
-		return false
-	}
-	return true
 }
 
 var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)

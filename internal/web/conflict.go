@@ -199,12 +199,3 @@ func catalogNames(entries []domain.CatalogEntry) map[string]string {
 	}
 	return m
 }
-
-// optionWords maps a select's options to their words.
-func optionWords(opts []option) map[string]string {
-	m := map[string]string{}
-	for _, o := range opts {
-		m[o.Value] = o.Label
-	}
-	return m
-}

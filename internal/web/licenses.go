@@ -91,9 +91,6 @@ func seenCounts(seen url.Values) domain.LicenseCounts {
 	return out
 }
 
-// maxCountChars bounds what a count input takes: "1000000000".
-var maxCountChars = len(strconv.Itoa(domain.MaxLicenseCount))
-
 // ---- Reading and showing counts ----
 
 // readCounts keeps the posted counts under prefix by type, as typed

@@ -236,10 +236,6 @@ func buildSettings(ctx context.Context, h *Handler, edit bool, c *domain.Custome
 	return sp, nil
 }
 
-// maxLogoForm bounds a posted form that may carry both logos beside the
-// wizard's fields.
-const maxLogoForm = maxWizardBytes + 2*domain.MaxLogoBytes + 64<<10
-
 // parseWizardForm reads the sidebar's form: urlencoded (no file chosen, or
 // a form from before the Settings step) or multipart with the logos' file
 // parts. Files beyond what fits in memory spill to temporary files, which

@@ -76,11 +76,6 @@ func newTable[T any](name, alias string, groups ...[]column[T]) *table[T] {
 	return tb
 }
 
-// columnsAs is the SELECT list qualified by another alias.
-func (tb *table[T]) columnsAs(alias string) string {
-	return strings.ReplaceAll(tb.columns, tb.alias+".", alias+".")
-}
-
 // scan reads one row of the SELECT list, and after it the extra
 // destinations, into a new record.
 func (tb *table[T]) scan(s scanner, extra ...any) (T, error) {
