@@ -105,6 +105,15 @@ type recordPage[R, In any] struct {
 
 func (k *recordPage[R, In]) resource() string { return k.texts.Plural }
 
+// allowed refuses a caller whose role does not allow action on the kind,
+// and returns the placement its pages work in.
+func (k *recordPage[R, In]) allowed(h *Handler, r *http.Request, action string) (placement, error) {
+	if err := requireCan(r, k.resource(), action); err != nil {
+		return placement{}, err
+	}
+	return h.recordsPlacement(r, k.resource())
+}
+
 // view loads a page of the list for q, with the sidebar or dialog to come.
 func (k *recordPage[R, In]) view(h *Handler, r *http.Request, title string, pl placement, q recordQuery, ticked map[string]bool) (recordsView, error) {
 	ctx := r.Context()
@@ -184,10 +193,7 @@ func (k *recordPage[R, In]) showForm(h *Handler, w http.ResponseWriter, r *http.
 // newRoute is GET /<plural>/new: the sidebar, empty, over the list; a
 // customer named in the query is picked already.
 func (k *recordPage[R, In]) newRoute(h *Handler, w http.ResponseWriter, r *http.Request) error {
-	if err := requireCan(r, k.resource(), "add"); err != nil {
-		return err
-	}
-	pl, err := h.recordsPlacement(r, k.resource())
+	pl, err := k.allowed(h, r, "add")
 	if err != nil {
 		return err
 	}
@@ -210,10 +216,7 @@ func (k *recordPage[R, In]) createRoute(h *Handler, w http.ResponseWriter, r *ht
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	if err := requireCan(r, k.resource(), "add"); err != nil {
-		return err
-	}
-	pl, err := h.recordsPlacement(r, k.resource())
+	pl, err := k.allowed(h, r, "add")
 	if err != nil {
 		return err
 	}
@@ -405,10 +408,7 @@ func (k *recordPage[R, In]) moveRoute(h *Handler, w http.ResponseWriter, r *http
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	if err := requireCan(r, k.resource(), "edit"); err != nil {
-		return err
-	}
-	pl, err := h.recordsPlacement(r, k.resource())
+	pl, err := k.allowed(h, r, "edit")
 	if err != nil {
 		return err
 	}
