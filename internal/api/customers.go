@@ -16,13 +16,19 @@ import (
 	"github.com/custreg/custreg/internal/wire"
 )
 
-// customerJSON is a customer as the API returns it (internal/wire), its
-// logos with where to fetch them.
-type customerJSON = wire.Customer[logoJSON]
-
-func customerOut(c domain.Customer) customerJSON {
-	return wire.CustomerOf(c, func(li *domain.LogoInfo) *logoJSON { return logoOut(c.ID, li) })
+// customerLogos are the members a customer is sent with: its logos.
+type customerLogos struct {
+	FullLogo *logoJSON `json:"full_logo"`
+	Logomark *logoJSON `json:"logomark"`
 }
+
+func logosOf(c domain.Customer) customerLogos {
+	return customerLogos{FullLogo: logoOut(c.ID, c.FullLogo), Logomark: logoOut(c.ID, c.Logomark)}
+}
+
+// customerOut is c as the API returns it (internal/wire), its logos with
+// where to fetch them.
+func customerOut(c domain.Customer) any { return wire.With(c, logosOf(c)) }
 
 // customerCreate is the body of POST /customers: the customer and,
 // optionally, its first entities, written in one transaction.

@@ -12,9 +12,9 @@ import (
 
 // entityList is a page of a customer's entities.
 type entityList struct {
-	Items      []wire.Entity `json:"items"`
-	NextCursor *string       `json:"next_cursor"`
-	Total      int64         `json:"total"`
+	Items      []any   `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+	Total      int64   `json:"total"`
 }
 
 func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
@@ -26,9 +26,9 @@ func (a *API) listEntities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]wire.Entity, len(page.Items))
+	items := make([]any, len(page.Items))
 	for i, e := range page.Items {
-		items[i] = wire.EntityOf(e)
+		items[i] = wire.Of(e)
 	}
 	return writeJSON(w, http.StatusOK, entityList{Items: items, NextCursor: listquery.EncodeCursor(listquery.EntitiesByName, page.Next), Total: page.Total})
 }

@@ -13,15 +13,15 @@ import (
 // Go types the handlers encode them from, so that openapi_test.go can check
 // that each schema has exactly the type's JSON members.
 var OpenAPIResponseTypes = map[string]reflect.Type{
-	"Customer":     reflect.TypeFor[customerJSON](),
-	"CustomerList": reflect.TypeFor[list[customerJSON]](),
-	"Entity":       reflect.TypeFor[wire.Entity](),
-	"EntityList":   reflect.TypeFor[entityList](),
+	"Customer":     customerType,
+	"CustomerList": withItems[list[any]](customerType),
+	"Entity":       wire.TypeOf[domain.Entity, struct{}](),
+	"EntityList":   withItems[entityList](wire.TypeOf[domain.Entity, struct{}]()),
 	"Location":     reflect.TypeFor[wire.Location](),
-	"User":         reflect.TypeFor[wire.User](),
-	"UserList":     reflect.TypeFor[list[wire.User]](),
-	"Asset":        reflect.TypeFor[wire.Asset](),
-	"AssetList":    reflect.TypeFor[list[wire.Asset]](),
+	"User":         wire.TypeOf[domain.User, struct{}](),
+	"UserList":     withItems[list[any]](wire.TypeOf[domain.User, struct{}]()),
+	"Asset":        wire.TypeOf[domain.Asset, struct{}](),
+	"AssetList":    withItems[list[any]](wire.TypeOf[domain.Asset, struct{}]()),
 	"Role":         reflect.TypeFor[roleJSON](),
 	"RoleList":     reflect.TypeFor[roleList](),
 	"Principal":    reflect.TypeFor[principalJSON](),
@@ -34,12 +34,12 @@ var OpenAPIResponseTypes = map[string]reflect.Type{
 
 	"DeletePreview":       reflect.TypeFor[deletePreviewJSON](),
 	"AuditActor":          reflect.TypeFor[auditActorJSON](),
-	"TrashedCustomer":     reflect.TypeFor[trashedCustomerJSON](),
-	"TrashedCustomerList": reflect.TypeFor[trashList[trashedCustomerJSON]](),
-	"TrashedUser":         reflect.TypeFor[trashedUserJSON](),
-	"TrashedUserList":     reflect.TypeFor[trashList[trashedUserJSON]](),
-	"TrashedAsset":        reflect.TypeFor[trashedAssetJSON](),
-	"TrashedAssetList":    reflect.TypeFor[trashList[trashedAssetJSON]](),
+	"TrashedCustomer":     wire.TypeOf[domain.Customer, trashedCustomer](),
+	"TrashedCustomerList": withItems[trashList[any]](wire.TypeOf[domain.Customer, trashedCustomer]()),
+	"TrashedUser":         wire.TypeOf[domain.User, trashed](),
+	"TrashedUserList":     withItems[trashList[any]](wire.TypeOf[domain.User, trashed]()),
+	"TrashedAsset":        wire.TypeOf[domain.Asset, trashed](),
+	"TrashedAssetList":    withItems[trashList[any]](wire.TypeOf[domain.Asset, trashed]()),
 	"AuditEntry":          reflect.TypeFor[auditEntryJSON](),
 	"AuditList":           reflect.TypeFor[auditList](),
 	"ReturnedLicense":     reflect.TypeFor[returnedLicenseJSON](),
@@ -80,4 +80,20 @@ var OpenAPIRequestTypes = map[string]reflect.Type{
 	"UserMove":       reflect.TypeFor[userMove](),
 	"AssetMove":      reflect.TypeFor[assetMove](),
 	"PoolPut":        reflect.TypeFor[poolPut](),
+}
+
+// customerType is the type customerOut sends a customer as.
+var customerType = wire.TypeOf[domain.Customer, customerLogos]()
+
+// withItems is list type L with its items of type item: the handlers fill
+// a page's items with records of internal/wire, held as any.
+func withItems[L any](item reflect.Type) reflect.Type {
+	var fields []reflect.StructField
+	for f := range reflect.TypeFor[L]().Fields() {
+		if f.Name == "Items" {
+			f.Type = reflect.SliceOf(item)
+		}
+		fields = append(fields, f)
+	}
+	return reflect.StructOf(fields)
 }

@@ -33,17 +33,17 @@ var (
 	entityKind = kind[domain.Entity, domain.EntityInput]{
 		url:     func(e domain.Entity) string { return BasePath + "/customers/" + e.CustomerID + "/entities/" + e.ID },
 		version: func(e domain.Entity) int64 { return e.Version },
-		send:    func(e domain.Entity) any { return wire.EntityOf(e) },
+		send:    func(e domain.Entity) any { return wire.Of(e) },
 	}
 	userKind = kind[domain.User, domain.UserInput]{
 		url:     func(u domain.User) string { return BasePath + "/users/" + u.ID },
 		version: func(u domain.User) int64 { return u.Version },
-		send:    func(u domain.User) any { return wire.UserOf(u) },
+		send:    func(u domain.User) any { return wire.Of(u) },
 	}
 	assetKind = kind[domain.Asset, domain.AssetInput]{
 		url:     func(a domain.Asset) string { return BasePath + "/assets/" + a.ID },
 		version: func(a domain.Asset) int64 { return a.Version },
-		send:    func(a domain.Asset) any { return wire.AssetOf(a) },
+		send:    func(a domain.Asset) any { return wire.Of(a) },
 	}
 )
 
@@ -156,8 +156,8 @@ type placedService[R, In, F any] struct {
 }
 
 var (
-	users = placed[domain.User, domain.UserInput, domain.UserFilter, wire.User]{
-		kind: userKind, order: listquery.UsersByEmail, out: wire.UserOf,
+	users = placed[domain.User, domain.UserInput, domain.UserFilter, any]{
+		kind: userKind, order: listquery.UsersByEmail, out: wire.Of[domain.User],
 		filter: func(customerID, entityID string, limit int, cursor *domain.Cursor) domain.UserFilter {
 			return domain.UserFilter{CustomerID: customerID, EntityID: entityID, Limit: limit, Cursor: cursor}
 		},
@@ -166,8 +166,8 @@ var (
 			return placedService[domain.User, domain.UserInput, domain.UserFilter]{s.ListUsers, s.CreateUser, s.User, s.UpdateUser, s.DeleteUser}
 		},
 	}
-	assets = placed[domain.Asset, domain.AssetInput, domain.AssetFilter, wire.Asset]{
-		kind: assetKind, order: listquery.AssetsByName, out: wire.AssetOf,
+	assets = placed[domain.Asset, domain.AssetInput, domain.AssetFilter, any]{
+		kind: assetKind, order: listquery.AssetsByName, out: wire.Of[domain.Asset],
 		filter: func(customerID, entityID string, limit int, cursor *domain.Cursor) domain.AssetFilter {
 			return domain.AssetFilter{CustomerID: customerID, EntityID: entityID, Limit: limit, Cursor: cursor}
 		},

@@ -26,20 +26,11 @@ func (a *API) trashedOut(deleted *time.Time) trashed {
 	return t
 }
 
-type (
-	trashedCustomerJSON struct {
-		customerJSON
-		trashed
-	}
-	trashedUserJSON struct {
-		wire.User
-		trashed
-	}
-	trashedAssetJSON struct {
-		wire.Asset
-		trashed
-	}
-)
+// trashedCustomer is what a customer in trash is sent with.
+type trashedCustomer struct {
+	customerLogos
+	trashed
+}
 
 // trashList is a page of the trash.
 type trashList[T any] struct {
@@ -73,8 +64,8 @@ func (a *API) listTrash(w http.ResponseWriter, r *http.Request) error {
 	return listTrashOf(w, r, func(n int, cursor string) ([]domain.Customer, string, error) {
 		p, err := a.svc.trash.TrashedCustomers(r.Context(), n, cursor)
 		return p.Items, p.Next, err
-	}, func(c domain.Customer) trashedCustomerJSON {
-		return trashedCustomerJSON{customerJSON: customerOut(c), trashed: a.trashedOut(c.DeletedAt)}
+	}, func(c domain.Customer) any {
+		return wire.With(c, trashedCustomer{logosOf(c), a.trashedOut(c.DeletedAt)})
 	})
 }
 
@@ -82,8 +73,8 @@ func (a *API) listUserTrash(w http.ResponseWriter, r *http.Request) error {
 	return listTrashOf(w, r, func(n int, cursor string) ([]domain.User, string, error) {
 		p, err := a.svc.trash.TrashedUsers(r.Context(), n, cursor)
 		return p.Items, p.Next, err
-	}, func(u domain.User) trashedUserJSON {
-		return trashedUserJSON{User: wire.UserOf(u), trashed: a.trashedOut(u.DeletedAt)}
+	}, func(u domain.User) any {
+		return wire.With(u, a.trashedOut(u.DeletedAt))
 	})
 }
 
@@ -91,8 +82,8 @@ func (a *API) listAssetTrash(w http.ResponseWriter, r *http.Request) error {
 	return listTrashOf(w, r, func(n int, cursor string) ([]domain.Asset, string, error) {
 		p, err := a.svc.trash.TrashedAssets(r.Context(), n, cursor)
 		return p.Items, p.Next, err
-	}, func(as domain.Asset) trashedAssetJSON {
-		return trashedAssetJSON{Asset: wire.AssetOf(as), trashed: a.trashedOut(as.DeletedAt)}
+	}, func(as domain.Asset) any {
+		return wire.With(as, a.trashedOut(as.DeletedAt))
 	})
 }
 
@@ -121,7 +112,7 @@ func (a *API) restoreUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", BasePath+"/users/"+u.ID)
 	w.Header().Set("ETag", etag(u.Version))
-	return writeJSON(w, http.StatusOK, wire.UserOf(u))
+	return writeJSON(w, http.StatusOK, wire.Of(u))
 }
 
 func (a *API) restoreAsset(w http.ResponseWriter, r *http.Request) error {
@@ -131,7 +122,7 @@ func (a *API) restoreAsset(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", BasePath+"/assets/"+as.ID)
 	w.Header().Set("ETag", etag(as.Version))
-	return writeJSON(w, http.StatusOK, wire.AssetOf(as))
+	return writeJSON(w, http.StatusOK, wire.Of(as))
 }
 
 // purged answers a purge: 204, or the purge's error.

@@ -144,7 +144,7 @@ func Write(ctx context.Context, w io.Writer, c Customer, meta Meta, src Source) 
 		func() error { return a.csv("usage.csv", usageHeader, usageRows(c.Usage)) },
 		func() error {
 			return a.jsonList("entities.json", func(emit func(any) error) error {
-				return src.Entities(ctx, func(e domain.Entity) error { return emit(wire.EntityOf(e)) })
+				return src.Entities(ctx, func(e domain.Entity) error { return emit(wire.Of(e)) })
 			})
 		},
 		func() error {
@@ -154,7 +154,7 @@ func Write(ctx context.Context, w io.Writer, c Customer, meta Meta, src Source) 
 		},
 		func() error {
 			return a.jsonList("users.json", func(emit func(any) error) error {
-				return src.Users(ctx, func(u domain.User) error { return emit(wire.UserOf(u)) })
+				return src.Users(ctx, func(u domain.User) error { return emit(wire.Of(u)) })
 			})
 		},
 		func() error {
@@ -164,7 +164,7 @@ func Write(ctx context.Context, w io.Writer, c Customer, meta Meta, src Source) 
 		},
 		func() error {
 			return a.jsonList("assets.json", func(emit func(any) error) error {
-				return src.Assets(ctx, func(x domain.Asset) error { return emit(wire.AssetOf(x)) })
+				return src.Assets(ctx, func(x domain.Asset) error { return emit(wire.Of(x)) })
 			})
 		},
 		func() error {

@@ -32,11 +32,20 @@ type licenseJSON struct {
 	PercentUsed int64  `json:"percent_used"`
 }
 
-// customerJSON is the customer (internal/wire) with its licenses; its
-// logos name the archive's files that hold them.
-type customerJSON struct {
-	wire.Customer[logoJSON]
+// customerAdds are what the archive sends a customer (internal/wire) with:
+// its logos, which name the archive's files that hold them, and its
+// licenses.
+type customerAdds struct {
+	FullLogo *logoJSON     `json:"full_logo"`
+	Logomark *logoJSON     `json:"logomark"`
 	Licenses []licenseJSON `json:"licenses"`
+}
+
+func logoOut(l *domain.LogoInfo) *logoJSON {
+	if l == nil {
+		return nil
+	}
+	return &logoJSON{Format: l.Format, Width: l.Width, Height: l.Height, Bytes: l.Bytes, File: LogoFile(l.Kind, l.Format)}
 }
 
 type auditActorJSON struct {
@@ -70,18 +79,13 @@ func logoInfo(c domain.Customer, kind string) *domain.LogoInfo {
 	return c.Logomark
 }
 
-func customerOut(c Customer) customerJSON {
-	out := customerJSON{
-		Customer: wire.CustomerOf(c.Customer, func(l *domain.LogoInfo) *logoJSON {
-			return &logoJSON{Format: l.Format, Width: l.Width, Height: l.Height, Bytes: l.Bytes, File: LogoFile(l.Kind, l.Format)}
-		}),
-		Licenses: []licenseJSON{},
-	}
+func customerOut(c Customer) any {
+	out := customerAdds{FullLogo: logoOut(c.FullLogo), Logomark: logoOut(c.Logomark), Licenses: []licenseJSON{}}
 	for _, l := range c.Licenses {
 		out.Licenses = append(out.Licenses, licenseJSON{Type: l.Type, Name: domain.LicenseName(l.Type), Allocated: l.Allocated,
 			Used: l.Used, Available: l.Available(), PercentUsed: l.PercentUsed()})
 	}
-	return out
+	return wire.With(c.Customer, out)
 }
 
 // snapshot is an audit entry's record snapshot as JSON: null for none,

@@ -30,21 +30,24 @@ const (
 	SessionLifetime = 12 * time.Hour
 )
 
-// User is a person who signs in. CustomerID empty means an organization user.
+// User is a person who signs in. CustomerID empty means an organization
+// user. The json tags are the members the API and the archive send
+// (internal/wire); the audit snapshot is the service's userSnapshot. The
+// password hash is never sent.
 type User struct {
-	ID           string
-	Email        string
-	Name         string
-	Kind         string
-	Role         string
-	CustomerID   string
-	EntityIDs    []string
-	IsActive     bool
-	PasswordHash string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	DeletedAt    *time.Time // set while the user is in trash
-	Version      int64
+	ID           string     `json:"id"`
+	Email        string     `json:"email"`
+	Name         string     `json:"name"`
+	Kind         string     `json:"kind"`
+	Role         string     `json:"role"`
+	CustomerID   string     `json:"customer_id,omitempty"`
+	EntityIDs    []string   `json:"entity_ids"`
+	IsActive     bool       `json:"is_active"`
+	PasswordHash string     `json:"-"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	DeletedAt    *time.Time `json:"deleted_at,omitempty" wire:"-"` // set while the user is in trash
+	Version      int64      `json:"version"`
 }
 
 // Scope is the part of the organization a principal may see: the whole

@@ -21,7 +21,9 @@ const (
 var codeRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // Customer is one tenant of the MSP. Empty optional strings mean absent.
-// The JSON form is the audit log's snapshot; the API has its own shape.
+// The JSON form is the audit log's snapshot; the json tags (and the wire
+// tags beside them) are also the members the API and the archive send
+// (internal/wire).
 type Customer struct {
 	ID             string `json:"id"`
 	Name           string `json:"name"`
@@ -40,14 +42,15 @@ type Customer struct {
 	Location   Location   `json:"location"`
 	CreatedAt  time.Time  `json:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
-	DeletedAt  *time.Time `json:"deleted_at,omitempty"`
+	DeletedAt  *time.Time `json:"deleted_at,omitempty" wire:"-"`
 	Version    int64      `json:"version"`
 
 	// EntitiesCount, AssetsCount and UsersCount count live entities,
-	// assets and users, filled by reads.
-	EntitiesCount int64 `json:"-"`
-	AssetsCount   int64 `json:"-"`
-	UsersCount    int64 `json:"-"`
+	// assets and users, filled by reads (sent, not part of the audit
+	// snapshot).
+	EntitiesCount int64 `json:"-" wire:"entities_count"`
+	AssetsCount   int64 `json:"-" wire:"assets_count"`
+	UsersCount    int64 `json:"-" wire:"users_count"`
 
 	// FullLogo and Logomark describe the customer's logos, nil when it has
 	// none, filled by the service's reads (not part of the audit snapshot).

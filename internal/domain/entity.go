@@ -35,7 +35,7 @@ type Entity struct {
 	Location      Location   `json:"location"`
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
-	DeletedAt     *time.Time `json:"deleted_at,omitempty"`
+	DeletedAt     *time.Time `json:"deleted_at,omitempty" wire:"-"`
 	Version       int64      `json:"version"`
 }
 

@@ -1,12 +1,18 @@
 // Package wire holds custreg's records as it sends them: the JSON of the
 // API and of the customer archive, one shape for both, so that a program
 // that reads one reads the other. Every member is always present; absent
-// optional values are null. Each record's members are declared here once,
-// with the one function that fills them from the domain record.
+// optional values are null; a list is never null.
+//
+// A record's members are declared once, by the json tags of its domain
+// type; Of derives the sent shape from them (see Of for the rules),
+// so a field added to a domain record is sent without a line here.
 package wire
 
 import (
-	"time"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/custreg/custreg/internal/domain"
 )
@@ -17,14 +23,6 @@ func Opt(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// list is never null: an empty list is [].
-func list(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // Location is the location block; the country comes with its English name.
@@ -51,113 +49,118 @@ func LocationOf(l domain.Location) Location {
 	}
 }
 
-// Customer is a customer. Its logos are described by L: the API says
-// where to fetch each, the archive which of its files holds it.
-type Customer[L any] struct {
-	ID             string    `json:"id"`
-	Name           string    `json:"name"`
-	Code           string    `json:"code"`
-	Domain         *string   `json:"domain"`
-	BusinessEmail  *string   `json:"business_email"`
-	Phone          *string   `json:"phone"`
-	Website        *string   `json:"website"`
-	SubscriptionID *string   `json:"subscription_id"`
-	IsActive       bool      `json:"is_active"`
-	AdminRole      string    `json:"admin_role"`
-	Reports        []string  `json:"reports"`
-	Dashboards     []string  `json:"dashboards"`
-	Location       Location  `json:"location"`
-	EntitiesCount  int64     `json:"entities_count"`
-	AssetsCount    int64     `json:"assets_count"`
-	UsersCount     int64     `json:"users_count"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
-	Version        int64     `json:"version"`
-	FullLogo       *L        `json:"full_logo"`
-	Logomark       *L        `json:"logomark"`
-}
+// Of is the domain record v as it is sent: a value for encoding/json, of
+// the type TypeOf[T, struct{}]. The record's members come from the json
+// tags of T, in field order:
+//
+//   - a field tagged `json:"-"` is left out, unless a `wire:"name"` tag
+//     names it (a figure that reads fill and the audit snapshot omits);
+//   - a field tagged `wire:"-"` is left out (a record's trash date: the
+//     trash answers send their own);
+//   - an omitempty text field is null when empty, and every member is
+//     present whatever its value;
+//   - a nil list is [];
+//   - a domain.Location is sent as Location.
+func Of[T any](v T) any { return With(v, struct{}{}) }
 
-// CustomerOf is c as it is sent, each logo it has described by logo.
-func CustomerOf[L any](c domain.Customer, logo func(*domain.LogoInfo) *L) Customer[L] {
-	out := Customer[L]{
-		ID: c.ID, Name: c.Name, Code: c.Code, Domain: Opt(c.Domain), BusinessEmail: Opt(c.BusinessEmail),
-		Phone: Opt(c.Phone), Website: Opt(c.Website), SubscriptionID: Opt(c.SubscriptionID), IsActive: c.IsActive,
-		AdminRole: c.AdminRole, Reports: list(c.Reports), Dashboards: list(c.Dashboards), Location: LocationOf(c.Location),
-		EntitiesCount: c.EntitiesCount, AssetsCount: c.AssetsCount, UsersCount: c.UsersCount,
-		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+// With is v as it is sent followed by the members of x: a struct of what
+// the sender adds (a customer's logos, a trashed record's dates), encoded
+// as encoding/json encodes it.
+func With[T, X any](v T, x X) any {
+	s := shapeOf[T, X]()
+	out := reflect.New(s.typ)
+	in, o := reflect.ValueOf(&v).Elem(), out.Elem()
+	for i, m := range s.members {
+		m.send(o.Field(i), in.Field(m.index))
 	}
-	if c.FullLogo != nil {
-		out.FullLogo = logo(c.FullLogo)
+	if s.with {
+		o.Field(len(s.members)).Set(reflect.ValueOf(x))
 	}
-	if c.Logomark != nil {
-		out.Logomark = logo(c.Logomark)
+	return out.Interface()
+}
+
+// TypeOf is the struct type With sends a T and an X as: one field per
+// member, tagged with its JSON name, then X's members (an embedded field).
+// It is what the OpenAPI document's schema of the record describes.
+func TypeOf[T, X any]() reflect.Type { return shapeOf[T, X]().typ }
+
+// shape is how a record type is sent with an addition type.
+type shape struct {
+	typ     reflect.Type
+	members []member
+	// with: typ's last field embeds the addition.
+	with bool
+}
+
+// member is one sent member of a record: the record's field index and how
+// its value is sent (set into dst, a field of the sent struct).
+type member struct {
+	index int
+	send  func(dst, src reflect.Value)
+}
+
+type shapeKey struct{ record, adds reflect.Type }
+
+var shapes sync.Map // shapeKey → *shape
+
+func shapeOf[T, X any]() *shape {
+	key := shapeKey{reflect.TypeFor[T](), reflect.TypeFor[X]()}
+	if s, ok := shapes.Load(key); ok {
+		return s.(*shape)
 	}
-	return out
+	s, _ := shapes.LoadOrStore(key, newShape(key.record, key.adds))
+	return s.(*shape)
 }
 
-// Entity is an entity of a customer.
-type Entity struct {
-	ID            string    `json:"id"`
-	CustomerID    string    `json:"customer_id"`
-	Name          string    `json:"name"`
-	Code          *string   `json:"code"`
-	Type          string    `json:"type"`
-	BusinessEmail *string   `json:"business_email"`
-	Phone         *string   `json:"phone"`
-	IsActive      bool      `json:"is_active"`
-	Location      Location  `json:"location"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	Version       int64     `json:"version"`
-}
+var (
+	locationType = reflect.TypeFor[domain.Location]()
+	textType     = reflect.TypeFor[*string]()
+)
 
-// EntityOf is e as it is sent.
-func EntityOf(e domain.Entity) Entity {
-	return Entity{ID: e.ID, CustomerID: e.CustomerID, Name: e.Name, Code: Opt(e.Code), Type: e.Type,
-		BusinessEmail: Opt(e.BusinessEmail), Phone: Opt(e.Phone), IsActive: e.IsActive, Location: LocationOf(e.Location),
-		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt, Version: e.Version}
-}
-
-// User is a user; its password hash, sessions and tokens never leave.
-type User struct {
-	ID         string    `json:"id"`
-	Email      string    `json:"email"`
-	Name       string    `json:"name"`
-	Kind       string    `json:"kind"`
-	Role       string    `json:"role"`
-	CustomerID *string   `json:"customer_id"`
-	EntityIDs  []string  `json:"entity_ids"`
-	IsActive   bool      `json:"is_active"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	Version    int64     `json:"version"`
-}
-
-// UserOf is u as it is sent.
-func UserOf(u domain.User) User {
-	return User{ID: u.ID, Email: u.Email, Name: u.Name, Kind: u.Kind, Role: u.Role, CustomerID: Opt(u.CustomerID),
-		EntityIDs: list(u.EntityIDs), IsActive: u.IsActive, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version}
-}
-
-// Asset is an asset.
-type Asset struct {
-	ID                     string    `json:"id"`
-	Name                   string    `json:"name"`
-	Class                  string    `json:"class"`
-	CustomerID             *string   `json:"customer_id"`
-	EntityID               *string   `json:"entity_id"`
-	AvailabilityMonitoring bool      `json:"availability_monitoring"`
-	PerformanceMonitoring  bool      `json:"performance_monitoring"`
-	Serial                 *string   `json:"serial"`
-	IPAddress              *string   `json:"ip_address"`
-	CreatedAt              time.Time `json:"created_at"`
-	UpdatedAt              time.Time `json:"updated_at"`
-	Version                int64     `json:"version"`
-}
-
-// AssetOf is a as it is sent.
-func AssetOf(a domain.Asset) Asset {
-	return Asset{ID: a.ID, Name: a.Name, Class: a.Class, CustomerID: Opt(a.CustomerID), EntityID: Opt(a.EntityID),
-		AvailabilityMonitoring: a.AvailabilityMonitoring, PerformanceMonitoring: a.PerformanceMonitoring,
-		Serial: Opt(a.Serial), IPAddress: Opt(a.IPAddress), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+// newShape derives the shape of a t sent with an x by the rules Of states.
+// A record type that breaks them (not a struct, or a member without a
+// JSON name) is a programming error: it panics at the first send, which
+// every record's tests reach.
+func newShape(t, x reflect.Type) *shape {
+	if t.Kind() != reflect.Struct || x.Kind() != reflect.Struct {
+		panic("wire: a record and its additions must be structs, not " + t.String() + " and " + x.String())
+	}
+	s := &shape{}
+	var fields []reflect.StructField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if w, ok := f.Tag.Lookup("wire"); ok {
+			name = w
+		}
+		if !f.IsExported() || name == "-" || name == "" {
+			continue
+		}
+		typ, send := f.Type, reflect.Value.Set
+		switch {
+		case f.Type == locationType:
+			typ = reflect.TypeFor[Location]()
+			send = func(dst, src reflect.Value) {
+				*dst.Addr().Interface().(*Location) = LocationOf(*src.Addr().Interface().(*domain.Location))
+			}
+		case f.Type.Kind() == reflect.String && slices.Contains(strings.Split(opts, ","), "omitempty"):
+			typ = textType
+			send = func(dst, src reflect.Value) { *dst.Addr().Interface().(**string) = Opt(src.String()) }
+		case f.Type.Kind() == reflect.Slice:
+			send = func(dst, src reflect.Value) {
+				if src.IsNil() {
+					src = reflect.MakeSlice(src.Type(), 0, 0)
+				}
+				dst.Set(src)
+			}
+		}
+		fields = append(fields, reflect.StructField{Name: f.Name, Type: typ, Tag: reflect.StructTag(`json:"` + name + `"`)})
+		s.members = append(s.members, member{index: i, send: send})
+	}
+	if x.NumField() > 0 {
+		fields = append(fields, reflect.StructField{Name: "With", Type: x, Anonymous: true})
+		s.with = true
+	}
+	s.typ = reflect.StructOf(fields)
+	return s
 }
