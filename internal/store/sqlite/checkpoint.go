@@ -38,7 +38,7 @@ type checkpointer struct {
 // checkpointInterval is how often the log is checkpointed: often enough
 // that it stays small (a tenth of a second of writes), rarely enough that
 // a page written many times is copied once.
-const checkpointInterval = 100 * time.Millisecond
+var checkpointInterval = 100 * time.Millisecond
 
 // walRestartBytes is the size of log past which the writer is asked to
 // let it start over (a variable for tests).
