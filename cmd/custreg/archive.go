@@ -2,7 +2,6 @@ package main
 
 import (
 	"archive/zip"
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -69,32 +68,10 @@ func archiveCmd(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 
-	part := file + ".part"
-	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	err = writeNew("archive", file, func(w io.Writer) error {
+		return svc.ArchiveCustomer(actx, id, func(domain.Customer, time.Time) (io.Writer, error) { return w, nil })
+	})
 	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<16)
-	err = svc.ArchiveCustomer(actx, id, func(domain.Customer, time.Time) (io.Writer, error) { return bw, nil })
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		if _, serr := os.Lstat(file); serr == nil {
-			err = fmt.Errorf("archive: %s appeared while the archive was written; it is left as it was", file)
-		}
-	}
-	if err == nil {
-		err = os.Rename(part, file)
-	}
-	if err != nil {
-		_ = os.Remove(part)
 		return err
 	}
 	m, err := readManifest(file)

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/custreg/custreg/internal/domain"
@@ -61,30 +60,19 @@ func reportCmd(ctx context.Context, args []string, getenv func(string) string, s
 			return err
 		}
 	}
-	var dst io.Writer = stdout
-	var f *os.File
-	if *out != "" {
-		if f, err = os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
+	run := func(dst io.Writer) error {
+		w := rw(dst)
+		if err := svc.RunReport(actx, fs.Arg(0), customerID, service.ReportOptions{Logo: *format == "pdf"}, w); err != nil {
 			return err
 		}
-		dst = f
+		return w.Finish()
 	}
-	bw := bufio.NewWriter(dst)
-	w := rw(bw)
-	err = svc.RunReport(actx, fs.Arg(0), customerID, service.ReportOptions{Logo: *format == "pdf"}, w)
-	if err == nil {
-		err = w.Finish()
+	if *out != "" {
+		return writeNew("report", *out, run)
 	}
-	if err == nil {
-		err = bw.Flush()
+	bw := bufio.NewWriter(stdout)
+	if err := run(bw); err != nil {
+		return err
 	}
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			_ = os.Remove(*out)
-		}
-	}
-	return err
+	return bw.Flush()
 }

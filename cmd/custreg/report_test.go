@@ -109,7 +109,13 @@ func TestReportCommand(t *testing.T) {
 	if err := run(ctx, []string{"report", "--db", db, "--as", "ops@example.com", "--format", "pdf", "-o", filepath.Join(dir, "bad.pdf"), "policy_audit"}, envOf(nil), io.Discard, io.Discard); err == nil {
 		t.Errorf("an unknown report succeeded")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "bad.pdf")); err == nil {
-		t.Errorf("a failed report left its file behind")
+	for _, left := range []string{"bad.pdf", "bad.pdf.part"} {
+		if _, err := os.Stat(filepath.Join(dir, left)); err == nil {
+			t.Errorf("a failed report left %s behind", left)
+		}
+	}
+	// The refused overwrite left the first PDF whole.
+	if b, _ := os.ReadFile(pdf); !bytes.HasPrefix(b, []byte("%PDF")) || !bytes.Contains(b, []byte("%%EOF")) {
+		t.Errorf("the existing PDF was changed")
 	}
 }

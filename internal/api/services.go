@@ -6,14 +6,25 @@ import (
 	"time"
 
 	"github.com/custreg/custreg/internal/domain"
-	"github.com/custreg/custreg/internal/report"
 	"github.com/custreg/custreg/internal/service"
 )
 
 // The service as this package uses it: one small interface per part of
 // it, declared here where it is used (as gotify's api/application.go
 // does), so that a handler says which part it depends on and a test can
-// stand in for one part. *service.Service satisfies them all.
+// stand in for one part. *service.Service satisfies them all. A part
+// both edges use method for method is declared once, in service
+// (parts.go), and named here.
+
+// The parts declared in service.
+type (
+	entityService = service.Entities
+	userService   = service.Users
+	assetService  = service.Assets
+	trashService  = service.Trash
+	reportService = service.Reports
+	auditService  = service.Audit
+)
 
 // customerService keeps customers, their logos and their licenses.
 type customerService interface {
@@ -29,49 +40,6 @@ type customerService interface {
 	DeleteCustomerLogo(ctx context.Context, customerID, kind string) error
 	CustomerLicenses(ctx context.Context, customerID string) ([]domain.CustomerLicense, error)
 	SetCustomerLicenses(ctx context.Context, customerID string, in domain.LicenseCounts) ([]domain.CustomerLicense, error)
-}
-
-// entityService keeps the entities of customers.
-type entityService interface {
-	CreateEntity(ctx context.Context, customerID string, in domain.EntityInput) (domain.Entity, error)
-	Entity(ctx context.Context, customerID, id string) (domain.Entity, error)
-	ListEntities(ctx context.Context, customerID string, f domain.EntityFilter) (domain.EntityPage, error)
-	UpdateEntity(ctx context.Context, customerID, id string, version int64, apply func(domain.EntityInput) (domain.EntityInput, error)) (domain.Entity, error)
-	DeleteEntity(ctx context.Context, customerID, id string, version int64) error
-}
-
-// userService keeps users.
-type userService interface {
-	CreateUser(ctx context.Context, in domain.UserInput) (domain.User, error)
-	User(ctx context.Context, id string) (domain.User, error)
-	ListUsers(ctx context.Context, f domain.UserFilter) (domain.UserPage, error)
-	UpdateUser(ctx context.Context, id string, version int64, apply func(domain.UserInput) (domain.UserInput, error)) (domain.User, error)
-	DeleteUser(ctx context.Context, id string, version int64) error
-	MoveUsers(ctx context.Context, ids []string, customerID string, entityIDs []string) error
-}
-
-// assetService keeps assets.
-type assetService interface {
-	CreateAsset(ctx context.Context, in domain.AssetInput) (domain.Asset, error)
-	Asset(ctx context.Context, id string) (domain.Asset, error)
-	ListAssets(ctx context.Context, f domain.AssetFilter) (domain.AssetPage, error)
-	UpdateAsset(ctx context.Context, id string, version int64, apply func(domain.AssetInput) (domain.AssetInput, error)) (domain.Asset, error)
-	DeleteAsset(ctx context.Context, id string, version int64) error
-	MoveAssets(ctx context.Context, ids []string, customerID, entityID string) error
-}
-
-// trashService lists, restores and purges what is in trash.
-type trashService interface {
-	TrashedCustomers(ctx context.Context, limit int, cursor string) (service.TrashPage, error)
-	TrashedUsers(ctx context.Context, limit int, cursor string) (service.TrashedUserPage, error)
-	TrashedAssets(ctx context.Context, limit int, cursor string) (service.TrashedAssetPage, error)
-	RestoreCustomer(ctx context.Context, id string, rename service.Rename) (domain.Customer, error)
-	RestoreUser(ctx context.Context, id string) (domain.User, error)
-	RestoreAsset(ctx context.Context, id string) (domain.Asset, error)
-	PurgeCustomer(ctx context.Context, id string) error
-	PurgeUser(ctx context.Context, id string) error
-	PurgeAsset(ctx context.Context, id string) error
-	PurgeAt(deleted time.Time) *time.Time
 }
 
 // orgService keeps the organization: its settings, logos and license pool, and its first setup.
@@ -102,19 +70,6 @@ type accessService interface {
 	CreateToken(ctx context.Context, name string) (domain.Token, string, error)
 	RevokeToken(ctx context.Context, id string) error
 	Allowed(ctx context.Context, name string) error
-}
-
-// reportService lists and runs reports and dashboards.
-type reportService interface {
-	Reports(ctx context.Context) ([]domain.CatalogEntry, error)
-	RunReport(ctx context.Context, key, customerID string, opt service.ReportOptions, w report.Writer) error
-	Dashboards(ctx context.Context) ([]domain.CatalogEntry, error)
-	Dashboard(ctx context.Context, key, customerID string) (domain.Dashboard, error)
-}
-
-// auditService reads the audit log.
-type auditService interface {
-	AuditLog(ctx context.Context, f domain.AuditFilter) (domain.AuditPage, error)
 }
 
 // idempotencyService keeps the answers of requests sent with an Idempotency-Key.

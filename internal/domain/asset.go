@@ -15,20 +15,18 @@ const (
 // AssetClasses lists the classes in the order the UI offers them.
 var AssetClasses = []string{AssetIT, AssetNonIT, AssetMobile}
 
-// Limits of an asset's fields.
-const (
-	MaxAssetName = 200
-	MaxSerial    = 100
-)
-
 // Asset is a device or item the MSP manages, mapped to a customer and
 // optionally to one of that customer's entities (never another's).
 type Asset struct {
-	ID                     string     `json:"id"`
-	Name                   string     `json:"name"`
-	Class                  string     `json:"class"`
-	CustomerID             string     `json:"customer_id,omitempty"`
-	EntityID               string     `json:"entity_id,omitempty"`
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Class string `json:"class"`
+	// Where it is mapped: a customer (none: the organization's own) and
+	// optionally one of that customer's entities.
+	CustomerID string `json:"customer_id,omitempty"`
+	EntityID   string `json:"entity_id,omitempty"`
+	// Each monitoring flag takes one license of its type from the
+	// customer's allocation, as the class takes one of its own (Usage).
 	AvailabilityMonitoring bool       `json:"availability_monitoring"`
 	PerformanceMonitoring  bool       `json:"performance_monitoring"`
 	Serial                 string     `json:"serial,omitempty"`
@@ -38,6 +36,12 @@ type Asset struct {
 	DeletedAt              *time.Time `json:"deleted_at,omitempty" wire:"-"`
 	Version                int64      `json:"version"`
 }
+
+// Limits of an asset's fields.
+const (
+	MaxAssetName = 200
+	MaxSerial    = 100
+)
 
 // AssetInput is the writable part of an asset.
 type AssetInput struct {

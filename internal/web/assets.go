@@ -158,26 +158,20 @@ var assetPage = &recordPage[domain.Asset, domain.AssetInput]{
 		EmptyAdd:      "Add the devices and items you manage, and map each to a customer and, if you like, one of its entities.",
 		MoveNone:      "None — the organization's own", EntitiesField: "entity_id",
 		EmptyNone: "No assets have been added yet."},
+	ops: func(h *Handler) recordOps[domain.Asset, domain.AssetInput] {
+		s := h.svc.assets
+		move := func(ctx context.Context, ids []string, customerID string, entities []string) error {
+			entity := ""
+			if len(entities) > 0 {
+				entity = entities[0]
+			}
+			return s.MoveAssets(ctx, ids, customerID, entity)
+		}
+		return recordOps[domain.Asset, domain.AssetInput]{s.Asset, s.CreateAsset, s.UpdateAsset, s.DeleteAsset, move}
+	},
 	order: listquery.AssetsByName,
 	list: func(h *Handler, ctx context.Context, q recordQuery) (domain.AssetPage, error) {
 		return h.svc.assets.ListAssets(ctx, domain.AssetFilter{CustomerID: q.CustomerID, EntityID: q.EntityID, Cursor: q.Cursor})
-	},
-	read: func(h *Handler) func(context.Context, string) (domain.Asset, error) { return h.svc.assets.Asset },
-	create: func(h *Handler, ctx context.Context, in domain.AssetInput) (domain.Asset, error) {
-		return h.svc.assets.CreateAsset(ctx, in)
-	},
-	update: func(h *Handler, ctx context.Context, id string, version int64, in domain.AssetInput) (domain.Asset, error) {
-		return h.svc.assets.UpdateAsset(ctx, id, version, func(domain.AssetInput) (domain.AssetInput, error) { return in, nil })
-	},
-	remove: func(h *Handler, ctx context.Context, id string, version int64) error {
-		return h.svc.assets.DeleteAsset(ctx, id, version)
-	},
-	move: func(h *Handler, ctx context.Context, ids []string, customerID string, entities []string) error {
-		entity := ""
-		if len(entities) > 0 {
-			entity = entities[0]
-		}
-		return h.svc.assets.MoveAssets(ctx, ids, customerID, entity)
 	},
 	id:       func(a domain.Asset) string { return a.ID },
 	version:  func(a domain.Asset) int64 { return a.Version },

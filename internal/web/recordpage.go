@@ -68,13 +68,8 @@ type recordPage[R, In any] struct {
 	order string // the list's order, which its cursors are bound to
 
 	// The service's calls.
-	list   func(h *Handler, ctx context.Context, q recordQuery) (domain.Page[R], error)
-	read   func(h *Handler) func(ctx context.Context, id string) (R, error)
-	create func(h *Handler, ctx context.Context, in In) (R, error)
-	update func(h *Handler, ctx context.Context, id string, version int64, in In) (R, error)
-	remove func(h *Handler, ctx context.Context, id string, version int64) error
-	// move moves ids to customerID and entities (an asset takes one).
-	move func(h *Handler, ctx context.Context, ids []string, customerID string, entities []string) error
+	list func(h *Handler, ctx context.Context, q recordQuery) (domain.Page[R], error)
+	ops  func(h *Handler) recordOps[R, In]
 
 	// What a record is: its id, version, name in titles, and the words a
 	// notice uses for it ("User “Priya Sharma” (priya@…)").
@@ -101,6 +96,17 @@ type recordPage[R, In any] struct {
 	// pin keeps in the posted values what an edit may not change (a
 	// user's email; one's own role, customer and activity).
 	pin func(rec R, values url.Values, self bool)
+}
+
+// recordOps are the service's calls on one kind of record, as the service
+// declares them.
+type recordOps[R, In any] struct {
+	get    func(ctx context.Context, id string) (R, error)
+	create func(ctx context.Context, in In) (R, error)
+	update func(ctx context.Context, id string, version int64, apply func(In) (In, error)) (R, error)
+	remove func(ctx context.Context, id string, version int64) error
+	// move moves ids to customerID and entities (an asset takes one).
+	move func(ctx context.Context, ids []string, customerID string, entities []string) error
 }
 
 func (k *recordPage[R, In]) resource() string { return k.texts.Plural }
@@ -224,7 +230,7 @@ func (k *recordPage[R, In]) createRoute(h *Handler, w http.ResponseWriter, r *ht
 	status := http.StatusOK
 	var errs formErrors
 	if r.PostFormValue("op") != "customer" {
-		rec, err := k.create(h, r.Context(), k.input(values, pl))
+		rec, err := k.ops(h).create(r.Context(), k.input(values, pl))
 		if err == nil {
 			setFlash(w, k.told(rec)+" was added.")
 			return seeOther(w, r, returnTo(r.PostFormValue("return"), k.texts.Base))
@@ -255,7 +261,7 @@ func (k *recordPage[R, In]) editTitle(rec R) string {
 
 // editRoute is GET /<plural>/{id}/edit.
 func (k *recordPage[R, In]) editRoute(h *Handler, w http.ResponseWriter, r *http.Request) error {
-	rec, err := recordFor(r, k.read(h), k.resource(), "edit")
+	rec, err := recordFor(r, k.ops(h).get, k.resource(), "edit")
 	if err != nil {
 		return err
 	}
@@ -280,7 +286,7 @@ func (k *recordPage[R, In]) updateRoute(h *Handler, w http.ResponseWriter, r *ht
 		return err
 	}
 	ctx := r.Context()
-	rec, err := k.read(h)(ctx, r.PathValue("id"))
+	rec, err := k.ops(h).get(ctx, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -302,7 +308,7 @@ func (k *recordPage[R, In]) updateRoute(h *Handler, w http.ResponseWriter, r *ht
 	status := http.StatusOK
 	var errs formErrors
 	if r.PostFormValue("op") != "customer" {
-		saved, err := k.update(h, ctx, k.id(rec), version, k.input(values, pl))
+		saved, err := k.ops(h).update(ctx, k.id(rec), version, func(In) (In, error) { return k.input(values, pl), nil })
 		if err == nil {
 			setFlash(w, k.told(saved)+" was saved.")
 			return seeOther(w, r, returnTo(r.PostFormValue("return"), k.texts.Base))
@@ -313,7 +319,7 @@ func (k *recordPage[R, In]) updateRoute(h *Handler, w http.ResponseWriter, r *ht
 		}
 		errs = formErrorsFrom(err, fieldResolverFor(k.refs))
 		if domain.ErrorCode(err) == domain.EPrecondition {
-			if rec, err = k.read(h)(ctx, k.id(rec)); err != nil {
+			if rec, err = k.ops(h).get(ctx, k.id(rec)); err != nil {
 				return err
 			}
 			version = k.version(rec)
@@ -349,7 +355,7 @@ func (k *recordPage[R, In]) deleteView(h *Handler, r *http.Request, rec R) (reco
 
 // confirmDeleteRoute is GET /<plural>/{id}/delete: the dialog.
 func (k *recordPage[R, In]) confirmDeleteRoute(h *Handler, w http.ResponseWriter, r *http.Request) error {
-	rec, err := recordFor(r, k.read(h), k.resource(), "delete")
+	rec, err := recordFor(r, k.ops(h).get, k.resource(), "delete")
 	if err != nil {
 		return err
 	}
@@ -367,7 +373,7 @@ func (k *recordPage[R, In]) deleteRoute(h *Handler, w http.ResponseWriter, r *ht
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	rec, err := recordFor(r, k.read(h), k.resource(), "delete")
+	rec, err := recordFor(r, k.ops(h).get, k.resource(), "delete")
 	if err != nil {
 		return err
 	}
@@ -375,7 +381,7 @@ func (k *recordPage[R, In]) deleteRoute(h *Handler, w http.ResponseWriter, r *ht
 	if err != nil {
 		return err
 	}
-	err = k.remove(h, r.Context(), k.id(rec), version)
+	err = k.ops(h).remove(r.Context(), k.id(rec), version)
 	if err == nil {
 		setFlash(w, k.told(rec)+" was deleted.")
 		return seeOther(w, r, k.texts.Base)
@@ -393,7 +399,7 @@ func (k *recordPage[R, In]) deleteRoute(h *Handler, w http.ResponseWriter, r *ht
 		v.Delete.Alert = "Someone else changed this " + k.texts.Noun + " after you opened this dialog, so it was not deleted. " +
 			"Check the " + k.texts.Noun + ", then confirm again."
 		v.Delete.Version = 0
-		if fresh, ferr := k.read(h)(r.Context(), k.id(rec)); ferr == nil {
+		if fresh, ferr := k.ops(h).get(r.Context(), k.id(rec)); ferr == nil {
 			v.Delete.Version = k.version(fresh)
 		}
 	}
@@ -419,7 +425,7 @@ func (k *recordPage[R, In]) moveRoute(h *Handler, w http.ResponseWriter, r *http
 	status := http.StatusOK
 	var errs formErrors
 	if r.PostFormValue("op") != "customer" {
-		err := k.move(h, r.Context(), ids, target, entities)
+		err := k.ops(h).move(r.Context(), ids, target, entities)
 		if err == nil {
 			where := "the organization"
 			if target != "" {

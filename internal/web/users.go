@@ -252,22 +252,13 @@ var userPage = &recordPage[domain.User, domain.UserInput]{
 		EmptyAdd:      "Add the people who sign in: give each a role, and map a customer's users to the customer and, if you like, to some of its entities.",
 		MoveNone:      "None — organization users", EntitiesField: "entity_ids",
 		EmptyNone: "An administrator has not added any users yet."},
+	ops: func(h *Handler) recordOps[domain.User, domain.UserInput] {
+		s := h.svc.users
+		return recordOps[domain.User, domain.UserInput]{s.User, s.CreateUser, s.UpdateUser, s.DeleteUser, s.MoveUsers}
+	},
 	order: listquery.UsersByEmail,
 	list: func(h *Handler, ctx context.Context, q recordQuery) (domain.UserPage, error) {
 		return h.svc.users.ListUsers(ctx, domain.UserFilter{CustomerID: q.CustomerID, EntityID: q.EntityID, Cursor: q.Cursor})
-	},
-	read: func(h *Handler) func(context.Context, string) (domain.User, error) { return h.svc.users.User },
-	create: func(h *Handler, ctx context.Context, in domain.UserInput) (domain.User, error) {
-		return h.svc.users.CreateUser(ctx, in)
-	},
-	update: func(h *Handler, ctx context.Context, id string, version int64, in domain.UserInput) (domain.User, error) {
-		return h.svc.users.UpdateUser(ctx, id, version, func(domain.UserInput) (domain.UserInput, error) { return in, nil })
-	},
-	remove: func(h *Handler, ctx context.Context, id string, version int64) error {
-		return h.svc.users.DeleteUser(ctx, id, version)
-	},
-	move: func(h *Handler, ctx context.Context, ids []string, customerID string, entities []string) error {
-		return h.svc.users.MoveUsers(ctx, ids, customerID, entities)
 	},
 	id:      func(u domain.User) string { return u.ID },
 	version: func(u domain.User) int64 { return u.Version },

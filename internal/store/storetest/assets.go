@@ -14,37 +14,17 @@ func asset(name, class, customerID, entityID string) domain.Asset {
 		CreatedAt: t0, UpdatedAt: t0, Version: 1}
 }
 
+// assetsCount is the customer's live assets as its read counts them.
 func assetsCount(tb testing.TB, st store.Store, customerID string) int64 {
-	tb.Helper()
-	var n int64
-	mustRead(tb, st, func(tx store.Tx) error {
-		c, err := tx.Customer(ctx(tb), domain.OrgScope, customerID)
-		n = c.AssetsCount
-		return err
-	})
-	return n
+	return customerCount(tb, st, customerID).AssetsCount
 }
 
+// assetNames walks the asset list f selects, two at a time.
 func assetNames(tb testing.TB, st store.Store, scope domain.Scope, f domain.AssetFilter) []string {
-	tb.Helper()
-	var names []string
-	mustRead(tb, st, func(tx store.Tx) error {
-		f.Limit = 2
-		for {
-			page, err := tx.Assets(ctx(tb), scope, f)
-			if err != nil {
-				return err
-			}
-			for _, a := range page.Items {
-				names = append(names, a.Name)
-			}
-			if page.Next == nil {
-				return nil
-			}
-			f.Cursor = page.Next
-		}
-	})
-	return names
+	return walk(tb, st, func(tx store.Tx, cur *domain.Cursor) (domain.AssetPage, error) {
+		f.Limit, f.Cursor = 2, cur
+		return tx.Assets(ctx(tb), scope, f)
+	}, func(a domain.Asset) string { return a.Name })
 }
 
 func testAssets(t *testing.T, st store.Store) {

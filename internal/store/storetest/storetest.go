@@ -732,3 +732,38 @@ func testConcurrentUnique(t *testing.T, st store.Store) {
 		return err
 	})
 }
+
+// customerCount reads the customer with its counts of live records.
+func customerCount(tb testing.TB, st store.Store, customerID string) domain.Customer {
+	tb.Helper()
+	var c domain.Customer
+	mustRead(tb, st, func(tx store.Tx) (err error) {
+		c, err = tx.Customer(ctx(tb), domain.OrgScope, customerID)
+		return err
+	})
+	return c
+}
+
+// walk reads a list page by page, following each page's cursor from the
+// first (nil), and returns what pick takes from every record in order.
+func walk[R any](tb testing.TB, st store.Store, page func(tx store.Tx, cursor *domain.Cursor) (domain.Page[R], error), pick func(R) string) []string {
+	tb.Helper()
+	var out []string
+	mustRead(tb, st, func(tx store.Tx) error {
+		var cur *domain.Cursor
+		for {
+			p, err := page(tx, cur)
+			if err != nil {
+				return err
+			}
+			for _, r := range p.Items {
+				out = append(out, pick(r))
+			}
+			if p.Next == nil {
+				return nil
+			}
+			cur = p.Next
+		}
+	})
+	return out
+}

@@ -9,37 +9,17 @@ import (
 	"github.com/custreg/custreg/internal/store"
 )
 
+// usersCount is the customer's live users as its read counts them.
 func usersCount(tb testing.TB, st store.Store, customerID string) int64 {
-	tb.Helper()
-	var n int64
-	mustRead(tb, st, func(tx store.Tx) error {
-		c, err := tx.Customer(ctx(tb), domain.OrgScope, customerID)
-		n = c.UsersCount
-		return err
-	})
-	return n
+	return customerCount(tb, st, customerID).UsersCount
 }
 
+// userEmails walks the user list f selects, two at a time.
 func userEmails(tb testing.TB, st store.Store, scope domain.Scope, f domain.UserFilter) []string {
-	tb.Helper()
-	var out []string
-	mustRead(tb, st, func(tx store.Tx) error {
-		f.Limit = 2
-		for {
-			page, err := tx.Users(ctx(tb), scope, f)
-			if err != nil {
-				return err
-			}
-			for _, u := range page.Items {
-				out = append(out, u.Email)
-			}
-			if page.Next == nil {
-				return nil
-			}
-			f.Cursor = page.Next
-		}
-	})
-	return out
+	return walk(tb, st, func(tx store.Tx, cur *domain.Cursor) (domain.UserPage, error) {
+		f.Limit, f.Cursor = 2, cur
+		return tx.Users(ctx(tb), scope, f)
+	}, func(u domain.User) string { return u.Email })
 }
 
 func testCustomerUsers(t *testing.T, st store.Store) {
