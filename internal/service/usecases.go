@@ -95,8 +95,10 @@ var useCases = map[string]Need{
 
 	// Customers: organization users manage them; a customer's own people
 	// may view their customer.
-	"ListCustomers":              {Permission: "customers.view"},
-	"Customer":                   {Permission: "customers.view"},
+	"ListCustomers": {Permission: "customers.view"},
+	"Customer":      {Permission: "customers.view"},
+	// The names a page of users or assets shows beside its records.
+	"CustomerRefs":               {Permission: "customers.view"},
 	"RegisterCustomer":           {Permission: "customers.add", Organization: true, KeepsPrincipals: true},
 	"UpdateCustomerWithLicenses": {Permission: "customers.edit", Organization: true},
 	"DeleteCustomer":             {Permission: "customers.delete", Organization: true},

@@ -80,9 +80,13 @@ func (h *Handler) assetForm(ctx context.Context, _ domain.Principal, pl placemen
 	f.Bottom = []sectionView{{Legend: "Monitoring", Fields: fieldsView(assetMonitoringFields, values, errs)}}
 	if pl.MSP {
 		if pl.Picks() {
-			f.Customer = pl.customerPicker(customerPicker{ID: "f-customer-id", Name: "customer_id", Label: "Customer",
+			c, err := pl.customerPicker(customerPicker{ID: "f-customer-id", Name: "customer_id", Label: "Customer",
 				NoneLabel: "None — the organization's own", Target: "entity-picker", URL: "/pickers/entities?kind=asset", Refresh: true,
 				Error: errs.Msg("customer_id")}, values.Get("customer_id"))
+			if err != nil {
+				return nil, err
+			}
+			f.Customer = c
 		} else {
 			f.Fixed = pl.customerName(pl.Own)
 		}
@@ -103,7 +107,7 @@ func (h *Handler) assetConflict(ctx context.Context, pl placement, _ bool, a dom
 	fields := fieldConflicts(append(slices.Clone(assetTopFields), assetMonitoringFields...),
 		map[string]map[string]string{"class": assetClassLabels})
 	if pl.MSP {
-		ents, err := h.entityNames(ctx, []string{a.CustomerID, values.Get("customer_id")})
+		ents, err := pl.entityNames([]string{a.CustomerID, values.Get("customer_id")})
 		if err != nil {
 			return formErrors{}, err
 		}
@@ -135,7 +139,7 @@ func (h *Handler) assetRows(ctx context.Context, _ domain.Principal, pl placemen
 	for _, a := range assets {
 		custs = append(custs, a.CustomerID)
 	}
-	names, err := h.entityNames(ctx, custs)
+	names, err := pl.entityNames(custs)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/custreg/custreg/internal/domain"
 	"github.com/custreg/custreg/internal/logo/logotest"
@@ -208,6 +209,27 @@ func (b *browser) choose(sel, value string) chromedp.Action[chromedp.Void] {
 		el.value = %q;
 		el.dispatchEvent(new Event("change", {bubbles: true}));
 	})()`, sel, value))
+}
+
+// pickCustomer chooses a customer in the customer box id by keyboard
+// alone: it empties the box, types typed, waits for the server's matches,
+// moves to the first with the down arrow and presses Enter; the first
+// match must be wantID.
+func (b *browser) pickCustomer(id, typed, wantID string) {
+	b.t.Helper()
+	b.do("type "+typed+" in #"+id,
+		chromedp.Focus(chromedp.ID(id)),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.select(); })()`, id)),
+		chromedp.KeyEvent(kb.Delete),
+		chromedp.SendKeys(chromedp.ID(id), typed),
+	)
+	list := strings.TrimSuffix(id, "-q") + "-list"
+	b.waitFor("matches of "+typed, fmt.Sprintf(`!document.getElementById(%q).hidden && document.querySelector("#%s [data-id]") !== null`, list, list))
+	b.do("arrow down", chromedp.KeyEvent(kb.ArrowDown))
+	if got := b.eval(fmt.Sprintf(`document.getElementById(document.getElementById(%q).getAttribute("aria-activedescendant") || "x")?.dataset.id || ""`, id)); got != wantID {
+		b.t.Fatalf("the first match of %q is %q, want %q", typed, got, wantID)
+	}
+	b.do("enter", chromedp.KeyEvent(kb.Enter))
 }
 
 // cards returns the names on the customer cards, in order, joined by "|".

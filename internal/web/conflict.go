@@ -185,7 +185,7 @@ func countConflicts(prefix string, label func(t string) string, empty string) []
 // for the organization ("").
 func (pl placement) customerNames(none string) map[string]string {
 	m := map[string]string{"": none}
-	for id, c := range pl.byID {
+	for id, c := range pl.refs.customers {
 		m[id] = c.Name
 	}
 	return m

@@ -249,8 +249,12 @@ func title(doc *html.Node) string {
 }
 
 // selected returns the value of the selected option of the <select> with id.
+// A customer box's choice is its hidden input's value.
 func selected(doc *html.Node, id string) string {
 	sel := byID(doc, id)
+	if sel != nil && sel.Data == "input" {
+		return attr(sel, "value")
+	}
 	opt := find(sel, func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") })
 	return attr(opt, "value")
 }

@@ -204,8 +204,12 @@ func (k *recordPage[R, In]) newRoute(h *Handler, w http.ResponseWriter, r *http.
 		return err
 	}
 	values := k.blank(pl)
-	if c := r.URL.Query().Get("customer_id"); c != "" && pl.Picks() && pl.knows(c) {
-		values.Set("customer_id", c)
+	if c := r.URL.Query().Get("customer_id"); c != "" && pl.Picks() {
+		if known, err := pl.knows(c); err != nil {
+			return err
+		} else if known {
+			values.Set("customer_id", c)
+		}
 	}
 	form, err := k.form(h, r.Context(), principalOf(r), pl, false, false, values, formErrors{})
 	if err != nil {
@@ -229,7 +233,11 @@ func (k *recordPage[R, In]) createRoute(h *Handler, w http.ResponseWriter, r *ht
 	values := r.PostForm
 	status := http.StatusOK
 	var errs formErrors
-	if r.PostFormValue("op") != "customer" {
+	pick, err := h.pickCustomer(r.Context(), pl, values, "customer_id")
+	if err != nil {
+		return err
+	}
+	if r.PostFormValue("op") != "customer" && !pick.Searched {
 		rec, err := k.ops(h).create(r.Context(), k.input(values, pl))
 		if err == nil {
 			setFlash(w, k.told(rec)+" was added.")
@@ -307,7 +315,11 @@ func (k *recordPage[R, In]) updateRoute(h *Handler, w http.ResponseWriter, r *ht
 	k.pin(rec, values, self)
 	status := http.StatusOK
 	var errs formErrors
-	if r.PostFormValue("op") != "customer" {
+	pick, err := h.pickCustomer(ctx, pl, values, "customer_id")
+	if err != nil {
+		return err
+	}
+	if r.PostFormValue("op") != "customer" && !pick.Searched {
 		saved, err := k.ops(h).update(ctx, k.id(rec), version, func(In) (In, error) { return k.input(values, pl), nil })
 		if err == nil {
 			setFlash(w, k.told(saved)+" was saved.")
@@ -420,13 +432,20 @@ func (k *recordPage[R, In]) moveRoute(h *Handler, w http.ResponseWriter, r *http
 	}
 	ret := returnTo(r.PostFormValue("return"), k.texts.Base)
 	ids := r.PostForm["ids"]
+	pick, err := h.pickCustomer(r.Context(), pl, r.PostForm, "move_customer_id")
+	if err != nil {
+		return err
+	}
 	target := pl.fixedCustomer(r.PostFormValue("move_customer_id"))
 	entities := k.moveTo(r.PostForm)
 	status := http.StatusOK
 	var errs formErrors
-	if r.PostFormValue("op") != "customer" {
+	if r.PostFormValue("op") != "customer" && !pick.Searched {
 		err := k.ops(h).move(r.Context(), ids, target, entities)
 		if err == nil {
+			if err := pl.need(target); err != nil {
+				return err
+			}
 			where := "the organization"
 			if target != "" {
 				where = "“" + pl.customerName(target) + "”"
@@ -472,9 +491,13 @@ func (k *recordPage[R, In]) moveBar(h *Handler, ctx context.Context, pl placemen
 	mb := &moveBar{Action: k.texts.Base + "/move", Noun: k.texts.Plural, Errors: errs, Selected: map[string]bool{}}
 	kind := "move-" + k.texts.Noun
 	if pl.Picks() {
-		mb.Customer = pl.customerPicker(customerPicker{ID: "move-customer", Name: "move_customer_id", Label: "To customer",
+		c, err := pl.customerPicker(customerPicker{ID: "move-customer", Name: "move_customer_id", Label: "To customer",
 			NoneLabel: k.texts.MoveNone, Target: "move-entity-picker", URL: "/pickers/entities?kind=" + kind, Refresh: true,
 			Error: errs.Msg("customer_id")}, customerID)
+		if err != nil {
+			return nil, err
+		}
+		mb.Customer = c
 	}
 	e, err := h.entityPicker(ctx, pl, kind, customerID, entities)
 	if err != nil {

@@ -67,7 +67,13 @@ func (h *Handler) readRecordQuery(ctx context.Context, base string, v url.Values
 		q.CustomerID, q.EntityID = "", ""
 		return q, nil
 	}
-	if q.CustomerID != "" && !pl.knows(q.CustomerID) {
+	if _, err := h.pickCustomer(ctx, pl, v, "customer_id"); err != nil {
+		return q, err
+	}
+	q.CustomerID = strings.TrimSpace(v.Get("customer_id"))
+	if known, err := pl.knows(q.CustomerID); err != nil {
+		return q, err
+	} else if q.CustomerID != "" && !known {
 		return q, domain.Errorf(domain.ENotFound, "There is no such customer.")
 	}
 	if !pl.OrgScope {
@@ -81,7 +87,7 @@ func (h *Handler) readRecordQuery(ctx context.Context, base string, v url.Values
 			q.EntityID = ""
 			return q, nil
 		}
-		es, err := h.entitiesOf(ctx, cust)
+		es, err := pl.entitiesOf(cust)
 		if err != nil {
 			return q, err
 		}
@@ -112,8 +118,12 @@ func (h *Handler) listFilter(ctx context.Context, pl placement, q recordQuery, n
 		return f, nil
 	}
 	if pl.Picks() {
-		f.Customer = pl.customerPicker(customerPicker{ID: "filter-customer", Name: "customer_id", Label: "Customer",
+		c, err := pl.customerPicker(customerPicker{ID: "filter-customer", Name: "customer_id", Label: "Customer",
 			NoneLabel: "All " + noun, AutoSubmit: true}, q.CustomerID)
+		if err != nil {
+			return f, err
+		}
+		f.Customer = c
 	}
 	e, err := h.entityPicker(ctx, pl, "filter", q.CustomerID, []string{q.EntityID})
 	if err != nil {

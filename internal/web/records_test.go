@@ -287,14 +287,18 @@ func TestAddUser(t *testing.T) {
 		t.Fatalf("status %d, no sidebar", res.status)
 	}
 	for id, label := range map[string]string{"f-email": "Email *", "f-name": "Name *", "f-kind": "Kind", "f-role": "Role *",
-		"f-customer-id": "Customer", "f-password": "Password *"} {
+		"f-customer-id-q": "Customer", "f-password": "Password *"} {
 		l := find(sb, func(n *html.Node) bool { return n.Data == "label" && attr(n, "for") == id })
 		if text(l) != label {
 			t.Errorf("%s: label %q, want %q", id, text(l), label)
 		}
 	}
-	if got := optionValues(sb, "f-customer-id"); !sameSet(got, []string{f.airtel.ID, f.globex.ID}) {
-		t.Errorf("customer picker offers %v", got)
+	// The customer box lists no customer: it searches as one types.
+	if box := byID(sb, "f-customer-id-q"); attr(box, "role") != "combobox" || attr(box, "data-combo-url") != "/pickers/customers" {
+		t.Errorf("customer box %v is not a combobox over /pickers/customers", box)
+	}
+	if got := optionValues(sb, "f-customer-id"); len(got) != 0 {
+		t.Errorf("customer picker lists %v", got)
 	}
 	// No customer chosen yet: the entity picker says to choose one.
 	if !strings.Contains(text(byID(sb, "entity-picker")), "Choose a customer first") {

@@ -2,11 +2,14 @@ package web
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/custreg/custreg/internal/domain"
+	"github.com/custreg/custreg/internal/service"
 )
 
 // The UI offers only what the caller's role allows; the service refuses
@@ -46,31 +49,6 @@ func requireCan(r *http.Request, resource, action string) error {
 	return nil
 }
 
-// visibleCustomers returns every live customer the caller can see, by
-// name: all of them for organization users, its own for a customer-scoped
-// caller, none while MSP mode is off.
-func (h *Handler) visibleCustomers(ctx context.Context) ([]domain.Customer, error) {
-	if p, _ := domain.PrincipalFrom(ctx); !allows(p, "ListCustomers") {
-		return nil, nil // a role without customers.view picks no customer
-	}
-	var out []domain.Customer
-	f := domain.CustomerFilter{Limit: domain.MaxPageSize}
-	for {
-		page, err := h.svc.customers.ListCustomers(ctx, f)
-		if err != nil {
-			if de := domainErr(err); de != nil && de.Type == "msp-disabled" {
-				return nil, nil
-			}
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.Next == nil {
-			return out, nil
-		}
-		f.Cursor = page.Next
-	}
-}
-
 // entitiesOf returns the live entities of a customer that the caller can
 // see (a caller narrowed to some entities sees only those), by name.
 func (h *Handler) entitiesOf(ctx context.Context, customerID string) ([]domain.Entity, error) {
@@ -93,38 +71,85 @@ func (h *Handler) entitiesOf(ctx context.Context, customerID string) ([]domain.E
 }
 
 // placement is what the user and asset pages may offer the caller as
-// customers: the visible customers, and whether the caller chooses among
-// them at all (organization users with MSP mode on) or is fixed to its own.
+// customers: whether the caller chooses among them at all (organization
+// users with MSP mode on) or is fixed to its own, and the customers the
+// page names (refs). No page loads every customer: a page asks for the
+// customers it shows (need), in one service call, and the customer picker
+// searches the server as the caller types.
 type placement struct {
-	MSP       bool
-	OrgScope  bool
-	Own       string // the caller's customer, for a customer-scoped caller
-	Customers []domain.Customer
-	byID      map[string]domain.Customer
+	MSP      bool
+	OrgScope bool
+	Own      string // the caller's customer, for a customer-scoped caller
+	refs     *pageRefs
+}
+
+// pageRefs are the customers (with their entities) a page has asked for.
+type pageRefs struct {
+	ctx       context.Context
+	load      func(ctx context.Context, ids []string, entities bool) (service.Refs, error)
+	asked     map[string]bool
+	customers map[string]domain.Customer
+	entities  map[string][]domain.Entity
+	picks     map[string]picked // the searches forms sent, by picker name
 }
 
 func (h *Handler) placement(ctx context.Context, p domain.Principal, msp bool) (placement, error) {
-	pl := placement{MSP: msp, OrgScope: p.CustomerID == "", Own: p.CustomerID, byID: map[string]domain.Customer{}}
-	if !msp {
+	pl := placement{MSP: msp, OrgScope: p.CustomerID == "", Own: p.CustomerID,
+		refs: &pageRefs{ctx: ctx, load: h.svc.customers.CustomerRefs, asked: map[string]bool{},
+			customers: map[string]domain.Customer{}, entities: map[string][]domain.Entity{}, picks: map[string]picked{}}}
+	if !msp || !allows(p, "CustomerRefs") {
 		return pl, nil
 	}
-	cs, err := h.visibleCustomers(ctx)
+	return pl, pl.need(pl.Own)
+}
+
+// need reads, in one call, those of ids the page has not asked for yet,
+// with their entities. A customer the caller cannot see is left out.
+func (pl placement) need(ids ...string) error {
+	if !pl.MSP || pl.refs == nil {
+		return nil
+	}
+	if p, _ := domain.PrincipalFrom(pl.refs.ctx); !allows(p, "CustomerRefs") {
+		return nil // a role without customers.view names no customer
+	}
+	var ask []string
+	for _, id := range ids {
+		if id != "" && !pl.refs.asked[id] {
+			pl.refs.asked[id] = true
+			ask = append(ask, id)
+		}
+	}
+	if len(ask) == 0 {
+		return nil
+	}
+	got, err := pl.refs.load(pl.refs.ctx, ask, true)
 	if err != nil {
-		return pl, err
+		if de := domainErr(err); de != nil && de.Type == "msp-disabled" {
+			return nil
+		}
+		return err
 	}
-	pl.Customers = cs
-	for _, c := range cs {
-		pl.byID[c.ID] = c
-	}
-	return pl, nil
+	maps.Copy(pl.refs.customers, got.Customers)
+	maps.Copy(pl.refs.entities, got.Entities)
+	return nil
 }
 
 // Picks reports whether the caller picks a customer (an organization user
 // with MSP mode on); a customer-scoped caller's customer is fixed.
 func (pl placement) Picks() bool { return pl.MSP && pl.OrgScope }
 
-// customerName returns the name of a visible customer, or "".
-func (pl placement) customerName(id string) string { return pl.byID[id].Name }
+// customerName returns the name of a customer the page asked for (need),
+// or "".
+func (pl placement) customerName(id string) string { return pl.refs.customers[id].Name }
+
+// customerLabel is how a picker shows a customer: "Airtel (AIR001)".
+func (pl placement) customerLabel(id string) string {
+	c, ok := pl.refs.customers[id]
+	if !ok {
+		return ""
+	}
+	return c.Name + " (" + c.Code + ")"
+}
 
 // fixedCustomer returns the customer a form places a record at: the chosen
 // one, or for a customer-scoped caller who chose none (its form has no
@@ -139,47 +164,144 @@ func (pl placement) fixedCustomer(chosen string) string {
 	return chosen
 }
 
-// knows reports whether id is a customer the caller can see.
-func (pl placement) knows(id string) bool {
-	_, ok := pl.byID[id]
-	return ok
+// knows reports whether id is a customer the caller can see, reading it
+// if the page has not yet.
+func (pl placement) knows(id string) (bool, error) {
+	if err := pl.need(id); err != nil {
+		return false, err
+	}
+	_, ok := pl.refs.customers[id]
+	return ok, nil
 }
 
-// customerPicker is a <select> of the visible customers. With the script,
-// a change refreshes the entity picker Target from URL; without it, the
-// form's "Show entities" button is a round trip.
+// entitiesOf returns the entities of a customer the caller can see, as
+// need read them.
+func (pl placement) entitiesOf(id string) ([]domain.Entity, error) {
+	if err := pl.need(id); err != nil {
+		return nil, err
+	}
+	return pl.refs.entities[id], nil
+}
+
+// customerPicker chooses one customer by searching for it, so that no
+// page lists every customer: a text box that the script makes a combobox
+// over GET /pickers/customers (a page of matches as the caller types,
+// chosen by arrow keys and Enter or by pointer). The chosen customer's id
+// is the hidden input Name; the box is Name_q, and Name_shown is what it
+// showed, so that the server can tell a new search from the choice left
+// as it was. Without the script the text is looked up when the form is
+// sent (pickCustomer): one match is chosen, several come back as choices.
 type customerPicker struct {
 	ID, Name, Label string
-	NoneLabel       string // the first option, for no customer
-	Options         []option
+	NoneLabel       string // what no customer means ("All users", "None — …")
+	Value           string // the chosen customer's id
+	Text            string // what the box shows: the chosen customer, or the search typed
+	Shown           string // the chosen customer as the box showed it
+	Matches         []option
+	More            bool // more customers match than Matches holds
 	Error           string
 	Hint            string
 	Target          string // the id of the entity picker that follows it
 	URL             string // where the script asks for that picker
 	Refresh         bool   // show the no-script round-trip button
-	AutoSubmit      bool   // the list filter: a change applies it
+	AutoSubmit      bool   // the list filter: a choice applies it
 	Autofocus       bool
 }
 
-// DescribedBy returns the ids of the elements that describe the select.
+// DescribedBy returns the ids of the elements that describe the box.
 func (c customerPicker) DescribedBy() string {
-	switch {
-	case c.Error != "" && c.Hint != "":
-		return c.ID + "-error " + c.ID + "-hint"
-	case c.Error != "":
-		return c.ID + "-error"
-	case c.Hint != "":
-		return c.ID + "-hint"
+	ids := []string{c.ID + "-help"}
+	if c.Error != "" {
+		ids = append(ids, c.ID+"-error")
 	}
-	return ""
+	if c.Hint != "" {
+		ids = append(ids, c.ID+"-hint")
+	}
+	return strings.Join(ids, " ")
 }
 
-func (pl placement) customerPicker(base customerPicker, selected string) *customerPicker {
+// customerPicker is base with selected chosen, or with the search the
+// form sent for it (pickCustomer) and its matches.
+func (pl placement) customerPicker(base customerPicker, selected string) (*customerPicker, error) {
 	c := base
-	for _, cu := range pl.Customers {
-		c.Options = append(c.Options, option{Value: cu.ID, Label: cu.Name + " (" + cu.Code + ")", Selected: cu.ID == selected})
+	pick := pl.refs.picks[base.Name]
+	if err := pl.need(selected); err != nil {
+		return nil, err
 	}
-	return &c
+	c.Value = selected
+	c.Text = pl.customerLabel(selected)
+	c.Shown = c.Text
+	if pick.Searched {
+		c.Value, c.Shown, c.Text = "", "", pick.Text
+		c.Matches, c.More = pick.Matches, pick.More
+		if c.Error == "" {
+			c.Error = pick.Message
+		}
+	}
+	return &c, nil
+}
+
+// picked is what pickCustomer made of a picker's search.
+type picked struct {
+	Searched bool // the text was a new search that chose no one
+	Text     string
+	Matches  []option
+	More     bool
+	Message  string
+}
+
+// pickCustomer reads the customer picker name of a sent form (its box
+// Name_q) into
+// values[name]: the choice as it was when its box still shows it, none
+// when the box was emptied, and otherwise the customer the text finds —
+// its code, its name, its label, or the only customer it matches. A text
+// that finds several (or none) chooses no one and comes back as a search
+// with its matches.
+func (h *Handler) pickCustomer(ctx context.Context, pl placement, values url.Values, name string) (picked, error) {
+	if !pl.Picks() || !values.Has(name+"_q") {
+		return picked{}, nil
+	}
+	p, err := h.lookUpCustomer(ctx, pl, values, name)
+	pl.refs.picks[name] = p
+	return p, err
+}
+
+func (h *Handler) lookUpCustomer(ctx context.Context, pl placement, values url.Values, name string) (picked, error) {
+	text := strings.TrimSpace(values.Get(name + "_q"))
+	if text == strings.TrimSpace(values.Get(name+"_shown")) {
+		return picked{}, nil // the choice as it was (the script keeps the two equal)
+	}
+	values.Set(name, "")
+	if text == "" {
+		return picked{}, nil
+	}
+	page, err := h.svc.customers.ListCustomers(ctx, domain.CustomerFilter{Where: domain.SearchFilter(text), Limit: pickerMatches})
+	if de := domainErr(err); de != nil && (de.Code == domain.EInvalid || de.Code == domain.EBadRequest) {
+		return picked{Searched: true, Text: text, Message: de.Message}, nil
+	} else if err != nil {
+		return picked{}, err
+	}
+	key := domain.Fold(text)
+	for _, c := range page.Items {
+		if key == domain.Fold(c.Code) || key == domain.Fold(c.Name) || key == domain.Fold(c.Name+" ("+c.Code+")") || len(page.Items) == 1 {
+			values.Set(name, c.ID)
+			pl.refs.customers[c.ID], pl.refs.asked[c.ID] = c, false
+			return picked{}, nil
+		}
+	}
+	p := picked{Searched: true, Text: text, More: page.Next != nil}
+	for _, c := range page.Items {
+		p.Matches = append(p.Matches, option{Value: c.ID, Label: c.Name + " (" + c.Code + ")"})
+	}
+	switch {
+	case len(p.Matches) == 0:
+		p.Message = "No customer matches “" + text + "”. Try part of its name or code."
+	case p.More:
+		p.Message = "More than " + figure(int64(len(p.Matches))) + " customers match “" + text + "”: choose one, or type more of its name."
+	default:
+		p.Message = figure(int64(len(p.Matches))) + " customers match “" + text + "”: choose one."
+	}
+	return p, nil
 }
 
 // entityChoice is one entity a picker offers.
@@ -248,14 +370,15 @@ func (h *Handler) entityPicker(ctx context.Context, pl placement, kind, customer
 		e.NoCustomer = true
 		return &e, nil
 	}
-	if pl.OrgScope && !pl.knows(e.Customer) {
+	known, err := pl.knows(e.Customer)
+	if err != nil {
+		return nil, err
+	}
+	if !known {
 		return &e, nil
 	}
-	es, err := h.entitiesOf(ctx, e.Customer)
+	es, err := pl.entitiesOf(e.Customer)
 	if err != nil {
-		if domain.ErrorCode(err) == domain.ENotFound {
-			return &e, nil
-		}
 		return nil, err
 	}
 	for _, en := range es {
@@ -278,7 +401,9 @@ func (h *Handler) pickerEntities(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := q.Get("customer_id")
-	if id != "" && !pl.knows(id) {
+	if known, err := pl.knows(id); err != nil {
+		return err
+	} else if id != "" && !known {
 		return domain.Errorf(domain.ENotFound, "There is no such customer.")
 	}
 	e, err := h.entityPicker(r.Context(), pl, kind, id, nil)
@@ -289,24 +414,48 @@ func (h *Handler) pickerEntities(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// customerMatches is the answer of GET /pickers/customers.
+type customerMatches struct {
+	Matches []option
+	More    bool
+	Empty   string
+}
+
+// pickerCustomers answers the script's GET /pickers/customers?q=… with the
+// customers whose name or code holds q (at most pickerMatches, in name
+// order): the options of a customer box, searched on the server so that
+// no page holds every customer.
+func (h *Handler) pickerCustomers(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	v := customerMatches{Empty: "No customer matches “" + q + "”."}
+	f := domain.CustomerFilter{Limit: pickerMatches}
+	if q != "" {
+		f.Where = domain.SearchFilter(q)
+	}
+	page, err := h.svc.customers.ListCustomers(r.Context(), f)
+	if de := domainErr(err); de != nil && (de.Code == domain.EInvalid || de.Code == domain.EBadRequest) {
+		v.Empty = de.Message
+	} else if err != nil {
+		return err
+	}
+	for _, c := range page.Items {
+		v.Matches = append(v.Matches, option{Value: c.ID, Label: c.Name + " (" + c.Code + ")"})
+	}
+	v.More = page.Next != nil
+	h.renderTemplate(w, r, http.StatusOK, "users", "customer-matches", v)
+	return nil
+}
+
 // entityNames maps the ids of the entities of the customers in ids to
-// their names, as far as the caller can see them.
-func (h *Handler) entityNames(ctx context.Context, customerIDs []string) (map[string]string, error) {
+// their names, as far as the caller can see them, in the page's one read
+// of its customers (need).
+func (pl placement) entityNames(customerIDs []string) (map[string]string, error) {
 	out := map[string]string{}
-	seen := map[string]bool{}
+	if err := pl.need(customerIDs...); err != nil {
+		return nil, err
+	}
 	for _, c := range customerIDs {
-		if c == "" || seen[c] {
-			continue
-		}
-		seen[c] = true
-		es, err := h.entitiesOf(ctx, c)
-		if err != nil {
-			if domain.ErrorCode(err) == domain.ENotFound {
-				continue
-			}
-			return nil, err
-		}
-		for _, e := range es {
+		for _, e := range pl.refs.entities[c] {
 			out[e.ID] = e.Name
 		}
 	}

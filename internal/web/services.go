@@ -41,6 +41,7 @@ type customerService interface {
 	StageLogo(ctx context.Context, kind string, data []byte, declared string) (service.LogoDraft, error)
 	LogoDraftImage(ctx context.Context, id string) (domain.LogoImage, error)
 	CustomerLicenses(ctx context.Context, customerID string) ([]domain.CustomerLicense, error)
+	CustomerRefs(ctx context.Context, ids []string, entities bool) (service.Refs, error)
 }
 
 // orgService keeps the organization: its settings, logos and license pool, and its first setup.

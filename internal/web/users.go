@@ -141,6 +141,9 @@ func (h *Handler) userForm(ctx context.Context, p domain.Principal, pl placement
 	pwv := fieldsView([]webform.Field{pw}, url.Values{}, errs) // a password is never sent back
 	f.Bottom = []sectionView{{Legend: "Sign-in", Fields: pwv}}
 	if pl.MSP {
+		if err := pl.need(values.Get("customer_id")); err != nil {
+			return nil, err
+		}
 		switch {
 		case self:
 			f.Fixed = pl.customerName(values.Get("customer_id"))
@@ -148,9 +151,13 @@ func (h *Handler) userForm(ctx context.Context, p domain.Principal, pl placement
 				f.Fixed = "None — organization user"
 			}
 		case pl.Picks():
-			f.Customer = pl.customerPicker(customerPicker{ID: "f-customer-id", Name: "customer_id", Label: "Customer",
+			c, err := pl.customerPicker(customerPicker{ID: "f-customer-id", Name: "customer_id", Label: "Customer",
 				NoneLabel: "None — organization user", Target: "entity-picker", URL: "/pickers/entities?kind=user", Refresh: true,
 				Error: errs.Msg("customer_id"), Hint: "The customer whose user this is; none for the organization's own staff."}, values.Get("customer_id"))
+			if err != nil {
+				return nil, err
+			}
+			f.Customer = c
 		default:
 			f.Fixed = pl.customerName(pl.Own)
 		}
@@ -178,7 +185,7 @@ func (h *Handler) userConflict(ctx context.Context, pl placement, self bool, u d
 	}
 	fields := fieldConflicts(top, names)
 	if pl.MSP && !self {
-		ents, err := h.entityNames(ctx, []string{u.CustomerID, values.Get("customer_id")})
+		ents, err := pl.entityNames([]string{u.CustomerID, values.Get("customer_id")})
 		if err != nil {
 			return formErrors{}, err
 		}
@@ -221,7 +228,7 @@ func (h *Handler) userRows(ctx context.Context, p domain.Principal, pl placement
 	for _, u := range users {
 		custs = append(custs, u.CustomerID)
 	}
-	names, err := h.entityNames(ctx, custs)
+	names, err := pl.entityNames(custs)
 	if err != nil {
 		return nil, err
 	}

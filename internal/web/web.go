@@ -211,6 +211,7 @@ var routes = []Route{
 	{"POST /assets/{id}/delete", "DeleteAsset", assetPage.deleteRoute},
 
 	{"GET /pickers/entities", "ListEntities", (*Handler).pickerEntities},
+	{"GET /pickers/customers", "ListCustomers", (*Handler).pickerCustomers},
 
 	{"GET /dashboards", "Dashboards", (*Handler).dashboardsPage},
 	{"GET /reports", "Reports", (*Handler).reportsPage},

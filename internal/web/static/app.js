@@ -1142,19 +1142,145 @@
   doc.addEventListener('change', function (e) {
     var t = e.target;
     if (!t.matches) { return; }
-    if (t.matches('select[data-customer-picker][data-picker-url]')) {
+    if (t.matches('[data-customer-picker][data-picker-url]')) {
       refreshPicker(t);
-    } else if (t.matches('select[data-autosubmit]') && t.form) {
+    } else if (t.matches('select[data-autosubmit], input[data-autosubmit]') && t.form) {
       if (t.matches('[data-customer-picker]')) {
         // A new customer: an entity of the old one means nothing.
         var ent = $('#filter-entity', t.form);
         if (ent) { ent.value = ''; }
+        // The choice is the id alone: the box and what it showed stay
+        // out of the address.
+        $$('[data-combobox] input[type=search], [data-combo-shown]', t.form).forEach(function (i) { i.disabled = true; });
       }
       t.form.requestSubmit();
     } else if (t.matches('input[data-select-all]')) {
       $$('input[type=checkbox][name=ids][form=move-form]').forEach(function (c) { c.checked = t.checked; });
     }
   });
+
+  // ---- Customer boxes: a combobox over GET /pickers/customers ----
+  // (WAI-ARIA combobox with a listbox popup.) Typing asks the server for a
+  // page of matches; arrow keys move through them, Enter or a click
+  // chooses one, Escape closes the list. Without the script the box is a
+  // search the server looks up when the form is sent.
+
+  function wireCombo(box) {
+    var input = $('input[role=combobox]', box);
+    var list = $('[role=listbox]', box);
+    var hidden = $('[data-customer-picker]', box);
+    var shown = $('[data-combo-shown]', box);
+    if (!input || !list || !hidden) { return; }
+    var timer = null;
+    var chose = false;
+    var seq = 0;
+    var active = -1;
+    function options() { return $$('[role=option][data-id]', list); }
+    function close() {
+      list.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      input.removeAttribute('aria-activedescendant');
+      active = -1;
+    }
+    function mark(i) {
+      var opts = options();
+      opts.forEach(function (o, j) { o.setAttribute('aria-selected', String(j === i)); o.classList.toggle('active', j === i); });
+      active = i;
+      if (i >= 0 && opts[i]) {
+        input.setAttribute('aria-activedescendant', opts[i].id);
+        opts[i].scrollIntoView({ block: 'nearest' });
+      } else {
+        input.removeAttribute('aria-activedescendant');
+      }
+    }
+    function choose(id, label) {
+      close();
+      input.value = label;
+      if (shown) { shown.value = label; }
+      if (hidden.value !== id) {
+        hidden.value = id;
+        hidden.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+      announce(id ? label + ' chosen.' : 'No customer chosen.');
+    }
+    function search() {
+      var q = input.value.trim();
+      var mine = ++seq;
+      fetchHTML(input.getAttribute('data-combo-url') + '?q=' + encodeURIComponent(q))
+        .then(function (r) {
+          if (mine !== seq) { return; } // a later keystroke wins
+          var next = r.page.getElementById('customer-matches');
+          if (!r.res.ok || !next) { throw new Error('status ' + r.res.status); }
+          list.innerHTML = '';
+          Array.prototype.forEach.call(next.children, function (li) {
+            var o = doc.importNode(li, true);
+            if (o.id) { o.id = input.id + '-' + o.id; }
+            list.appendChild(o);
+          });
+          list.hidden = false;
+          input.setAttribute('aria-expanded', 'true');
+          mark(-1);
+          var n = options().length;
+          announce(n === 0 ? 'No customer matches.' : (n === 1 ? '1 customer matches.' : n + ' customers match.'));
+        })
+        .catch(function () { close(); }); // the server looks the text up when the form is sent
+    }
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      if (input.value.trim() === '') {
+        close();
+        choose('', '');
+        return;
+      }
+      timer = setTimeout(search, 150);
+    });
+    input.addEventListener('keydown', function (e) {
+      var opts = options();
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        if (list.hidden) { search(); return; }
+        if (opts.length === 0) { return; }
+        var i = e.key === 'ArrowDown' ? active + 1 : active - 1;
+        mark(i < 0 ? opts.length - 1 : i % opts.length);
+      } else if (e.key === 'Enter' && !list.hidden) {
+        // Enter chooses the marked match (or the only one) instead of
+        // sending the form.
+        var pick = opts[active] || (opts.length === 1 ? opts[0] : null);
+        if (pick) {
+          e.preventDefault();
+          chose = true; // the keypress that follows sends no form either
+          choose(pick.getAttribute('data-id'), pick.getAttribute('data-label'));
+        }
+      } else if (e.key === 'Escape' && !list.hidden) {
+        e.preventDefault();
+        e.stopPropagation(); // the sidebar stays open
+        close();
+      }
+    });
+    input.addEventListener('keypress', function (e) {
+      if (e.key === 'Enter' && chose) { e.preventDefault(); }
+    });
+    input.addEventListener('keyup', function () { chose = false; });
+    input.addEventListener('blur', function () { setTimeout(close, 150); });
+    list.addEventListener('mousedown', function (e) {
+      var o = e.target.closest('[role=option][data-id]');
+      if (!o) { return; }
+      e.preventDefault();
+      choose(o.getAttribute('data-id'), o.getAttribute('data-label'));
+    });
+  }
+  $$('[data-combobox]').forEach(wireCombo);
+  // Boxes that arrive later (a sidebar or dialog loaded into the page).
+  new MutationObserver(function (records) {
+    records.forEach(function (rec) {
+      Array.prototype.forEach.call(rec.addedNodes, function (n) {
+        if (n.nodeType !== 1) { return; }
+        if (n.matches('[data-combobox]')) { wireCombo(n); }
+        $$('[data-combobox]', n).forEach(wireCombo);
+      });
+    });
+  }).observe(doc.body, { childList: true, subtree: true });
+
   $$('input[data-select-all]').forEach(function (c) { c.hidden = false; });
 
   // ---- Side menu ----
