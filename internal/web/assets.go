@@ -107,7 +107,7 @@ func (h *Handler) assetConflict(ctx context.Context, pl placement, _ bool, a dom
 	fields := fieldConflicts(append(slices.Clone(assetTopFields), assetMonitoringFields...),
 		map[string]map[string]string{"class": assetClassLabels})
 	if pl.MSP {
-		ents, err := pl.entityNames([]string{a.CustomerID, values.Get("customer_id")})
+		ents, err := pl.entityNames(h, []string{a.CustomerID, values.Get("customer_id")})
 		if err != nil {
 			return formErrors{}, err
 		}
@@ -139,7 +139,7 @@ func (h *Handler) assetRows(ctx context.Context, _ domain.Principal, pl placemen
 	for _, a := range assets {
 		custs = append(custs, a.CustomerID)
 	}
-	names, err := pl.entityNames(custs)
+	names, err := pl.entityNames(h, custs)
 	if err != nil {
 		return nil, err
 	}

@@ -101,3 +101,30 @@ func TestCustomerPickerSearches(t *testing.T) {
 		}
 	})
 }
+
+// TestEntitiesWithoutCustomersView: a customer's person whose role may view
+// entities and assets but not customers names no customer, yet still
+// filters by its own customer's entities and sees each asset's entity.
+func TestEntitiesWithoutCustomersView(t *testing.T) {
+	f := mustTenants(t)
+	s := f.stack
+	if _, err := s.svc.CreateRole(s.admin, domain.RoleInput{Key: "asset_keeper", Name: "Asset keeper", Scope: domain.ScopeCustomer,
+		Permissions: []string{"entities.view", "assets.view"}}); err != nil {
+		t.Fatal(err)
+	}
+	s.MustCreateUser(domain.UserInput{Email: "keeper@airtel.com", Name: "Keeper", Role: "asset_keeper", CustomerID: f.airtel.ID})
+	c := s.signedInAs("keeper@airtel.com", userPassword)
+	res := f.get(c, "/assets")
+	if res.status != http.StatusOK {
+		t.Fatalf("status %d", res.status)
+	}
+	if got := optionValues(res.doc, "filter-entity"); !sameSet(got, []string{f.mumbai.ID, f.pune.ID}) {
+		t.Errorf("entity filter offers %v, want Airtel's two", got)
+	}
+	if row := text(byID(res.doc, "asset-"+f.airtelAsset.ID)); !strings.Contains(row, "Airtel Mumbai") {
+		t.Errorf("the asset's row %q does not name its entity", row)
+	}
+	if strings.Contains(res.body, "Globex") {
+		t.Errorf("another customer is named")
+	}
+}

@@ -87,7 +87,7 @@ func (h *Handler) readRecordQuery(ctx context.Context, base string, v url.Values
 			q.EntityID = ""
 			return q, nil
 		}
-		es, err := pl.entitiesOf(cust)
+		es, err := pl.entitiesOf(h, cust)
 		if err != nil {
 			return q, err
 		}

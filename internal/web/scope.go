@@ -97,9 +97,6 @@ func (h *Handler) placement(ctx context.Context, p domain.Principal, msp bool) (
 	pl := placement{MSP: msp, OrgScope: p.CustomerID == "", Own: p.CustomerID,
 		refs: &pageRefs{ctx: ctx, load: h.svc.customers.CustomerRefs, asked: map[string]bool{},
 			customers: map[string]domain.Customer{}, entities: map[string][]domain.Entity{}, picks: map[string]picked{}}}
-	if !msp || !allows(p, "CustomerRefs") {
-		return pl, nil
-	}
 	return pl, pl.need(pl.Own)
 }
 
@@ -175,12 +172,21 @@ func (pl placement) knows(id string) (bool, error) {
 }
 
 // entitiesOf returns the entities of a customer the caller can see, as
-// need read them.
-func (pl placement) entitiesOf(id string) ([]domain.Entity, error) {
+// need read them; a caller whose role names no customer (no
+// customers.view) may still view its own customer's entities, which the
+// service then lists alone.
+func (pl placement) entitiesOf(h *Handler, id string) ([]domain.Entity, error) {
 	if err := pl.need(id); err != nil {
 		return nil, err
 	}
-	return pl.refs.entities[id], nil
+	if _, named := pl.refs.customers[id]; named || !pl.MSP {
+		return pl.refs.entities[id], nil
+	}
+	es, err := h.entitiesOf(pl.refs.ctx, id)
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return nil, nil
+	}
+	return es, err
 }
 
 // customerPicker chooses one customer by searching for it, so that no
@@ -285,7 +291,6 @@ func (h *Handler) lookUpCustomer(ctx context.Context, pl placement, values url.V
 	for _, c := range page.Items {
 		if key == domain.Fold(c.Code) || key == domain.Fold(c.Name) || key == domain.Fold(c.Name+" ("+c.Code+")") || len(page.Items) == 1 {
 			values.Set(name, c.ID)
-			pl.refs.customers[c.ID], pl.refs.asked[c.ID] = c, false
 			return picked{}, nil
 		}
 	}
@@ -370,14 +375,16 @@ func (h *Handler) entityPicker(ctx context.Context, pl placement, kind, customer
 		e.NoCustomer = true
 		return &e, nil
 	}
-	known, err := pl.knows(e.Customer)
-	if err != nil {
-		return nil, err
+	if pl.OrgScope {
+		known, err := pl.knows(e.Customer)
+		if err != nil {
+			return nil, err
+		}
+		if !known {
+			return &e, nil
+		}
 	}
-	if !known {
-		return &e, nil
-	}
-	es, err := pl.entitiesOf(e.Customer)
+	es, err := pl.entitiesOf(h, e.Customer)
 	if err != nil {
 		return nil, err
 	}
@@ -428,6 +435,9 @@ type customerMatches struct {
 func (h *Handler) pickerCustomers(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	v := customerMatches{Empty: "No customer matches “" + q + "”."}
+	if q == "" {
+		v.Empty = "There are no customers yet."
+	}
 	f := domain.CustomerFilter{Limit: pickerMatches}
 	if q != "" {
 		f.Where = domain.SearchFilter(q)
@@ -449,13 +459,22 @@ func (h *Handler) pickerCustomers(w http.ResponseWriter, r *http.Request) error 
 // entityNames maps the ids of the entities of the customers in ids to
 // their names, as far as the caller can see them, in the page's one read
 // of its customers (need).
-func (pl placement) entityNames(customerIDs []string) (map[string]string, error) {
+func (pl placement) entityNames(h *Handler, customerIDs []string) (map[string]string, error) {
 	out := map[string]string{}
 	if err := pl.need(customerIDs...); err != nil {
 		return nil, err
 	}
+	seen := map[string]bool{}
 	for _, c := range customerIDs {
-		for _, e := range pl.refs.entities[c] {
+		if c == "" || seen[c] {
+			continue
+		}
+		seen[c] = true
+		es, err := pl.entitiesOf(h, c)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
 			out[e.ID] = e.Name
 		}
 	}

@@ -185,7 +185,7 @@ func (h *Handler) userConflict(ctx context.Context, pl placement, self bool, u d
 	}
 	fields := fieldConflicts(top, names)
 	if pl.MSP && !self {
-		ents, err := pl.entityNames([]string{u.CustomerID, values.Get("customer_id")})
+		ents, err := pl.entityNames(h, []string{u.CustomerID, values.Get("customer_id")})
 		if err != nil {
 			return formErrors{}, err
 		}
@@ -228,7 +228,7 @@ func (h *Handler) userRows(ctx context.Context, p domain.Principal, pl placement
 	for _, u := range users {
 		custs = append(custs, u.CustomerID)
 	}
-	names, err := pl.entityNames(custs)
+	names, err := pl.entityNames(h, custs)
 	if err != nil {
 		return nil, err
 	}

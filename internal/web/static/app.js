@@ -1170,7 +1170,8 @@
     var list = $('[role=listbox]', box);
     var hidden = $('[data-customer-picker]', box);
     var shown = $('[data-combo-shown]', box);
-    if (!input || !list || !hidden) { return; }
+    if (!input || !list || !hidden || box.hasAttribute('data-combo-wired')) { return; }
+    box.setAttribute('data-combo-wired', '');
     var timer = null;
     var chose = false;
     var seq = 0;
