@@ -61,6 +61,9 @@ func LocationOf(l domain.Location) Location {
 //     present whatever its value;
 //   - a nil list is [];
 //   - a domain.Location is sent as Location.
+//
+// Every exported field is tagged: one with neither a JSON name nor "-"
+// panics at the first send.
 func Of[T any](v T) any { return With(v, struct{}{}) }
 
 // With is v as it is sent followed by the members of x: a struct of what
@@ -133,8 +136,11 @@ func newShape(t, x reflect.Type) *shape {
 		if w, ok := f.Tag.Lookup("wire"); ok {
 			name = w
 		}
-		if !f.IsExported() || name == "-" || name == "" {
+		if !f.IsExported() || name == "-" {
 			continue
+		}
+		if name == "" {
+			panic("wire: " + t.String() + "." + f.Name + " has no JSON name: tag it json:\"name\" or json:\"-\"")
 		}
 		typ, send := f.Type, reflect.Value.Set
 		switch {

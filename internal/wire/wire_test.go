@@ -2,6 +2,7 @@ package wire_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -101,6 +102,22 @@ func TestRecordOfNonStructPanics(t *testing.T) {
 		}
 	}()
 	wire.Of("text")
+}
+
+// TestRecordFieldWithoutJSONNamePanics: a field added to a record without
+// a json tag would be sent under its Go name, or not at all; it is refused
+// at the first send instead.
+func TestRecordFieldWithoutJSONNamePanics(t *testing.T) {
+	type untagged struct {
+		ID   string `json:"id"`
+		Note string
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "Note has no JSON name") {
+			t.Errorf("recovered %v, want a panic naming the field", r)
+		}
+	}()
+	wire.Of(untagged{ID: "1"})
 }
 
 func BenchmarkCustomer(b *testing.B) {
